@@ -1,0 +1,138 @@
+// Package checks holds the probe engine and the probe suites: it turns a
+// profile into a plan, sends the plan's requests, records each exchange and
+// checks it, and returns a Report. It never prints.
+package checks
+
+import (
+	"net/http"
+	"time"
+)
+
+// Severity says how much a failed check weighs: error for what the contract
+// or an RFC requires, warning for what is only good practice.
+type Severity string
+
+const (
+	SeverityError   Severity = "error"
+	SeverityWarning Severity = "warning"
+)
+
+// Status is a result's outcome.
+type Status string
+
+const (
+	StatusPass Status = "pass"
+	StatusFail Status = "fail"
+	StatusSkip Status = "skip"
+)
+
+// Check describes one check: a stable ID "suite.name", its severity and a
+// one-line description. The registry of all checks is Catalogue().
+type Check struct {
+	ID          string   `json:"id"`
+	Suite       string   `json:"suite"`
+	Severity    Severity `json:"severity"`
+	Description string   `json:"description"`
+}
+
+// Result is one check applied to one probe's evidence.
+type Result struct {
+	Check    string   `json:"check"`
+	Suite    string   `json:"suite"`
+	Severity Severity `json:"severity"`
+	// Probe names the request(s) the check looked at, e.g. "revoked-key".
+	Probe    string `json:"probe"`
+	Status   Status `json:"status"`
+	Message  string `json:"message,omitempty"`
+	Expected string `json:"expected,omitempty"`
+	Actual   string `json:"actual,omitempty"`
+	// Exchange is the request and response that show a failure (keys masked).
+	Exchange *Exchange     `json:"exchange,omitempty"`
+	Duration time.Duration `json:"duration_ns"`
+	// Baseline marks: Known is a failure the baseline lists; Fixed is a
+	// baseline entry whose check now passes. Set by the gate.
+	Known bool `json:"known,omitempty"`
+	Fixed bool `json:"fixed,omitempty"`
+}
+
+// Exchange is one request and what came back. Network failures are data: a
+// refused connection fills Err, not a Go error. Secrets are masked before an
+// Exchange is stored.
+type Exchange struct {
+	Request  Request       `json:"request"`
+	Response *Response     `json:"response,omitempty"`
+	Err      string        `json:"error,omitempty"`
+	Duration time.Duration `json:"duration_ns"`
+}
+
+// Request is a sent (or, in a dry run, planned) request.
+type Request struct {
+	Method string      `json:"method"`
+	URL    string      `json:"url"`
+	Header http.Header `json:"header,omitempty"`
+	Body   string      `json:"body,omitempty"`
+	// KeyHeader and KeyEnv say which header carried an API key and from which
+	// environment variable it came, so a reproduction can write $KEYENV.
+	KeyHeader string `json:"key_header,omitempty"`
+	KeyEnv    string `json:"key_env,omitempty"`
+}
+
+// Response is what came back; Body is read up to the body cap.
+type Response struct {
+	Status    int         `json:"status"`
+	Proto     string      `json:"proto,omitempty"`
+	Header    http.Header `json:"header,omitempty"`
+	Body      string      `json:"body,omitempty"`
+	Truncated bool        `json:"truncated,omitempty"`
+}
+
+// Report is a finished (or interrupted) run: what reporters render and the
+// gate judges.
+type Report struct {
+	Tool        string    `json:"tool"`
+	Version     string    `json:"version"`
+	Profile     string    `json:"profile"`
+	BaseURL     string    `json:"base_url"`
+	Started     time.Time `json:"started"`
+	Finished    time.Time `json:"finished"`
+	Interrupted bool      `json:"interrupted,omitempty"`
+	DryRun      bool      `json:"dry_run,omitempty"`
+	// Results are in plan order.
+	Results []Result `json:"results"`
+	// Requests is how many requests were sent.
+	Requests int `json:"requests"`
+	// Planned lists the requests a dry run would send.
+	Planned []Request `json:"planned,omitempty"`
+	// Leftovers are resources the run created and could not delete.
+	Leftovers []string `json:"leftovers,omitempty"`
+	// Burst summarises the rate-limit burst, if one ran.
+	Burst *BurstStats `json:"burst,omitempty"`
+}
+
+// BurstStats summarises a rate-limit burst.
+type BurstStats struct {
+	Sent         int           `json:"sent"`
+	Status429    int           `json:"status_429"`
+	FirstLimit   time.Duration `json:"first_429_ns"`
+	Elapsed      time.Duration `json:"elapsed_ns"`
+	PerSecond    []int         `json:"per_second,omitempty"`
+	LatencyP50   time.Duration `json:"latency_p50_ns"`
+	LatencyP90   time.Duration `json:"latency_p90_ns"`
+	LatencyP99   time.Duration `json:"latency_p99_ns"`
+	RecoveryWait time.Duration `json:"recovery_wait_ns,omitempty"`
+}
+
+// Counts tallies results by status.
+func (r *Report) Counts() (passed, failed, skipped int) {
+	for _, res := range r.Results {
+		switch res.Status {
+		case StatusPass:
+			passed++
+		case StatusFail:
+			failed++
+		case StatusSkip:
+			skipped++
+		}
+	}
+	return passed, failed, skipped
+}

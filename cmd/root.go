@@ -1,0 +1,47 @@
+// Package cmd holds errprobe's thin cobra commands: each copies flags into an
+// options struct and calls a run function whose logic lives in checks/,
+// schemas/, fixtures/ or reporters/.
+package cmd
+
+import (
+	"github.com/spf13/cobra"
+)
+
+// Version is set at build time with -ldflags "-X github.com/errprobe/errprobe/cmd.Version=…".
+var Version = "dev"
+
+const exitCodesHelp = `Exit codes:
+  0    every check passed (nothing failed at the --fail-on level)
+  1    a check failed
+  2    usage or profile error
+  3    the target could not be reached
+  130  interrupted (reports are still written for what completed)`
+
+// NewRootCmd builds the errprobe command tree.
+func NewRootCmd(io *IO) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "errprobe",
+		Short: "Check that a live HTTP API keeps its error contract",
+		Long: `errprobe probes a live HTTP API with malformed requests, bad keys, unknown ids,
+duplicate idempotency keys and rate-limit bursts, and checks every error
+response against the API's contract profile: envelope schema, code table and
+headers.
+
+` + exitCodesHelp,
+		Version:       Version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(io.Out)
+	root.SetErr(io.Err)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError(err) })
+	root.AddCommand(
+		newRunCmd(io),
+		newDemoCmd(io),
+		newServeCmd(io),
+		newProfilesCmd(io),
+		newInitCmd(io),
+		newProbesCmd(io),
+	)
+	return root
+}

@@ -1,0 +1,192 @@
+// Package schemas holds errprobe's contract model: profiles (an API's error
+// contract as data), the embedded built-in profiles and envelope schemas, and
+// the validation of a response against a profile.
+package schemas
+
+// Profile is one API's error contract. It is loaded from YAML or JSON; field
+// names below are the file's keys.
+type Profile struct {
+	// Name is the profile's name; built-ins are erzycall, voiceagent, messaging, problem.
+	Name string `yaml:"name,omitempty" json:"name,omitempty"`
+	// Description is a one-line summary shown by `errprobe profiles`.
+	Description string `yaml:"description,omitempty" json:"description,omitempty"`
+	// Extends names a built-in profile this one overrides.
+	Extends string `yaml:"extends,omitempty" json:"extends,omitempty"`
+	// BaseURL is the API's base URL; the command line's BASE_URL wins.
+	BaseURL string `yaml:"base_url,omitempty" json:"base_url,omitempty"`
+
+	Envelope    Envelope         `yaml:"envelope" json:"envelope"`
+	Codes       map[string]Code  `yaml:"codes" json:"codes"`
+	Auth        Auth             `yaml:"auth" json:"auth"`
+	RequestID   RequestID        `yaml:"request_id,omitempty" json:"request_id,omitempty"`
+	Idempotency Idempotency      `yaml:"idempotency,omitempty" json:"idempotency,omitempty"`
+	RateLimit   RateLimit        `yaml:"rate_limit,omitempty" json:"rate_limit,omitempty"`
+	Endpoints   Endpoints        `yaml:"endpoints" json:"endpoints"`
+	Expect      map[string]string `yaml:"expect" json:"expect"`
+
+	// Dir is the directory of the profile file, for relative schema paths.
+	Dir string `yaml:"-" json:"-"`
+	// Source is the file the profile came from ("builtin:NAME" for built-ins).
+	Source string `yaml:"-" json:"-"`
+}
+
+// Envelope describes the JSON body of every error response.
+type Envelope struct {
+	// Schema is the envelope's JSON Schema: an inline object, a file path
+	// relative to the profile, or "builtin:NAME" for an embedded schema.
+	Schema any `yaml:"schema" json:"schema"`
+	// Code, Message, Details and RequestID are JSON Pointers (RFC 6901) into
+	// the error body. Details and RequestID are optional.
+	Code      string `yaml:"code" json:"code"`
+	Message   string `yaml:"message" json:"message"`
+	Details   string `yaml:"details,omitempty" json:"details,omitempty"`
+	RequestID string `yaml:"request_id,omitempty" json:"request_id,omitempty"`
+	// Status is an optional JSON Pointer to a body member that must equal the
+	// HTTP status (RFC 9457's "status").
+	Status string `yaml:"status,omitempty" json:"status,omitempty"`
+	// ContentTypes are the media types accepted for error bodies.
+	ContentTypes []string `yaml:"content_types" json:"content_types"`
+}
+
+// Code is one row of the status/code table.
+type Code struct {
+	// Status lists the HTTP statuses allowed for the code (most codes have one).
+	Status      Statuses `yaml:"status" json:"status"`
+	Retryable   bool     `yaml:"retryable,omitempty" json:"retryable,omitempty"`
+	Description string   `yaml:"description,omitempty" json:"description,omitempty"`
+}
+
+// Statuses is one status or a list of them; in a file `status: 404` and
+// `status: [400, 422]` are both accepted.
+type Statuses []int
+
+// Auth says how an API key is sent and which keys to use.
+type Auth struct {
+	// Header is the header carrying the key: X-API-Key, or Authorization.
+	Header string `yaml:"header" json:"header"`
+	// Scheme prefixes the key in the header, e.g. "Bearer"; empty for none.
+	Scheme string `yaml:"scheme,omitempty" json:"scheme,omitempty"`
+	// QueryParam is the query parameter a key sent in the URL would use
+	// (probed to prove the API refuses it); default "api_key".
+	QueryParam string `yaml:"query_param,omitempty" json:"query_param,omitempty"`
+	Keys       Keys   `yaml:"keys" json:"keys"`
+}
+
+// Keys are the API keys probes use. Values are written as ${ENV_VAR} in
+// profiles; Keys.Env records which variable each came from, for masking and
+// for curl reproductions.
+type Keys struct {
+	Valid       string `yaml:"valid" json:"valid"`
+	Revoked     string `yaml:"revoked,omitempty" json:"revoked,omitempty"`
+	Expired     string `yaml:"expired,omitempty" json:"expired,omitempty"`
+	NoScope     string `yaml:"no_scope,omitempty" json:"no_scope,omitempty"`
+	OtherTenant string `yaml:"other_tenant,omitempty" json:"other_tenant,omitempty"`
+}
+
+// RequestID says where the API promises a request id.
+type RequestID struct {
+	Header string `yaml:"header,omitempty" json:"header,omitempty"`
+	// Pointer is a JSON Pointer into error bodies.
+	Pointer string `yaml:"pointer,omitempty" json:"pointer,omitempty"`
+}
+
+// Idempotency describes the API's idempotency-key contract.
+type Idempotency struct {
+	// Header is the request header, e.g. Idempotency-Key; empty: not supported.
+	Header string `yaml:"header,omitempty" json:"header,omitempty"`
+	// ReplayHeader is an optional response header marking a replay.
+	ReplayHeader string `yaml:"replay_header,omitempty" json:"replay_header,omitempty"`
+	// MismatchCode is the code for a key reused with another body; its status
+	// comes from the code table.
+	MismatchCode string `yaml:"mismatch_code,omitempty" json:"mismatch_code,omitempty"`
+	// Concurrency is how many simultaneous requests share one fresh key in the
+	// concurrent probe (default 5).
+	Concurrency int `yaml:"concurrency,omitempty" json:"concurrency,omitempty"`
+}
+
+// RateLimit describes the API's rate-limit contract and the burst bounds.
+type RateLimit struct {
+	// Headers: "legacy" (X-RateLimit-Limit/Remaining/Reset), "ietf"
+	// (RateLimit / RateLimit-Policy structured fields), or "none".
+	Headers string `yaml:"headers,omitempty" json:"headers,omitempty"`
+	// Legacy header names (defaults X-RateLimit-Limit, -Remaining, -Reset).
+	LimitHeader     string `yaml:"limit_header,omitempty" json:"limit_header,omitempty"`
+	RemainingHeader string `yaml:"remaining_header,omitempty" json:"remaining_header,omitempty"`
+	ResetHeader     string `yaml:"reset_header,omitempty" json:"reset_header,omitempty"`
+	// Reset is how reset values read: "epoch" seconds, "delta" seconds from
+	// now, or "auto" (a value over 10^9 is epoch).
+	Reset string `yaml:"reset,omitempty" json:"reset,omitempty"`
+	// RetryAfter: whether Retry-After is required on 429.
+	RetryAfter bool `yaml:"retry_after,omitempty" json:"retry_after,omitempty"`
+	// Code is the error code expected on 429.
+	Code  string `yaml:"code,omitempty" json:"code,omitempty"`
+	Burst Burst  `yaml:"burst,omitempty" json:"burst,omitempty"`
+}
+
+// Burst bounds the rate-limit burst.
+type Burst struct {
+	// MaxRequests caps the burst (default 1000).
+	MaxRequests int `yaml:"max_requests,omitempty" json:"max_requests,omitempty"`
+	// Concurrency is the number of burst workers (default 8).
+	Concurrency int `yaml:"concurrency,omitempty" json:"concurrency,omitempty"`
+	// MaxWait caps the wait for recovery after a 429, e.g. "65s" (default 65s).
+	MaxWait string `yaml:"max_wait,omitempty" json:"max_wait,omitempty"`
+}
+
+// Endpoints are the few operations probes need.
+type Endpoints struct {
+	// List is a read endpoint, "GET /v1/contacts"; the burst uses it too.
+	List string `yaml:"list" json:"list"`
+	// Create makes a resource; needs the write scope.
+	Create Create `yaml:"create,omitempty" json:"create,omitempty"`
+	// Item is the path template of one resource, "/v1/contacts/{id}".
+	Item string `yaml:"item,omitempty" json:"item,omitempty"`
+	// MissingID is well-formed but names nothing; MalformedID is not an id.
+	MissingID   string `yaml:"missing_id,omitempty" json:"missing_id,omitempty"`
+	MalformedID string `yaml:"malformed_id,omitempty" json:"malformed_id,omitempty"`
+	// OtherTenantID is a resource of the other tenant; when empty, probes
+	// create one with keys.other_tenant.
+	OtherTenantID string `yaml:"other_tenant_id,omitempty" json:"other_tenant_id,omitempty"`
+	// Scoped is "METHOD /path" of an operation the no_scope key may not do
+	// (default: the create endpoint).
+	Scoped string `yaml:"scoped,omitempty" json:"scoped,omitempty"`
+	// Delete is "DELETE /path/{id}" used by the delete probe and clean-up.
+	Delete string `yaml:"delete,omitempty" json:"delete,omitempty"`
+}
+
+// Create is the create operation with a valid and an invalid sample body.
+// In bodies, {{n}} expands to a number unique within the run (7 digits).
+type Create struct {
+	Method string `yaml:"method,omitempty" json:"method,omitempty"`
+	Path   string `yaml:"path,omitempty" json:"path,omitempty"`
+	// Body is a valid sample body (JSON text).
+	Body string `yaml:"body,omitempty" json:"body,omitempty"`
+	// InvalidBody fails validation on InvalidField.
+	InvalidBody  string `yaml:"invalid_body,omitempty" json:"invalid_body,omitempty"`
+	InvalidField string `yaml:"invalid_field,omitempty" json:"invalid_field,omitempty"`
+	// IDPointer is the JSON Pointer to the new resource's id in the response.
+	IDPointer string `yaml:"id_pointer,omitempty" json:"id_pointer,omitempty"`
+}
+
+// Situations a profile's expect table names: what error each probe expects.
+// The reference server (fixtures) answers the same situations with the same
+// codes, so both sides read one table.
+const (
+	ExpectMissingKey          = "missing_key"          // no key, empty key
+	ExpectInvalidKey          = "invalid_key"          // garbage key, wrong scheme, key in the query string
+	ExpectRevokedKey          = "revoked_key"          // keys.revoked
+	ExpectExpiredKey          = "expired_key"          // keys.expired
+	ExpectMissingScope        = "missing_scope"        // keys.no_scope on endpoints.scoped
+	ExpectMalformedJSON       = "malformed_json"       // truncated, trailing garbage, not JSON, empty, wrong top-level type
+	ExpectWrongContentType    = "wrong_content_type"   // valid JSON sent as text/plain
+	ExpectValidation          = "validation"           // endpoints.create.invalid_body
+	ExpectNotFound            = "not_found"            // endpoints.missing_id
+	ExpectInvalidID           = "invalid_id"           // endpoints.malformed_id
+	ExpectCrossTenant         = "cross_tenant"         // another organisation's id
+	ExpectUnknownRoute        = "unknown_route"        // a path the API does not have
+	ExpectMethodNotAllowed    = "method_not_allowed"   // a method the endpoint does not take
+	ExpectConflict            = "conflict"             // duplicate resource
+	ExpectIdempotencyMismatch = "idempotency_mismatch" // same key, other body
+	ExpectRateLimited         = "rate_limited"         // 429
+	ExpectInternal            = "internal"             // 500
+)
