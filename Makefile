@@ -1,0 +1,37 @@
+# errprobe — build, test, demo, bench. `make test` is what CI runs.
+GO       ?= go
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -X github.com/errprobe/errprobe/cmd.Version=$(VERSION)
+FUZZTIME ?= 30s
+
+.PHONY: build test lint demo bench bench-go bench-burst fuzz clean
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o errprobe .
+
+# vet, formatting, then every test with the race detector.
+test: lint
+	$(GO) test -race -count=1 ./...
+
+lint:
+	$(GO) vet ./...
+	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt -l lists unformatted files:"; echo "$$out"; exit 1; fi
+
+demo:
+	$(GO) run . demo
+
+# Go benchmarks, then the burst comparison against hey and wrk.
+bench: bench-go bench-burst
+
+bench-go:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+bench-burst: build
+	bash scripts/bench-burst.sh
+
+# Each fuzz target for FUZZTIME (default 30s); findings land in testdata/fuzz as regression seeds.
+fuzz:
+	bash scripts/fuzz.sh $(FUZZTIME)
+
+clean:
+	rm -f errprobe
