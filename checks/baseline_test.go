@@ -1,0 +1,107 @@
+package checks
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestNewBaseline_SortedFailuresOnly(t *testing.T) {
+	r := &Report{Results: []Result{
+		{Check: "b.check", Probe: "p2", Status: StatusFail, Message: "secret ek_live_123"},
+		{Check: "a.check", Probe: "p1", Status: StatusPass},
+		{Check: "a.check", Probe: "p9", Status: StatusFail, Known: true},
+		{Check: "a.check", Probe: "p3", Status: StatusFail},
+		{Check: "b.check", Probe: "p2", Status: StatusFail},
+		{Check: "c.check", Probe: "p1", Status: StatusSkip},
+	}}
+	got := NewBaseline(r).Entries
+	want := []BaselineEntry{{"a.check", "p3"}, {"a.check", "p9"}, {"b.check", "p2"}}
+	if len(got) != len(want) {
+		t.Fatalf("entries = %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("entries = %v, want %v", got, want)
+		}
+	}
+}
+
+func TestBaseline_RoundTrip(t *testing.T) {
+	type testCase struct {
+		name  string
+		write func(*Baseline, *bytes.Buffer) error
+	}
+	run := func(t *testing.T, tc testCase) {
+		b := &Baseline{Entries: []BaselineEntry{{"auth.revoked-key", "revoked-key"}, {"envelope.schema", "unknown-id"}}}
+		var buf bytes.Buffer
+		if err := tc.write(b, &buf); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(buf.String(), "message") {
+			t.Errorf("baseline holds more than check and probe:\n%s", buf.String())
+		}
+		got, err := ParseBaseline("b", buf.Bytes())
+		if err != nil {
+			t.Fatalf("ParseBaseline: %v\n%s", err, buf.String())
+		}
+		if len(got.Entries) != 2 || got.Entries[0] != b.Entries[0] || got.Entries[1] != b.Entries[1] {
+			t.Errorf("round trip = %v, want %v", got.Entries, b.Entries)
+		}
+	}
+	for _, tc := range []testCase{
+		{name: "json", write: func(b *Baseline, w *bytes.Buffer) error { return b.Write(w) }},
+		{name: "yaml", write: func(b *Baseline, w *bytes.Buffer) error { return b.WriteYAML(w) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+	}
+}
+
+func TestBaseline_WriteEmpty(t *testing.T) {
+	var buf bytes.Buffer
+	if err := NewBaseline(&Report{}).Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	want := "{\n  \"version\": 1,\n  \"known\": []\n}\n"
+	if buf.String() != want {
+		t.Errorf("empty baseline = %q, want %q", buf.String(), want)
+	}
+}
+
+func TestLoadBaseline_Errors(t *testing.T) {
+	type testCase struct {
+		name, content, want string
+	}
+	run := func(t *testing.T, tc testCase) {
+		path := filepath.Join(t.TempDir(), "base.yaml")
+		if err := os.WriteFile(path, []byte(tc.content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, err := LoadBaseline(path)
+		if err == nil {
+			t.Fatal("LoadBaseline succeeded")
+		}
+		msg := err.Error()
+		if strings.Contains(msg, "\n") {
+			t.Errorf("error is not one line: %q", msg)
+		}
+		if !strings.HasPrefix(msg, path+tc.want) {
+			t.Errorf("error = %q, want prefix %q", msg, path+tc.want)
+		}
+	}
+	for _, tc := range []testCase{
+		{name: "empty", content: "\n", want: ": empty baseline file"},
+		{name: "syntax", content: "version: 1\nknown:\n  - check: a\n   probe: [b\n", want: ":4:"},
+		{name: "json syntax", content: "{\"version\": 1,\n \"known\": [}\n", want: ":2:"},
+		{name: "unknown field", content: "version: 1\nknwon: []\n", want: ":2:"},
+		{name: "wrong version", content: "version: 7\nknown: []\n", want: ": unsupported baseline version 7"},
+		{name: "missing probe", content: "version: 1\nknown:\n  - check: a\n", want: ": known[0]: check and probe"},
+	} {
+		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+	}
+	if _, err := LoadBaseline(filepath.Join(t.TempDir(), "missing.json")); err == nil || !strings.Contains(err.Error(), "missing.json") {
+		t.Errorf("missing file error = %v, want it to name the file", err)
+	}
+}
