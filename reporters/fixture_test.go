@@ -1,0 +1,146 @@
+package reporters
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/errprobe/errprobe/checks"
+)
+
+// The masked form of testKey; the raw key must never appear in any output.
+const (
+	testKey    = "ek_live_9f8e7d6c5b4a39281716a2345"
+	maskedKey  = "ek_live_…2345"
+	testBase   = "http://127.0.0.1:4242"
+	testHost   = "ci-runner-1"
+	testTool   = "errprobe"
+	testVer    = "1.2.3"
+	testStart  = "2026-11-22T02:00:00Z"
+	testLength = 2345 * time.Millisecond
+)
+
+func started() time.Time {
+	t, err := time.Parse(time.RFC3339, testStart)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func authed(method, path, body string) checks.Request {
+	h := http.Header{
+		"Authorization": {"Bearer " + maskedKey},
+		"User-Agent":    {"errprobe/1.2.3"},
+	}
+	if body != "" {
+		h.Set("Content-Type", "application/json")
+	}
+	return checks.Request{Method: method, URL: testBase + path, Header: h, Body: body, KeyHeader: "Authorization", KeyEnv: "ERRPROBE_API_KEY"}
+}
+
+func jsonResponse(status int, body string) *checks.Response {
+	return &checks.Response{
+		Status: status, Proto: "HTTP/1.1",
+		Header: http.Header{"Content-Type": {"application/json"}, "X-Request-Id": {"req_01"}},
+		Body:   body,
+	}
+}
+
+// fixedReport is the fixed result set every golden file renders: passes,
+// an error and a warning failure, a known failure, a fixed entry, skips,
+// hostile text, leftovers and a burst.
+func fixedReport() *checks.Report {
+	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
+	return &checks.Report{
+		Tool: testTool, Version: testVer, Profile: "erzycall", BaseURL: testBase,
+		Started: started(), Finished: started().Add(testLength), Requests: 87,
+		Results: []checks.Result{
+			{Check: "envelope.schema", Suite: "envelope", Severity: checks.SeverityError, Probe: "unknown-id", Status: checks.StatusPass, Duration: ms(3)},
+			{Check: "envelope.schema", Suite: "envelope", Severity: checks.SeverityError, Probe: "revoked-key", Status: checks.StatusPass, Duration: ms(2)},
+			{
+				Check: "envelope.schema", Suite: "envelope", Severity: checks.SeverityError, Probe: "truncated-json", Status: checks.StatusFail,
+				Message:  "body does not validate against the envelope schema: /error: missing property 'message'",
+				Expected: "an envelope with code and message", Actual: `{"error":{"code":"MALFORMED_JSON"}}`,
+				Exchange: &checks.Exchange{
+					Request:  authed("POST", "/v1/calls", `{"name":`),
+					Response: jsonResponse(400, `{"error":{"code":"MALFORMED_JSON"}}`),
+					Duration: ms(4),
+				},
+				Duration: ms(4),
+			},
+			{
+				Check: "envelope.consistent-shape", Suite: "envelope", Severity: checks.SeverityWarning, Probe: "unknown-id", Status: checks.StatusFail,
+				Message:  "404 bodies carry an extra top-level member",
+				Expected: "members [error]", Actual: "members [error hint]",
+				Exchange: &checks.Exchange{
+					Request:  authed("GET", "/v1/calls/call_0000000000000000", ""),
+					Response: jsonResponse(404, `{"error":{"code":"NOT_FOUND","message":"no such call"},"hint":"it's <gone> & \"done\""}`),
+					Duration: ms(2),
+				},
+				Duration: ms(1),
+			},
+			{
+				Check: "envelope.no-leak", Suite: "envelope", Severity: checks.SeverityError, Probe: "wrong-type", Status: checks.StatusFail,
+				Message:  "message leaks a stack trace: \"goroutine 1 [running]:\\nmain.go:42\"\x1b[31m\x00\xff",
+				Expected: "no stack trace", Actual: "goroutine 1 [running]:\nmain.main()\n\t/home/ci/app/main.go:42 +0x1d\x07",
+				Exchange: &checks.Exchange{
+					Request: authed("POST", "/v1/calls", `[1,2]`),
+					Response: &checks.Response{
+						Status: 500, Proto: "HTTP/1.1", Header: http.Header{"Content-Type": {"application/json"}},
+						Body: "{\"error\":{\"code\":\"INTERNAL_ERROR\",\"message\":\"goroutine 1 [running]:\\n\x01\x02\xfe\"}}", Truncated: true,
+					},
+				},
+				Duration: ms(5),
+			},
+			{Check: "auth.missing-key", Suite: "auth", Severity: checks.SeverityError, Probe: "missing-key", Status: checks.StatusPass, Duration: ms(2)},
+			{
+				Check: "auth.revoked-key", Suite: "auth", Severity: checks.SeverityError, Probe: "revoked-key", Status: checks.StatusFail, Known: true,
+				Message:  "revoked key was accepted",
+				Expected: "401 REVOKED_KEY", Actual: "200",
+				Exchange: &checks.Exchange{
+					Request:  checks.Request{Method: "GET", URL: testBase + "/v1/calls", Header: http.Header{"Authorization": {"Bearer ek_live_…0000"}}, KeyHeader: "Authorization", KeyEnv: "ERRPROBE_REVOKED_KEY"},
+					Response: jsonResponse(200, `{"data":[]}`),
+				},
+				Duration: ms(2),
+			},
+			{Check: "auth.expired-key", Suite: "auth", Severity: checks.SeverityError, Probe: "expired-key", Status: checks.StatusPass, Fixed: true, Duration: ms(2)},
+			{Check: "auth.missing-scope", Suite: "auth", Severity: checks.SeverityError, Probe: "missing-scope", Status: checks.StatusSkip, Message: "no key without the scope configured (keys.no_scope)"},
+			{
+				Check: "auth.key-in-query", Suite: "auth", Severity: checks.SeverityError, Probe: "key-in-query", Status: checks.StatusFail,
+				Message:  "a key in the query string was accepted",
+				Expected: "401 MISSING_KEY", Actual: "200",
+				Exchange: &checks.Exchange{
+					Request:  checks.Request{Method: "GET", URL: testBase + "/v1/calls?limit=1&api_key=" + maskedKey, KeyHeader: QueryKeyPrefix + "api_key", KeyEnv: "ERRPROBE_API_KEY"},
+					Response: jsonResponse(200, `{"data":[]}`),
+				},
+				Duration: ms(3),
+			},
+			{
+				Check: "resources.unknown-route", Suite: "resources", Severity: checks.SeverityError, Probe: "unknown-route", Status: checks.StatusFail,
+				Message:  "connection reset",
+				Expected: "404 NOT_FOUND", Actual: "no response",
+				Exchange: &checks.Exchange{Request: authed("GET", "/v1/it's-not-here", ""), Err: "read tcp 127.0.0.1:4242: connection reset by peer"},
+				Duration: ms(1),
+			},
+			{Check: "ratelimit.reached", Suite: "ratelimit", Severity: checks.SeverityError, Probe: "burst", Status: checks.StatusPass, Duration: ms(1200)},
+			{Check: "ratelimit.recovery", Suite: "ratelimit", Severity: checks.SeverityError, Probe: "recovery", Status: checks.StatusSkip, Message: "the recovery wait exceeds max_wait"},
+		},
+		Leftovers: []string{testBase + "/v1/calls/call_123"},
+		Burst: &checks.BurstStats{
+			Sent: 40, Status429: 20, FirstLimit: ms(510), Elapsed: ms(1200), PerSecond: []int{33, 7},
+			LatencyP50: ms(3), LatencyP90: ms(8), LatencyP99: ms(12), RecoveryWait: ms(2000),
+		},
+	}
+}
+
+// gated gates the fixed report the way cmd does and returns the options.
+func gated(r *checks.Report, o Options) Options {
+	b := &checks.Baseline{Entries: []checks.BaselineEntry{
+		{Check: "auth.revoked-key", Probe: "revoked-key"},
+		{Check: "auth.expired-key", Probe: "expired-key"},
+	}}
+	o.FailOn = checks.FailOnError
+	o.Verdict = checks.Gate(r, o.FailOn, b)
+	o.Hostname = testHost
+	return o
+}

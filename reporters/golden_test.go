@@ -1,0 +1,72 @@
+package reporters
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// golden compares got with testdata/name, or rewrites it under -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./reporters -update)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file (go test ./reporters -update to accept):\n--- got\n%s", path, got)
+	}
+}
+
+func TestReporters_Golden(t *testing.T) {
+	type testCase struct {
+		file   string
+		format string
+		opts   Options
+	}
+	run := func(t *testing.T, tc testCase) {
+		r := fixedReport()
+		f, err := ByName(tc.format)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := f(&buf, r, gated(r, tc.opts)); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, tc.file, buf.Bytes())
+	}
+	for _, tc := range []testCase{
+		{file: "report.txt", format: "text"},
+		{file: "report-quiet.txt", format: "text", opts: Options{Quiet: true}},
+		{file: "report-verbose.txt", format: "text", opts: Options{Verbose: true}},
+		{file: "report-color.txt", format: "text", opts: Options{Color: true}},
+		{file: "report.json", format: "json"},
+		{file: "report.xml", format: "junit"},
+		{file: "report.md", format: "markdown"},
+	} {
+		t.Run(tc.file, func(t *testing.T) { run(t, tc) })
+	}
+}
+
+func TestByName_Unknown(t *testing.T) {
+	if _, err := ByName("html"); err == nil {
+		t.Fatal("ByName(html) succeeded")
+	}
+	for _, n := range Names() {
+		if _, err := ByName(n); err != nil {
+			t.Errorf("ByName(%q): %v", n, err)
+		}
+	}
+}

@@ -1,0 +1,182 @@
+package reporters
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/errprobe/errprobe/checks"
+)
+
+// junitTimestamp is JUnit's timestamp layout (ISO 8601, no zone, UTC).
+const junitTimestamp = "2006-01-02T15:04:05"
+
+// failureBodyCap caps a response body inside a <failure>.
+const failureBodyCap = 4 << 10
+
+type junitTestsuites struct {
+	XMLName  xml.Name         `xml:"testsuites"`
+	Name     string           `xml:"name,attr"`
+	Tests    int              `xml:"tests,attr"`
+	Failures int              `xml:"failures,attr"`
+	Errors   int              `xml:"errors,attr"`
+	Time     string           `xml:"time,attr"`
+	Suites   []junitTestsuite `xml:"testsuite"`
+}
+
+type junitTestsuite struct {
+	Name       string          `xml:"name,attr"`
+	Tests      int             `xml:"tests,attr"`
+	Failures   int             `xml:"failures,attr"`
+	Errors     int             `xml:"errors,attr"`
+	Skipped    int             `xml:"skipped,attr"`
+	Time       string          `xml:"time,attr"`
+	Timestamp  string          `xml:"timestamp,attr"`
+	Hostname   string          `xml:"hostname,attr"`
+	Properties []junitProperty `xml:"properties>property"`
+	Cases      []junitTestcase `xml:"testcase"`
+	SystemOut  string          `xml:"system-out,omitempty"`
+}
+
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
+}
+
+type junitTestcase struct {
+	Classname string        `xml:"classname,attr"`
+	Name      string        `xml:"name,attr"`
+	Time      string        `xml:"time,attr"`
+	Failure   *junitMessage `xml:"failure"`
+	Skipped   *junitMessage `xml:"skipped"`
+	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+type junitMessage struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr,omitempty"`
+	Text    string `xml:",cdata"`
+}
+
+// JUnit renders JUnit XML for CI test views (Jenkins, GitLab, GitHub,
+// Azure DevOps): one <testsuite> per suite, one <testcase> per result named
+// "CHECK (probe)". A failure the baseline knows is reported as <skipped>, so
+// CI does not fail on it; a fixed one passes with a note in <system-out>.
+// All text is stripped of XML-illegal characters and invalid UTF-8.
+func JUnit(w io.Writer, r *checks.Report, o Options) error {
+	doc := junitTestsuites{Name: clean(nonEmpty(r.Tool, "errprobe")), Time: seconds(elapsed(r))}
+	for _, s := range bySuite(r) {
+		ts := junitSuite(r, s, o)
+		doc.Tests += ts.Tests
+		doc.Failures += ts.Failures
+		doc.Suites = append(doc.Suites, ts)
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+func junitSuite(r *checks.Report, s suite, o Options) junitTestsuite {
+	c := count(s.Results)
+	ts := junitTestsuite{
+		Name:       clean(s.Name),
+		Tests:      len(s.Results),
+		Failures:   c.Failed - c.Known,
+		Skipped:    c.Skipped + c.Known,
+		Time:       seconds(c.Time),
+		Timestamp:  r.Started.UTC().Format(junitTimestamp),
+		Hostname:   clean(nonEmpty(o.Hostname, "localhost")),
+		Properties: junitProperties(r),
+	}
+	for _, res := range s.Results {
+		ts.Cases = append(ts.Cases, junitCase(res))
+	}
+	if s.Name == "ratelimit" && r.Burst != nil {
+		ts.SystemOut = "burst: " + burstLine(r.Burst)
+	}
+	return ts
+}
+
+func junitProperties(r *checks.Report) []junitProperty {
+	props := []junitProperty{
+		{Name: "profile", Value: clean(r.Profile)},
+		{Name: "base_url", Value: clean(r.BaseURL)},
+		{Name: "errprobe.version", Value: clean(r.Version)},
+	}
+	if r.Interrupted {
+		props = append(props, junitProperty{Name: "interrupted", Value: "true"})
+	}
+	if len(r.Leftovers) > 0 {
+		props = append(props, junitProperty{Name: "leftovers", Value: clean(strings.Join(r.Leftovers, " "))})
+	}
+	return props
+}
+
+func junitCase(res checks.Result) junitTestcase {
+	tc := junitTestcase{Classname: clean(res.Suite), Name: clean(title(res)), Time: seconds(res.Duration)}
+	switch {
+	case res.Status == checks.StatusFail && res.Known:
+		tc.Skipped = &junitMessage{Message: "known failure (baseline): " + oneLine(res.Message), Text: failureText(res)}
+	case res.Status == checks.StatusFail:
+		tc.Failure = &junitMessage{Message: oneLine(failureMessage(res)), Type: string(res.Severity), Text: failureText(res)}
+	case res.Status == checks.StatusSkip:
+		tc.Skipped = &junitMessage{Message: oneLine(res.Message)}
+	case res.Fixed:
+		tc.SystemOut = "fixed: listed in the baseline, passes now"
+	}
+	return tc
+}
+
+func failureMessage(res checks.Result) string {
+	if res.Message != "" {
+		return res.Message
+	}
+	return fmt.Sprintf("expected %s, got %s", res.Expected, res.Actual)
+}
+
+// failureText is a failure's body: expected vs actual, then the reproducing
+// request and the response (masked by the engine).
+func failureText(res checks.Result) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s (%s)\n", res.Check, res.Severity)
+	if res.Message != "" {
+		fmt.Fprintf(&b, "%s\n", res.Message)
+	}
+	fmt.Fprintf(&b, "expected: %s\nactual:   %s\n", res.Expected, res.Actual)
+	if x := res.Exchange; x != nil {
+		b.WriteString("\nreproduce:\n" + Curl(x.Request) + "\n")
+		if x.Err != "" {
+			b.WriteString("\nerror: " + x.Err + "\n")
+		}
+		if x.Response != nil {
+			b.WriteString("\nresponse:\n" + rawResponse(x.Response, failureBodyCap))
+		}
+	}
+	return clean(b.String())
+}
+
+// rawResponse renders a response as HTTP text, its body capped.
+func rawResponse(resp *checks.Response, bodyCap int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %d\n", nonEmpty(resp.Proto, "HTTP"), resp.Status)
+	for _, k := range sortedKeys(resp.Header) {
+		for _, v := range resp.Header[k] {
+			fmt.Fprintf(&b, "%s: %s\n", k, v)
+		}
+	}
+	if resp.Body != "" {
+		b.WriteString("\n" + truncate(resp.Body, bodyCap) + "\n")
+	}
+	if resp.Truncated {
+		b.WriteString("(body truncated at the read cap)\n")
+	}
+	return b.String()
+}

@@ -1,0 +1,186 @@
+package reporters
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/errprobe/errprobe/checks"
+)
+
+// markdownBodyCap caps a response body in the Markdown report.
+const markdownBodyCap = 2 << 10
+
+// Markdown renders a summary table and the failures, each with a curl
+// command in a code fence: fit for a pull-request comment or
+// $GITHUB_STEP_SUMMARY.
+func Markdown(w io.Writer, r *checks.Report, o Options) error {
+	p := &printer{w: w}
+	c := count(r.Results)
+	p.line(fmt.Sprintf("## errprobe: %s %d passed, %d failed, %d skipped", mdVerdict(r, o), c.Passed, c.Failed, c.Skipped))
+	p.line("")
+	p.line(fmt.Sprintf("Profile %s against %s · %d requests in %ss · errprobe %s",
+		mdCode(r.Profile), mdCode(r.BaseURL), r.Requests, seconds(elapsed(r)), mdText(r.Version)))
+	if r.Interrupted {
+		p.line("")
+		p.line("> **Interrupted:** the run was stopped; results cover only what completed.")
+	}
+	p.line("")
+	mdTable(p, r)
+	mdFailures(p, r, false)
+	mdFailures(p, r, true)
+	mdFixed(p, r)
+	mdExtras(p, r)
+	return p.err
+}
+
+func mdVerdict(r *checks.Report, o Options) string {
+	switch verdict(r, o.Verdict) {
+	case VerdictInterrupted:
+		return "⚠️ interrupted ·"
+	case VerdictFail:
+		return "❌"
+	}
+	return "✅"
+}
+
+func mdTable(p *printer, r *checks.Report) {
+	p.line("| Suite | Passed | Failed | Skipped | Known | Fixed |")
+	p.line("|---|---:|---:|---:|---:|---:|")
+	for _, s := range bySuite(r) {
+		c := count(s.Results)
+		p.line(fmt.Sprintf("| %s | %d | %d | %d | %d | %d |", mdCell(s.Name), c.Passed, c.Failed-c.Known, c.Skipped, c.Known, c.Fixed))
+	}
+}
+
+// mdFailures lists new failures, or (known) the baseline's known ones.
+func mdFailures(p *printer, r *checks.Report, known bool) {
+	var list []checks.Result
+	for _, res := range r.Results {
+		if res.Status == checks.StatusFail && res.Known == known {
+			list = append(list, res)
+		}
+	}
+	if len(list) == 0 {
+		return
+	}
+	p.line("")
+	if known {
+		p.line(fmt.Sprintf("### Known failures (in the baseline): %d", len(list)))
+		p.line("")
+		for _, res := range list {
+			p.line(fmt.Sprintf("- %s %s", mdCode(title(res)), mdText(res.Message)))
+		}
+		return
+	}
+	p.line(fmt.Sprintf("### Failures: %d", len(list)))
+	for _, res := range list {
+		mdFailure(p, res)
+	}
+}
+
+func mdFailure(p *printer, res checks.Result) {
+	p.line("")
+	p.line(fmt.Sprintf("#### ✗ %s — %s", mdCode(title(res)), mdText(string(res.Severity))))
+	if res.Message != "" {
+		p.line("")
+		p.line(mdText(res.Message))
+	}
+	p.line("")
+	p.line("- **Expected:** " + mdCode(res.Expected))
+	p.line("- **Actual:** " + mdCode(res.Actual))
+	x := res.Exchange
+	if x == nil {
+		return
+	}
+	p.line("")
+	p.line(mdFence("sh", Curl(x.Request)))
+	if x.Err != "" {
+		p.line("")
+		p.line("Error: " + mdCode(x.Err))
+	}
+	if x.Response != nil {
+		p.line("")
+		p.line("<details><summary>Response</summary>")
+		p.line("")
+		p.line(mdFence("http", rawResponse(x.Response, markdownBodyCap)))
+		p.line("")
+		p.line("</details>")
+	}
+}
+
+func mdFixed(p *printer, r *checks.Report) {
+	var fixed []string
+	for _, res := range r.Results {
+		if res.Fixed {
+			fixed = append(fixed, "- "+mdCode(title(res)))
+		}
+	}
+	if len(fixed) == 0 {
+		return
+	}
+	p.line("")
+	p.line("### Fixed (in the baseline, passing now): " + fmt.Sprint(len(fixed)))
+	p.line("")
+	p.line(strings.Join(fixed, "\n"))
+}
+
+func mdExtras(p *printer, r *checks.Report) {
+	if r.Burst != nil {
+		p.line("")
+		p.line("**Burst:** " + mdText(burstLine(r.Burst)))
+	}
+	if len(r.Leftovers) > 0 {
+		p.line("")
+		p.line("**Leftovers:** " + plural(len(r.Leftovers), "created resource") + " could not be deleted:")
+		p.line("")
+		for _, l := range r.Leftovers {
+			p.line("- " + mdCode(l))
+		}
+	}
+}
+
+// mdText escapes text for Markdown prose: one line, HTML and emphasis
+// characters neutralised.
+func mdText(s string) string {
+	return strings.NewReplacer(
+		"&", "&amp;", "<", "&lt;", ">", "&gt;", "|", `\|`, "*", `\*`, "_", `\_`, "`", "\\`", "[", `\[`, "]", `\]`, "#", `\#`,
+	).Replace(oneLine(s))
+}
+
+// mdCell is text for a table cell.
+func mdCell(s string) string { return mdText(s) }
+
+// mdCode renders s as inline code, with a fence long enough for any
+// backticks inside; empty text renders as an em dash.
+func mdCode(s string) string {
+	s = oneLine(s)
+	if s == "" {
+		return "—"
+	}
+	fence := strings.Repeat("`", longestRun(s, '`')+1)
+	pad := ""
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		pad = " "
+	}
+	return fence + pad + s + pad + fence
+}
+
+// mdFence renders a fenced code block whose fence outruns any inside.
+func mdFence(lang, body string) string {
+	fence := strings.Repeat("`", max(3, longestRun(body, '`')+1))
+	return fence + lang + "\n" + strings.TrimRight(clean(body), "\n") + "\n" + fence
+}
+
+func longestRun(s string, c byte) int {
+	best, run := 0, 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == c {
+			run++
+			best = max(best, run)
+		} else {
+			run = 0
+		}
+	}
+	return best
+}

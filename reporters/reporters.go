@@ -1,0 +1,139 @@
+// Package reporters renders a finished checks.Report: one pure function per
+// format, from the report to an io.Writer. Reporters render what they are
+// given; secrets were masked by the engine before the report was built.
+package reporters
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/errprobe/errprobe/checks"
+)
+
+// Options tune a reporter. Color, Verbose and Quiet apply to Text only; JSON,
+// JUnit and Markdown are never colored.
+type Options struct {
+	Color   bool
+	Verbose bool // Text: every result and its exchange
+	Quiet   bool // Text: only failures and the summary
+	// Verdict is the gate's decision on the report (checks.Gate).
+	Verdict checks.Verdict
+	// FailOn is the level the gate judged at, for the summary.
+	FailOn checks.FailOn
+	// Hostname goes into JUnit testsuites.
+	Hostname string
+}
+
+// Func renders a report.
+type Func func(w io.Writer, r *checks.Report, o Options) error
+
+var (
+	_ Func = Text
+	_ Func = JSON
+	_ Func = JUnit
+	_ Func = Markdown
+)
+
+var byName = map[string]Func{
+	"text":     Text,
+	"json":     JSON,
+	"junit":    JUnit,
+	"markdown": Markdown,
+}
+
+// Names lists the format names ByName knows, sorted.
+func Names() []string {
+	names := make([]string, 0, len(byName))
+	for n := range byName {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// ByName returns the reporter for a format name.
+func ByName(name string) (Func, error) {
+	if f, ok := byName[name]; ok {
+		return f, nil
+	}
+	return nil, fmt.Errorf("unknown report format %q (formats: %s)", name, strings.Join(Names(), ", "))
+}
+
+// suite is one suite's results, in report order.
+type suite struct {
+	Name    string
+	Results []checks.Result
+}
+
+// bySuite groups results by suite, suites in order of first appearance.
+func bySuite(r *checks.Report) []suite {
+	var out []suite
+	index := map[string]int{}
+	for _, res := range r.Results {
+		i, ok := index[res.Suite]
+		if !ok {
+			i = len(out)
+			index[res.Suite] = i
+			out = append(out, suite{Name: res.Suite})
+		}
+		out[i].Results = append(out[i].Results, res)
+	}
+	return out
+}
+
+// tally counts a set of results the way every reporter shows them.
+type tally struct {
+	Passed, Failed, Skipped, Known, Fixed int
+	Time                                  time.Duration
+}
+
+func count(results []checks.Result) tally {
+	var t tally
+	for _, res := range results {
+		t.Time += res.Duration
+		switch res.Status {
+		case checks.StatusPass:
+			t.Passed++
+		case checks.StatusFail:
+			t.Failed++
+		case checks.StatusSkip:
+			t.Skipped++
+		}
+		if res.Known {
+			t.Known++
+		}
+		if res.Fixed {
+			t.Fixed++
+		}
+	}
+	return t
+}
+
+// title is a result's display name: "CHECK (probe)".
+func title(res checks.Result) string {
+	if res.Probe == "" {
+		return res.Check
+	}
+	return res.Check + " (" + res.Probe + ")"
+}
+
+// seconds formats a duration as JUnit/JSON-friendly seconds.
+func seconds(d time.Duration) string {
+	return fmt.Sprintf("%.3f", d.Seconds())
+}
+
+// millis is a duration in milliseconds, microsecond precision.
+func millis(d time.Duration) float64 {
+	return float64(d.Microseconds()) / 1000
+}
+
+// elapsed is the run's wall time, never negative.
+func elapsed(r *checks.Report) time.Duration {
+	if r.Finished.Before(r.Started) {
+		return 0
+	}
+	return r.Finished.Sub(r.Started)
+}

@@ -1,0 +1,283 @@
+package reporters
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/errprobe/errprobe/checks"
+)
+
+// Marks used by the Text reporter.
+const (
+	markPass = "✓"
+	markFail = "✗"
+	markSkip = "−"
+)
+
+// bodyPreview caps a response body shown in the terminal.
+const bodyPreview = 300
+
+// Text renders the terminal report: results grouped by suite, each failure
+// with expected vs actual and a curl command that reproduces it, and the
+// closing line "N passed, N failed, N skipped".
+func Text(w io.Writer, r *checks.Report, o Options) error {
+	t := &textReport{p: &printer{w: w}, r: r, o: o, s: newStyles(o.Color)}
+	t.header()
+	t.planned()
+	for _, s := range bySuite(r) {
+		t.suite(s)
+	}
+	if !o.Quiet {
+		t.burst()
+	}
+	t.leftovers()
+	t.summary()
+	return t.p.err
+}
+
+type textReport struct {
+	p *printer
+	r *checks.Report
+	o Options
+	s styles
+}
+
+func (t *textReport) header() {
+	if t.r.Interrupted {
+		t.p.line(t.s.banner.Sprint(" INTERRUPTED ") + " the run was stopped; results cover only what completed")
+		t.p.line("")
+	}
+	if t.o.Quiet {
+		return
+	}
+	t.p.line(t.s.bold.Sprintf("%s %s", nonEmpty(t.r.Tool, "errprobe"), t.r.Version) +
+		t.s.dim.Sprintf(" · profile %s · %s", oneLine(t.r.Profile), oneLine(t.r.BaseURL)))
+}
+
+func (t *textReport) planned() {
+	if !t.r.DryRun {
+		return
+	}
+	t.p.line("")
+	t.p.line(t.s.bold.Sprintf("dry run: %d requests planned, none sent", len(t.r.Planned)))
+	for _, req := range t.r.Planned {
+		t.p.line(indent(clean(Curl(req)), "  "))
+	}
+}
+
+func (t *textReport) suite(s suite) {
+	c := count(s.Results)
+	if t.o.Quiet && c.Failed == 0 {
+		return
+	}
+	t.p.line("")
+	t.p.line(t.s.bold.Sprint(s.Name) + t.s.dim.Sprintf("  %d passed, %d failed, %d skipped", c.Passed, c.Failed, c.Skipped))
+	if t.o.Verbose {
+		for _, res := range s.Results {
+			t.result(res)
+		}
+		return
+	}
+	for _, g := range byCheck(s.Results) {
+		t.check(g)
+	}
+}
+
+// check prints one check's results: passes folded into one line, then each
+// failure, skip and fix on its own.
+func (t *textReport) check(results []checks.Result) {
+	var passed []checks.Result
+	for _, res := range results {
+		if res.Status == checks.StatusPass && !res.Fixed {
+			passed = append(passed, res)
+		}
+	}
+	if len(passed) > 0 && !t.o.Quiet {
+		t.p.line("  " + t.s.pass.Sprint(markPass) + " " + passed[0].Check + t.s.dim.Sprint(" "+probes(passed)))
+	}
+	for _, res := range results {
+		if res.Status != checks.StatusPass || res.Fixed {
+			t.result(res)
+		}
+	}
+}
+
+func probes(results []checks.Result) string {
+	if len(results) == 1 {
+		if results[0].Probe == "" {
+			return ""
+		}
+		return "(" + oneLine(results[0].Probe) + ")"
+	}
+	return fmt.Sprintf("(%d probes)", len(results))
+}
+
+func (t *textReport) result(res checks.Result) {
+	switch res.Status {
+	case checks.StatusFail:
+		t.failure(res)
+	case checks.StatusSkip:
+		if !t.o.Quiet {
+			t.p.line("  " + t.s.skip.Sprint(markSkip+" "+oneLine(title(res))) + t.s.dim.Sprint(suffix("  ", oneLine(res.Message))))
+		}
+	default:
+		if t.o.Quiet {
+			return
+		}
+		tag := ""
+		if res.Fixed {
+			tag = "  " + t.s.fixed.Sprint("fixed") + t.s.dim.Sprint(" (in the baseline, passes now)")
+		}
+		t.p.line("  " + t.s.pass.Sprint(markPass) + " " + oneLine(title(res)) + tag)
+		if t.o.Verbose {
+			t.exchange(res.Exchange)
+		}
+	}
+}
+
+func (t *textReport) failure(res checks.Result) {
+	tags := ""
+	if res.Severity == checks.SeverityWarning {
+		tags += "  " + t.s.warn.Sprint("warning")
+	}
+	if res.Known {
+		tags += "  " + t.s.known.Sprint("known") + t.s.dim.Sprint(" (in the baseline)")
+	}
+	t.p.line("  " + t.s.fail.Sprint(markFail) + " " + oneLine(title(res)) + tags)
+	const pad = "      "
+	if res.Message != "" {
+		t.p.line(indent(clean(res.Message), pad))
+	}
+	if res.Expected != "" || res.Actual != "" {
+		t.p.line(pad + t.s.dim.Sprint("expected: ") + oneLine(res.Expected))
+		t.p.line(pad + t.s.dim.Sprint("actual:   ") + oneLine(res.Actual))
+	}
+	if res.Known && !t.o.Verbose {
+		return
+	}
+	t.exchange(res.Exchange)
+}
+
+// exchange prints the response seen and the curl command that reproduces it.
+func (t *textReport) exchange(x *checks.Exchange) {
+	if x == nil {
+		return
+	}
+	const pad = "      "
+	if x.Err != "" {
+		t.p.line(pad + t.s.dim.Sprint("error:    ") + oneLine(x.Err))
+	}
+	if resp := x.Response; resp != nil {
+		t.p.line(pad + t.s.dim.Sprint("response: ") + responseLine(resp))
+		if resp.Body != "" {
+			t.p.line(pad + t.s.dim.Sprint("body:     ") + oneLine(truncate(resp.Body, bodyPreview)))
+		}
+	}
+	if t.o.Verbose {
+		t.p.line(pad + t.s.dim.Sprint("headers:  ") + headerLine(x))
+	}
+	t.p.line(pad + t.s.dim.Sprint("reproduce:"))
+	t.p.line(indent(clean(Curl(x.Request)), pad+"  "))
+}
+
+func responseLine(resp *checks.Response) string {
+	line := fmt.Sprintf("HTTP %d", resp.Status)
+	if ct := resp.Header.Get("Content-Type"); ct != "" {
+		line += " · Content-Type: " + oneLine(ct)
+	}
+	line += fmt.Sprintf(" · %d bytes", len(resp.Body))
+	if resp.Truncated {
+		line += " (truncated)"
+	}
+	return line
+}
+
+func headerLine(x *checks.Exchange) string {
+	if x.Response == nil || len(x.Response.Header) == 0 {
+		return "(none)"
+	}
+	var parts []string
+	for _, k := range sortedKeys(x.Response.Header) {
+		parts = append(parts, k+": "+strings.Join(x.Response.Header[k], ", "))
+	}
+	return oneLine(truncate(strings.Join(parts, " · "), 4*bodyPreview))
+}
+
+func (t *textReport) burst() {
+	b := t.r.Burst
+	if b == nil {
+		return
+	}
+	t.p.line("")
+	t.p.line(t.s.bold.Sprint("burst") + " " + burstLine(b))
+}
+
+func burstLine(b *checks.BurstStats) string {
+	line := fmt.Sprintf("%d sent in %ss (%s/s), %d × 429", b.Sent, seconds(b.Elapsed), rate(b.Sent, b.Elapsed.Seconds()), b.Status429)
+	if b.Status429 > 0 {
+		line += fmt.Sprintf(", first after %ss", seconds(b.FirstLimit))
+	}
+	line += fmt.Sprintf(" · latency p50 %s p90 %s p99 %s", ms(b.LatencyP50), ms(b.LatencyP90), ms(b.LatencyP99))
+	if b.RecoveryWait > 0 {
+		line += fmt.Sprintf(" · recovery wait %ss", seconds(b.RecoveryWait))
+	}
+	return line
+}
+
+func (t *textReport) leftovers() {
+	if len(t.r.Leftovers) == 0 {
+		return
+	}
+	t.p.line("")
+	t.p.line(t.s.warn.Sprintf("leftovers: %s could not be deleted", plural(len(t.r.Leftovers), "created resource")))
+	for _, l := range t.r.Leftovers {
+		t.p.line("  - " + oneLine(l))
+	}
+}
+
+// summary prints the plain closing line "N passed, N failed, N skipped" and,
+// on the next line, baseline marks and the verdict.
+func (t *textReport) summary() {
+	c := count(t.r.Results)
+	t.p.line("")
+	if !t.o.Quiet {
+		t.p.line(t.s.dim.Sprintf("%d requests in %ss", t.r.Requests, seconds(elapsed(t.r))))
+	}
+	t.p.line(fmt.Sprintf("%d passed, %d failed, %d skipped", c.Passed, c.Failed, c.Skipped))
+	var notes []string
+	if c.Known > 0 || c.Fixed > 0 {
+		notes = append(notes, fmt.Sprintf("(%d known, %d fixed)", c.Known, c.Fixed))
+	}
+	notes = append(notes, t.verdict())
+	t.p.line(strings.Join(notes, " "))
+}
+
+func (t *textReport) verdict() string {
+	v := t.o.Verdict
+	switch {
+	case t.r.Interrupted:
+		return t.s.banner.Sprint("INTERRUPTED")
+	case v.Failed:
+		return t.s.fail.Sprint("FAIL") + t.s.dim.Sprintf(" at --fail-on %s: %s", nonEmpty(string(t.o.FailOn), "error"), plural(v.Errors, "new error")+", "+plural(v.Warnings, "new warning"))
+	default:
+		return t.s.pass.Sprint("PASS") + t.s.dim.Sprint(suffix(" at --fail-on ", string(t.o.FailOn)))
+	}
+}
+
+// byCheck groups a suite's results by check ID, checks in order of first
+// appearance.
+func byCheck(results []checks.Result) [][]checks.Result {
+	var out [][]checks.Result
+	index := map[string]int{}
+	for _, res := range results {
+		i, ok := index[res.Check]
+		if !ok {
+			i = len(out)
+			index[res.Check] = i
+			out = append(out, nil)
+		}
+		out[i] = append(out[i], res)
+	}
+	return out
+}
