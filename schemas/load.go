@@ -1,20 +1,21 @@
 package schemas
 
 import (
+	"bytes"
 	"embed"
-	"fmt"
+	"encoding/json"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
 	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/parser"
 )
 
-// SCAFFOLD: a minimal loader so other packages can build on profiles today.
-// The schemas owner replaces it with the validated, positioned loader.
-
-//go:embed profiles/*.yaml envelopes/*.json
+//go:embed profiles/*.yaml envelopes/*.json profile.schema.json
 var embedded embed.FS
 
 // BuiltinNames lists the built-in profiles, sorted.
@@ -28,13 +29,18 @@ func BuiltinNames() []string {
 	return names
 }
 
-// BuiltinSource returns the YAML text of a built-in profile.
+// IsBuiltin reports whether name is a built-in profile's name.
+func IsBuiltin(name string) bool {
+	_, err := fs.Stat(embedded, "profiles/"+name+".yaml")
+	return err == nil && name != "" && !strings.ContainsAny(name, "/\\.")
+}
+
+// BuiltinSource returns the YAML text of a built-in profile, comments and all.
 func BuiltinSource(name string) ([]byte, error) {
-	b, err := embedded.ReadFile("profiles/" + name + ".yaml")
-	if err != nil {
-		return nil, fmt.Errorf("no built-in profile %q (built-ins: %s)", name, strings.Join(BuiltinNames(), ", "))
+	if !IsBuiltin(name) {
+		return nil, fileError(name, "no built-in profile %q (built-ins: %s)", name, strings.Join(BuiltinNames(), ", "))
 	}
-	return b, nil
+	return embedded.ReadFile("profiles/" + name + ".yaml")
 }
 
 // Builtin loads a built-in profile; ${VAR}s expand through getenv.
@@ -43,42 +49,194 @@ func Builtin(name string, getenv func(string) string) (*Profile, error) {
 	if err != nil {
 		return nil, err
 	}
-	return parse("builtin:"+name, "", src, getenv)
+	return load("builtin:"+name, "", src, getenv)
 }
 
-// Load reads a profile file; ${VAR}s expand through getenv.
+// Load reads a profile file (YAML or JSON), resolves `extends`, validates it
+// against the profile schema and the semantic rules, expands ${VAR}s in
+// base_url and auth keys through getenv, and compiles its envelope schema.
+// Every error is a *ProfileError whose lines read file:line:col: path: message.
 func Load(path string, getenv func(string) string) (*Profile, error) {
 	src, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fileError(path, "cannot read profile: %v", err)
 	}
-	return parse(path, filepath.Dir(path), src, getenv)
+	dir, err := filepath.Abs(filepath.Dir(path))
+	if err != nil {
+		return nil, fileError(path, "%v", err)
+	}
+	return load(path, dir, src, getenv)
 }
 
-func parse(source, dir string, src []byte, getenv func(string) string) (*Profile, error) {
-	var p Profile
-	if err := yaml.Unmarshal(src, &p); err != nil {
-		return nil, fmt.Errorf("%s: %w", source, err)
+// Resolve loads a built-in profile by name, or else a profile file by path.
+func Resolve(nameOrPath string, getenv func(string) string) (*Profile, error) {
+	if IsBuiltin(nameOrPath) {
+		return Builtin(nameOrPath, getenv)
 	}
-	p.Source, p.Dir = source, dir
-	k := &p.Auth.Keys
-	for _, s := range []*string{&k.Valid, &k.Revoked, &k.Expired, &k.NoScope, &k.OtherTenant} {
-		*s = os.Expand(*s, getenv)
+	if _, err := os.Stat(nameOrPath); err != nil && !strings.ContainsAny(nameOrPath, `/\.`) {
+		return nil, fileError(nameOrPath, "no built-in profile or file by that name (built-ins: %s)", strings.Join(BuiltinNames(), ", "))
+	}
+	return Load(nameOrPath, getenv)
+}
+
+// load runs the loading pipeline: parse, extends, shape, decode, expand, semantics.
+func load(file, dir string, src []byte, getenv func(string) string) (*Profile, error) {
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	user, err := parseDoc(file, src)
+	if err != nil {
+		return nil, err
+	}
+	docs, merged, err := resolveExtends(user)
+	if err != nil {
+		return nil, err
+	}
+	if err := newProfileError(validateShape(merged, docs)); err != nil {
+		return nil, err
+	}
+	p, err := decodeProfile(file, merged)
+	if err != nil {
+		return nil, err
+	}
+	p.Source, p.Dir = file, dir
+	expandEnv(p, getenv)
+	applyDefaults(p)
+	if err := newProfileError(checkSemantics(p, docs)); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// parseDoc parses YAML (JSON is YAML) into a syntax tree and a JSON-typed value.
+func parseDoc(file string, src []byte) (*doc, error) {
+	f, err := parser.ParseBytes(src, 0)
+	if err != nil {
+		return nil, yamlError(file, err)
+	}
+	if len(f.Docs) == 0 || f.Docs[0].Body == nil {
+		return nil, fileError(file, "empty profile")
+	}
+	if len(f.Docs) > 1 {
+		line, col := nodePos(f.Docs[1])
+		return nil, newProfileError([]Problem{{File: file, Line: line, Col: col, Msg: "a profile is one YAML document; found a second"}})
+	}
+	body := f.Docs[0].Body
+	var raw any
+	if err := yaml.NodeToValue(body, &raw); err != nil {
+		return nil, yamlError(file, err)
+	}
+	v, err := jsonTyped(raw)
+	if err != nil {
+		return nil, fileError(file, "%v", err)
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		line, col := nodePos(body)
+		return nil, newProfileError([]Problem{{File: file, Line: line, Col: col, Msg: "a profile must be a mapping of keys (name, envelope, codes, …)"}})
+	}
+	return &doc{file: file, root: body, value: m}, nil
+}
+
+// yamlError turns a goccy error into a positioned problem.
+func yamlError(file string, err error) error {
+	var ye yaml.Error
+	if errors.As(err, &ye) && ye.GetToken() != nil {
+		pos := ye.GetToken().Position
+		return newProfileError([]Problem{{File: file, Line: pos.Line, Col: pos.Column, Msg: "invalid YAML: " + ye.GetMessage()}})
+	}
+	return fileError(file, "invalid YAML: %v", err)
+}
+
+// jsonTyped converts a YAML-decoded value to the types encoding/json
+// produces (maps of string keys, []any, json.Number, string, bool, nil).
+func jsonTyped(v any) (any, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	var out any
+	err = d.Decode(&out)
+	return out, err
+}
+
+// resolveExtends merges the user's document over the built-in it extends.
+// docs lists the user's document first, then the base.
+func resolveExtends(user *doc) ([]*doc, map[string]any, error) {
+	ext, ok := user.value["extends"]
+	if !ok {
+		return []*doc{user}, user.value, nil
+	}
+	name, _ := ext.(string)
+	if !IsBuiltin(name) {
+		line, col, _ := user.position([]string{"extends"})
+		return nil, nil, newProfileError([]Problem{{File: user.file, Line: line, Col: col, Path: "extends",
+			Msg: "must name a built-in profile (" + strings.Join(BuiltinNames(), ", ") + ")"}})
+	}
+	src, _ := BuiltinSource(name)
+	base, err := parseDoc("builtin:"+name, src)
+	if err != nil {
+		return nil, nil, err
+	}
+	return []*doc{user, base}, merge(base.value, user.value), nil
+}
+
+// merge deep-merges over onto base: maps merge key by key, scalars and lists
+// replace, and a null removes the base's key.
+func merge(base, over map[string]any) map[string]any {
+	out := make(map[string]any, len(base)+len(over))
+	for k, v := range base {
+		out[k] = v
+	}
+	for k, v := range over {
+		if v == nil {
+			delete(out, k)
+			continue
+		}
+		bm, bok := out[k].(map[string]any)
+		om, ook := v.(map[string]any)
+		if bok && ook {
+			out[k] = merge(bm, om)
+			continue
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// decodeProfile decodes the validated generic value into a Profile.
+func decodeProfile(file string, v map[string]any) (*Profile, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fileError(file, "%v", err)
+	}
+	var p Profile
+	if err := json.Unmarshal(b, &p); err != nil {
+		return nil, fileError(file, "%v", err)
+	}
+	if s, ok := v["envelope"].(map[string]any); ok {
+		p.Envelope.Schema = s["schema"] // keep json.Number values for the schema compiler
 	}
 	return &p, nil
 }
 
-// UnmarshalYAML accepts `status: 404` and `status: [400, 422]`.
-func (s *Statuses) UnmarshalYAML(unmarshal func(any) error) error {
-	var one int
-	if err := unmarshal(&one); err == nil {
-		*s = Statuses{one}
-		return nil
+// locate positions a problem at path: in the first document holding the
+// whole path (the user's file before the built-in it extends), else at the
+// deepest ancestor found in the user's file.
+func locate(docs []*doc, path []string, isIndex func(int) bool, msg string) Problem {
+	p := Problem{File: docs[0].file, Path: dotted(path, isIndex), Msg: msg}
+	for _, d := range docs {
+		if line, col, ok := d.position(path); ok {
+			p.File, p.Line, p.Col = d.file, line, col
+			return p
+		}
 	}
-	var many []int
-	if err := unmarshal(&many); err != nil {
-		return err
-	}
-	*s = many
-	return nil
+	p.Line, p.Col, _ = docs[0].position(path)
+	return p
 }

@@ -15,19 +15,22 @@ type Profile struct {
 	// BaseURL is the API's base URL; the command line's BASE_URL wins.
 	BaseURL string `yaml:"base_url,omitempty" json:"base_url,omitempty"`
 
-	Envelope    Envelope         `yaml:"envelope" json:"envelope"`
-	Codes       map[string]Code  `yaml:"codes" json:"codes"`
-	Auth        Auth             `yaml:"auth" json:"auth"`
-	RequestID   RequestID        `yaml:"request_id,omitempty" json:"request_id,omitempty"`
-	Idempotency Idempotency      `yaml:"idempotency,omitempty" json:"idempotency,omitempty"`
-	RateLimit   RateLimit        `yaml:"rate_limit,omitempty" json:"rate_limit,omitempty"`
-	Endpoints   Endpoints        `yaml:"endpoints" json:"endpoints"`
+	Envelope    Envelope          `yaml:"envelope" json:"envelope"`
+	Codes       map[string]Code   `yaml:"codes" json:"codes"`
+	Auth        Auth              `yaml:"auth" json:"auth"`
+	RequestID   RequestID         `yaml:"request_id,omitempty" json:"request_id,omitempty"`
+	Idempotency Idempotency       `yaml:"idempotency,omitempty" json:"idempotency,omitempty"`
+	RateLimit   RateLimit         `yaml:"rate_limit,omitempty" json:"rate_limit,omitempty"`
+	Endpoints   Endpoints         `yaml:"endpoints" json:"endpoints"`
 	Expect      map[string]string `yaml:"expect" json:"expect"`
 
 	// Dir is the directory of the profile file, for relative schema paths.
 	Dir string `yaml:"-" json:"-"`
 	// Source is the file the profile came from ("builtin:NAME" for built-ins).
 	Source string `yaml:"-" json:"-"`
+
+	// envelope is the envelope schema compiled while loading; Compile reuses it.
+	envelope *envelopeSchema
 }
 
 // Envelope describes the JSON body of every error response.
@@ -81,7 +84,19 @@ type Keys struct {
 	Expired     string `yaml:"expired,omitempty" json:"expired,omitempty"`
 	NoScope     string `yaml:"no_scope,omitempty" json:"no_scope,omitempty"`
 	OtherTenant string `yaml:"other_tenant,omitempty" json:"other_tenant,omitempty"`
+	// Env maps a key's role (KeyValid, KeyRevoked, …) to the environment
+	// variable its value came from, when the profile wrote exactly ${VAR}.
+	Env map[string]string `yaml:"-" json:"-"`
 }
+
+// Key roles: the keys.* names, used by Keys.Env, Keys.Get and Profile.KeyEnv.
+const (
+	KeyValid       = "valid"
+	KeyRevoked     = "revoked"
+	KeyExpired     = "expired"
+	KeyNoScope     = "no_scope"
+	KeyOtherTenant = "other_tenant"
+)
 
 // RequestID says where the API promises a request id.
 type RequestID struct {

@@ -1,0 +1,176 @@
+package schemas
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Expected returns the code a probe in situation expects (an Expect* constant)
+// and the statuses the code table allows it; ok is false when the profile
+// names no code for the situation (the probe is then skipped).
+func (p *Profile) Expected(situation string) (code string, statuses []int, ok bool) {
+	code, ok = p.Expect[situation]
+	if !ok || code == "" {
+		return "", nil, false
+	}
+	return code, p.StatusesFor(code), true
+}
+
+// StatusesFor returns the HTTP statuses the code table allows code; nil for
+// an unknown code.
+func (p *Profile) StatusesFor(code string) []int {
+	c, ok := p.Codes[code]
+	if !ok {
+		return nil
+	}
+	return []int(c.Status)
+}
+
+// KeyEnv returns the environment variable the key of role (KeyValid, …) came
+// from, e.g. "ERRPROBE_API_KEY"; "" when it was written literally.
+func (p *Profile) KeyEnv(role string) string { return p.Auth.Keys.Env[role] }
+
+// Get returns the key of role (KeyValid, KeyRevoked, …); "" when unset.
+func (k Keys) Get(role string) string {
+	switch role {
+	case KeyValid:
+		return k.Valid
+	case KeyRevoked:
+		return k.Revoked
+	case KeyExpired:
+		return k.Expired
+	case KeyNoScope:
+		return k.NoScope
+	case KeyOtherTenant:
+		return k.OtherTenant
+	}
+	return ""
+}
+
+// RequestIDPointer is where error bodies carry the request id: request_id.pointer,
+// else envelope.request_id; "" when the body carries none.
+func (p *Profile) RequestIDPointer() string {
+	if p.RequestID.Pointer != "" {
+		return p.RequestID.Pointer
+	}
+	return p.Envelope.RequestID
+}
+
+// Wait parses MaxWait (validated when the profile loaded); 65s when empty.
+func (b Burst) Wait() time.Duration {
+	d, err := time.ParseDuration(b.MaxWait)
+	if err != nil || d <= 0 {
+		return 65 * time.Second
+	}
+	return d
+}
+
+// SplitOperation splits "GET /v1/contacts" into method and path.
+func SplitOperation(op string) (method, path string, ok bool) {
+	method, path, ok = strings.Cut(strings.TrimSpace(op), " ")
+	path = strings.TrimSpace(path)
+	return method, path, ok && method != "" && strings.HasPrefix(path, "/")
+}
+
+// UnmarshalYAML accepts `status: 404` and `status: [400, 422]`.
+func (s *Statuses) UnmarshalYAML(unmarshal func(any) error) error {
+	var one int
+	if err := unmarshal(&one); err == nil {
+		*s = Statuses{one}
+		return nil
+	}
+	var many []int
+	if err := unmarshal(&many); err != nil {
+		return err
+	}
+	*s = many
+	return nil
+}
+
+// UnmarshalJSON accepts 404 and [400, 422].
+func (s *Statuses) UnmarshalJSON(b []byte) error {
+	var one int
+	if err := json.Unmarshal(b, &one); err == nil {
+		*s = Statuses{one}
+		return nil
+	}
+	var many []int
+	if err := json.Unmarshal(b, &many); err != nil {
+		return errors.New("status must be an integer or a list of integers")
+	}
+	*s = many
+	return nil
+}
+
+// MarshalJSON writes one status as a number and several as a list.
+func (s Statuses) MarshalJSON() ([]byte, error) {
+	if len(s) == 1 {
+		return json.Marshal(s[0])
+	}
+	return json.Marshal([]int(s))
+}
+
+var wholeVar = regexp.MustCompile(`^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$`)
+
+// expandEnv expands ${VAR} and $VAR in base_url and the auth keys, and
+// records which variable each key came from.
+func expandEnv(p *Profile, getenv func(string) string) {
+	p.BaseURL = os.Expand(p.BaseURL, getenv)
+	k := &p.Auth.Keys
+	k.Env = map[string]string{}
+	for role, s := range map[string]*string{KeyValid: &k.Valid, KeyRevoked: &k.Revoked,
+		KeyExpired: &k.Expired, KeyNoScope: &k.NoScope, KeyOtherTenant: &k.OtherTenant} {
+		if m := wholeVar.FindStringSubmatch(*s); m != nil {
+			k.Env[role] = m[1] + m[2]
+		}
+		*s = os.Expand(*s, getenv)
+	}
+}
+
+// applyDefaults fills the defaults the Profile field comments document.
+func applyDefaults(p *Profile) {
+	if p.Auth.QueryParam == "" {
+		p.Auth.QueryParam = "api_key"
+	}
+	if len(p.Envelope.ContentTypes) == 0 {
+		p.Envelope.ContentTypes = []string{"application/json"}
+	}
+	if p.Idempotency.Header != "" && p.Idempotency.Concurrency == 0 {
+		p.Idempotency.Concurrency = 5
+	}
+	rl := &p.RateLimit
+	if rl.Headers == "" {
+		rl.Headers = "none"
+	}
+	if rl.Headers == "legacy" {
+		rl.LimitHeader = cmpOr(rl.LimitHeader, "X-RateLimit-Limit")
+		rl.RemainingHeader = cmpOr(rl.RemainingHeader, "X-RateLimit-Remaining")
+		rl.ResetHeader = cmpOr(rl.ResetHeader, "X-RateLimit-Reset")
+	}
+	if rl.Reset == "" {
+		rl.Reset = "auto"
+	}
+	b := &rl.Burst
+	b.MaxRequests = cmpOr(b.MaxRequests, 1000)
+	b.Concurrency = cmpOr(b.Concurrency, 8)
+	b.MaxWait = cmpOr(b.MaxWait, "65s")
+	c := &p.Endpoints.Create
+	if c.Path != "" && c.Method == "" {
+		c.Method = "POST"
+	}
+	if p.Endpoints.Scoped == "" && c.Path != "" {
+		p.Endpoints.Scoped = c.Method + " " + c.Path
+	}
+}
+
+func cmpOr[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
+		return def
+	}
+	return v
+}

@@ -1,0 +1,121 @@
+package schemas
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/goccy/go-yaml/ast"
+)
+
+// doc is one parsed profile file: its name for messages, its YAML syntax tree
+// for positions, and its generic value.
+type doc struct {
+	file  string
+	root  ast.Node
+	value map[string]any
+}
+
+// position finds the line and column of the node at path (keys and array
+// indexes). For a mapping member it is the member's key. When the full path
+// does not exist, ok is false and line/col name the deepest ancestor found.
+func (d *doc) position(path []string) (line, col int, ok bool) {
+	if d == nil || d.root == nil {
+		return 0, 0, false
+	}
+	n := d.root
+	line, col = nodePos(n)
+	for _, tok := range path {
+		next, key := child(n, tok)
+		if next == nil {
+			return line, col, false
+		}
+		if key != nil {
+			line, col = nodePos(key)
+		} else {
+			line, col = nodePos(next)
+		}
+		n = next
+	}
+	return line, col, true
+}
+
+// child steps from n to its member tok; key is the member's key node for a
+// mapping member, nil for a sequence item.
+func child(n ast.Node, tok string) (value, key ast.Node) {
+	n = unwrap(n)
+	switch n := n.(type) {
+	case *ast.MappingNode:
+		for _, mv := range n.Values {
+			if keyText(mv.Key) == tok {
+				return mv.Value, mv.Key
+			}
+		}
+	case *ast.MappingValueNode:
+		if keyText(n.Key) == tok {
+			return n.Value, n.Key
+		}
+	case *ast.SequenceNode:
+		i, err := strconv.Atoi(tok)
+		if err == nil && i >= 0 && i < len(n.Values) {
+			return n.Values[i], nil
+		}
+	}
+	return nil, nil
+}
+
+func unwrap(n ast.Node) ast.Node {
+	for {
+		switch v := n.(type) {
+		case *ast.DocumentNode:
+			n = v.Body
+		case *ast.AnchorNode:
+			n = v.Value
+		case *ast.TagNode:
+			n = v.Value
+		default:
+			return n
+		}
+	}
+}
+
+func keyText(k ast.MapKeyNode) string {
+	if s, ok := unwrap(k).(ast.ScalarNode); ok {
+		if v := s.GetValue(); v != nil {
+			if str, ok := v.(string); ok {
+				return str
+			}
+		}
+	}
+	return strings.Trim(k.String(), `"'`)
+}
+
+func nodePos(n ast.Node) (int, int) {
+	if n == nil || n.GetToken() == nil {
+		return 0, 0
+	}
+	p := n.GetToken().Position
+	return p.Line, p.Column
+}
+
+var plainKey = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
+
+// dotted renders a path for messages: codes.NOT_FOUND, envelope.content_types[1],
+// codes["https://x.dev/p/not-found"]. isIndex says which tokens are array indexes.
+func dotted(path []string, isIndex func(i int) bool) string {
+	var b strings.Builder
+	for i, tok := range path {
+		switch {
+		case isIndex != nil && isIndex(i):
+			b.WriteString("[" + tok + "]")
+		case plainKey.MatchString(tok):
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(tok)
+		default:
+			b.WriteString("[" + strconv.Quote(tok) + "]")
+		}
+	}
+	return b.String()
+}
