@@ -175,7 +175,7 @@ func (c *Contract) CheckError(r Response) []Violation {
 		add(RuleMessage, c.p.Envelope.Message, "message at "+c.p.Envelope.Message+" is missing or empty")
 	}
 	c.checkRequestID(r.Header, &f, true, add)
-	scanLeaks(v, "", add)
+	scanLeaks(v, make([]string, 0, 8), add)
 	return out
 }
 

@@ -55,7 +55,11 @@ func compileEnvelope(p *Profile) (*envelopeSchema, error) {
 	}
 	sch, err := c.Compile(root)
 	if err != nil {
-		return nil, fmt.Errorf("envelope schema %s does not compile: %s", name, compileMessage(err))
+		what := "envelope schema " + name
+		if name == "inline" {
+			what = "inline envelope schema"
+		}
+		return nil, fmt.Errorf("%s does not compile: %s", what, compileMessage(err))
 	}
 	return &envelopeSchema{schema: sch, name: name}, nil
 }
@@ -118,6 +122,19 @@ func compileMessage(err error) string {
 			return re.Error()
 		}
 		return fmt.Sprintf("cannot load %s: %v", le.URL, unwrapPathErr(le.Err))
+	}
+	var se *jsonschema.SchemaValidationError
+	var ve *jsonschema.ValidationError
+	if errors.As(err, &se) && errors.As(se.Err, &ve) {
+		var msgs []string
+		for _, l := range leaves(ve, nil) {
+			at := pointer(l.InstanceLocation).String()
+			if at == "" {
+				at = "the root"
+			}
+			msgs = append(msgs, fmt.Sprintf("at %s: %s", at, l.ErrorKind.LocalizedString(printer)))
+		}
+		return "not a valid JSON Schema: " + strings.Join(msgs, "; ")
 	}
 	return strings.Join(strings.Fields(err.Error()), " ")
 }

@@ -2,6 +2,7 @@ package schemas
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -46,33 +47,27 @@ func findLeak(s string) (kind, excerpt string, ok bool) {
 	return "", "", false
 }
 
-// scanLeaks runs findLeak over every string in a decoded body.
-func scanLeaks(v any, path string, add func(rule, path, msg string)) {
+// scanLeaks runs findLeak over every string in a decoded body; path is the
+// stack of tokens leading to v (its pointer is built only for a finding).
+func scanLeaks(v any, path []string, add func(rule, path, msg string)) {
 	switch x := v.(type) {
 	case string:
 		if kind, ex, ok := findLeak(x); ok {
-			where := path
+			where := pointer(path).String()
 			if where == "" {
 				where = "body"
 			}
-			add(RuleNoLeak, path, fmt.Sprintf("%s leaks %s: %q", where, kind, ex))
+			add(RuleNoLeak, pointer(path).String(), fmt.Sprintf("%s leaks %s: %q", where, kind, ex))
 		}
 	case map[string]any:
 		for k, e := range x {
-			scanLeaks(e, path+"/"+escapeToken(k), add)
+			scanLeaks(e, append(path, k), add)
 		}
 	case []any:
 		for i, e := range x {
-			scanLeaks(e, fmt.Sprintf("%s/%d", path, i), add)
+			scanLeaks(e, append(path, strconv.Itoa(i)), add)
 		}
 	}
-}
-
-func escapeToken(k string) string {
-	if !strings.ContainsAny(k, "~/") {
-		return k
-	}
-	return strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1")
 }
 
 func around(s string, i int) string {

@@ -3,6 +3,7 @@ package schemas
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"sort"
 	"strings"
 	"time"
@@ -25,6 +26,9 @@ func checkSemantics(p *Profile, docs []*doc) []Problem {
 		if d, err := time.ParseDuration(p.RateLimit.Burst.MaxWait); err != nil || d <= 0 {
 			add(fmt.Sprintf("%q is not a positive duration like 65s", p.RateLimit.Burst.MaxWait), "rate_limit", "burst", "max_wait")
 		}
+	}
+	if u, err := url.Parse(p.BaseURL); p.BaseURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+		add(fmt.Sprintf("%q (after ${VAR} expansion) is not an http:// or https:// URL", p.BaseURL), "base_url")
 	}
 	checkEndpoints(p.Endpoints, add)
 	if p.Auth.Header == "Authorization" && p.Auth.Scheme == "" {

@@ -56,24 +56,47 @@ func validateShape(v map[string]any, docs []*doc) []Problem {
 		return nil
 	}
 	var ps []Problem
-	walkShape(ve, func(loc []string, msg string) {
-		ps = append(ps, shapeProblem(v, docs, loc, msg))
+	walkShape(ve, func(f failure) {
+		ps = append(ps, shapeProblem(v, docs, f))
 	})
 	return ps
 }
 
-// shapeProblem words a failure at loc. A failure of an object member is
-// reported at the object's path with the member named in the message
-// ("codes.NOT_FOUND: status must be …"), positioned at the member's key.
-func shapeProblem(root any, docs []*doc, loc []string, msg string) Problem {
-	isIndex := indexTester(root, loc)
-	if n := len(loc); n > 0 && !isIndex(n-1) {
-		p := locate(docs, loc, isIndex, msg)
-		p.Path = dotted(loc[:n-1], isIndex)
-		p.Msg = memberName(loc[n-1]) + " " + msg
+// failure is one leaf of a profile-schema validation error.
+type failure struct {
+	loc       []string // instance location
+	key       string   // an unknown key inside loc, positioned at that key
+	msg       string
+	showValue bool // append ", got VALUE"
+}
+
+// shapeProblem words a failure. A failure of an object member is reported at
+// the object's path with the member named in the message ("codes.NOT_FOUND:
+// status must be …"), positioned at the member's key.
+func shapeProblem(root any, docs []*doc, f failure) Problem {
+	isIndex := indexTester(root, f.loc)
+	msg := f.msg
+	if f.showValue {
+		if val, ok := pointer(f.loc).lookup(root); ok {
+			msg += ", got " + jsonText(val, 60)
+		}
+	}
+	if f.key != "" {
+		p := locate(docs, append(f.loc[:len(f.loc):len(f.loc)], f.key), isIndex, msg)
+		p.Path = dotted(f.loc, isIndex)
 		return p
 	}
-	return locate(docs, loc, isIndex, msg)
+	if n := len(f.loc); n > 1 && !isIndex(n-1) {
+		p := locate(docs, f.loc, isIndex, msg)
+		p.Path = dotted(f.loc[:n-1], isIndex)
+		p.Msg = memberName(f.loc[n-1]) + " " + msg
+		return p
+	}
+	p := locate(docs, f.loc, isIndex, msg)
+	if len(f.loc) == 0 {
+		p.Line, p.Col = 1, 1
+	}
+	return p
 }
 
 func memberName(k string) string {
@@ -95,41 +118,41 @@ func indexTester(root any, loc []string) func(int) bool {
 			arr[i] = true
 			n, err := strconv.Atoi(tok)
 			if err != nil || n < 0 || n >= len(x) {
-				return func(j int) bool { return arr[j] }
+				return func(j int) bool { return j < len(arr) && arr[j] }
 			}
 			v = x[n]
 		default:
-			return func(j int) bool { return arr[j] }
+			return func(j int) bool { return j < len(arr) && arr[j] }
 		}
 	}
-	return func(j int) bool { return arr[j] }
+	return func(j int) bool { return j < len(arr) && arr[j] }
 }
 
 // walkShape visits the leaf failures of a validation error, preferring the
 // profile schema's own x-message wording where a subschema has one.
-func walkShape(e *jsonschema.ValidationError, emit func(loc []string, msg string)) {
+func walkShape(e *jsonschema.ValidationError, emit func(failure)) {
 	sub, _ := schemaAt(e.SchemaURL).(map[string]any)
+	loc := e.InstanceLocation
 	switch k := e.ErrorKind.(type) {
 	case *kind.AdditionalProperties:
 		for _, name := range k.Properties {
-			emit(append(e.InstanceLocation[:len(e.InstanceLocation):len(e.InstanceLocation)], name),
-				"is not a known key"+suggest(name, sub))
+			emit(failure{loc: loc, key: name, msg: fmt.Sprintf("unknown key %q%s", name, suggest(name, sub))})
 		}
 		return
 	case *kind.Required:
 		for _, name := range k.Missing {
-			emit(e.InstanceLocation, fmt.Sprintf("missing required key %q", name))
+			emit(failure{loc: loc, msg: fmt.Sprintf("missing required key %q", name)})
 		}
 		return
 	case *kind.Type:
 		if m, ok := sub["x-message-type"].(string); ok {
-			emit(e.InstanceLocation, m+", got "+k.Got)
+			emit(failure{loc: loc, msg: m, showValue: true})
 			return
 		}
 	}
 	if m, ok := sub["x-message"].(string); ok {
 		if _, isRef := e.ErrorKind.(*kind.Reference); !isRef {
-			emit(e.InstanceLocation, m)
+			emit(failure{loc: loc, msg: m, showValue: true})
 			return
 		}
 	}
@@ -139,7 +162,7 @@ func walkShape(e *jsonschema.ValidationError, emit func(loc []string, msg string
 		}
 		return
 	}
-	emit(e.InstanceLocation, e.ErrorKind.LocalizedString(printer))
+	emit(failure{loc: loc, msg: e.ErrorKind.LocalizedString(printer), showValue: true})
 }
 
 // schemaAt finds the profile-schema object at an absolute schema location.

@@ -1,0 +1,227 @@
+package schemas
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// env is a fixed environment for tests.
+func env(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+var testEnv = env(map[string]string{"ERRPROBE_API_KEY": "ek_live_valid1234", "ERRPROBE_REVOKED_KEY": "ek_live_revoked"})
+
+// writeProfile writes src to dir/name and returns the path.
+func writeProfile(t *testing.T, dir, name, src string) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestBuiltin_LoadsAndCompiles(t *testing.T) {
+	for _, name := range BuiltinNames() {
+		t.Run(name, func(t *testing.T) {
+			p, err := Builtin(name, testEnv)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Name != name || p.Source != "builtin:"+name || p.Description == "" {
+				t.Errorf("name %q source %q description %q", p.Name, p.Source, p.Description)
+			}
+			if _, err := Compile(p); err != nil {
+				t.Fatal(err)
+			}
+			for sit, code := range p.Expect {
+				if len(p.StatusesFor(code)) == 0 {
+					t.Errorf("expect.%s = %q has no status", sit, code)
+				}
+			}
+			if p.Auth.Keys.Valid != "ek_live_valid1234" || p.KeyEnv(KeyValid) != "ERRPROBE_API_KEY" {
+				t.Errorf("valid key %q from %q", p.Auth.Keys.Valid, p.KeyEnv(KeyValid))
+			}
+		})
+	}
+}
+
+func TestBuiltinNames_AreTheFour(t *testing.T) {
+	want := []string{"erzycall", "messaging", "problem", "voiceagent"}
+	if got := BuiltinNames(); !slices.Equal(got, want) {
+		t.Errorf("BuiltinNames() = %v, want %v", got, want)
+	}
+}
+
+// The text `errprobe profiles show NAME` prints loads back from a file,
+// builtin: envelope reference and all.
+func TestBuiltinSource_LoadsBackFromAFile(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range BuiltinNames() {
+		src, err := BuiltinSource(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := writeProfile(t, dir, name+".yaml", string(src))
+		p, err := Load(path, testEnv)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if p.Source != path || p.Name != name {
+			t.Errorf("%s: source %q name %q", name, p.Source, p.Name)
+		}
+	}
+}
+
+func TestProfile_Expected(t *testing.T) {
+	p, err := Builtin("voiceagent", testEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, statuses, ok := p.Expected(ExpectValidation)
+	if !ok || code != "validation_error" || !slices.Equal(statuses, []int{400, 422}) {
+		t.Errorf("Expected(validation) = %q %v %v", code, statuses, ok)
+	}
+	if _, _, ok := p.Expected(ExpectIdempotencyMismatch); ok {
+		t.Error("voiceagent promises no idempotency, yet Expected(idempotency_mismatch) is ok")
+	}
+	if got := p.StatusesFor("nope"); got != nil {
+		t.Errorf("StatusesFor(unknown) = %v", got)
+	}
+}
+
+func TestLoad_EnvExpansion(t *testing.T) {
+	dir := t.TempDir()
+	path := writeProfile(t, dir, "errprobe.yaml", `extends: erzycall
+base_url: ${API_URL}
+auth:
+  keys:
+    valid: ${MY_KEY}
+    revoked: $OLD_KEY
+    expired: literal-${MY_KEY}
+`)
+	p, err := Load(path, env(map[string]string{"API_URL": "http://127.0.0.1:8080", "MY_KEY": "k1", "OLD_KEY": "k0"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := p.Auth.Keys
+	if p.BaseURL != "http://127.0.0.1:8080" || k.Valid != "k1" || k.Revoked != "k0" || k.Expired != "literal-k1" {
+		t.Errorf("expanded: base %q keys %+v", p.BaseURL, k)
+	}
+	if p.KeyEnv(KeyValid) != "MY_KEY" || p.KeyEnv(KeyRevoked) != "OLD_KEY" || p.KeyEnv(KeyExpired) != "" {
+		t.Errorf("Env = %v", k.Env)
+	}
+	// Keys the user did not override come from the built-in's ${VAR}s.
+	if p.KeyEnv(KeyNoScope) != "ERRPROBE_NO_SCOPE_KEY" || k.NoScope != "" {
+		t.Errorf("no_scope %q from %q", k.NoScope, p.KeyEnv(KeyNoScope))
+	}
+}
+
+func TestLoad_ExtendsMerges(t *testing.T) {
+	dir := t.TempDir()
+	path := writeProfile(t, dir, "errprobe.yaml", `extends: erzycall
+name: my-api
+base_url: https://api.example.com
+codes:
+  NOT_FOUND: {status: [404, 410]}
+  GONE: {status: 410, description: Deleted}
+envelope:
+  content_types: [application/json, application/vnd.api+json]
+endpoints:
+  list: GET /v2/contacts
+expect:
+  not_found: GONE
+request_id: null
+`)
+	p, err := Load(path, testEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type check struct {
+		what      string
+		got, want any
+	}
+	for _, c := range []check{
+		{"name", p.Name, "my-api"},
+		{"extends", p.Extends, "erzycall"},
+		{"overridden code", p.StatusesFor("NOT_FOUND"), []int{404, 410}},
+		{"added code", p.StatusesFor("GONE"), []int{410}},
+		{"inherited code", p.StatusesFor("KEY_REVOKED"), []int{401}},
+		{"inherited description", p.Codes["KEY_REVOKED"].Description, "API key has been revoked"},
+		{"list replaces", p.Envelope.ContentTypes, []string{"application/json", "application/vnd.api+json"}},
+		{"merged pointer kept", p.Envelope.Code, "/error/code"},
+		{"endpoint overridden", p.Endpoints.List, "GET /v2/contacts"},
+		{"endpoint inherited", p.Endpoints.Item, "/api/v1/contacts/{id}"},
+		{"expect overridden", p.Expect[ExpectNotFound], "GONE"},
+		{"expect inherited", p.Expect[ExpectRevokedKey], "KEY_REVOKED"},
+		{"null removes", p.RequestID, RequestID{}},
+		{"envelope schema inherited", p.Envelope.Schema, "builtin:erzycall"},
+	} {
+		if !equalAny(c.got, c.want) {
+			t.Errorf("%s = %v, want %v", c.what, c.got, c.want)
+		}
+	}
+}
+
+func equalAny(a, b any) bool {
+	switch x := a.(type) {
+	case []int:
+		return slices.Equal(x, b.([]int))
+	case []string:
+		return slices.Equal(x, b.([]string))
+	}
+	return a == b
+}
+
+func TestLoad_JSONProfile(t *testing.T) {
+	dir := t.TempDir()
+	path := writeProfile(t, dir, "errprobe.json", `{
+  "extends": "problem",
+  "codes": {"https://api.example.com/p/gone": {"status": 410}},
+  "expect": {"not_found": "https://api.example.com/p/gone"}
+}`)
+	p, err := Load(path, testEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, st, _ := p.Expected(ExpectNotFound); code != "https://api.example.com/p/gone" || !slices.Equal(st, []int{410}) {
+		t.Errorf("Expected(not_found) = %q %v", code, st)
+	}
+}
+
+func TestResolve(t *testing.T) {
+	dir := t.TempDir()
+	path := writeProfile(t, dir, "mine.yaml", "extends: messaging\n")
+	type testCase struct {
+		name, arg, wantName, wantErr string
+	}
+	run := func(t *testing.T, tc testCase) {
+		p, err := Resolve(tc.arg, testEnv)
+		if tc.wantErr != "" {
+			var pe *ProfileError
+			if !errors.As(err, &pe) || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Fatalf("err = %v, want a *ProfileError containing %q", err, tc.wantErr)
+			}
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Name != tc.wantName {
+			t.Errorf("name = %q, want %q", p.Name, tc.wantName)
+		}
+	}
+	for _, tc := range []testCase{
+		{name: "built-in", arg: "problem", wantName: "problem"},
+		{name: "file", arg: path, wantName: "messaging"},
+		{name: "unknown name", arg: "nosuch", wantErr: "nosuch: no built-in profile or file by that name (built-ins: erzycall, messaging, problem, voiceagent)"},
+		{name: "missing file", arg: filepath.Join(dir, "gone.yaml"), wantErr: "gone.yaml: cannot read profile: no such file or directory"},
+	} {
+		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+	}
+}
