@@ -67,14 +67,15 @@ func curlHeader(req checks.Request, name, value string) string {
 	return doubleQuote(name+": "+prefix+"$"+req.KeyEnv, req.KeyEnv)
 }
 
+var dquoteEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "$", `\$`, "`", "\\`")
+
 // doubleQuote quotes s for a POSIX shell in double quotes, escaping every
 // $ except the one that starts $env.
 func doubleQuote(s, env string) string {
 	ref := "$" + env
 	pieces := strings.Split(s, ref)
 	for i, p := range pieces {
-		p = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "$", `\$`, "`", "\\`").Replace(p)
-		pieces[i] = p
+		pieces[i] = dquoteEscaper.Replace(p)
 	}
 	return `"` + strings.Join(pieces, ref) + `"`
 }

@@ -143,10 +143,12 @@ func mdExtras(p *printer, r *checks.Report) {
 // mdText escapes text for Markdown prose: one line, HTML and emphasis
 // characters neutralised.
 func mdText(s string) string {
-	return strings.NewReplacer(
-		"&", "&amp;", "<", "&lt;", ">", "&gt;", "|", `\|`, "*", `\*`, "_", `\_`, "`", "\\`", "[", `\[`, "]", `\]`, "#", `\#`,
-	).Replace(oneLine(s))
+	return mdEscaper.Replace(oneLine(s))
 }
+
+var mdEscaper = strings.NewReplacer(
+	"&", "&amp;", "<", "&lt;", ">", "&gt;", "|", `\|`, "*", `\*`, "_", `\_`, "`", "\\`", "[", `\[`, "]", `\]`, "#", `\#`,
+)
 
 // mdCell is text for a table cell.
 func mdCell(s string) string { return mdText(s) }

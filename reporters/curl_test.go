@@ -1,0 +1,68 @@
+package reporters
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/errprobe/errprobe/checks"
+)
+
+func TestCurl_Reproductions(t *testing.T) {
+	type testCase struct {
+		name string
+		req  checks.Request
+		want string
+	}
+	run := func(t *testing.T, tc testCase) {
+		if got := Curl(tc.req); got != tc.want {
+			t.Errorf("Curl =\n%s\nwant\n%s", got, tc.want)
+		}
+	}
+	for _, tc := range []testCase{
+		{
+			name: "get",
+			req:  checks.Request{Method: "GET", URL: "http://h/v1/calls"},
+			want: "curl -sS -i \\\n  http://h/v1/calls",
+		},
+		{
+			name: "bearer key keeps its scheme",
+			req: checks.Request{Method: "DELETE", URL: "http://h/v1/calls/1", KeyHeader: "Authorization", KeyEnv: "ERRPROBE_API_KEY",
+				Header: http.Header{"Authorization": {"Bearer ek_live_…2345"}}},
+			want: "curl -sS -i \\\n  -X DELETE \\\n  http://h/v1/calls/1 \\\n  -H \"Authorization: Bearer $ERRPROBE_API_KEY\"",
+		},
+		{
+			name: "bare key header",
+			req: checks.Request{URL: "http://h/", KeyHeader: "x-api-key", KeyEnv: "VOICE_KEY",
+				Header: http.Header{"X-Api-Key": {"****"}}},
+			want: "curl -sS -i \\\n  http://h/ \\\n  -H \"X-Api-Key: $VOICE_KEY\"",
+		},
+		{
+			name: "key without env is shown as recorded",
+			req: checks.Request{URL: "http://h/", KeyHeader: "Authorization",
+				Header: http.Header{"Authorization": {"Bearer garbage$`\"x"}}},
+			want: "curl -sS -i \\\n  http://h/ \\\n  -H 'Authorization: Bearer garbage$`\"x'",
+		},
+		{
+			name: "key in the query",
+			req:  checks.Request{URL: "http://h/v1?a=1&api_key=****&b=$x", KeyHeader: "query:api_key", KeyEnv: "K"},
+			want: "curl -sS -i \\\n  \"http://h/v1?a=1&b=\\$x&api_key=$K\"",
+		},
+		{
+			name: "single quotes in body",
+			req:  checks.Request{Method: "POST", URL: "http://h/", Body: `{"n":"it's"}`},
+			want: "curl -sS -i \\\n  -X POST \\\n  http://h/ \\\n  --data-binary '{\"n\":\"it'\\''s\"}'",
+		},
+		{
+			name: "control bytes and invalid utf-8 use ansi-c quoting",
+			req:  checks.Request{Method: "POST", URL: "http://h/", Body: "a\x00b\nc'\xff"},
+			want: "curl -sS -i \\\n  -X POST \\\n  http://h/ \\\n  --data-binary $'a\\x00b\\nc\\'\\xff'",
+		},
+		{
+			name: "content-length and host are curl's",
+			req:  checks.Request{URL: "http://h/", Header: http.Header{"Content-Length": {"3"}, "Host": {"h"}, "Accept": {"*/*"}}},
+			want: "curl -sS -i \\\n  http://h/ \\\n  -H 'Accept: */*'",
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+	}
+}

@@ -1,0 +1,154 @@
+package reporters
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/errprobe/errprobe/checks"
+)
+
+func TestText_SummaryLine(t *testing.T) {
+	type testCase struct {
+		name string
+		opts Options
+	}
+	run := func(t *testing.T, tc testCase) {
+		r := fixedReport()
+		var buf bytes.Buffer
+		if err := Text(&buf, r, gated(r, tc.opts)); err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimRight(buf.String(), "\n"), "\n")
+		if got := lines[len(lines)-2]; got != "5 passed, 6 failed, 2 skipped" {
+			t.Errorf("summary line = %q", got)
+		}
+	}
+	for _, tc := range []testCase{
+		{name: "plain"}, {name: "color", opts: Options{Color: true}}, {name: "quiet", opts: Options{Quiet: true}},
+	} {
+		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+	}
+}
+
+func TestText_Color(t *testing.T) {
+	type testCase struct {
+		name  string
+		color bool
+	}
+	run := func(t *testing.T, tc testCase) {
+		r := fixedReport()
+		var buf bytes.Buffer
+		if err := Text(&buf, r, gated(r, Options{Color: tc.color})); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(buf.String(), "\x1b["); got != tc.color {
+			t.Errorf("escape sequences present = %v, want %v", got, tc.color)
+		}
+	}
+	for _, tc := range []testCase{{name: "on", color: true}, {name: "off"}} {
+		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+	}
+}
+
+func TestText_Quiet(t *testing.T) {
+	r := fixedReport()
+	var buf bytes.Buffer
+	if err := Text(&buf, r, gated(r, Options{Quiet: true})); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, absent := range []string{markPass, markSkip, "ratelimit", "burst"} {
+		if strings.Contains(out, absent) {
+			t.Errorf("quiet output holds %q:\n%s", absent, out)
+		}
+	}
+	if strings.Count(out, markFail) != 6 {
+		t.Errorf("quiet output has %d failures, want 6:\n%s", strings.Count(out, markFail), out)
+	}
+}
+
+func TestText_Interrupted(t *testing.T) {
+	r := fixedReport()
+	r.Interrupted = true
+	var buf bytes.Buffer
+	if err := Text(&buf, r, gated(r, Options{Quiet: true})); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(buf.String(), " INTERRUPTED ") || !strings.HasSuffix(buf.String(), "INTERRUPTED\n") {
+		t.Errorf("no interrupted banner and verdict:\n%s", buf.String())
+	}
+}
+
+func TestText_DryRun(t *testing.T) {
+	r := reportVariants()["dry run"]
+	var buf bytes.Buffer
+	if err := Text(&buf, r, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if !strings.Contains(out, "dry run: 2 requests planned, none sent") || strings.Count(out, "curl ") != 2 {
+		t.Errorf("dry run output:\n%s", out)
+	}
+}
+
+// failWriter fails after n bytes.
+type failWriter struct{ n int }
+
+func (w *failWriter) Write(p []byte) (int, error) {
+	if w.n -= len(p); w.n < 0 {
+		return 0, errShortWrite
+	}
+	return len(p), nil
+}
+
+var errShortWrite = bytes.ErrTooLarge
+
+func TestReporters_WriteErrors(t *testing.T) {
+	for _, name := range Names() {
+		t.Run(name, func(t *testing.T) {
+			f, _ := ByName(name)
+			r := fixedReport()
+			if err := f(&failWriter{n: 100}, r, gated(r, Options{})); err == nil {
+				t.Error("write error not returned")
+			}
+		})
+	}
+}
+
+func TestProgress_Line(t *testing.T) {
+	type testCase struct {
+		name    string
+		enabled bool
+		updates []checks.Progress
+		want    string
+	}
+	run := func(t *testing.T, tc testCase) {
+		var buf bytes.Buffer
+		p := NewProgress(&buf, tc.enabled)
+		for _, u := range tc.updates {
+			p.Update(u)
+		}
+		p.Done()
+		if buf.String() != tc.want {
+			t.Errorf("progress wrote %q, want %q", buf.String(), tc.want)
+		}
+	}
+	const clear = "\r\x1b[K"
+	for _, tc := range []testCase{
+		{name: "disabled writes nothing", updates: []checks.Progress{{Suite: "auth", Sent: 3}}},
+		{
+			name: "suite and requests, unchanged lines skipped", enabled: true,
+			updates: []checks.Progress{{Suite: "auth", Sent: 3}, {Suite: "auth", Sent: 3}},
+			want:    clear + "errprobe: auth · 3 requests" + clear,
+		},
+		{
+			name: "burst and recovery countdown", enabled: true,
+			updates: []checks.Progress{{Suite: "ratelimit", Sent: 40, BurstRate: 33.3, Status429: 20, Wait: 1500 * time.Millisecond}},
+			want:    clear + "errprobe: ratelimit · 40 requests · burst 33/s · 20 × 429 · recovery in 1.5s" + clear,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+	}
+}
