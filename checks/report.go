@@ -113,6 +113,8 @@ type Report struct {
 type BurstStats struct {
 	Sent         int           `json:"sent"`
 	Status429    int           `json:"status_429"`
+	Errors       int           `json:"errors,omitempty"`
+	Rate         float64       `json:"rate"`
 	FirstLimit   time.Duration `json:"first_429_ns"`
 	Elapsed      time.Duration `json:"elapsed_ns"`
 	PerSecond    []int         `json:"per_second,omitempty"`

@@ -1,0 +1,126 @@
+package checks
+
+import (
+	"context"
+	"encoding/base64"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/errprobe/errprobe/schemas"
+)
+
+func authProbes(p *schemas.Profile) []probe {
+	keys := profileKeys(p)
+	list := listSkip(p)
+	keyed := func(r role) string {
+		if list != "" {
+			return list
+		}
+		if keys[r] == "" {
+			return missingKey(p, r)
+		}
+		return ""
+	}
+	scopeSkip := keyed(roleNoScope)
+	if scopeSkip == "" && p.Endpoints.Scoped == "" && p.Endpoints.Create.Path == "" {
+		scopeSkip = "neither endpoints.scoped nor endpoints.create is set"
+	}
+	return []probe{
+		authProbe("missing-key", AuthMissingKey, list, func(s *session) call {
+			return s.listCall(roleNone)
+		}, schemas.ExpectMissingKey),
+		authProbe("empty-key", AuthEmptyKey, list, func(s *session) call {
+			c := s.listCall(roleNone)
+			c.auth = func(h http.Header) {
+				name, value := s.keyHeader("")
+				h.Set(name, strings.TrimSpace(value))
+			}
+			return c
+		}, schemas.ExpectMissingKey, schemas.ExpectInvalidKey),
+		authProbe("garbage-key", AuthGarbageKey, list, func(s *session) call {
+			c := s.listCall(roleNone)
+			c.auth = func(h http.Header) {
+				name, value := s.keyHeader("errprobe_garbage_0000000000000000")
+				h.Set(name, value)
+			}
+			return c
+		}, schemas.ExpectInvalidKey),
+		authProbe("wrong-scheme", AuthWrongScheme, keyed(roleValid), wrongSchemeCall,
+			schemas.ExpectInvalidKey, schemas.ExpectMissingKey),
+		authProbe("revoked-key", AuthRevokedKey, keyed(roleRevoked), func(s *session) call {
+			return s.listCall(roleRevoked)
+		}, schemas.ExpectRevokedKey),
+		authProbe("expired-key", AuthExpiredKey, keyed(roleExpired), func(s *session) call {
+			return s.listCall(roleExpired)
+		}, schemas.ExpectExpiredKey),
+		authProbe("missing-scope", AuthMissingScope, scopeSkip, scopedCall, schemas.ExpectMissingScope),
+		authProbe("key-in-query", AuthKeyInQuery, keyed(roleValid), func(s *session) call {
+			c := s.listCall(roleNone)
+			param := s.p.Auth.QueryParam
+			if param == "" {
+				param = "api_key"
+			}
+			c.path += sep(c.path) + url.QueryEscape(param) + "=" + url.QueryEscape(s.keys[roleValid])
+			return c
+		}, schemas.ExpectMissingKey, schemas.ExpectInvalidKey),
+	}
+}
+
+func sep(path string) string {
+	if strings.Contains(path, "?") {
+		return "&"
+	}
+	return "?"
+}
+
+// listCall is a GET on the list endpoint with key r.
+func (s *session) listCall(r role) call {
+	method, path := endpoint(s.p.Endpoints.List)
+	return call{method: method, path: path, key: r}
+}
+
+// wrongSchemeCall sends the valid key the wrong way: Basic instead of the
+// profile's scheme, or Authorization: Bearer when the key belongs in another
+// header.
+func wrongSchemeCall(s *session) call {
+	c := s.listCall(roleNone)
+	key := s.keys[roleValid]
+	header := s.p.Auth.Header
+	c.auth = func(h http.Header) {
+		if header == "" || strings.EqualFold(header, "Authorization") {
+			h.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(key+":")))
+			return
+		}
+		h.Set("Authorization", "Bearer "+key)
+	}
+	return c
+}
+
+// scopedCall is the operation the no-scope key may not do.
+func scopedCall(s *session) call {
+	method, path := endpoint(s.p.Endpoints.Scoped)
+	if s.p.Endpoints.Scoped == "" {
+		method, path = createMethod(s.p), s.p.Endpoints.Create.Path
+	}
+	c := call{method: method, path: path, key: roleNoScope}
+	if method != http.MethodGet && method != http.MethodDelete && method != http.MethodHead {
+		c.body, c.hasBody, c.contentType = s.expandN(s.p.Endpoints.Create.Body), true, "application/json"
+	}
+	return c
+}
+
+// authProbe sends one call and checks its code; any 401 must carry
+// WWW-Authenticate.
+func authProbe(name, check, skip string, build func(*session) call, situations ...string) probe {
+	return probe{name: name, suite: SuiteAuth, checks: []string{check, AuthWWWAuthenticate}, skip: skip,
+		run: func(ctx context.Context, s *session, o *outcome) {
+			ex := s.do(ctx, o, build(s))
+			s.expectCheck(o, check, ex, situations...)
+			if ex.Response != nil && ex.Response.Status == http.StatusUnauthorized {
+				ok := ex.Response.Header.Get("WWW-Authenticate") != ""
+				o.verdict(AuthWWWAuthenticate, ok, ex, "401 without WWW-Authenticate (RFC 9110 §11.6.1)",
+					"WWW-Authenticate header", "none")
+			}
+		}}
+}

@@ -1,0 +1,405 @@
+package checks
+
+import (
+	"context"
+	"errors"
+	"io"
+	"math/bits"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// BurstConfig configures a rate-limit burst: Concurrency workers send the
+// same request over one shared transport until the first 429 and a few more
+// to confirm it, or until MaxRequests.
+type BurstConfig struct {
+	// Transport is shared by every worker (the run's tuned, budgeted one);
+	// nil: a NewTransport sized to Concurrency.
+	Transport   http.RoundTripper
+	Method, URL string
+	Header      http.Header
+	// MaxRequests caps the burst (default 1000); Concurrency is the number
+	// of workers (default 8).
+	MaxRequests int
+	Concurrency int
+	// Confirm is how many 429s after the first are sent before stopping
+	// (default 5); negative: never stop on 429 (benchmarks).
+	Confirm int
+	// Format says which rate-limit headers to parse on every response.
+	Format RateFormat
+	// MaxBody caps each body read (default 1 MiB).
+	MaxBody int64
+	Now     func() time.Time
+	// Progress is called about ten times a second from one goroutine.
+	Progress func(BurstProgress)
+}
+
+// BurstProgress is the burst's live state.
+type BurstProgress struct {
+	Sent, Status429 int
+	Rate            float64
+}
+
+// Burst runs one burst and returns its statistics. Memory stays flat: each
+// worker keeps counters, a latency histogram and per-second counts only.
+func Burst(ctx context.Context, cfg BurstConfig) BurstStats {
+	return runBurst(ctx, cfg, burstJudge{}).stats
+}
+
+// burstJudge holds what the rate-limit checks need decided per response.
+type burstJudge struct {
+	maxWait  time.Duration
+	template Request
+}
+
+// burstResult is a burst's statistics and the rate-limit evidence.
+type burstResult struct {
+	stats    BurstStats
+	ev       rateEvidence
+	samples  []*Exchange // first successes and each distinct 429 shape
+	firstErr string
+}
+
+func (c BurstConfig) withDefaults() BurstConfig {
+	if c.MaxRequests <= 0 {
+		c.MaxRequests = 1000
+	}
+	if c.Concurrency <= 0 {
+		c.Concurrency = 8
+	}
+	if c.Confirm == 0 {
+		c.Confirm = 5
+	}
+	if c.MaxBody <= 0 {
+		c.MaxBody = DefaultMaxBody
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Transport == nil {
+		c.Transport = NewTransport(TransportOptions{Concurrency: c.Concurrency})
+	}
+	if c.Method == "" {
+		c.Method = http.MethodGet
+	}
+	return c
+}
+
+// burstRun is the state the workers share.
+type burstRun struct {
+	cfg    BurstConfig
+	judge  burstJudge
+	start  time.Time
+	issued atomic.Int64
+	done   atomic.Int64
+	n429   atomic.Int64
+	errs   atomic.Int64
+	stop   atomic.Bool
+	first  atomic.Int64 // first 429, ns since start (0: none yet)
+
+	mu       sync.Mutex
+	samples  []*Exchange
+	shapes   map[shapeKey]bool
+	okSample int
+	firstErr string
+}
+
+type shapeKey struct {
+	status int
+	ctype  string
+	size   int
+}
+
+const maxBurstErrors = 10
+
+func runBurst(ctx context.Context, cfg BurstConfig, judge burstJudge) burstResult {
+	cfg = cfg.withDefaults()
+	b := &burstRun{cfg: cfg, judge: judge, start: cfg.Now(), shapes: map[shapeKey]bool{}}
+	workers := make([]*burstWorker, cfg.Concurrency)
+	var wg sync.WaitGroup
+	for i := range workers {
+		w := &burstWorker{run: b, ev: rateEvidence{workers: cfg.Concurrency}}
+		workers[i] = w
+		wg.Go(func() { w.loop(ctx) })
+	}
+	stopProgress := b.reportProgress()
+	wg.Wait()
+	stopProgress()
+	return b.result(workers)
+}
+
+// reportProgress calls Progress every 100 ms until the returned func is called.
+func (b *burstRun) reportProgress() func() {
+	if b.cfg.Progress == nil {
+		return func() {}
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				b.cfg.Progress(b.progress())
+			}
+		}
+	})
+	return func() { close(done); wg.Wait(); b.cfg.Progress(b.progress()) }
+}
+
+func (b *burstRun) progress() BurstProgress {
+	sent := b.done.Load()
+	el := b.cfg.Now().Sub(b.start).Seconds()
+	rate := 0.0
+	if el > 0 {
+		rate = float64(sent) / el
+	}
+	return BurstProgress{Sent: int(sent), Status429: int(b.n429.Load()), Rate: rate}
+}
+
+// burstWorker sends requests one after another; its counters are its own.
+type burstWorker struct {
+	run    *burstRun
+	hist   latencyHist
+	perSec []int
+	sent   int
+	ev     rateEvidence
+	seq    rateSeq
+	body   []byte
+	shapes map[shapeKey]bool
+}
+
+func (w *burstWorker) loop(ctx context.Context) {
+	b := w.run
+	cfg := b.cfg
+	req, err := http.NewRequestWithContext(ctx, cfg.Method, cfg.URL, nil)
+	if err != nil {
+		b.noteErr(err.Error())
+		b.stop.Store(true)
+		return
+	}
+	req.Header = cfg.Header.Clone()
+	if req.Header == nil {
+		req.Header = http.Header{}
+	}
+	w.body = make([]byte, 0, 4096)
+	w.shapes = map[shapeKey]bool{}
+	for !b.stop.Load() && ctx.Err() == nil {
+		if b.issued.Add(1) > int64(cfg.MaxRequests) {
+			b.stop.Store(true)
+			return
+		}
+		t0 := cfg.Now()
+		resp, err := cfg.Transport.RoundTrip(req)
+		if err != nil {
+			if errors.Is(err, errBudget) || ctx.Err() != nil {
+				b.stop.Store(true)
+				return
+			}
+			b.noteErr(errorLine(err))
+			if b.errs.Add(1) >= maxBurstErrors {
+				b.stop.Store(true)
+			}
+			continue
+		}
+		var truncated bool
+		w.body, truncated = readCapped(resp.Body, w.body[:0], cfg.MaxBody)
+		resp.Body.Close()
+		t1 := cfg.Now()
+		b.done.Add(1)
+		w.count(t0, t1)
+		w.observe(resp, t1, truncated)
+		if resp.StatusCode == http.StatusTooManyRequests {
+			n := b.n429.Add(1)
+			if n == 1 {
+				b.first.CompareAndSwap(0, int64(t1.Sub(b.start))+1)
+			}
+			if cfg.Confirm >= 0 && n > int64(cfg.Confirm) {
+				b.stop.Store(true)
+			}
+		}
+	}
+}
+
+func (w *burstWorker) count(t0, t1 time.Time) {
+	w.sent++
+	w.hist.add(t1.Sub(t0))
+	sec := int(t1.Sub(w.run.start) / time.Second)
+	if sec < 0 {
+		sec = 0
+	}
+	for len(w.perSec) <= sec {
+		w.perSec = append(w.perSec, 0)
+	}
+	w.perSec[sec]++
+}
+
+// observe parses the rate-limit headers of one response and keeps a sample
+// of it when it is the first of its kind.
+func (w *burstWorker) observe(resp *http.Response, at time.Time, truncated bool) {
+	b := w.run
+	rh := b.cfg.Format.Parse(resp.Header, at)
+	kinds := w.ev.observe(&w.seq, resp.StatusCode, rh, at, b.judge.maxWait, b.cfg.Format.Kind)
+	if resp.StatusCode == http.StatusTooManyRequests {
+		k := shapeKey{resp.StatusCode, first(resp.Header, "Content-Type"), len(w.body)}
+		if !w.shapes[k] {
+			w.shapes[k] = true
+			kinds |= evShape
+		}
+	} else if resp.StatusCode/100 == 2 && w.sent <= 2 {
+		kinds |= evSuccess
+	}
+	if kinds != 0 {
+		b.keep(kinds, resp, w.body, truncated, &w.ev)
+	}
+}
+
+// keep stores a sample exchange for evidence the checks will cite.
+func (b *burstRun) keep(kinds evKind, resp *http.Response, body []byte, truncated bool, ev *rateEvidence) {
+	ex := &Exchange{Request: b.judge.template, Response: &Response{
+		Status: resp.StatusCode, Proto: resp.Proto, Header: resp.Header.Clone(), Body: string(body), Truncated: truncated,
+	}}
+	ev.attach(kinds, ex)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	switch {
+	case kinds&evShape != 0:
+		k := shapeKey{resp.StatusCode, first(resp.Header, "Content-Type"), len(body)}
+		if !b.shapes[k] && len(b.shapes) < 8 {
+			b.shapes[k] = true
+			b.samples = append(b.samples, ex)
+		}
+	case kinds&evSuccess != 0 && b.okSample < 2:
+		b.okSample++
+		b.samples = append(b.samples, ex)
+	}
+}
+
+func (b *burstRun) noteErr(msg string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.firstErr == "" {
+		b.firstErr = msg
+	}
+}
+
+func (b *burstRun) result(workers []*burstWorker) burstResult {
+	var hist latencyHist
+	var perSec []int
+	r := burstResult{firstErr: b.firstErr}
+	for _, w := range workers {
+		hist.merge(&w.hist)
+		for i, n := range w.perSec {
+			for len(perSec) <= i {
+				perSec = append(perSec, 0)
+			}
+			perSec[i] += n
+		}
+		r.ev.merge(&w.ev)
+	}
+	st := &r.stats
+	st.Sent = int(b.done.Load())
+	st.Status429 = int(b.n429.Load())
+	st.Errors = int(b.errs.Load())
+	if f := b.first.Load(); f > 0 {
+		st.FirstLimit = time.Duration(f - 1)
+	}
+	st.Elapsed = b.cfg.Now().Sub(b.start)
+	if st.Elapsed > 0 {
+		st.Rate = float64(st.Sent) / st.Elapsed.Seconds()
+	}
+	st.PerSecond = perSec
+	st.LatencyP50, st.LatencyP90, st.LatencyP99 = hist.quantile(0.5), hist.quantile(0.9), hist.quantile(0.99)
+	r.samples = b.samples
+	return r
+}
+
+// readCapped reads r into dst up to max bytes; truncated if more remained.
+func readCapped(r io.Reader, dst []byte, max int64) ([]byte, bool) {
+	for {
+		if int64(len(dst)) >= max {
+			var one [1]byte
+			n, _ := r.Read(one[:])
+			return dst[:max], n > 0
+		}
+		if len(dst) == cap(dst) {
+			dst = append(dst, 0)[:len(dst)]
+		}
+		limit := cap(dst)
+		if int64(limit) > max {
+			limit = int(max)
+		}
+		n, err := r.Read(dst[len(dst):limit])
+		dst = dst[:len(dst)+n]
+		if err != nil {
+			return dst, false
+		}
+	}
+}
+
+// latencyHist is a log-linear histogram: 16 sub-buckets per power of two
+// of microseconds, so quantiles are within about 6%.
+type latencyHist struct {
+	counts [64 * 16]uint32
+	n      uint64
+}
+
+func histBucket(us uint64) int {
+	if us < 16 {
+		return int(us)
+	}
+	shift := bits.Len64(us) - 5
+	return (shift+1)*16 + int(us>>uint(shift)) - 16
+}
+
+func histValue(i int) time.Duration {
+	if i < 16 {
+		return time.Duration(i) * time.Microsecond
+	}
+	shift := i/16 - 1
+	sub := uint64(i%16 + 16)
+	return time.Duration(sub<<uint(shift)) * time.Microsecond
+}
+
+func (h *latencyHist) add(d time.Duration) {
+	us := uint64(0)
+	if d > 0 {
+		us = uint64(d / time.Microsecond)
+	}
+	i := histBucket(us)
+	if i >= len(h.counts) {
+		i = len(h.counts) - 1
+	}
+	h.counts[i]++
+	h.n++
+}
+
+func (h *latencyHist) merge(o *latencyHist) {
+	for i, c := range o.counts {
+		h.counts[i] += c
+	}
+	h.n += o.n
+}
+
+func (h *latencyHist) quantile(q float64) time.Duration {
+	if h.n == 0 {
+		return 0
+	}
+	target := uint64(q*float64(h.n) + 0.5)
+	if target == 0 {
+		target = 1
+	}
+	var acc uint64
+	for i, c := range h.counts {
+		acc += uint64(c)
+		if acc >= target {
+			return histValue(i)
+		}
+	}
+	return histValue(len(h.counts) - 1)
+}

@@ -1,0 +1,139 @@
+package checks
+
+// Suites, in the order the engine runs and reporters list them.
+const (
+	SuiteEnvelope    = "envelope"
+	SuiteMalformed   = "malformed"
+	SuiteAuth        = "auth"
+	SuiteResources   = "resources"
+	SuiteValidation  = "validation"
+	SuiteIdempotency = "idempotency"
+	SuiteRateLimit   = "ratelimit"
+)
+
+// Suites lists every suite in run order.
+func Suites() []string {
+	return []string{SuiteEnvelope, SuiteMalformed, SuiteAuth, SuiteResources, SuiteValidation, SuiteIdempotency, SuiteRateLimit}
+}
+
+// Check IDs. Each is "suite.name" and never changes once released.
+const (
+	EnvelopeContentType    = "envelope.content-type"
+	EnvelopeJSON           = "envelope.json"
+	EnvelopeSchema         = "envelope.schema"
+	EnvelopeCodeKnown      = "envelope.code-known"
+	EnvelopeStatusMatch    = "envelope.status-match"
+	EnvelopeMessage        = "envelope.message"
+	EnvelopeRequestID      = "envelope.request-id"
+	EnvelopeRequestIDUniq  = "envelope.request-id-unique"
+	EnvelopeNoLeak         = "envelope.no-leak"
+	EnvelopeConsistent     = "envelope.consistent-shape"
+	MalformedTruncated     = "malformed.truncated-json"
+	MalformedTrailing      = "malformed.trailing-garbage"
+	MalformedNotJSON       = "malformed.not-json"
+	MalformedEmptyBody     = "malformed.empty-body"
+	MalformedWrongType     = "malformed.wrong-type"
+	MalformedContentType   = "malformed.content-type"
+	MalformedMethod        = "malformed.method"
+	AuthMissingKey         = "auth.missing-key"
+	AuthEmptyKey           = "auth.empty-key"
+	AuthGarbageKey         = "auth.garbage-key"
+	AuthWrongScheme        = "auth.wrong-scheme"
+	AuthRevokedKey         = "auth.revoked-key"
+	AuthExpiredKey         = "auth.expired-key"
+	AuthMissingScope       = "auth.missing-scope"
+	AuthKeyInQuery         = "auth.key-in-query"
+	AuthWWWAuthenticate    = "auth.www-authenticate"
+	ResourcesUnknownID     = "resources.unknown-id"
+	ResourcesMalformedID   = "resources.malformed-id"
+	ResourcesCrossTenant   = "resources.cross-tenant"
+	ResourcesTenantLeak    = "resources.tenant-leak"
+	ResourcesTenantBreach  = "resources.tenant-breach"
+	ResourcesUnknownRoute  = "resources.unknown-route"
+	ResourcesDelete        = "resources.delete"
+	ValidationRejected     = "validation.rejected"
+	ValidationDetails      = "validation.details-field"
+	IdempotencyReplay      = "idempotency.replay"
+	IdempotencyNoDuplicate = "idempotency.no-duplicate"
+	IdempotencyMismatch    = "idempotency.mismatch"
+	IdempotencyConcurrent  = "idempotency.concurrent"
+	RateLimitReached       = "ratelimit.reached"
+	RateLimitEnvelope      = "ratelimit.envelope"
+	RateLimitHeaders       = "ratelimit.headers"
+	RateLimitLimitConstant = "ratelimit.limit-constant"
+	RateLimitRemaining     = "ratelimit.remaining"
+	RateLimitReset         = "ratelimit.reset"
+	RateLimitRetryAfter    = "ratelimit.retry-after"
+	RateLimitRecovery      = "ratelimit.recovery"
+)
+
+var catalogue = []Check{
+	{EnvelopeContentType, SuiteEnvelope, SeverityError, "error bodies carry a Content-Type the profile accepts"},
+	{EnvelopeJSON, SuiteEnvelope, SeverityError, "error bodies parse as JSON"},
+	{EnvelopeSchema, SuiteEnvelope, SeverityError, "error bodies validate against the envelope schema"},
+	{EnvelopeCodeKnown, SuiteEnvelope, SeverityError, "the error code is in the profile's code table"},
+	{EnvelopeStatusMatch, SuiteEnvelope, SeverityError, "the HTTP status is one the code table gives the code"},
+	{EnvelopeMessage, SuiteEnvelope, SeverityError, "the error message is present and non-empty"},
+	{EnvelopeRequestID, SuiteEnvelope, SeverityError, "a request id is present where the profile promises one"},
+	{EnvelopeRequestIDUniq, SuiteEnvelope, SeverityError, "request ids are unique across the run"},
+	{EnvelopeNoLeak, SuiteEnvelope, SeverityError, "no stack trace, file path, SQL or exception name in error bodies"},
+	{EnvelopeConsistent, SuiteEnvelope, SeverityWarning, "all error bodies share one top-level member set"},
+	{MalformedTruncated, SuiteMalformed, SeverityError, "truncated JSON is answered with the malformed-JSON code"},
+	{MalformedTrailing, SuiteMalformed, SeverityError, "JSON followed by garbage is answered with the malformed-JSON code"},
+	{MalformedNotJSON, SuiteMalformed, SeverityError, "a body that is not JSON is answered with the malformed-JSON code"},
+	{MalformedEmptyBody, SuiteMalformed, SeverityError, "an empty POST body is answered with the malformed-JSON or validation code"},
+	{MalformedWrongType, SuiteMalformed, SeverityError, "JSON of the wrong top-level type is answered with the malformed-JSON or validation code"},
+	{MalformedContentType, SuiteMalformed, SeverityError, "valid JSON sent as text/plain is answered with the wrong-content-type code"},
+	{MalformedMethod, SuiteMalformed, SeverityError, "an unsupported method is answered 405 with an Allow header"},
+	{AuthMissingKey, SuiteAuth, SeverityError, "a request without a key gets the missing-key code"},
+	{AuthEmptyKey, SuiteAuth, SeverityError, "an empty key gets the missing-key or invalid-key code"},
+	{AuthGarbageKey, SuiteAuth, SeverityError, "an unknown key gets the invalid-key code"},
+	{AuthWrongScheme, SuiteAuth, SeverityError, "a valid key sent with the wrong scheme or header is refused"},
+	{AuthRevokedKey, SuiteAuth, SeverityError, "a revoked key gets the revoked-key code"},
+	{AuthExpiredKey, SuiteAuth, SeverityError, "an expired key gets the expired-key code"},
+	{AuthMissingScope, SuiteAuth, SeverityError, "a key without the scope gets the missing-scope code"},
+	{AuthKeyInQuery, SuiteAuth, SeverityError, "a valid key sent only in the query string is refused"},
+	{AuthWWWAuthenticate, SuiteAuth, SeverityWarning, "401 responses carry WWW-Authenticate"},
+	{ResourcesUnknownID, SuiteResources, SeverityError, "a well-formed unknown id gets the not-found code"},
+	{ResourcesMalformedID, SuiteResources, SeverityError, "a malformed id gets the invalid-id code"},
+	{ResourcesCrossTenant, SuiteResources, SeverityError, "another organisation's id gets the cross-tenant code"},
+	{ResourcesTenantLeak, SuiteResources, SeverityError, "another organisation's id is not answered 403 (existence leak)"},
+	{ResourcesTenantBreach, SuiteResources, SeverityError, "another organisation's id is not answered 2xx (tenant breach)"},
+	{ResourcesUnknownRoute, SuiteResources, SeverityError, "an unknown route gets the unknown-route code in the envelope"},
+	{ResourcesDelete, SuiteResources, SeverityError, "DELETE answers 204 with an empty body"},
+	{ValidationRejected, SuiteValidation, SeverityError, "an invalid body gets the validation code and status"},
+	{ValidationDetails, SuiteValidation, SeverityError, "validation details name the offending field"},
+	{IdempotencyReplay, SuiteIdempotency, SeverityError, "a replay with the same key and body returns the same status and body"},
+	{IdempotencyNoDuplicate, SuiteIdempotency, SeverityError, "a replay creates nothing new"},
+	{IdempotencyMismatch, SuiteIdempotency, SeverityError, "the same key with another body gets the mismatch code"},
+	{IdempotencyConcurrent, SuiteIdempotency, SeverityError, "concurrent requests with one fresh key create at most one resource"},
+	{RateLimitReached, SuiteRateLimit, SeverityError, "a bounded burst reaches 429 within the budget"},
+	{RateLimitEnvelope, SuiteRateLimit, SeverityError, "429 bodies carry the envelope and the rate-limit code"},
+	{RateLimitHeaders, SuiteRateLimit, SeverityError, "rate-limit headers are present on successes and on 429s"},
+	{RateLimitLimitConstant, SuiteRateLimit, SeverityError, "the limit is the same on every response"},
+	{RateLimitRemaining, SuiteRateLimit, SeverityError, "remaining decreases and never increases within a window"},
+	{RateLimitReset, SuiteRateLimit, SeverityError, "reset is in the future and within the profile's max wait"},
+	{RateLimitRetryAfter, SuiteRateLimit, SeverityError, "429s carry Retry-After (when required) agreeing with reset"},
+	{RateLimitRecovery, SuiteRateLimit, SeverityError, "after waiting until reset a request succeeds again"},
+}
+
+var catalogueByID = func() map[string]Check {
+	m := make(map[string]Check, len(catalogue))
+	for _, c := range catalogue {
+		m[c.ID] = c
+	}
+	return m
+}()
+
+// Catalogue returns every check, in suite order.
+func Catalogue() []Check {
+	out := make([]Check, len(catalogue))
+	copy(out, catalogue)
+	return out
+}
+
+// Lookup returns the check with the given ID.
+func Lookup(id string) (Check, bool) {
+	c, ok := catalogueByID[id]
+	return c, ok
+}

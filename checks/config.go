@@ -1,0 +1,91 @@
+package checks
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/errprobe/errprobe/schemas"
+)
+
+// ErrUnreachable is wrapped by Run's error when the target cannot be reached
+// at all (connection refused, DNS failure, …) on the first request.
+var ErrUnreachable = errors.New("target unreachable")
+
+// errBudget is what the transport returns once MaxRequests were sent.
+var errBudget = errors.New("request budget exhausted")
+
+// Defaults for Config's zero values.
+const (
+	DefaultMaxRequests = 500
+	DefaultConcurrency = 4
+	DefaultTimeout     = 10 * time.Second
+	DefaultMaxBody     = 1 << 20
+)
+
+// Config is everything one run needs. The outside world (clock, proxy,
+// progress and log sinks) comes in here; Run reads nothing else.
+type Config struct {
+	Contract *schemas.Contract
+	BaseURL  string
+	// Suites and Skip select and drop suites or check IDs.
+	Suites, Skip []string
+	// MaxRequests is a hard ceiling counted at the transport (default 500).
+	MaxRequests int
+	// Concurrency is how many probes run at once (default 4).
+	Concurrency int
+	// Timeout is the per-request timeout (default 10s).
+	Timeout time.Duration
+	// MaxBody caps each response body read (default 1 MiB).
+	MaxBody int64
+	// Headers are extra headers sent on every request (--header).
+	Headers http.Header
+	// DryRun plans every request into Report.Planned and sends nothing.
+	DryRun bool
+	// MaxWait, when set, caps the profile's rate-limit max_wait (demo uses it).
+	MaxWait time.Duration
+	// Proxy chooses a proxy per request, e.g. http.ProxyFromEnvironment; nil: none.
+	Proxy func(*http.Request) (*url.URL, error)
+	// Transport replaces the tuned transport (tests); nil: NewTransport.
+	Transport http.RoundTripper
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+	// Progress receives live progress; Log receives every recorded exchange
+	// (masked). Both are optional and called from one goroutine at a time.
+	Progress func(Progress)
+	Log      func(Exchange)
+	// Version is written into the report.
+	Version string
+}
+
+// Progress is a snapshot for the terminal's live line.
+type Progress struct {
+	Suite string
+	// Sent is how many requests the run has sent so far.
+	Sent int
+	// BurstRate is the burst's requests per second; Status429 the 429s seen.
+	BurstRate float64
+	Status429 int
+	// Wait is the time left before the recovery request (a countdown).
+	Wait time.Duration
+}
+
+func (c Config) withDefaults() Config {
+	if c.MaxRequests <= 0 {
+		c.MaxRequests = DefaultMaxRequests
+	}
+	if c.Concurrency <= 0 {
+		c.Concurrency = DefaultConcurrency
+	}
+	if c.Timeout <= 0 {
+		c.Timeout = DefaultTimeout
+	}
+	if c.MaxBody <= 0 {
+		c.MaxBody = DefaultMaxBody
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	return c
+}

@@ -1,0 +1,247 @@
+package checks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// cleanupTimeout bounds the clean-up after an interrupt.
+const cleanupTimeout = 10 * time.Second
+
+// Run plans the probes the profile allows, sends them and returns the
+// report. The error is for set-up problems only (and ErrUnreachable); a
+// cancelled ctx returns the partial report with Interrupted set.
+func Run(ctx context.Context, cfg Config) (*Report, error) {
+	cfg = cfg.withDefaults()
+	s, err := newSession(cfg)
+	if err != nil {
+		return nil, err
+	}
+	sel, err := newSelection(cfg.Suites, cfg.Skip)
+	if err != nil {
+		return nil, err
+	}
+	rep := &Report{Tool: "errprobe", Version: cfg.Version, Profile: s.p.Name, BaseURL: s.base, Started: cfg.Now(), DryRun: cfg.DryRun}
+	plan := probes(s.p)
+	outs := make([]*outcome, len(plan))
+	if err := s.execute(ctx, plan, sel, outs); err != nil {
+		return nil, err
+	}
+	rep.Leftovers = s.cleanup(ctx)
+	s.runSuite(ctx, plan, sel, outs, func(p probe) bool { return p.suite == SuiteRateLimit })
+	rep.Interrupted = ctx.Err() != nil
+	rep.Finished = cfg.Now()
+	rep.Requests = s.budget.Sent()
+	rep.Burst = s.burst
+	if cfg.DryRun {
+		rep.Planned = s.planned
+		return rep, nil
+	}
+	rep.Results = s.assemble(plan, sel, outs)
+	return rep, nil
+}
+
+func newSession(cfg Config) (*session, error) {
+	if cfg.Contract == nil {
+		return nil, errors.New("no contract: a profile is required")
+	}
+	p := cfg.Contract.Profile()
+	base := cfg.BaseURL
+	if base == "" {
+		base = p.BaseURL
+	}
+	if base == "" {
+		return nil, errors.New("no base URL: give BASE_URL or set base_url in the profile")
+	}
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("base URL %q: want http(s)://host[:port][/prefix]", base)
+	}
+	keys := profileKeys(p)
+	if keys[roleValid] == "" {
+		if !cfg.DryRun {
+			return nil, errors.New(missingKey(p, roleValid))
+		}
+		keys[roleValid] = "$" + keyEnv(p, roleValid)
+	}
+	rt := cfg.Transport
+	if rt == nil {
+		rt = NewTransport(TransportOptions{Concurrency: max(cfg.Concurrency, p.RateLimit.Burst.Concurrency), Timeout: cfg.Timeout, Proxy: cfg.Proxy})
+	}
+	s := &session{
+		cfg: cfg, contract: cfg.Contract, p: p,
+		base:  strings.TrimRight(u.String(), "/"),
+		keys:  keys,
+		runID: cfg.Now().UnixNano() % 9000000,
+	}
+	s.budget = newBudget(rt, cfg.MaxRequests)
+	s.client = &http.Client{
+		Transport:     s.budget,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	var secrets []string
+	for _, k := range keys {
+		secrets = append(secrets, k)
+	}
+	s.mask = newMasker(secrets...)
+	s.maxWait = maxWaitFor(p, cfg)
+	return s, nil
+}
+
+// execute runs every probe but the rate-limit suite: the first alone (to
+// learn whether the target answers at all), then the independent ones
+// concurrently, then the serial ones one by one.
+func (s *session) execute(ctx context.Context, plan []probe, sel selection, outs []*outcome) error {
+	firstIdx := -1
+	for i, p := range plan {
+		if p.suite != SuiteRateLimit && p.skip == "" && sel.runs(p) && !p.serial {
+			firstIdx = i
+			break
+		}
+	}
+	if firstIdx >= 0 {
+		s.runProbe(ctx, plan[firstIdx], outs, firstIdx)
+		if msg, ok := s.dialFailure.Load().(string); ok && s.responses.Load() == 0 {
+			return fmt.Errorf("%w: %s: %s", ErrUnreachable, s.base, msg)
+		}
+	}
+	s.runSuite(ctx, plan, sel, outs, func(p probe) bool { return p.suite != SuiteRateLimit && !p.serial })
+	for i, p := range plan {
+		if p.serial && p.suite != SuiteRateLimit && outs[i] == nil && p.skip == "" && sel.runs(p) && ctx.Err() == nil {
+			s.suite.Store(p.suite)
+			s.runProbe(ctx, p, outs, i)
+		}
+	}
+	return nil
+}
+
+// runSuite runs the matching probes not yet run, Concurrency at a time.
+func (s *session) runSuite(ctx context.Context, plan []probe, sel selection, outs []*outcome, match func(probe) bool) {
+	sem := make(chan struct{}, s.cfg.Concurrency)
+	var wg sync.WaitGroup
+	for i, p := range plan {
+		if !match(p) || outs[i] != nil || p.skip != "" || !sel.runs(p) {
+			continue
+		}
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		s.suite.Store(p.suite)
+		wg.Go(func() {
+			defer func() { <-sem }()
+			s.runProbe(ctx, p, outs, i)
+		})
+	}
+	wg.Wait()
+}
+
+func (s *session) runProbe(ctx context.Context, p probe, outs []*outcome, i int) {
+	o := &outcome{probe: p.name}
+	start := s.cfg.Now()
+	p.run(ctx, s, o)
+	d := s.cfg.Now().Sub(start)
+	for j := range o.results {
+		o.results[j].Duration = d
+	}
+	outs[i] = o
+}
+
+// cleanup deletes every resource the run created, each with the key that
+// created it, and returns those it could not delete.
+func (s *session) cleanup(ctx context.Context) []string {
+	if s.cfg.DryRun {
+		return nil
+	}
+	s.suite.Store("cleanup")
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	defer cancel()
+	s.mu.Lock()
+	todo := append([]created(nil), s.created...)
+	s.mu.Unlock()
+	var left []string
+	for _, c := range todo {
+		if s.p.Endpoints.Delete == "" {
+			left = append(left, fmt.Sprintf("%s (no delete endpoint in the profile)", c.id))
+			continue
+		}
+		ex := s.send(ctx, s.deleteCall(c.id, c.key))
+		if ex.Response != nil && (ex.Response.Status/100 == 2 || ex.Response.Status == http.StatusNotFound) {
+			s.untrack(c.id)
+			continue
+		}
+		left = append(left, fmt.Sprintf("%s (DELETE: %s)", c.id, describe(ex, s.code(ex))))
+	}
+	return left
+}
+
+// assemble puts results in plan order: each probe's own checks, then the
+// envelope checks of its error responses; the run-level envelope checks and
+// the skipped probes' checks in place.
+func (s *session) assemble(plan []probe, sel selection, outs []*outcome) []Result {
+	var results, rateResults []Result
+	var errs []*Exchange
+	for i, p := range plan {
+		var rs []Result
+		switch o := outs[i]; {
+		case p.skip != "":
+			for _, c := range p.checks {
+				if sel.wants(c) && !(c == AuthWWWAuthenticate) {
+					r := newResult(c, p.name, StatusSkip)
+					r.Message = p.skip
+					rs = append(rs, r)
+				}
+			}
+		case o == nil:
+			continue
+		default:
+			interrupted := wasInterrupted(o)
+			for _, r := range o.results {
+				if !sel.wants(r.Check) {
+					continue
+				}
+				if interrupted && r.Status == StatusFail {
+					r.Status, r.Message, r.Exchange = StatusSkip, "interrupted", nil
+				}
+				rs = append(rs, r)
+			}
+			if !interrupted {
+				rs = append(rs, s.envelopeResults(p.name, o.exchanges, sel.wants)...)
+			}
+			errs = append(errs, o.exchanges...)
+		}
+		if p.suite == SuiteRateLimit {
+			rateResults = append(rateResults, rs...)
+		} else {
+			results = append(results, rs...)
+		}
+	}
+	if sel.wants(EnvelopeRequestIDUniq) {
+		results = append(results, s.uniqueRequestIDs(errs))
+	}
+	if sel.wants(EnvelopeConsistent) {
+		results = append(results, s.consistentShape(errs))
+	}
+	return append(results, rateResults...)
+}
+
+func wasInterrupted(o *outcome) bool {
+	for _, ex := range o.exchanges {
+		if ex.Response == nil && strings.HasPrefix(ex.Err, "not sent: context") {
+			return true
+		}
+		if ex.Response == nil && strings.Contains(ex.Err, "context canceled") {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,176 @@
+package checks
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/errprobe/errprobe/schemas"
+)
+
+// perProbeEnvelope are the envelope checks applied to each probe's error
+// responses, in report order.
+var perProbeEnvelope = []string{
+	EnvelopeContentType, EnvelopeJSON, EnvelopeSchema, EnvelopeCodeKnown,
+	EnvelopeStatusMatch, EnvelopeMessage, EnvelopeRequestID, EnvelopeNoLeak,
+}
+
+func isError(ex *Exchange) bool {
+	return ex != nil && ex.Response != nil && ex.Response.Status >= 400
+}
+
+func promisesRequestID(p *schemas.Profile) bool {
+	return p.RequestID.Header != "" || p.RequestIDPointer() != ""
+}
+
+// envelopeResults checks every error response of one probe against the
+// envelope and returns one result per envelope check.
+func (s *session) envelopeResults(probe string, exs []*Exchange, want func(string) bool) []Result {
+	first := map[string]*schemas.Violation{}
+	firstEx := map[string]*Exchange{}
+	var sample *Exchange
+	for _, ex := range exs {
+		if !isError(ex) {
+			continue
+		}
+		if sample == nil {
+			sample = ex
+		}
+		for _, v := range s.contract.CheckError(toSchemaResponse(ex.Response)) {
+			if _, seen := first[v.Rule]; !seen {
+				v := v
+				first[v.Rule], firstEx[v.Rule] = &v, ex
+			}
+		}
+	}
+	if sample == nil {
+		return nil
+	}
+	var out []Result
+	for _, id := range perProbeEnvelope {
+		if !want(id) {
+			continue
+		}
+		r := newResult(id, probe, StatusPass)
+		r.Exchange = sample
+		if id == EnvelopeRequestID && !promisesRequestID(s.p) {
+			r.Status, r.Exchange, r.Message = StatusSkip, nil, "request_id not set (the profile promises no request id)"
+		} else if v := first[id]; v != nil {
+			r.Status, r.Exchange = StatusFail, firstEx[id]
+			r.Message = v.Message
+			if v.Path != "" {
+				r.Message = v.Path + ": " + v.Message
+			}
+			r.Actual = describe(firstEx[id], s.code(firstEx[id]))
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func toSchemaResponse(r *Response) schemas.Response {
+	return schemas.Response{Status: r.Status, Header: r.Header, Body: []byte(r.Body)}
+}
+
+// requestID reads the request id of a response: the promised header, else
+// the promised body member.
+func (s *session) requestID(ex *Exchange) string {
+	if h := s.p.RequestID.Header; h != "" {
+		if v := ex.Response.Header.Get(h); v != "" {
+			return v
+		}
+	}
+	return s.fields(ex).RequestID
+}
+
+// uniqueRequestIDs is the run-level check that no two error responses share
+// a request id.
+func (s *session) uniqueRequestIDs(exs []*Exchange) Result {
+	r := newResult(EnvelopeRequestIDUniq, "run", StatusPass)
+	if !promisesRequestID(s.p) {
+		r.Status, r.Message = StatusSkip, "request_id not set (the profile promises no request id)"
+		return r
+	}
+	seen := map[string]int{}
+	var dup *Exchange
+	dupID := ""
+	for _, ex := range exs {
+		if !isError(ex) {
+			continue
+		}
+		id := s.requestID(ex)
+		if id == "" {
+			continue
+		}
+		seen[id]++
+		if seen[id] == 2 && dup == nil {
+			dup, dupID = ex, id
+		}
+	}
+	switch {
+	case len(seen) == 0:
+		r.Status, r.Message = StatusSkip, "no request ids seen to compare"
+	case dup != nil:
+		r.Status, r.Exchange = StatusFail, dup
+		r.Message = fmt.Sprintf("request id %q was returned on %d responses", dupID, seen[dupID])
+		r.Expected, r.Actual = "a distinct id per response", fmt.Sprintf("%q repeated", dupID)
+	}
+	return r
+}
+
+// consistentShape is the run-level check that every JSON error body has the
+// same top-level members (the details member may come and go).
+func (s *session) consistentShape(exs []*Exchange) Result {
+	r := newResult(EnvelopeConsistent, "run", StatusPass)
+	optional := optionalMembers(s.p)
+	shapes := map[string]*Exchange{}
+	var order []string
+	for _, ex := range exs {
+		if !isError(ex) {
+			continue
+		}
+		var m map[string]json.RawMessage
+		if json.Unmarshal([]byte(ex.Response.Body), &m) != nil {
+			continue
+		}
+		var keys []string
+		for k := range m {
+			if !optional[k] {
+				keys = append(keys, k)
+			}
+		}
+		sort.Strings(keys)
+		shape := "{" + strings.Join(keys, ", ") + "}"
+		if _, ok := shapes[shape]; !ok {
+			shapes[shape] = ex
+			order = append(order, shape)
+		}
+	}
+	switch len(order) {
+	case 0:
+		r.Status, r.Message = StatusSkip, "no JSON error bodies to compare"
+	case 1:
+	default:
+		r.Status, r.Exchange = StatusFail, shapes[order[1]]
+		r.Message = fmt.Sprintf("error bodies come in %d shapes: %s", len(order), strings.Join(order, " vs "))
+		r.Expected, r.Actual = order[0], order[1]
+	}
+	return r
+}
+
+// optionalMembers are top-level members an error body may carry or omit:
+// the details member when it sits at the top level, and RFC 9457's optional
+// members for problem+json.
+func optionalMembers(p *schemas.Profile) map[string]bool {
+	opt := map[string]bool{}
+	if d := p.Envelope.Details; strings.Count(d, "/") == 1 {
+		opt[strings.TrimPrefix(d, "/")] = true
+	}
+	for _, ct := range p.Envelope.ContentTypes {
+		if strings.Contains(ct, "problem+json") {
+			opt["detail"], opt["instance"] = true, true
+		}
+	}
+	return opt
+}

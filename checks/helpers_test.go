@@ -1,0 +1,79 @@
+package checks_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/fixtures"
+	"github.com/errprobe/errprobe/schemas"
+)
+
+// demoRate is the reference server's rate limit in the tests (as in demo).
+const demoRate, demoWindow = 100, time.Second
+
+// target starts the reference server for a built-in profile and returns a
+// Config aimed at it, with the server's keys in the profile.
+func target(t testing.TB, profile string, faults ...string) checks.Config {
+	t.Helper()
+	base, err := schemas.Builtin(profile, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := fixtures.Start(context.Background(), "127.0.0.1:0", base,
+		fixtures.WithFaults(faults...), fixtures.WithRateLimit(demoRate, demoWindow))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	p, err := schemas.Builtin(profile, srv.Keys.Getenv(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.RateLimit.Burst.MaxWait = "3s"
+	c, err := schemas.Compile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return checks.Config{Contract: c, BaseURL: srv.URL, MaxRequests: 1500, Concurrency: 4}
+}
+
+func run(t testing.TB, cfg checks.Config) *checks.Report {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	rep, err := checks.Run(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+// failures lists the failed results as "check probe: message" lines.
+func failures(r *checks.Report) []string {
+	var out []string
+	for _, res := range r.Results {
+		if res.Status == checks.StatusFail {
+			out = append(out, fmt.Sprintf("%s [%s]: %s", res.Check, res.Probe, res.Message))
+		}
+	}
+	return out
+}
+
+func failedChecks(r *checks.Report) map[string]bool {
+	m := map[string]bool{}
+	for _, res := range r.Results {
+		if res.Status == checks.StatusFail {
+			m[res.Check] = true
+		}
+	}
+	return m
+}
+
+func summary(r *checks.Report) string {
+	p, f, s := r.Counts()
+	return fmt.Sprintf("%d passed, %d failed, %d skipped; %d requests:\n  %s", p, f, s, r.Requests, strings.Join(failures(r), "\n  "))
+}

@@ -1,0 +1,211 @@
+package checks
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"reflect"
+	"strconv"
+	"sync"
+
+	"github.com/errprobe/errprobe/schemas"
+)
+
+func idempotencyProbes(p *schemas.Profile) []probe {
+	skip := ""
+	switch {
+	case p.Idempotency.Header == "":
+		skip = "idempotency.header not set (the profile promises no idempotency keys)"
+	case p.Endpoints.Create.Path == "":
+		skip = "endpoints.create not set"
+	}
+	mismatch := skip
+	if mismatch == "" && p.Idempotency.MismatchCode == "" {
+		mismatch = "idempotency.mismatch_code not set"
+	}
+	return []probe{
+		{name: "replay", suite: SuiteIdempotency, checks: []string{IdempotencyReplay, IdempotencyNoDuplicate},
+			skip: skip, serial: true, run: probeReplay},
+		{name: "mismatch", suite: SuiteIdempotency, checks: []string{IdempotencyMismatch},
+			skip: mismatch, serial: true, run: probeMismatch},
+		{name: "concurrent", suite: SuiteIdempotency, checks: []string{IdempotencyConcurrent},
+			skip: skip, serial: true, run: probeConcurrent},
+	}
+}
+
+// idemCall is a create call carrying idempotency key k.
+func (s *session) idemCall(k, body string) call {
+	c := jsonCall(createMethod(s.p), s.p.Endpoints.Create.Path, body)
+	c.header = http.Header{http.CanonicalHeaderKey(s.p.Idempotency.Header): {k}}
+	return c
+}
+
+func (s *session) idemKey() string {
+	return fmt.Sprintf("errprobe-%d-%d", s.runID, s.seq.Add(1))
+}
+
+// probeReplay sends one create twice with the same key and body: the same
+// status and body come back and nothing new is created.
+func probeReplay(ctx context.Context, s *session, o *outcome) {
+	k, body := s.idemKey(), s.expandN(s.p.Endpoints.Create.Body)
+	first := s.do(ctx, o, s.idemCall(k, body))
+	before, counted := s.listCount(ctx, o)
+	second := s.do(ctx, o, s.idemCall(k, body))
+	after, counted2 := s.listCount(ctx, o)
+
+	same := first.Response != nil && second.Response != nil &&
+		first.Response.Status == second.Response.Status && sameJSON(first.Response.Body, second.Response.Body)
+	o.verdict(IdempotencyReplay, same, second, "the replay did not return the first response",
+		describeBody(first), describeBody(second))
+
+	id1, ok1 := responseID(s, first)
+	id2, ok2 := responseID(s, second)
+	switch {
+	case ok1 && ok2 && id1 != id2:
+		o.fail(IdempotencyNoDuplicate, second, "the replay created a second resource", "id "+id1, "id "+id2)
+	case counted && counted2 && after != before:
+		o.fail(IdempotencyNoDuplicate, second, "the replay changed the list count",
+			"count "+strconv.Itoa(before), "count "+strconv.Itoa(after))
+	case (ok1 && ok2) || (counted && counted2):
+		o.pass(IdempotencyNoDuplicate, second)
+	default:
+		o.fail(IdempotencyNoDuplicate, second, "cannot prove the replay created nothing: no ids and no list count",
+			"same id or unchanged list count", describe(second, s.code(second)))
+	}
+}
+
+// probeMismatch reuses a key with another body: the mismatch code.
+func probeMismatch(ctx context.Context, s *session, o *outcome) {
+	k := s.idemKey()
+	b1, b2 := s.expandN(s.p.Endpoints.Create.Body), s.expandN(s.p.Endpoints.Create.Body)
+	if b1 == b2 {
+		b2 = otherBody(b1)
+	}
+	s.do(ctx, o, s.idemCall(k, b1))
+	ex := s.do(ctx, o, s.idemCall(k, b2))
+	code := s.p.Idempotency.MismatchCode
+	e := expectation{codes: []string{code}, statuses: map[string][]int{code: s.p.Codes[code].Status}}
+	got := s.code(ex)
+	ok := ex.Response != nil && e.allows(ex.Response.Status, got)
+	actual := describe(ex, got)
+	o.verdict(IdempotencyMismatch, ok, ex, "got "+actual+", want "+e.String(), e.String(), actual)
+}
+
+// probeConcurrent fires N requests with one fresh key at once: at most one
+// resource may come of it.
+func probeConcurrent(ctx context.Context, s *session, o *outcome) {
+	n := s.p.Idempotency.Concurrency
+	if n <= 0 {
+		n = 5
+	}
+	before, counted := s.listCount(ctx, o)
+	k, body := s.idemKey(), s.expandN(s.p.Endpoints.Create.Body)
+	exs := make([]*Exchange, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range exs {
+		wg.Go(func() {
+			<-start
+			exs[i] = s.send(ctx, s.idemCall(k, body))
+		})
+	}
+	close(start)
+	wg.Wait()
+	ids := map[string]*Exchange{}
+	for _, ex := range exs {
+		o.record(ex)
+		if id, ok := responseID(s, ex); ok {
+			ids[id] = ex
+		}
+	}
+	after, counted2 := s.listCount(ctx, o)
+	created := len(ids)
+	if counted && counted2 && after-before > created {
+		created = after - before
+	}
+	var last *Exchange
+	for _, ex := range ids {
+		last = ex
+	}
+	if last == nil {
+		last = exs[0]
+	}
+	o.verdict(IdempotencyConcurrent, created <= 1, last,
+		fmt.Sprintf("%d concurrent requests with one key created %d resources", n, created),
+		"at most 1 resource", strconv.Itoa(created)+" resources")
+}
+
+func responseID(s *session, ex *Exchange) (string, bool) {
+	if ex == nil || ex.Response == nil || ex.Response.Status/100 != 2 {
+		return "", false
+	}
+	return extractID(s.p, ex.Response.Body)
+}
+
+// listCount counts the valid key's resources on the list endpoint: a total
+// member if the body has one, else the length of its array.
+func (s *session) listCount(ctx context.Context, o *outcome) (int, bool) {
+	ex := s.do(ctx, o, s.listCall(roleValid))
+	if ex.Response == nil || ex.Response.Status/100 != 2 {
+		return 0, false
+	}
+	var doc any
+	if json.Unmarshal([]byte(ex.Response.Body), &doc) != nil {
+		return 0, false
+	}
+	return countItems(doc)
+}
+
+func countItems(doc any) (int, bool) {
+	switch v := doc.(type) {
+	case []any:
+		return len(v), true
+	case map[string]any:
+		for _, k := range []string{"total", "total_count", "count"} {
+			if n, ok := v[k].(float64); ok {
+				return int(n), true
+			}
+		}
+		for _, k := range []string{"data", "items", "results", "contacts", "agents"} {
+			if n, ok := countItems(v[k]); ok {
+				return n, true
+			}
+		}
+	}
+	return 0, false
+}
+
+func sameJSON(a, b string) bool {
+	if a == b {
+		return true
+	}
+	var x, y any
+	if json.Unmarshal([]byte(a), &x) != nil || json.Unmarshal([]byte(b), &y) != nil {
+		return bytes.Equal([]byte(a), []byte(b))
+	}
+	return reflect.DeepEqual(x, y)
+}
+
+func describeBody(ex *Exchange) string {
+	if ex == nil || ex.Response == nil {
+		return describe(ex, "")
+	}
+	b := ex.Response.Body
+	if len(b) > 200 {
+		b = b[:200] + "…"
+	}
+	return strconv.Itoa(ex.Response.Status) + " " + b
+}
+
+// otherBody changes a JSON object body that has no {{n}}: one more member.
+func otherBody(b string) string {
+	var m map[string]any
+	if json.Unmarshal([]byte(b), &m) != nil {
+		return b + " "
+	}
+	m["errprobe"] = "mismatch"
+	out, _ := json.Marshal(m)
+	return string(out)
+}

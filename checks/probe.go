@@ -1,0 +1,61 @@
+package checks
+
+import (
+	"context"
+	"strings"
+
+	"github.com/errprobe/errprobe/schemas"
+)
+
+// probe is one named experiment: it sends a few requests and records the
+// results of its checks. Probes are independent unless serial is set.
+type probe struct {
+	name   string
+	suite  string
+	checks []string
+	// skip, when set, says why the probe does not apply to this profile.
+	skip string
+	// serial probes run alone after the concurrent ones (they count
+	// resources, which concurrent creates would disturb).
+	serial bool
+	run    func(ctx context.Context, s *session, o *outcome)
+}
+
+// do sends c and keeps the exchange for the envelope checks.
+func (s *session) do(ctx context.Context, o *outcome, c call) *Exchange {
+	return o.record(s.send(ctx, c))
+}
+
+// fields extracts the envelope members of an exchange's body.
+func (s *session) fields(ex *Exchange) schemas.Fields {
+	if ex == nil || ex.Response == nil {
+		return schemas.Fields{}
+	}
+	f, _ := s.contract.Extract([]byte(ex.Response.Body))
+	return f
+}
+
+// code is the error code in an exchange's body, "" if none.
+func (s *session) code(ex *Exchange) string { return s.fields(ex).Code }
+
+// expectCheck passes check when ex carries one of the situations' codes with
+// a status the code table allows.
+func (s *session) expectCheck(o *outcome, check string, ex *Exchange, situations ...string) {
+	e, ok := expect(s.p, situations...)
+	if !ok {
+		o.skip(check, "the profile's expect table has no "+strings.Join(situations, " or "))
+		return
+	}
+	code := s.code(ex)
+	if ex.Response != nil && e.allows(ex.Response.Status, code) {
+		o.pass(check, ex)
+		return
+	}
+	actual := describe(ex, code)
+	o.fail(check, ex, "got "+actual+", want "+e.String(), e.String(), actual)
+}
+
+// jsonCall is a call with a JSON body and the valid key.
+func jsonCall(method, path, body string) call {
+	return call{method: method, path: path, body: body, hasBody: true, contentType: "application/json", key: roleValid}
+}

@@ -1,0 +1,247 @@
+package checks
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/errprobe/errprobe/schemas"
+)
+
+// recoveryReserve is kept out of the burst's budget for the recovery polls.
+const recoveryReserve = 10
+
+// maxRecoveryPolls bounds the requests spent waiting for recovery.
+const maxRecoveryPolls = recoveryReserve - 2
+
+func rateLimitProbes(p *schemas.Profile) []probe {
+	skip := listSkip(p)
+	if skip == "" && p.Auth.Keys.Valid == "" {
+		skip = missingKey(p, roleValid)
+	}
+	return []probe{{
+		name: "burst", suite: SuiteRateLimit, skip: skip,
+		checks: []string{RateLimitReached, RateLimitEnvelope, RateLimitHeaders, RateLimitLimitConstant,
+			RateLimitRemaining, RateLimitReset, RateLimitRetryAfter, RateLimitRecovery},
+		run: probeBurst,
+	}}
+}
+
+// maxWaitFor is the profile's max_wait, capped by Config.MaxWait.
+func maxWaitFor(p *schemas.Profile, cfg Config) time.Duration {
+	w := p.RateLimit.Burst.Wait()
+	if cfg.MaxWait > 0 && cfg.MaxWait < w {
+		w = cfg.MaxWait
+	}
+	return w
+}
+
+// probeBurst spends the key's quota: a bounded concurrent burst, the header
+// checks on what came back, then a wait until reset and a request that must
+// succeed.
+func probeBurst(ctx context.Context, s *session, o *outcome) {
+	b := s.p.RateLimit.Burst
+	call := s.listCall(roleValid)
+	req, rec, err := s.newRequest(ctx, call)
+	if err != nil {
+		o.skip(RateLimitReached, err.Error())
+		return
+	}
+	s.mask.Exchange(&Exchange{Request: rec})
+	max := b.MaxRequests
+	if left := s.budget.Left() - recoveryReserve; left < max {
+		max = left
+	}
+	if s.cfg.DryRun {
+		rec.Body = ""
+		s.mu.Lock()
+		s.planned = append(s.planned, rec)
+		s.mu.Unlock()
+		return
+	}
+	if max <= 0 {
+		for _, c := range o.checksOf() {
+			o.skip(c, "request budget exhausted before the burst (raise --max-requests)")
+		}
+		return
+	}
+	res := runBurst(ctx, BurstConfig{
+		Transport: s.budget, Method: req.Method, URL: req.URL.String(), Header: req.Header,
+		MaxRequests: max, Concurrency: b.Concurrency, Format: RateFormatOf(s.p), MaxBody: s.cfg.MaxBody, Now: s.cfg.Now,
+		Progress: func(bp BurstProgress) {
+			s.progress(Progress{BurstRate: bp.Rate, Status429: bp.Status429})
+		},
+	}, burstJudge{maxWait: s.maxWait, template: rec})
+	for _, ex := range res.samples {
+		s.mask.Exchange(ex)
+		o.record(ex)
+		s.log(ex)
+	}
+	s.burst = &res.stats
+	s.judgeBurst(o, res, max)
+	if ctx.Err() != nil {
+		return
+	}
+	s.recover(ctx, o, res)
+}
+
+func (o *outcome) checksOf() []string {
+	return []string{RateLimitReached, RateLimitEnvelope, RateLimitHeaders, RateLimitLimitConstant,
+		RateLimitRemaining, RateLimitReset, RateLimitRetryAfter, RateLimitRecovery}
+}
+
+func (s *session) judgeBurst(o *outcome, res burstResult, max int) {
+	ev, st := &res.ev, res.stats
+	var first429 *Exchange
+	for _, ex := range res.samples {
+		if ex.Response.Status == http.StatusTooManyRequests && first429 == nil {
+			first429 = ex
+		}
+	}
+	if first429 == nil {
+		actual := fmt.Sprintf("%d requests: %d 2xx, %d other", st.Sent, ev.ok, ev.other)
+		if ev.otherStatus != 0 {
+			actual += fmt.Sprintf(" (first %d)", ev.otherStatus)
+		}
+		if res.firstErr != "" {
+			actual += "; " + res.firstErr
+		}
+		o.fail(RateLimitReached, nil, fmt.Sprintf("no 429 within %d requests", max), "429 within "+fmt.Sprint(max), actual)
+		for _, c := range o.checksOf()[1:] {
+			o.skip(c, "no 429 was reached")
+		}
+		return
+	}
+	o.pass(RateLimitReached, first429)
+	s.judge429Envelope(o, res.samples)
+	kind := RateFormatOf(s.p).Kind
+	if kind == "none" {
+		for _, c := range []string{RateLimitHeaders, RateLimitLimitConstant, RateLimitRemaining, RateLimitReset} {
+			o.skip(c, "rate_limit.headers is none (the profile promises no rate-limit headers)")
+		}
+	} else {
+		headers := ev.missing429
+		if headers.n == 0 {
+			headers = ev.missingOK
+		}
+		if headers.n == 0 {
+			headers = ev.parse
+		}
+		judgeFinding(o, RateLimitHeaders, headers, first429, kind+" rate-limit headers on every response")
+		judgeFinding(o, RateLimitLimitConstant, ev.limitVaries, first429, "one limit")
+		if ev.remainingSeen == 0 {
+			o.skip(RateLimitRemaining, "no remaining values seen")
+		} else {
+			judgeFinding(o, RateLimitRemaining, ev.remaining, first429, "remaining falling within a window")
+		}
+		judgeFinding(o, RateLimitReset, ev.reset, first429, "reset in the future, within "+s.maxWait.String())
+	}
+	retry := ev.retryDisagree
+	if s.p.RateLimit.RetryAfter && ev.retryMissing.n > 0 {
+		retry = ev.retryMissing
+	}
+	judgeFinding(o, RateLimitRetryAfter, retry, first429, "Retry-After agreeing with reset")
+}
+
+func judgeFinding(o *outcome, check string, f finding, pass *Exchange, expected string) {
+	if f.n == 0 {
+		o.pass(check, pass)
+		return
+	}
+	msg := f.msg
+	if f.n > 1 {
+		msg += fmt.Sprintf(" (%d responses)", f.n)
+	}
+	o.fail(check, f.ex, msg, expected, f.msg)
+}
+
+// judge429Envelope checks every distinct 429 shape: the envelope and the
+// profile's rate-limit code.
+func (s *session) judge429Envelope(o *outcome, samples []*Exchange) {
+	code := s.p.RateLimit.Code
+	if code == "" {
+		code = s.p.Expect[schemas.ExpectRateLimited]
+	}
+	for _, ex := range samples {
+		if ex.Response.Status != http.StatusTooManyRequests {
+			continue
+		}
+		if vs := s.contract.CheckError(toSchemaResponse(ex.Response)); len(vs) > 0 {
+			o.fail(RateLimitEnvelope, ex, "429 body breaks the envelope: "+vs[0].Message, "the envelope with "+code, describe(ex, s.code(ex)))
+			return
+		}
+		if got := s.code(ex); code != "" && got != code {
+			o.fail(RateLimitEnvelope, ex, "429 carries code "+got+", want "+code, "429 "+code, describe(ex, got))
+			return
+		}
+	}
+	o.pass(RateLimitEnvelope, samples[0])
+}
+
+// recover waits until the reset the last 429 announced (capped by max
+// wait), then polls until a request succeeds or max wait is spent.
+func (s *session) recover(ctx context.Context, o *outcome, res burstResult) {
+	start := s.cfg.Now()
+	deadline := start.Add(s.maxWait)
+	wait := s.waitFrom(res.ev.last, res.ev.lastAt, res.ev.hasLast)
+	var ex *Exchange
+	for poll := 1; ; poll++ {
+		now := s.cfg.Now()
+		if until := now.Add(wait); until.After(deadline) {
+			wait = deadline.Sub(now)
+		}
+		if !s.countdown(ctx, wait) {
+			return
+		}
+		c := s.listCall(roleValid)
+		c.noRetry = true
+		ex = s.do(ctx, o, c)
+		if ex.Response != nil && ex.Response.Status/100 == 2 {
+			if s.burst != nil {
+				s.burst.RecoveryWait = s.cfg.Now().Sub(start)
+			}
+			o.pass(RateLimitRecovery, ex)
+			return
+		}
+		if ex.Response == nil || ex.Response.Status != http.StatusTooManyRequests || !s.cfg.Now().Before(deadline) || poll >= maxRecoveryPolls {
+			break
+		}
+		now = s.cfg.Now()
+		rh := RateFormatOf(s.p).Parse(ex.Response.Header, now)
+		wait = s.waitFrom(rh, now, true)
+	}
+	actual := describe(ex, s.code(ex))
+	o.fail(RateLimitRecovery, ex, fmt.Sprintf("still %s after waiting %s for the limit to reset", actual, round(s.cfg.Now().Sub(start))),
+		"2xx after reset", actual)
+}
+
+// waitFrom is the wait a 429's headers announce: until the later of
+// Retry-After and a future reset; 250 ms when they say nothing usable.
+func (s *session) waitFrom(rh RateHeaders, at time.Time, ok bool) time.Duration {
+	now := s.cfg.Now()
+	wait := time.Duration(0)
+	if ok && rh.HasRetryAfter {
+		wait = rh.RetryAt.Sub(now)
+	}
+	if ok && rh.HasReset {
+		if d := rh.Reset.Sub(now); d > wait {
+			wait = d
+		}
+	}
+	if wait <= 0 {
+		wait = 250 * time.Millisecond
+	}
+	return wait
+}
+
+// countdown waits d, reporting the time left through Progress.
+func (s *session) countdown(ctx context.Context, d time.Duration) bool {
+	for left := d; left > 0; left -= 100 * time.Millisecond {
+		s.progress(Progress{Wait: left})
+		if !sleepCtx(ctx, min(left, 100*time.Millisecond)) {
+			return false
+		}
+	}
+	return ctx.Err() == nil
+}

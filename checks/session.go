@@ -1,0 +1,340 @@
+package checks
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/errprobe/errprobe/schemas"
+)
+
+// role names a key the profile provides.
+type role string
+
+const (
+	roleNone        role = ""
+	roleValid       role = "valid"
+	roleRevoked     role = "revoked"
+	roleExpired     role = "expired"
+	roleNoScope     role = "no_scope"
+	roleOtherTenant role = "other_tenant"
+)
+
+// call is one request a probe wants sent.
+type call struct {
+	method string
+	// path is relative to the base URL and may carry a query string.
+	path        string
+	body        string
+	hasBody     bool
+	contentType string
+	key         role
+	// auth, when set, replaces the key header: it receives the header to
+	// fill and the valid key (the wrong-scheme and key-in-query probes).
+	auth   func(h http.Header)
+	header http.Header
+	// noRetry: a 429 is evidence (the rate-limit suite), not a reason to wait.
+	noRetry bool
+}
+
+// created is a resource a probe made; cleanup deletes it with its key.
+type created struct {
+	id  string
+	key role
+	by  string // probe name
+}
+
+// session is one run's shared state: the client, the budget, the masker,
+// the resources to clean up and the dry-run plan.
+type session struct {
+	cfg      Config
+	contract *schemas.Contract
+	p        *schemas.Profile
+	base     string
+	client   *http.Client
+	budget   *budget
+	mask     *masker
+	keys     map[role]string
+	maxWait  time.Duration
+	runID    int64
+	seq      atomic.Int64
+
+	responses   atomic.Int64
+	dialFailure atomic.Value // string: the first dial/DNS error
+
+	mu      sync.Mutex
+	created []created
+	planned []Request
+	logMu   sync.Mutex
+	suite   atomic.Value // string: the suite running, for progress
+	burst   *BurstStats
+}
+
+// expandN replaces {{n}} with a run-unique 7-digit number, one per body.
+func (s *session) expandN(body string) string {
+	if !strings.Contains(body, "{{n}}") {
+		return body
+	}
+	n := 1000000 + (s.runID+s.seq.Add(1))%9000000
+	return strings.ReplaceAll(body, "{{n}}", strconv.FormatInt(n, 10))
+}
+
+func (s *session) url(path string) string {
+	if strings.HasPrefix(path, "http://") || strings.HasPrefix(path, "https://") {
+		return path
+	}
+	if !strings.HasPrefix(path, "/") {
+		path = "/" + path
+	}
+	return s.base + path
+}
+
+// keyHeader returns the header name and value carrying key.
+func (s *session) keyHeader(key string) (string, string) {
+	a := s.p.Auth
+	name := a.Header
+	if name == "" {
+		name = "Authorization"
+	}
+	if a.Scheme != "" {
+		return name, a.Scheme + " " + key
+	}
+	return name, key
+}
+
+func (s *session) newRequest(ctx context.Context, c call) (*http.Request, Request, error) {
+	rec := Request{Method: c.method, URL: s.url(c.path), Header: http.Header{}}
+	var body io.Reader
+	if c.hasBody {
+		rec.Body = c.body
+		body = strings.NewReader(c.body)
+	}
+	req, err := http.NewRequestWithContext(ctx, c.method, rec.URL, body)
+	if err != nil {
+		return nil, rec, err
+	}
+	for k, vs := range s.cfg.Headers {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", "errprobe/"+s.cfg.Version)
+	if c.hasBody && c.contentType != "" {
+		req.Header.Set("Content-Type", c.contentType)
+	}
+	for k, vs := range c.header {
+		req.Header[k] = vs
+	}
+	switch {
+	case c.auth != nil:
+		c.auth(req.Header)
+	case c.key != roleNone:
+		name, value := s.keyHeader(s.keys[c.key])
+		req.Header.Set(name, value)
+		rec.KeyHeader, rec.KeyEnv = name, keyEnv(s.p, c.key)
+	}
+	for k, vs := range req.Header {
+		rec.Header[k] = append([]string(nil), vs...)
+	}
+	return req, rec, nil
+}
+
+// send sends one call and records the exchange, masked. Network failures are
+// recorded in Exchange.Err. A 429 on a probe that is not about rate limits
+// is waited out (capped) and retried, at most twice.
+func (s *session) send(ctx context.Context, c call) *Exchange {
+	for attempt := 0; ; attempt++ {
+		ex := s.sendOnce(ctx, c)
+		if c.noRetry || attempt == 2 || ex.Response == nil || ex.Response.Status != http.StatusTooManyRequests {
+			return ex
+		}
+		wait := retryWait(s.p, ex.Response.Header, s.cfg.Now(), s.maxWait)
+		if wait > 5*time.Second {
+			wait = 5 * time.Second
+		}
+		if !sleepCtx(ctx, wait) {
+			return ex
+		}
+	}
+}
+
+func (s *session) sendOnce(ctx context.Context, c call) *Exchange {
+	req, rec, err := s.newRequest(ctx, c)
+	ex := &Exchange{Request: rec}
+	if err != nil {
+		ex.Err = err.Error()
+		s.mask.Exchange(ex)
+		return ex
+	}
+	if s.cfg.DryRun {
+		s.mask.Exchange(ex)
+		s.mu.Lock()
+		s.planned = append(s.planned, ex.Request)
+		s.mu.Unlock()
+		ex.Err = "dry run: not sent"
+		return ex
+	}
+	if err := ctx.Err(); err != nil {
+		ex.Err = "not sent: " + err.Error()
+		return ex
+	}
+	rctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
+	defer cancel()
+	start := s.cfg.Now()
+	resp, err := s.client.Do(req.WithContext(rctx))
+	if err != nil {
+		ex.Err = errorLine(err)
+		s.noteFailure(err)
+	} else {
+		ex.Response = s.readResponse(resp)
+		s.responses.Add(1)
+	}
+	ex.Duration = s.cfg.Now().Sub(start)
+	s.mask.Exchange(ex)
+	s.track(c, ex)
+	s.log(ex)
+	return ex
+}
+
+func (s *session) readResponse(resp *http.Response) *Response {
+	defer resp.Body.Close()
+	var buf bytes.Buffer
+	n, err := io.Copy(&buf, io.LimitReader(resp.Body, s.cfg.MaxBody+1))
+	r := &Response{Status: resp.StatusCode, Proto: resp.Proto, Header: resp.Header.Clone()}
+	if n > s.cfg.MaxBody {
+		r.Truncated = true
+		buf.Truncate(int(s.cfg.MaxBody))
+	}
+	r.Body = buf.String()
+	if err != nil && !r.Truncated {
+		r.Truncated = true
+	}
+	return r
+}
+
+func (s *session) noteFailure(err error) {
+	if isDialError(err) {
+		s.dialFailure.CompareAndSwap(nil, errorLine(err))
+	}
+}
+
+// isDialError reports a failure to reach the host at all.
+func isDialError(err error) bool {
+	var dns *net.DNSError
+	if errors.As(err, &dns) {
+		return true
+	}
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}
+
+// errorLine renders a transport error on one line, without Go's
+// `Get "url":` prefix (the URL is in the exchange already).
+func errorLine(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	if errors.Is(err, errBudget) {
+		return "not sent: request budget exhausted (--max-requests)"
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return "timed out (--timeout)"
+	}
+	return strings.ReplaceAll(err.Error(), "\n", " ")
+}
+
+func (s *session) log(ex *Exchange) {
+	if s.cfg.Progress != nil {
+		s.progress(Progress{})
+	}
+	if s.cfg.Log == nil {
+		return
+	}
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	s.cfg.Log(*ex)
+}
+
+func (s *session) progress(p Progress) {
+	if s.cfg.Progress == nil {
+		return
+	}
+	if p.Suite == "" {
+		p.Suite, _ = s.suite.Load().(string)
+	}
+	if p.Sent == 0 {
+		p.Sent = s.budget.Sent()
+	}
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	s.cfg.Progress(p)
+}
+
+// track remembers resources a create call made, so cleanup can delete them.
+func (s *session) track(c call, ex *Exchange) {
+	cr := s.p.Endpoints.Create
+	if ex.Response == nil || ex.Response.Status/100 != 2 || c.method != createMethod(s.p) || pathOnly(c.path) != cr.Path {
+		return
+	}
+	id, ok := extractID(s.p, ex.Response.Body)
+	if !ok {
+		return
+	}
+	k := c.key
+	if c.auth != nil || k == roleNone {
+		k = roleValid
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range s.created {
+		if c.id == id {
+			return
+		}
+	}
+	s.created = append(s.created, created{id: id, key: k, by: ex.Request.Method + " " + cr.Path})
+}
+
+// untrack forgets a resource a probe deleted itself.
+func (s *session) untrack(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, c := range s.created {
+		if c.id == id {
+			s.created = append(s.created[:i], s.created[i+1:]...)
+			return
+		}
+	}
+}
+
+func pathOnly(p string) string {
+	if i := strings.IndexByte(p, '?'); i >= 0 {
+		return p[:i]
+	}
+	return p
+}
+
+// sleepCtx waits d or until ctx ends; false if ctx ended.
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
