@@ -1,14 +1,18 @@
 package cmd
 
 import (
+	"errors"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/spf13/pflag"
 
 	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/reporters"
 )
-
-// SCAFFOLD: replaced by the reporters owner. The signatures stay.
 
 // reportOptions are the report and gate flags shared by run and demo.
 type reportOptions struct {
@@ -18,23 +22,201 @@ type reportOptions struct {
 	Baseline              string
 	WriteBaseline         string
 	NoColor               bool
-	Verbose               bool
-	Quiet                 bool
+	Verbose               bool // set by run/demo's -v
+	Quiet                 bool // set by run/demo's --quiet
+
+	baseline *checks.Baseline // loaded by validate
+	checked  bool
 }
 
 // addReportFlags registers the report flags; defaultFailOn is "error" for run
 // and "warning" for demo.
 func addReportFlags(fs *pflag.FlagSet, o *reportOptions, defaultFailOn string) {
+	fs.StringVar(&o.JUnit, "junit", "", "also write a JUnit XML report to `FILE` (- for stdout)")
+	fs.StringVar(&o.JSON, "json", "", "also write a JSON report to `FILE` (- for stdout)")
+	fs.StringVar(&o.Markdown, "markdown", "", "also write a Markdown summary to `FILE` (- for stdout), e.g. $GITHUB_STEP_SUMMARY")
+	fs.StringVar(&o.Format, "format", "text", "report written to stdout: "+strings.Join(reporters.Names(), "|"))
 	fs.StringVar(&o.FailOn, "fail-on", defaultFailOn, "lowest severity that fails the run: error|warning|never")
+	fs.StringVar(&o.Baseline, "baseline", "", "treat failures listed in `FILE` as known: reported, not failing")
+	fs.StringVar(&o.WriteBaseline, "write-baseline", "", "write the current failures to `FILE` (.json, or .yaml/.yml)")
+	fs.BoolVar(&o.NoColor, "no-color", false, "never color the terminal report (also NO_COLOR=1, TERM=dumb)")
+}
+
+// validate checks the report flags and loads the baseline, so a bad flag or
+// baseline ends the command (exit 2) before any request is sent. run/demo
+// call it before running; writeReports calls it if they did not.
+func (o *reportOptions) validate() error {
+	if o.checked {
+		return nil
+	}
+	if _, err := checks.ParseFailOn(o.FailOn); err != nil {
+		return usageError(err)
+	}
+	if _, err := reporters.ByName(o.Format); err != nil {
+		return usageError(fmt.Errorf("invalid --format: %w", err))
+	}
+	if o.Verbose && o.Quiet {
+		return usageError(errors.New("-v and --quiet cannot be used together"))
+	}
+	if _, err := o.outputs(); err != nil {
+		return usageError(err)
+	}
+	if o.Baseline != "" {
+		b, err := checks.LoadBaseline(o.Baseline)
+		if err != nil {
+			return usageError(err)
+		}
+		o.baseline = b
+	}
+	o.checked = true
+	return nil
+}
+
+// output is one report to write: a format and a file ("-" is stdout).
+type output struct {
+	format, path string
+}
+
+// outputs lists the requested reports, files first, stdout last. Only one
+// report can go to stdout: a "-" file replaces --format.
+func (o *reportOptions) outputs() ([]output, error) {
+	var files []output
+	stdout := output{format: o.Format, path: "-"}
+	var toStdout []string
+	for _, f := range []output{{"junit", o.JUnit}, {"json", o.JSON}, {"markdown", o.Markdown}} {
+		switch f.path {
+		case "":
+		case "-":
+			toStdout = append(toStdout, "--"+f.format+" -")
+			stdout.format = f.format
+		default:
+			files = append(files, f)
+		}
+	}
+	if len(toStdout) > 1 || (len(toStdout) == 1 && o.Format != "text" && o.Format != stdout.format) {
+		if o.Format != "text" {
+			toStdout = append(toStdout, "--format "+o.Format)
+		}
+		return nil, fmt.Errorf("only one report can go to stdout: %s", strings.Join(toStdout, ", "))
+	}
+	return append(files, stdout), nil
 }
 
 // writeReports judges the report through the gate, writes every requested
-// report and returns the exit code the run ends with.
-func writeReports(io *IO, r *checks.Report, o *reportOptions) (int, error) {
-	p, f, s := r.Counts()
-	fmt.Fprintf(io.Out, "%d passed, %d failed, %d skipped\n", p, f, s)
-	if f > 0 {
-		return ExitFailed, nil
+// report (also when the run was interrupted) and returns the exit code the
+// run ends with: 130 when interrupted, 1 when the gate failed, else 0. Its
+// errors (bad flag or baseline, a report that could not be written) carry
+// exit code 2 and are one line naming the flag or file.
+func writeReports(ios *IO, r *checks.Report, o *reportOptions) (int, error) {
+	if err := o.validate(); err != nil {
+		return ExitUsage, err
 	}
-	return ExitOK, nil
+	failOn, _ := checks.ParseFailOn(o.FailOn)
+	opts := reporters.Options{
+		Color:    colorEnabled(ios, o.NoColor),
+		Verbose:  o.Verbose,
+		Quiet:    o.Quiet,
+		FailOn:   failOn,
+		Verdict:  checks.Gate(r, failOn, o.baseline),
+		Hostname: hostname(),
+	}
+	outs, _ := o.outputs()
+	var errs []error
+	if o.WriteBaseline != "" {
+		errs = append(errs, writeBaseline(ios, o.WriteBaseline, r))
+	}
+	for _, out := range outs {
+		errs = append(errs, writeReport(ios, out, r, opts))
+	}
+	if err := firstError(errs); err != nil {
+		return ExitUsage, usageError(err)
+	}
+	return exitCode(r, opts.Verdict), nil
+}
+
+func exitCode(r *checks.Report, v checks.Verdict) int {
+	switch {
+	case r.Interrupted:
+		return ExitInterrupted
+	case v.Failed:
+		return ExitFailed
+	}
+	return ExitOK
+}
+
+func writeReport(ios *IO, out output, r *checks.Report, opts reporters.Options) error {
+	render, err := reporters.ByName(out.format)
+	if err != nil {
+		return err
+	}
+	if out.format != "text" {
+		opts.Color = false
+	}
+	err = writeTo(ios, out.path, func(w io.Writer) error { return render(w, r, opts) })
+	if err != nil {
+		return fmt.Errorf("failed to write %s report: %w", out.format, err)
+	}
+	return nil
+}
+
+func writeBaseline(ios *IO, path string, r *checks.Report) error {
+	b := checks.NewBaseline(r)
+	write := b.Write
+	if ext := strings.ToLower(filepath.Ext(path)); ext == ".yaml" || ext == ".yml" {
+		write = b.WriteYAML
+	}
+	if err := writeTo(ios, path, write); err != nil {
+		return fmt.Errorf("failed to write baseline: %w", err)
+	}
+	return nil
+}
+
+// writeTo writes to stdout for "-", else creates the file.
+func writeTo(ios *IO, path string, write func(io.Writer) error) error {
+	if path == "-" {
+		return write(ios.Out)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return f.Close()
+}
+
+func firstError(errs []error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// colorEnabled decides color once: --no-color, NO_COLOR and TERM=dumb turn
+// it off, CLICOLOR_FORCE (not "0") turns it on without a terminal, and
+// otherwise stdout being a terminal decides.
+func colorEnabled(ios *IO, noColor bool) bool {
+	if noColor || ios.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	if f := ios.Getenv("CLICOLOR_FORCE"); f != "" && f != "0" {
+		return true
+	}
+	if ios.Getenv("TERM") == "dumb" {
+		return false
+	}
+	return ios.OutTTY
+}
+
+// hostname names this machine in JUnit reports; tests replace it.
+var hostname = func() string {
+	h, err := os.Hostname()
+	if err != nil {
+		return "localhost"
+	}
+	return h
 }
