@@ -127,7 +127,7 @@ func fixedReport() *checks.Report {
 		},
 		Leftovers: []string{testBase + "/v1/calls/call_123"},
 		Burst: &checks.BurstStats{
-			Sent: 40, Status429: 20, FirstLimit: ms(510), Elapsed: ms(1200), PerSecond: []int{33, 7},
+			Sent: 40, Status429: 20, Errors: 1, Rate: 33.3, FirstLimit: ms(510), Elapsed: ms(1200), PerSecond: []int{33, 7},
 			LatencyP50: ms(3), LatencyP90: ms(8), LatencyP99: ms(12), RecoveryWait: ms(2000),
 		},
 	}

@@ -113,6 +113,8 @@ type JSONResponse struct {
 type JSONBurst struct {
 	Sent           int     `json:"sent"`
 	Status429      int     `json:"status_429"`
+	Errors         int     `json:"errors"`
+	RatePerSecond  float64 `json:"rate_per_second"`
 	First429MS     float64 `json:"first_429_ms"`
 	ElapsedMS      float64 `json:"elapsed_ms"`
 	PerSecond      []int   `json:"per_second"`
@@ -205,7 +207,7 @@ func jsonBurst(b *checks.BurstStats) *JSONBurst {
 		return nil
 	}
 	return &JSONBurst{
-		Sent: b.Sent, Status429: b.Status429, First429MS: millis(b.FirstLimit), ElapsedMS: millis(b.Elapsed),
+		Sent: b.Sent, Status429: b.Status429, Errors: b.Errors, RatePerSecond: b.Rate, First429MS: millis(b.FirstLimit), ElapsedMS: millis(b.Elapsed),
 		PerSecond:    append([]int{}, b.PerSecond...),
 		LatencyP50MS: millis(b.LatencyP50), LatencyP90MS: millis(b.LatencyP90), LatencyP99MS: millis(b.LatencyP99),
 		RecoveryWaitMS: millis(b.RecoveryWait),

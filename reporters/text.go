@@ -214,7 +214,14 @@ func (t *textReport) burst() {
 }
 
 func burstLine(b *checks.BurstStats) string {
-	line := fmt.Sprintf("%d sent in %ss (%s/s), %d × 429", b.Sent, seconds(b.Elapsed), rate(b.Sent, b.Elapsed.Seconds()), b.Status429)
+	perSecond := fmt.Sprintf("%.1f", b.Rate)
+	if b.Rate <= 0 {
+		perSecond = rate(b.Sent, b.Elapsed.Seconds())
+	}
+	line := fmt.Sprintf("%d sent in %ss (%s/s), %d × 429", b.Sent, seconds(b.Elapsed), perSecond, b.Status429)
+	if b.Errors > 0 {
+		line += fmt.Sprintf(", %s", plural(b.Errors, "network error"))
+	}
 	if b.Status429 > 0 {
 		line += fmt.Sprintf(", first after %ss", seconds(b.FirstLimit))
 	}
