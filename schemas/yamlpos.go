@@ -90,7 +90,22 @@ func keyText(k ast.MapKeyNode) string {
 	return strings.Trim(k.String(), `"'`)
 }
 
-func nodePos(n ast.Node) (int, int) {
+// nodePos is the position of n's token; 0, 0 when the parser left none.
+func nodePos(n ast.Node) (line, col int) {
+	defer func() {
+		if recover() != nil { // goccy nodes may lack a token
+			line, col = 0, 0
+		}
+	}()
+	if d, ok := n.(*ast.DocumentNode); ok {
+		if d.Start != nil {
+			return d.Start.Position.Line, d.Start.Position.Column
+		}
+		if d.Body == nil {
+			return 0, 0
+		}
+		n = d.Body
+	}
 	if n == nil || n.GetToken() == nil {
 		return 0, 0
 	}
