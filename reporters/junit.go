@@ -150,7 +150,12 @@ func failureText(res checks.Result) string {
 	if res.Message != "" {
 		fmt.Fprintf(&b, "%s\n", res.Message)
 	}
-	fmt.Fprintf(&b, "expected: %s\nactual:   %s\n", res.Expected, res.Actual)
+	if res.Expected != "" {
+		fmt.Fprintf(&b, "expected: %s\n", res.Expected)
+	}
+	if res.Actual != "" {
+		fmt.Fprintf(&b, "actual:   %s\n", res.Actual)
+	}
 	if x := res.Exchange; x != nil {
 		b.WriteString("\nreproduce:\n" + Curl(x.Request) + "\n")
 		if x.Err != "" {

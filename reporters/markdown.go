@@ -11,6 +11,10 @@ import (
 // markdownBodyCap caps a response body in the Markdown report.
 const markdownBodyCap = 2 << 10
 
+// mdMaxDetailed is how many failures get full detail; the rest are listed,
+// so the report stays under a pull-request comment's size limit.
+const mdMaxDetailed = 25
+
 // Markdown renders a summary table and the failures, each with a curl
 // command in a code fence: fit for a pull-request comment or
 // $GITHUB_STEP_SUMMARY.
@@ -74,7 +78,16 @@ func mdFailures(p *printer, r *checks.Report, known bool) {
 		return
 	}
 	p.line(fmt.Sprintf("### Failures: %d", len(list)))
-	for _, res := range list {
+	for i, res := range list {
+		if i == mdMaxDetailed {
+			p.line("")
+			p.line(fmt.Sprintf("… and %d more (see the JSON or JUnit report):", len(list)-i))
+			p.line("")
+			for _, res := range list[i:] {
+				p.line(fmt.Sprintf("- %s %s", mdCode(title(res)), mdText(res.Message)))
+			}
+			return
+		}
 		mdFailure(p, res)
 	}
 }
@@ -86,9 +99,15 @@ func mdFailure(p *printer, res checks.Result) {
 		p.line("")
 		p.line(mdText(res.Message))
 	}
-	p.line("")
-	p.line("- **Expected:** " + mdCode(res.Expected))
-	p.line("- **Actual:** " + mdCode(res.Actual))
+	if res.Expected != "" || res.Actual != "" {
+		p.line("")
+	}
+	if res.Expected != "" {
+		p.line("- **Expected:** " + mdCode(res.Expected))
+	}
+	if res.Actual != "" {
+		p.line("- **Actual:** " + mdCode(res.Actual))
+	}
 	x := res.Exchange
 	if x == nil {
 		return

@@ -149,8 +149,10 @@ func (t *textReport) failure(res checks.Result) {
 	if res.Message != "" {
 		t.p.line(indent(clean(res.Message), pad))
 	}
-	if res.Expected != "" || res.Actual != "" {
+	if res.Expected != "" {
 		t.p.line(pad + t.s.dim.Sprint("expected: ") + oneLine(res.Expected))
+	}
+	if res.Actual != "" {
 		t.p.line(pad + t.s.dim.Sprint("actual:   ") + oneLine(res.Actual))
 	}
 	if res.Known && !t.o.Verbose {
