@@ -152,3 +152,16 @@ func TestProgress_Line(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
 	}
 }
+
+func TestExchangeLog_Lines(t *testing.T) {
+	var buf bytes.Buffer
+	log := ExchangeLog(&buf, false)
+	r := fixedReport()
+	log(*r.Results[2].Exchange)
+	log(*r.Results[10].Exchange)
+	want := "→ POST http://127.0.0.1:4242/v1/calls  ← 400 application/json 35 bytes (4ms)\n" +
+		"→ GET http://127.0.0.1:4242/v1/it's-not-here  ← error: read tcp 127.0.0.1:4242: connection reset by peer (0ms)\n"
+	if buf.String() != want {
+		t.Errorf("log =\n%s\nwant\n%s", buf.String(), want)
+	}
+}
