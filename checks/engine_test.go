@@ -10,6 +10,7 @@ import (
 func TestRun_CleanProfiles(t *testing.T) {
 	for _, name := range schemas.BuiltinNames() {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			rep := run(t, target(t, name))
 			if _, f, _ := rep.Counts(); f > 0 || rep.Interrupted {
 				t.Errorf("%s", summary(rep))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -76,4 +77,33 @@ func failedChecks(r *checks.Report) map[string]bool {
 func summary(r *checks.Report) string {
 	p, f, s := r.Counts()
 	return fmt.Sprintf("%d passed, %d failed, %d skipped; %d requests:\n  %s", p, f, s, r.Requests, strings.Join(failures(r), "\n  "))
+}
+
+// runFaults runs one profile against a server per fault, several at once
+// (the runs mostly wait for rate-limit windows), and returns the reports.
+func runFaults(t *testing.T, profile string, faults []string) map[string]*checks.Report {
+	t.Helper()
+	out := make([]*checks.Report, len(faults))
+	errs := make([]error, len(faults))
+	sem := make(chan struct{}, 8)
+	var wg sync.WaitGroup
+	for i, f := range faults {
+		cfg := target(t, profile, f)
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			out[i], errs[i] = checks.Run(ctx, cfg)
+		})
+	}
+	wg.Wait()
+	m := map[string]*checks.Report{}
+	for i, f := range faults {
+		if errs[i] != nil {
+			t.Fatalf("fault %s: %v", f, errs[i])
+		}
+		m[f] = out[i]
+	}
+	return m
 }

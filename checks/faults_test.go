@@ -1,0 +1,114 @@
+package checks_test
+
+import (
+	"sort"
+	"testing"
+
+	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/fixtures"
+)
+
+// faultChecks is the SPEC's table: the check each reference-server fault
+// exists to prove.
+var faultChecks = map[string]string{
+	"html-content-type":         checks.EnvelopeContentType,
+	"error-not-json":            checks.EnvelopeJSON,
+	"envelope-missing-field":    checks.EnvelopeSchema,
+	"envelope-wrong-type":       checks.EnvelopeSchema,
+	"unknown-code":              checks.EnvelopeCodeKnown,
+	"wrong-status":              checks.EnvelopeStatusMatch,
+	"empty-message":             checks.EnvelopeMessage,
+	"missing-request-id":        checks.EnvelopeRequestID,
+	"duplicate-request-ids":     checks.EnvelopeRequestIDUniq,
+	"stack-trace-500":           checks.EnvelopeNoLeak,
+	"inconsistent-shape":        checks.EnvelopeConsistent,
+	"malformed-html-500":        checks.MalformedTruncated,
+	"trailing-garbage-accepted": checks.MalformedTrailing,
+	"content-type-ignored":      checks.MalformedContentType,
+	"method-404":                checks.MalformedMethod,
+	"missing-key-200":           checks.AuthMissingKey,
+	"garbage-key-accepted":      checks.AuthGarbageKey,
+	"wrong-scheme-accepted":     checks.AuthWrongScheme,
+	"revoked-key-accepted":      checks.AuthRevokedKey,
+	"expired-key-accepted":      checks.AuthExpiredKey,
+	"scope-ignored":             checks.AuthMissingScope,
+	"query-key-accepted":        checks.AuthKeyInQuery,
+	"no-www-authenticate":       checks.AuthWWWAuthenticate,
+	"malformed-id-404":          checks.ResourcesMalformedID,
+	"cross-tenant-403":          checks.ResourcesTenantLeak,
+	"cross-tenant-200":          checks.ResourcesTenantBreach,
+	"unknown-route-plain":       checks.ResourcesUnknownRoute,
+	"delete-200-body":           checks.ResourcesDelete,
+	"validation-accepted":       checks.ValidationRejected,
+	"validation-no-details":     checks.ValidationDetails,
+	"idempotency-ignored":       checks.IdempotencyReplay,
+	"idempotency-duplicate":     checks.IdempotencyNoDuplicate,
+	"idempotency-no-mismatch":   checks.IdempotencyMismatch,
+	"idempotency-race":          checks.IdempotencyConcurrent,
+	"no-rate-limit":             checks.RateLimitReached,
+	"ratelimit-plain-429":       checks.RateLimitEnvelope,
+	"ratelimit-no-headers":      checks.RateLimitHeaders,
+	"limit-varies":              checks.RateLimitLimitConstant,
+	"remaining-constant":        checks.RateLimitRemaining,
+	"reset-in-past":             checks.RateLimitReset,
+	"missing-retry-after":       checks.RateLimitRetryAfter,
+	"no-recovery":               checks.RateLimitRecovery,
+}
+
+// alsoProven are checks a fault proves besides its own table entry (the
+// SPEC's table lists a second fault for them).
+var alsoProven = map[string][]string{
+	"malformed-html-500": {checks.MalformedNotJSON, checks.MalformedEmptyBody, checks.MalformedWrongType},
+	"missing-key-200":    {checks.AuthEmptyKey},
+	"wrong-status":       {checks.ResourcesUnknownID},
+	"cross-tenant-403":   {checks.ResourcesCrossTenant},
+}
+
+func TestRun_EveryFaultFailsItsCheck(t *testing.T) {
+	type testCase struct {
+		fault  string
+		checks []string
+	}
+	var cases []testCase
+	for _, f := range fixtures.Faults() {
+		id, ok := faultChecks[f.Name]
+		if !ok {
+			t.Errorf("fault %s has no check in the table", f.Name)
+			continue
+		}
+		cases = append(cases, testCase{f.Name, append([]string{id}, alsoProven[f.Name]...)})
+	}
+	faults := make([]string, len(cases))
+	for i, tc := range cases {
+		faults[i] = tc.fault
+	}
+	reports := runFaults(t, "erzycall", faults)
+	proven := map[string]bool{}
+	run := func(t *testing.T, tc testCase) {
+		rep := reports[tc.fault]
+		failed := failedChecks(rep)
+		for _, id := range tc.checks {
+			if !failed[id] {
+				t.Errorf("fault %s: %s did not fail; %s", tc.fault, id, summary(rep))
+				continue
+			}
+			proven[id] = true
+		}
+	}
+	for _, tc := range cases {
+		t.Run(tc.fault, func(t *testing.T) { run(t, tc) })
+	}
+	if t.Failed() {
+		return
+	}
+	var unproven []string
+	for _, c := range checks.Catalogue() {
+		if !proven[c.ID] {
+			unproven = append(unproven, c.ID)
+		}
+	}
+	sort.Strings(unproven)
+	if len(unproven) > 0 {
+		t.Errorf("checks no fault proves: %v", unproven)
+	}
+}
