@@ -2,11 +2,73 @@ package cmd
 
 import (
 	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/errprobe/errprobe/schemas"
 )
 
-// SCAFFOLD: replaced by the package owner.
+// initOptions are the inputs of `errprobe init`.
+type initOptions struct {
+	IO      *IO
+	Profile string // the built-in the file extends
+	Force   bool   // overwrite an existing file
+	Output  string // where to write; default ./errprobe.yaml
+}
+
 func newInitCmd(io *IO) *cobra.Command {
-	return &cobra.Command{Use: "init", RunE: func(*cobra.Command, []string) error { return errors.New("init: not built yet") }}
+	o := &initOptions{IO: io}
+	cmd := &cobra.Command{
+		Use:   "init",
+		Short: "Write a commented errprobe.yaml that extends a built-in profile",
+		Long: `Write a commented errprobe.yaml that extends a built-in profile: your API's
+base URL, its keys read from environment variables, and the built-in's
+endpoints shown commented out to override. An existing file is kept unless
+--force.
+
+Built-in profiles: ` + strings.Join(schemas.BuiltinNames(), ", ") + `.`,
+		Example: `  errprobe init --profile erzycall
+  export ERRPROBE_API_KEY=...
+  errprobe run --profile errprobe.yaml https://api.example.com`,
+		Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error { return runInit(o) },
+	}
+	f := cmd.Flags()
+	f.StringVarP(&o.Profile, "profile", "p", "erzycall", "built-in profile to extend ("+strings.Join(schemas.BuiltinNames(), ", ")+")")
+	f.BoolVarP(&o.Force, "force", "f", false, "overwrite an existing file")
+	f.StringVarP(&o.Output, "output", "o", "errprobe.yaml", "file to write")
+	return cmd
+}
+
+// runInit writes the starter profile, refusing to overwrite without --force.
+func runInit(o *initOptions) error {
+	src, err := schemas.Starter(o.Profile)
+	if err != nil {
+		return usageError(err)
+	}
+	flags := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+	if !o.Force {
+		flags |= os.O_EXCL
+	}
+	f, err := os.OpenFile(o.Output, flags, 0o644)
+	if errors.Is(err, fs.ErrExist) {
+		return usageError(fmt.Errorf("%s already exists; use --force to overwrite it", o.Output))
+	}
+	if err != nil {
+		return usageError(fmt.Errorf("cannot write %s: %w", o.Output, err))
+	}
+	if _, err := f.Write(src); err != nil {
+		f.Close()
+		return fmt.Errorf("cannot write %s: %w", o.Output, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("cannot write %s: %w", o.Output, err)
+	}
+	fmt.Fprintf(o.IO.Out, "wrote %s (extends %s); set ERRPROBE_API_KEY, then: errprobe run --profile %s BASE_URL\n",
+		o.Output, o.Profile, o.Output)
+	return nil
 }

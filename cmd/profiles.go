@@ -1,12 +1,76 @@
 package cmd
 
 import (
-	"errors"
+	"fmt"
+	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+
+	"github.com/errprobe/errprobe/schemas"
 )
 
-// SCAFFOLD: replaced by the package owner.
+// profilesOptions are the inputs of `errprobe profiles [show NAME]`.
+type profilesOptions struct {
+	IO   *IO
+	Name string // show: the built-in to print
+}
+
 func newProfilesCmd(io *IO) *cobra.Command {
-	return &cobra.Command{Use: "profiles", RunE: func(*cobra.Command, []string) error { return errors.New("profiles: not built yet") }}
+	o := &profilesOptions{IO: io}
+	cmd := &cobra.Command{
+		Use:   "profiles",
+		Short: "List the built-in contract profiles",
+		Long: `List the built-in contract profiles, one per line: name and description.
+
+A profile is an API's error contract as data: the envelope schema, the code
+table, auth, request ids, idempotency, rate limits and the endpoints probes
+use. Print one with "errprobe profiles show NAME", or start your own with
+"errprobe init --profile NAME".`,
+		Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error { return runProfiles(o) },
+	}
+	cmd.AddCommand(newProfilesShowCmd(io))
+	return cmd
+}
+
+func newProfilesShowCmd(io *IO) *cobra.Command {
+	o := &profilesOptions{IO: io}
+	return &cobra.Command{
+		Use:   "show NAME",
+		Short: "Print a built-in profile's YAML, comments included",
+		Long: `Print a built-in profile's YAML, comments included: a starting point to copy.
+The output loads back as a profile file:
+
+  errprobe profiles show erzycall > p.yaml
+  errprobe run --profile ./p.yaml BASE_URL`,
+		Args:      cobra.ExactArgs(1),
+		ValidArgs: schemas.BuiltinNames(),
+		RunE: func(_ *cobra.Command, args []string) error {
+			o.Name = args[0]
+			return runProfilesShow(o)
+		},
+	}
+}
+
+// runProfiles lists every built-in: name and one-line description.
+func runProfiles(o *profilesOptions) error {
+	w := tabwriter.NewWriter(o.IO.Out, 0, 4, 2, ' ', 0)
+	for _, name := range schemas.BuiltinNames() {
+		p, err := schemas.Builtin(name, o.IO.Getenv)
+		if err != nil {
+			return fmt.Errorf("built-in profile %s: %w", name, err)
+		}
+		fmt.Fprintf(w, "%s\t%s\n", name, p.Description)
+	}
+	return w.Flush()
+}
+
+// runProfilesShow prints the embedded source of one built-in.
+func runProfilesShow(o *profilesOptions) error {
+	src, err := schemas.BuiltinSource(o.Name)
+	if err != nil {
+		return usageError(err)
+	}
+	_, err = o.IO.Out.Write(src)
+	return err
 }

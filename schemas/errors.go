@@ -18,11 +18,13 @@ type Problem struct {
 // String formats the problem as one line: file:line:col: path: message.
 func (p Problem) String() string {
 	var b strings.Builder
-	b.WriteString(p.File)
-	if p.Line > 0 {
-		fmt.Fprintf(&b, ":%d:%d", p.Line, max(p.Col, 1))
+	if p.File != "" {
+		b.WriteString(p.File)
+		if p.Line > 0 {
+			fmt.Fprintf(&b, ":%d:%d", p.Line, max(p.Col, 1))
+		}
+		b.WriteString(": ")
 	}
-	b.WriteString(": ")
 	if p.Path != "" {
 		b.WriteString(p.Path)
 		b.WriteString(": ")

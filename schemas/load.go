@@ -38,7 +38,7 @@ func IsBuiltin(name string) bool {
 // BuiltinSource returns the YAML text of a built-in profile, comments and all.
 func BuiltinSource(name string) ([]byte, error) {
 	if !IsBuiltin(name) {
-		return nil, fileError(name, "no built-in profile %q (built-ins: %s)", name, strings.Join(BuiltinNames(), ", "))
+		return nil, fileError("", "no built-in profile %q (built-ins: %s)", name, strings.Join(BuiltinNames(), ", "))
 	}
 	return embedded.ReadFile("profiles/" + name + ".yaml")
 }
