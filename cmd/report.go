@@ -122,7 +122,14 @@ func writeReports(ios *IO, r *checks.Report, o *reportOptions) (int, error) {
 	}
 	outs, _ := o.outputs()
 	var errs []error
-	if o.WriteBaseline != "" {
+	switch {
+	case o.WriteBaseline == "":
+	case r.Interrupted:
+		// A partial run would drop the entries of checks that did not run.
+		fmt.Fprintf(ios.Err, "errprobe: not writing baseline %s: the run was interrupted\n", o.WriteBaseline)
+	case r.DryRun:
+		fmt.Fprintf(ios.Err, "errprobe: not writing baseline %s: nothing was sent in a dry run\n", o.WriteBaseline)
+	default:
 		errs = append(errs, writeBaseline(ios, o.WriteBaseline, r))
 	}
 	for _, out := range outs {

@@ -109,20 +109,23 @@ func TestWriteReports_ExitCodes(t *testing.T) {
 	}
 }
 
-func TestWriteReports_Files(t *testing.T) {
-	dir := t.TempDir()
-	ios, out := testIO(nil)
-	o := &reportOptions{
+func reportFiles(dir string) *reportOptions {
+	return &reportOptions{
 		Format: "text", FailOn: "error",
 		JUnit: filepath.Join(dir, "junit.xml"), JSON: filepath.Join(dir, "report.json"), Markdown: filepath.Join(dir, "summary.md"),
 		WriteBaseline: filepath.Join(dir, "baseline.yaml"),
 	}
+}
+
+func TestWriteReports_Interrupted(t *testing.T) {
+	ios, out := testIO(nil)
+	o := reportFiles(t.TempDir())
 	r := &checks.Report{Results: []checks.Result{passing, errorFail}, Interrupted: true}
 	code, err := writeReports(ios, r, o)
 	if err != nil || code != ExitInterrupted {
 		t.Fatalf("writeReports = %d, %v", code, err)
 	}
-	for _, f := range []string{o.JUnit, o.JSON, o.Markdown, o.WriteBaseline} {
+	for _, f := range []string{o.JUnit, o.JSON, o.Markdown} {
 		if st, err := os.Stat(f); err != nil || st.Size() == 0 {
 			t.Errorf("%s not written: %v", f, err)
 		}
@@ -133,6 +136,27 @@ func TestWriteReports_Files(t *testing.T) {
 	data, _ := os.ReadFile(o.JSON)
 	if err := json.Unmarshal(data, &doc); err != nil || !doc.Interrupted {
 		t.Errorf("JSON report: interrupted=%v, %v", doc.Interrupted, err)
+	}
+	if _, err := os.Stat(o.WriteBaseline); err == nil {
+		t.Error("a partial run wrote a baseline")
+	}
+	if !strings.Contains(out.String(), "not writing baseline "+o.WriteBaseline+": the run was interrupted") {
+		t.Errorf("no note about the skipped baseline:\n%s", out)
+	}
+}
+
+func TestWriteReports_Files(t *testing.T) {
+	ios, out := testIO(nil)
+	o := reportFiles(t.TempDir())
+	r := &checks.Report{Results: []checks.Result{passing, errorFail}}
+	code, err := writeReports(ios, r, o)
+	if err != nil || code != ExitFailed {
+		t.Fatalf("writeReports = %d, %v", code, err)
+	}
+	for _, f := range []string{o.JUnit, o.JSON, o.Markdown, o.WriteBaseline} {
+		if st, err := os.Stat(f); err != nil || st.Size() == 0 {
+			t.Errorf("%s not written: %v", f, err)
+		}
 	}
 	b, err := checks.LoadBaseline(o.WriteBaseline)
 	if err != nil || len(b.Entries) != 1 || b.Entries[0] != (checks.BaselineEntry{Check: "auth.revoked-key", Probe: "revoked-key"}) {
@@ -250,5 +274,39 @@ func TestColorEnabled_Decision(t *testing.T) {
 		{name: "--no-color beats CLICOLOR_FORCE", noColor: true, env: map[string]string{"CLICOLOR_FORCE": "1"}, want: false},
 	} {
 		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+	}
+}
+
+// TestWriteReports_BaselineRoundTrip is the CI flow: write a baseline, gate
+// the next run against it (known, passes), then fix the check (fixed).
+func TestWriteReports_BaselineRoundTrip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "errprobe-baseline.json")
+	type step struct {
+		name    string
+		opts    reportOptions
+		results []checks.Result
+		want    int
+		line    string
+	}
+	steps := []step{
+		{"record", reportOptions{WriteBaseline: path}, []checks.Result{passing, errorFail, warningFail}, ExitFailed, "1 passed, 2 failed, 0 skipped"},
+		{"gate on it", reportOptions{Baseline: path}, []checks.Result{passing, errorFail, warningFail}, ExitOK, "(2 known, 0 fixed) PASS at --fail-on warning"},
+		{"fix one", reportOptions{Baseline: path}, []checks.Result{passing, nowPassing, warningFail}, ExitOK, "(1 known, 1 fixed) PASS at --fail-on warning"},
+		{"new failure", reportOptions{Baseline: path}, []checks.Result{passing, errorFail, warningFail, result("auth.expired-key", "expired-key", checks.SeverityError, checks.StatusFail)}, ExitFailed, "FAIL at --fail-on warning: 1 new error, 0 new warnings"},
+	}
+	for _, s := range steps {
+		ios, out := testIO(nil)
+		s.opts.Format, s.opts.FailOn = "text", "warning"
+		code, err := writeReports(ios, &checks.Report{Results: s.results}, &s.opts)
+		if err != nil || code != s.want {
+			t.Fatalf("%s: writeReports = %d, %v; want %d\n%s", s.name, code, err, s.want, out)
+		}
+		if !strings.Contains(out.String(), s.line) {
+			t.Errorf("%s: output lacks %q:\n%s", s.name, s.line, out)
+		}
+	}
+	data, _ := os.ReadFile(path)
+	if !strings.HasPrefix(string(data), "{") {
+		t.Errorf("a .json baseline is not JSON:\n%s", data)
 	}
 }
