@@ -22,7 +22,11 @@ type serveOptions struct {
 	ListFaults bool
 }
 
-func newServeCmd(io *IO) *cobra.Command {
+func newServeCmd(io *IO) *cobra.Command { return serveCmd(io, runServe) }
+
+// serveCmd builds the command around runF, which tests replace to see the
+// options the flags produce.
+func serveCmd(io *IO, runF func(context.Context, *IO, *serveOptions) error) *cobra.Command {
 	o := &serveOptions{}
 	c := &cobra.Command{
 		Use:   "serve",
@@ -36,7 +40,7 @@ them. It prints the base URL and the generated API keys, and stops on Ctrl-C.`,
   errprobe serve --profile erzycall --fault wrong-status --fault no-rate-limit`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runServe(cmd.Context(), io, o)
+			return runF(cmd.Context(), io, o)
 		},
 	}
 	fs := c.Flags()

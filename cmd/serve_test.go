@@ -1,0 +1,145 @@
+package cmd
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/errprobe/errprobe/fixtures"
+)
+
+// syncBuffer is a bytes.Buffer safe to read while serve writes to it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func serveIO() (*IO, *syncBuffer, *syncBuffer) {
+	out, errb := &syncBuffer{}, &syncBuffer{}
+	return &IO{Out: out, Err: errb, Getenv: func(string) string { return "" }, Now: time.Now}, out, errb
+}
+
+func TestServeCmd_Flags(t *testing.T) {
+	type testCase struct {
+		name string
+		args []string
+		want serveOptions
+	}
+	cases := []testCase{
+		{"defaults", nil, serveOptions{Profile: "erzycall", Addr: "127.0.0.1:8080", Rate: "20/2s"}},
+		{"all", []string{"--profile", "problem", "--addr", ":0", "--rate-limit", "5/1s", "--fault", "wrong-status", "--fault", "no-rate-limit"},
+			serveOptions{Profile: "problem", Addr: ":0", Rate: "5/1s", Faults: []string{"wrong-status", "no-rate-limit"}}},
+		{"list", []string{"--list-faults"}, serveOptions{Profile: "erzycall", Addr: "127.0.0.1:8080", Rate: "20/2s", ListFaults: true}},
+	}
+	run := func(t *testing.T, tc testCase) {
+		io, _, _ := serveIO()
+		var got *serveOptions
+		c := serveCmd(io, func(_ context.Context, _ *IO, o *serveOptions) error { got = o; return nil })
+		c.SetArgs(tc.args)
+		if err := c.Execute(); err != nil || got == nil {
+			t.Fatalf("execute: %v", err)
+		}
+		if got.Profile != tc.want.Profile || got.Addr != tc.want.Addr || got.Rate != tc.want.Rate ||
+			got.ListFaults != tc.want.ListFaults || strings.Join(got.Faults, ",") != strings.Join(tc.want.Faults, ",") {
+			t.Errorf("options %+v, want %+v", *got, tc.want)
+		}
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+	}
+}
+
+func TestServeCmd_ListFaults(t *testing.T) {
+	io, out, _ := serveIO()
+	if err := runServe(context.Background(), io, &serveOptions{ListFaults: true}); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
+	faults := fixtures.Faults()
+	if len(lines) != len(faults) {
+		t.Fatalf("%d lines for %d faults", len(lines), len(faults))
+	}
+	for i, f := range faults {
+		if !strings.HasPrefix(lines[i], f.Name+" ") || !strings.HasSuffix(lines[i], f.Breaks) {
+			t.Errorf("line %d %q, want %s … %s", i, lines[i], f.Name, f.Breaks)
+		}
+	}
+}
+
+func TestServeCmd_UsageErrors(t *testing.T) {
+	type testCase struct {
+		name string
+		o    serveOptions
+		want string
+	}
+	cases := []testCase{
+		{"unknown fault", serveOptions{Profile: "erzycall", Rate: "20/2s", Faults: []string{"nope"}}, `--fault: unknown fault "nope"`},
+		{"unknown profile", serveOptions{Profile: "nope", Rate: "20/2s"}, "--profile"},
+		{"bad rate", serveOptions{Profile: "erzycall", Rate: "fast"}, "--rate-limit"},
+	}
+	run := func(t *testing.T, tc testCase) {
+		io, _, _ := serveIO()
+		err := runServe(context.Background(), io, &tc.o)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Fatalf("err %v, want %q", err, tc.want)
+		}
+		if code := report(io, err); code != ExitUsage {
+			t.Errorf("exit %d, want %d", code, ExitUsage)
+		}
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+	}
+}
+
+// TestServeCmd_ServesUntilCancelled starts serve on a free port, reads the
+// URL and key it prints, makes a request, and stops it like Ctrl-C does.
+func TestServeCmd_ServesUntilCancelled(t *testing.T) {
+	io, out, _ := serveIO()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- runServe(ctx, io, &serveOptions{Profile: "erzycall", Addr: "127.0.0.1:0", Rate: "20/2s"})
+	}()
+	urlRe := regexp.MustCompile(`at (http://127\.0\.0\.1:\d+)\n`)
+	keyRe := regexp.MustCompile(`export ERRPROBE_API_KEY=(\S+)\n`)
+	deadline := time.Now().Add(5 * time.Second)
+	for !keyRe.MatchString(out.String()) {
+		if time.Now().After(deadline) {
+			t.Fatalf("serve printed no key: %q", out.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	base, key := urlRe.FindStringSubmatch(out.String())[1], keyRe.FindStringSubmatch(out.String())[1]
+	r, _ := http.NewRequest("GET", base+"/api/v1/contacts", nil)
+	r.Header.Set("X-API-Key", key)
+	resp, err := http.DefaultClient.Do(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("GET contacts with the printed key: %d", resp.StatusCode)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("serve returned %v after cancel", err)
+	}
+}
