@@ -10,13 +10,22 @@ import (
 
 // printer writes lines and keeps the first write error.
 type printer struct {
-	w   io.Writer
-	err error
+	w       io.Writer
+	err     error
+	written bool
 }
 
 func (p *printer) line(s string) {
 	if p.err == nil {
 		_, p.err = io.WriteString(p.w, s+"\n")
+		p.written = true
+	}
+}
+
+// gap writes a blank line between sections, never at the start.
+func (p *printer) gap() {
+	if p.written {
+		p.line("")
 	}
 }
 

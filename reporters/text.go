@@ -46,7 +46,7 @@ type textReport struct {
 func (t *textReport) header() {
 	if t.r.Interrupted {
 		t.p.line(t.s.banner.Sprint(" INTERRUPTED ") + " the run was stopped; results cover only what completed")
-		t.p.line("")
+		t.p.gap()
 	}
 	if t.o.Quiet {
 		return
@@ -59,7 +59,7 @@ func (t *textReport) planned() {
 	if !t.r.DryRun {
 		return
 	}
-	t.p.line("")
+	t.p.gap()
 	t.p.line(t.s.bold.Sprintf("dry run: %d requests planned, none sent", len(t.r.Planned)))
 	for _, req := range t.r.Planned {
 		t.p.line(indent(clean(Curl(req)), "  "))
@@ -71,7 +71,7 @@ func (t *textReport) suite(s suite) {
 	if t.o.Quiet && c.Failed == 0 {
 		return
 	}
-	t.p.line("")
+	t.p.gap()
 	t.p.line(t.s.bold.Sprint(s.Name) + t.s.dim.Sprintf("  %d passed, %d failed, %d skipped", c.Passed, c.Failed, c.Skipped))
 	if t.o.Verbose {
 		for _, res := range s.Results {
@@ -94,7 +94,7 @@ func (t *textReport) check(results []checks.Result) {
 		}
 	}
 	if len(passed) > 0 && !t.o.Quiet {
-		t.p.line("  " + t.s.pass.Sprint(markPass) + " " + passed[0].Check + t.s.dim.Sprint(" "+probes(passed)))
+		t.p.line("  " + t.s.pass.Sprint(markPass) + " " + oneLine(passed[0].Check) + t.s.dim.Sprint(suffix(" ", probes(passed))))
 	}
 	for _, res := range results {
 		if res.Status != checks.StatusPass || res.Fixed {
@@ -211,7 +211,7 @@ func (t *textReport) burst() {
 	if b == nil {
 		return
 	}
-	t.p.line("")
+	t.p.gap()
 	t.p.line(t.s.bold.Sprint("burst") + " " + burstLine(b))
 }
 
@@ -238,7 +238,7 @@ func (t *textReport) leftovers() {
 	if len(t.r.Leftovers) == 0 {
 		return
 	}
-	t.p.line("")
+	t.p.gap()
 	t.p.line(t.s.warn.Sprintf("leftovers: %s could not be deleted", plural(len(t.r.Leftovers), "created resource")))
 	for _, l := range t.r.Leftovers {
 		t.p.line("  - " + oneLine(l))
@@ -249,7 +249,7 @@ func (t *textReport) leftovers() {
 // on the next line, baseline marks and the verdict.
 func (t *textReport) summary() {
 	c := count(t.r.Results)
-	t.p.line("")
+	t.p.gap()
 	if !t.o.Quiet {
 		t.p.line(t.s.dim.Sprintf("%d requests in %ss", t.r.Requests, seconds(elapsed(t.r))))
 	}
