@@ -1,12 +1,113 @@
 package cmd
 
 import (
-	"errors"
+	"context"
+	"fmt"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/fixtures"
+	"github.com/errprobe/errprobe/reporters"
+	"github.com/errprobe/errprobe/schemas"
 )
 
-// SCAFFOLD: replaced by the package owner.
+// The demo server's rate limit and the cap on the recovery wait keep a demo
+// run to a few seconds, even with a rate-limit fault.
+const (
+	demoRate    = 100
+	demoWindow  = time.Second
+	demoMaxWait = 3 * time.Second
+)
+
+// demoOptions are `errprobe demo`'s flags.
+type demoOptions struct {
+	Profile string
+	Faults  []string
+	runFlags
+	report reportOptions
+}
+
 func newDemoCmd(io *IO) *cobra.Command {
-	return &cobra.Command{Use: "demo", RunE: func(*cobra.Command, []string) error { return errors.New("demo: not built yet") }}
+	o := &demoOptions{}
+	c := &cobra.Command{
+		Use:   "demo",
+		Short: "Run every suite against the embedded reference server",
+		Long: `demo starts errprobe's reference API for a built-in profile on 127.0.0.1 (a
+free port), runs every suite against it with the server's keys, prints the
+report and stops the server. The reference server keeps its contract, so a
+clean demo passes every check; --fault switches on a defect the report must
+catch. demo fails on any finding (--fail-on warning).
+
+` + exitCodesHelp,
+		Example: `  errprobe demo
+  errprobe demo --profile problem
+  errprobe demo --fault wrong-status --fault no-rate-limit`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runDemo(cmd.Context(), io, o)
+		},
+	}
+	fs := c.Flags()
+	fs.StringVarP(&o.Profile, "profile", "p", "erzycall", "built-in profile: "+strings.Join(schemas.BuiltinNames(), "|"))
+	fs.StringArrayVar(&o.Faults, "fault", nil, "switch on a reference-server fault (repeatable; errprobe serve --list-faults)")
+	addOutputFlags(fs, &o.runFlags)
+	addReportFlags(fs, &o.report, "warning")
+	return c
+}
+
+func runDemo(ctx context.Context, io *IO, o *demoOptions) error {
+	o.report.Verbose, o.report.Quiet = o.Verbose, o.Quiet
+	if err := o.report.validate(); err != nil {
+		return err
+	}
+	if !schemas.IsBuiltin(o.Profile) {
+		return usageError(fmt.Errorf("--profile %q: demo runs a built-in profile (%s)", o.Profile, strings.Join(schemas.BuiltinNames(), ", ")))
+	}
+	for _, f := range o.Faults {
+		if !knownFault(f) {
+			return usageError(fmt.Errorf("--fault: unknown fault %q (errprobe serve --list-faults lists them)", f))
+		}
+	}
+	rep, err := demoReport(ctx, io, o)
+	if err != nil {
+		return err
+	}
+	return finish(io, rep, &o.report)
+}
+
+// demoReport serves the profile, runs every suite against it and stops the
+// server.
+func demoReport(ctx context.Context, io *IO, o *demoOptions) (*checks.Report, error) {
+	served, err := schemas.Builtin(o.Profile, io.Getenv)
+	if err != nil {
+		return nil, usageError(err)
+	}
+	srv, err := fixtures.Start(ctx, "127.0.0.1:0", served, fixtures.WithFaults(o.Faults...),
+		fixtures.WithRateLimit(demoRate, demoWindow), fixtures.WithClock(io.Now))
+	if err != nil {
+		return nil, err
+	}
+	defer srv.Close()
+	p, err := schemas.Builtin(o.Profile, srv.Keys.Getenv(io.Getenv))
+	if err != nil {
+		return nil, usageError(err)
+	}
+	contract, err := schemas.Compile(p)
+	if err != nil {
+		return nil, usageError(err)
+	}
+	progress := reporters.NewProgress(io.Err, io.ErrTTY && !o.Quiet && !o.Verbose)
+	o.runFlags.MaxRequests, o.runFlags.Concurrency = checks.DefaultMaxRequests, checks.DefaultConcurrency
+	o.runFlags.Timeout, o.runFlags.MaxBody = checks.DefaultTimeout, checks.DefaultMaxBody
+	cfg := o.engineConfig(io, colorEnabled(io, o.report.NoColor), progress)
+	cfg.Contract, cfg.BaseURL, cfg.MaxWait, cfg.Proxy = contract, srv.URL, demoMaxWait, nil
+	rep, err := checks.Run(ctx, cfg)
+	progress.Done()
+	if err != nil {
+		return nil, runError(err)
+	}
+	return rep, nil
 }

@@ -1,12 +1,121 @@
 package cmd
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/reporters"
+	"github.com/errprobe/errprobe/schemas"
 )
 
-// SCAFFOLD: replaced by the package owner.
+// defaultProfileFile is used when --profile is not given.
+const defaultProfileFile = "errprobe.yaml"
+
+// runOptions are `errprobe run`'s flags and argument.
+type runOptions struct {
+	BaseURL string
+	Profile string
+	runFlags
+	report reportOptions
+}
+
 func newRunCmd(io *IO) *cobra.Command {
-	return &cobra.Command{Use: "run", RunE: func(*cobra.Command, []string) error { return errors.New("run: not built yet") }}
+	o := &runOptions{}
+	c := &cobra.Command{
+		Use:   "run [BASE_URL]",
+		Short: "Probe a live API and check every error response against its profile",
+		Long: `run sends errprobe's probes to BASE_URL (or the profile's base_url): malformed
+bodies, missing, bad and revoked keys, unknown and foreign ids, invalid bodies,
+replayed idempotency keys and, last and alone, a bounded rate-limit burst.
+Every error response is checked against the profile's envelope and code table.
+Keys come from the environment variables the profile names (ERRPROBE_API_KEY,
+…); probes that need a key that is not set are skipped, with the reason.
+Resources the probes create are deleted at the end.
+
+` + exitCodesHelp,
+		Example: `  export ERRPROBE_API_KEY=ek_live_…
+  errprobe run https://api.example.com --profile erzycall
+  errprobe run --profile ./errprobe.yaml --suite auth,envelope --junit report.xml
+  errprobe run https://staging.example.com --dry-run`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				o.BaseURL = args[0]
+			}
+			return runRun(cmd.Context(), io, o)
+		},
+	}
+	fs := c.Flags()
+	fs.StringVarP(&o.Profile, "profile", "p", "", "built-in profile `NAME` or profile FILE (default ./errprobe.yaml)")
+	addRunFlags(fs, &o.runFlags)
+	addReportFlags(fs, &o.report, "error")
+	return c
+}
+
+func runRun(ctx context.Context, io *IO, o *runOptions) error {
+	o.report.Verbose, o.report.Quiet = o.Verbose, o.Quiet
+	if err := o.validate(); err != nil {
+		return err
+	}
+	if err := o.report.validate(); err != nil {
+		return err
+	}
+	contract, err := loadContract(io, o.Profile)
+	if err != nil {
+		return err
+	}
+	color := colorEnabled(io, o.report.NoColor)
+	progress := reporters.NewProgress(io.Err, io.ErrTTY && !o.Quiet && !o.Verbose)
+	cfg := o.engineConfig(io, color, progress)
+	cfg.Contract, cfg.BaseURL = contract, o.BaseURL
+	rep, err := checks.Run(ctx, cfg)
+	progress.Done()
+	if err != nil {
+		return runError(err)
+	}
+	return finish(io, rep, &o.report)
+}
+
+// loadContract resolves --profile (default ./errprobe.yaml) and compiles it.
+func loadContract(io *IO, name string) (*schemas.Contract, error) {
+	if name == "" {
+		if _, err := os.Stat(defaultProfileFile); err != nil {
+			return nil, usageError(errors.New("no profile: give --profile NAME|FILE or create ./errprobe.yaml (errprobe init)"))
+		}
+		name = defaultProfileFile
+	}
+	p, err := schemas.Resolve(name, io.Getenv)
+	if err != nil {
+		return nil, usageError(err)
+	}
+	c, err := schemas.Compile(p)
+	if err != nil {
+		return nil, usageError(fmt.Errorf("%s: %w", p.Source, err))
+	}
+	return c, nil
+}
+
+// runError maps the engine's set-up errors to exit codes.
+func runError(err error) error {
+	if errors.Is(err, checks.ErrUnreachable) {
+		return withCode(ExitUnreachable, err)
+	}
+	return usageError(err)
+}
+
+// finish writes the reports and turns the verdict into the exit code.
+func finish(io *IO, rep *checks.Report, o *reportOptions) error {
+	code, err := writeReports(io, rep, o)
+	if err != nil {
+		return err
+	}
+	if code != ExitOK {
+		return withCode(code, nil)
+	}
+	return nil
 }
