@@ -203,20 +203,41 @@ func firstError(errs []error) error {
 	return nil
 }
 
-// colorEnabled decides color once: --no-color, NO_COLOR and TERM=dumb turn
-// it off, CLICOLOR_FORCE (not "0") turns it on without a terminal, and
-// otherwise stdout being a terminal decides.
+// colorEnabled decides once whether the stdout report is colored.
 func colorEnabled(ios *IO, noColor bool) bool {
-	if noColor || ios.Getenv("NO_COLOR") != "" {
+	return colorOn(ios.Getenv, ios.OutTTY, noColor)
+}
+
+// colorOn: --no-color, NO_COLOR and TERM=dumb turn color off,
+// CLICOLOR_FORCE (not "0") turns it on without a terminal, and otherwise
+// whether the stream is a terminal decides.
+func colorOn(getenv func(string) string, tty, noColor bool) bool {
+	if noColor || getenv("NO_COLOR") != "" {
 		return false
 	}
-	if f := ios.Getenv("CLICOLOR_FORCE"); f != "" && f != "0" {
+	if f := getenv("CLICOLOR_FORCE"); f != "" && f != "0" {
 		return true
 	}
-	if ios.Getenv("TERM") == "dumb" {
+	if getenv("TERM") == "dumb" {
 		return false
 	}
-	return ios.OutTTY
+	return tty
+}
+
+// newProgress is the live progress line on stderr: on only when stderr is
+// a terminal, TERM is not dumb and --quiet is off. Feed it from
+// checks.Config.Progress and call Done before writing the reports.
+func newProgress(ios *IO, o *reportOptions) *reporters.Progress {
+	return reporters.NewProgress(ios.Err, ios.ErrTTY && !o.Quiet && ios.Getenv("TERM") != "dumb")
+}
+
+// exchangeLog is checks.Config.Log for -v: every exchange, one line each, on
+// stderr (stdout may carry a JSON or JUnit report). Nil without -v.
+func exchangeLog(ios *IO, o *reportOptions) func(checks.Exchange) {
+	if !o.Verbose {
+		return nil
+	}
+	return reporters.ExchangeLog(ios.Err, colorOn(ios.Getenv, ios.ErrTTY, o.NoColor))
 }
 
 // hostname names this machine in JUnit reports; tests replace it.

@@ -310,3 +310,45 @@ func TestWriteReports_BaselineRoundTrip(t *testing.T) {
 		t.Errorf("a .json baseline is not JSON:\n%s", data)
 	}
 }
+
+func TestNewProgress_OnlyOnATerminal(t *testing.T) {
+	type testCase struct {
+		name  string
+		tty   bool
+		quiet bool
+		env   map[string]string
+		want  bool
+	}
+	run := func(t *testing.T, tc testCase) {
+		ios, _ := testIO(tc.env)
+		var errBuf bytes.Buffer
+		ios.Err, ios.ErrTTY = &errBuf, tc.tty
+		p := newProgress(ios, &reportOptions{Quiet: tc.quiet})
+		p.Update(checks.Progress{Suite: "auth", Sent: 1})
+		if got := errBuf.Len() > 0; got != tc.want {
+			t.Errorf("progress written = %v, want %v", got, tc.want)
+		}
+	}
+	for _, tc := range []testCase{
+		{name: "terminal", tty: true, want: true},
+		{name: "pipe", tty: false},
+		{name: "quiet", tty: true, quiet: true},
+		{name: "dumb terminal", tty: true, env: map[string]string{"TERM": "dumb"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+	}
+}
+
+func TestExchangeLog_OnlyWithVerbose(t *testing.T) {
+	ios, _ := testIO(nil)
+	var errBuf bytes.Buffer
+	ios.Err = &errBuf
+	if exchangeLog(ios, &reportOptions{}) != nil {
+		t.Error("exchange log without -v")
+	}
+	log := exchangeLog(ios, &reportOptions{Verbose: true})
+	log(checks.Exchange{Request: checks.Request{Method: "GET", URL: "http://127.0.0.1/x"}, Err: "connection refused"})
+	if got := errBuf.String(); got != "→ GET http://127.0.0.1/x  ← error: connection refused (0ms)\n" {
+		t.Errorf("log = %q", got)
+	}
+}
