@@ -64,6 +64,21 @@ func newSession(cfg Config) (*session, error) {
 		return nil, fmt.Errorf("base URL %q: want http(s)://host[:port][/prefix]", base)
 	}
 	keys := profileKeys(p)
+	var secrets []string
+	for _, k := range keys {
+		secrets = append(secrets, k)
+	}
+	for k, vs := range cfg.Headers {
+		if !sensitiveHeader(k) {
+			continue
+		}
+		for _, v := range vs {
+			secrets = append(secrets, v)
+			if i := strings.LastIndexByte(v, ' '); i >= 0 {
+				secrets = append(secrets, v[i+1:])
+			}
+		}
+	}
 	if keys[roleValid] == "" {
 		if !cfg.DryRun {
 			return nil, errors.New(missingKey(p, roleValid))
@@ -84,10 +99,6 @@ func newSession(cfg Config) (*session, error) {
 	s.client = &http.Client{
 		Transport:     s.budget,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
-	var secrets []string
-	for _, k := range keys {
-		secrets = append(secrets, k)
 	}
 	s.mask = newMasker(secrets...)
 	s.maxWait = maxWaitFor(p, cfg)
@@ -240,6 +251,18 @@ func wasInterrupted(o *outcome) bool {
 			return true
 		}
 		if ex.Response == nil && strings.Contains(ex.Err, "context canceled") {
+			return true
+		}
+	}
+	return false
+}
+
+// sensitiveHeader reports whether an extra header's values are secrets to
+// mask (credentials, cookies, tokens).
+func sensitiveHeader(name string) bool {
+	n := strings.ToLower(name)
+	for _, w := range []string{"authorization", "cookie", "key", "token", "secret", "password", "session"} {
+		if strings.Contains(n, w) {
 			return true
 		}
 	}

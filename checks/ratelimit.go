@@ -79,8 +79,7 @@ func probeBurst(ctx context.Context, s *session, o *outcome) {
 		s.log(ex)
 	}
 	s.burst = &res.stats
-	s.judgeBurst(o, res, max)
-	if ctx.Err() != nil {
+	if !s.judgeBurst(o, res, max) || ctx.Err() != nil {
 		return
 	}
 	s.recover(ctx, o, res)
@@ -91,7 +90,8 @@ func (o *outcome) checksOf() []string {
 		RateLimitRemaining, RateLimitReset, RateLimitRetryAfter, RateLimitRecovery}
 }
 
-func (s *session) judgeBurst(o *outcome, res burstResult, max int) {
+// judgeBurst records the burst's checks; false when no 429 was reached.
+func (s *session) judgeBurst(o *outcome, res burstResult, max int) bool {
 	ev, st := &res.ev, res.stats
 	var first429 *Exchange
 	for _, ex := range res.samples {
@@ -111,7 +111,7 @@ func (s *session) judgeBurst(o *outcome, res burstResult, max int) {
 		for _, c := range o.checksOf()[1:] {
 			o.skip(c, "no 429 was reached")
 		}
-		return
+		return false
 	}
 	o.pass(RateLimitReached, first429)
 	s.judge429Envelope(o, res.samples)
@@ -142,6 +142,7 @@ func (s *session) judgeBurst(o *outcome, res burstResult, max int) {
 		retry = ev.retryMissing
 	}
 	judgeFinding(o, RateLimitRetryAfter, retry, first429, "Retry-After agreeing with reset")
+	return true
 }
 
 func judgeFinding(o *outcome, check string, f finding, pass *Exchange, expected string) {

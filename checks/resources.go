@@ -40,12 +40,12 @@ func resourceProbes(p *schemas.Profile) []probe {
 	return []probe{
 		{name: "unknown-id", suite: SuiteResources, checks: []string{ResourcesUnknownID}, skip: item("missing_id", e.MissingID),
 			run: func(ctx context.Context, s *session, o *outcome) {
-				ex := s.do(ctx, o, call{method: http.MethodGet, path: itemPath(s.p, url.PathEscape(s.p.Endpoints.MissingID)), key: roleValid})
+				ex := s.do(ctx, o, call{method: http.MethodGet, path: s.itemPath(s.p.Endpoints.MissingID), key: roleValid})
 				s.expectCheck(o, ResourcesUnknownID, ex, schemas.ExpectNotFound)
 			}},
 		{name: "malformed-id", suite: SuiteResources, checks: []string{ResourcesMalformedID}, skip: item("malformed_id", e.MalformedID),
 			run: func(ctx context.Context, s *session, o *outcome) {
-				ex := s.do(ctx, o, call{method: http.MethodGet, path: itemPath(s.p, url.PathEscape(s.p.Endpoints.MalformedID)), key: roleValid})
+				ex := s.do(ctx, o, call{method: http.MethodGet, path: s.itemPath(s.p.Endpoints.MalformedID), key: roleValid})
 				s.expectCheck(o, ResourcesMalformedID, ex, schemas.ExpectInvalidID)
 			}},
 		{name: "cross-tenant", suite: SuiteResources, checks: []string{ResourcesCrossTenant, ResourcesTenantLeak, ResourcesTenantBreach},
@@ -89,7 +89,7 @@ func probeCrossTenant(ctx context.Context, s *session, o *outcome) {
 			return
 		}
 	}
-	ex := s.do(ctx, o, call{method: http.MethodGet, path: itemPath(s.p, url.PathEscape(id)), key: roleValid})
+	ex := s.do(ctx, o, call{method: http.MethodGet, path: s.itemPath(id), key: roleValid})
 	s.expectCheck(o, ResourcesCrossTenant, ex, schemas.ExpectCrossTenant)
 	actual := describe(ex, s.code(ex))
 	st := 0
@@ -129,5 +129,18 @@ func probeDelete(ctx context.Context, s *session, o *outcome) {
 
 func (s *session) deleteCall(id string, r role) call {
 	method, p := endpoint(s.p.Endpoints.Delete)
-	return call{method: method, path: itemPathOf(p, url.PathEscape(id)), key: r}
+	return call{method: method, path: itemPathOf(p, s.escapeID(id)), key: r}
+}
+
+// itemPath is the item endpoint for id, escaped (a dry run's "{id}"
+// placeholder stays readable).
+func (s *session) itemPath(id string) string {
+	return itemPath(s.p, s.escapeID(id))
+}
+
+func (s *session) escapeID(id string) string {
+	if s.cfg.DryRun && id == "{id}" {
+		return id
+	}
+	return url.PathEscape(id)
 }

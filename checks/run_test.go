@@ -1,0 +1,323 @@
+package checks_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/fixtures"
+	"github.com/errprobe/errprobe/schemas"
+)
+
+// untouchable is a listener that records any connection made to it.
+func untouchable(t *testing.T) (url string, touched *atomic.Bool) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	touched = &atomic.Bool{}
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			touched.Store(true)
+			c.Close()
+		}
+	}()
+	t.Cleanup(func() { ln.Close() })
+	return "http://" + ln.Addr().String(), touched
+}
+
+func TestRun_DryRunSendsNothing(t *testing.T) {
+	cfg := target(t, "erzycall")
+	url, touched := untouchable(t)
+	cfg.BaseURL, cfg.DryRun = url, true
+	rep := run(t, cfg)
+	if touched.Load() {
+		t.Fatal("dry run connected to the target")
+	}
+	if rep.Requests != 0 || len(rep.Results) != 0 || !rep.DryRun {
+		t.Errorf("dry run report: requests %d, results %d, dry %v", rep.Requests, len(rep.Results), rep.DryRun)
+	}
+	if len(rep.Planned) < 25 {
+		t.Errorf("planned %d requests, want every probe's", len(rep.Planned))
+	}
+	text, _ := json.Marshal(rep.Planned)
+	assertNoKeys(t, cfg, string(text))
+	for _, r := range rep.Planned {
+		if !strings.HasPrefix(r.URL, url) {
+			t.Errorf("planned request to another host: %s", r.URL)
+		}
+	}
+}
+
+func TestRun_DryRunWithoutKeys(t *testing.T) {
+	p, err := schemas.Builtin("problem", func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := schemas.Compile(p)
+	url, touched := untouchable(t)
+	rep := run(t, checks.Config{Contract: c, BaseURL: url, DryRun: true})
+	if touched.Load() || len(rep.Planned) == 0 {
+		t.Fatalf("touched %v, planned %d", touched.Load(), len(rep.Planned))
+	}
+	if got := rep.Planned[0].Header.Get("Authorization"); got != "Bearer $ERRPROBE_API_KEY" {
+		t.Errorf("placeholder key header = %q", got)
+	}
+}
+
+// assertNoKeys fails if any of the target's keys appears in text.
+func assertNoKeys(t *testing.T, cfg checks.Config, text string) {
+	t.Helper()
+	k := cfg.Contract.Profile().Auth.Keys
+	for _, key := range []string{k.Valid, k.Revoked, k.Expired, k.NoScope, k.OtherTenant} {
+		if key != "" && strings.Contains(text, key) {
+			t.Errorf("key %s…%s leaked", key[:4], key[len(key)-2:])
+		}
+	}
+}
+
+func TestRun_KeysMaskedEverywhere(t *testing.T) {
+	for _, name := range []string{"erzycall", "problem"} {
+		t.Run(name, func(t *testing.T) {
+			cfg := target(t, name)
+			var logged strings.Builder
+			cfg.Log = func(ex checks.Exchange) {
+				b, _ := json.Marshal(ex)
+				logged.Write(b)
+			}
+			rep := run(t, cfg)
+			b, _ := json.Marshal(rep)
+			assertNoKeys(t, cfg, string(b)+logged.String())
+			var keyed int
+			for _, res := range rep.Results {
+				if ex := res.Exchange; ex != nil && ex.Request.KeyHeader != "" {
+					keyed++
+					if ex.Request.KeyEnv != "ERRPROBE_API_KEY" && !strings.HasPrefix(ex.Request.KeyEnv, "ERRPROBE_") {
+						t.Errorf("%s: KeyEnv %q", res.Check, ex.Request.KeyEnv)
+					}
+				}
+			}
+			if keyed == 0 {
+				t.Error("no exchange records its key header")
+			}
+		})
+	}
+}
+
+// counting wraps the reference server and counts the requests it receives.
+func counting(t *testing.T, profile string, faults ...string) (checks.Config, *atomic.Int64) {
+	t.Helper()
+	p, _ := schemas.Builtin(profile, func(string) string { return "" })
+	srv, err := fixtures.New(p, fixtures.WithFaults(faults...), fixtures.WithRateLimit(demoRate, demoWindow))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n atomic.Int64
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		srv.ServeHTTP(w, r)
+	}))
+	t.Cleanup(hs.Close)
+	p, _ = schemas.Builtin(profile, srv.Keys().Getenv(nil))
+	p.RateLimit.Burst.MaxWait = "3s"
+	c, _ := schemas.Compile(p)
+	return checks.Config{Contract: c, BaseURL: hs.URL, Concurrency: 8}, &n
+}
+
+func TestRun_BudgetNeverExceeded(t *testing.T) {
+	type testCase struct {
+		max    int
+		faults []string
+	}
+	run := func(t *testing.T, tc testCase) {
+		cfg, n := counting(t, "erzycall", tc.faults...)
+		cfg.MaxRequests = tc.max
+		rep, err := checks.Run(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := n.Load(); got > int64(tc.max) || rep.Requests > tc.max {
+			t.Errorf("server saw %d requests, report says %d, budget %d", got, rep.Requests, tc.max)
+		}
+		if int64(rep.Requests) != n.Load() {
+			t.Errorf("report says %d requests, server saw %d", rep.Requests, n.Load())
+		}
+	}
+	for _, tc := range []testCase{
+		{max: 1}, {max: 9}, {max: 40}, {max: 90},
+		{max: 200, faults: []string{"no-rate-limit"}},
+		{max: 500, faults: []string{"no-rate-limit"}},
+	} {
+		t.Run(strings.Join(append([]string{fmt.Sprintf("max-%d", tc.max)}, tc.faults...), "-"), func(t *testing.T) { run(t, tc) })
+	}
+}
+
+func TestRun_Unreachable(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cfg := target(t, "erzycall")
+	cfg.BaseURL = "http://" + addr
+	_, err = checks.Run(context.Background(), cfg)
+	if !errors.Is(err, checks.ErrUnreachable) {
+		t.Fatalf("err = %v, want ErrUnreachable", err)
+	}
+	if strings.Contains(err.Error(), "\n") {
+		t.Errorf("error is not one line: %q", err)
+	}
+}
+
+func TestRun_InterruptedDuringBurst(t *testing.T) {
+	cfg, n := counting(t, "erzycall", "no-recovery")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cfg.Progress = func(p checks.Progress) {
+		if p.Wait > 0 {
+			cancel() // during the recovery countdown
+		}
+	}
+	start := time.Now()
+	rep, err := checks.Run(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Interrupted {
+		t.Error("report not marked interrupted")
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("took %s after the interrupt", d)
+	}
+	if len(rep.Leftovers) > 0 {
+		t.Errorf("leftovers: %v", rep.Leftovers)
+	}
+	sent := n.Load()
+	time.Sleep(50 * time.Millisecond)
+	if n.Load() != sent {
+		t.Error("requests still sent after Run returned")
+	}
+}
+
+func TestRun_InterruptedEarlyCleansUp(t *testing.T) {
+	cfg, _ := counting(t, "erzycall")
+	ctx, cancel := context.WithCancel(context.Background())
+	var seen atomic.Int64
+	cfg.Log = func(ex checks.Exchange) {
+		if ex.Response != nil && ex.Response.Status == http.StatusCreated && seen.Add(1) == 1 {
+			cancel()
+		}
+	}
+	rep, err := checks.Run(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Interrupted || len(rep.Leftovers) > 0 {
+		t.Errorf("interrupted %v, leftovers %v", rep.Interrupted, rep.Leftovers)
+	}
+	for _, r := range rep.Results {
+		if r.Status == checks.StatusFail {
+			t.Errorf("interrupted run reports a failure: %s [%s] %s", r.Check, r.Probe, r.Message)
+		}
+	}
+}
+
+func TestRun_SuiteAndSkip(t *testing.T) {
+	type testCase struct {
+		name         string
+		suites, skip []string
+		wantSuites   []string
+		wantErr      string
+	}
+	run := func(t *testing.T, tc testCase) {
+		cfg := target(t, "erzycall")
+		cfg.Suites, cfg.Skip = tc.suites, tc.skip
+		rep, err := checks.Run(context.Background(), cfg)
+		if tc.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Fatalf("err = %v, want %q", err, tc.wantErr)
+			}
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]bool{}
+		for _, r := range rep.Results {
+			got[r.Suite] = true
+		}
+		for _, s := range tc.wantSuites {
+			if !got[s] {
+				t.Errorf("no %s results", s)
+			}
+			delete(got, s)
+		}
+		if len(got) > 0 {
+			t.Errorf("unexpected suites: %v", got)
+		}
+	}
+	for _, tc := range []testCase{
+		{name: "auth only", suites: []string{"auth"}, wantSuites: []string{"auth"}},
+		{name: "one check", suites: []string{"malformed.method"}, wantSuites: []string{"malformed"}},
+		{name: "envelope only", suites: []string{"envelope"}, wantSuites: []string{"envelope"}},
+		{name: "skip ratelimit", skip: []string{"ratelimit,idempotency"},
+			wantSuites: []string{"envelope", "malformed", "auth", "resources", "validation"}},
+		{name: "unknown", suites: []string{"nope"}, wantErr: "--suite nope: no such suite or check"},
+	} {
+		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+	}
+}
+
+func TestRun_SkipReasons(t *testing.T) {
+	cfg := target(t, "erzycall")
+	p := *cfg.Contract.Profile()
+	p.Auth.Keys.Revoked = ""
+	c, err := schemas.Compile(&p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Contract = c
+	cfg.Suites = []string{"auth"}
+	rep := run(t, cfg)
+	for _, r := range rep.Results {
+		if r.Check == checks.AuthRevokedKey {
+			want := "keys.revoked not set ($ERRPROBE_REVOKED_KEY is empty)"
+			if r.Status != checks.StatusSkip || r.Message != want {
+				t.Errorf("revoked-key: %s %q, want skip %q", r.Status, r.Message, want)
+			}
+			return
+		}
+	}
+	t.Error("no auth.revoked-key result")
+}
+
+func TestRun_ResultsInPlanOrder(t *testing.T) {
+	order := func() []string {
+		cfg := target(t, "problem")
+		cfg.Skip = []string{"ratelimit"}
+		var out []string
+		for _, r := range run(t, cfg).Results {
+			out = append(out, r.Check+"/"+r.Probe)
+		}
+		return out
+	}
+	a, b := order(), order()
+	if strings.Join(a, ",") != strings.Join(b, ",") {
+		t.Errorf("two runs ordered results differently:\n%v\n%v", a, b)
+	}
+}
