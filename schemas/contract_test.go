@@ -259,3 +259,27 @@ func TestCompile_EnvelopeSources(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
 	}
 }
+
+// A Contract is shared by the engine's workers: CheckError and Extract run
+// concurrently (go test -race).
+func TestContract_ConcurrentUse(t *testing.T) {
+	c := mustContract(t, "erzycall")
+	r := Response{Status: 404, Header: http.Header{"Content-Type": {"application/json"}, "X-Request-Id": {"r"}},
+		Body: []byte(`{"error":{"code":"NOT_FOUND","message":"Contact not found"}}`)}
+	done := make(chan []Violation)
+	for range 8 {
+		go func() {
+			var last []Violation
+			for range 50 {
+				last = c.CheckError(r)
+				_, _ = c.Extract(r.Body)
+			}
+			done <- last
+		}()
+	}
+	for range 8 {
+		if v := <-done; len(v) != 0 {
+			t.Errorf("violations: %v", v)
+		}
+	}
+}
