@@ -1,10 +1,12 @@
 package schemas
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -176,7 +178,26 @@ func (c *Contract) CheckError(r Response) []Violation {
 	}
 	c.checkRequestID(r.Header, &f, true, add)
 	scanLeaks(v, make([]string, 0, 8), add)
+	if len(out) > 1 {
+		slices.SortStableFunc(out, compareViolations)
+	}
 	return out
+}
+
+// ruleOrder is the order CheckError reports rules in.
+var ruleOrder = map[string]int{RuleContentType: 0, RuleJSON: 1, RuleSchema: 2, RuleCodeKnown: 3,
+	RuleStatusMatch: 4, RuleMessage: 5, RuleRequestID: 6, RuleNoLeak: 7}
+
+// compareViolations orders by rule, then path and message, so that output
+// does not depend on map iteration order.
+func compareViolations(a, b Violation) int {
+	if c := cmp.Compare(ruleOrder[a.Rule], ruleOrder[b.Rule]); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Path, b.Path); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Message, b.Message)
 }
 
 func (c *Contract) checkContentType(h http.Header, add func(string, string, string)) {

@@ -70,7 +70,10 @@ func newProfileError(ps []Problem) error {
 		if a.Line != b.Line {
 			return a.Line < b.Line
 		}
-		return a.Col < b.Col
+		if a.Col != b.Col {
+			return a.Col < b.Col
+		}
+		return a.Path+a.Msg < b.Path+b.Msg
 	})
 	out := ps[:1]
 	for _, p := range ps[1:] {
