@@ -224,22 +224,6 @@ func colorOn(getenv func(string) string, tty, noColor bool) bool {
 	return tty
 }
 
-// newProgress is the live progress line on stderr: on only when stderr is
-// a terminal, TERM is not dumb and --quiet is off. Feed it from
-// checks.Config.Progress and call Done before writing the reports.
-func newProgress(ios *IO, o *reportOptions) *reporters.Progress {
-	return reporters.NewProgress(ios.Err, ios.ErrTTY && !o.Quiet && ios.Getenv("TERM") != "dumb")
-}
-
-// exchangeLog is checks.Config.Log for -v: every exchange, one line each, on
-// stderr (stdout may carry a JSON or JUnit report). Nil without -v.
-func exchangeLog(ios *IO, o *reportOptions) func(checks.Exchange) {
-	if !o.Verbose {
-		return nil
-	}
-	return reporters.ExchangeLog(ios.Err, colorOn(ios.Getenv, ios.ErrTTY, o.NoColor))
-}
-
 // hostname names this machine in JUnit reports; tests replace it.
 var hostname = func() string {
 	h, err := os.Hostname()

@@ -62,6 +62,7 @@ func rate(n int, secs float64) string {
 	return fmt.Sprintf("%.1f", float64(n)/secs)
 }
 
+// ms formats a duration in milliseconds with one decimal: "0.4ms", "12.0ms".
 func ms(d time.Duration) string {
-	return strconv.FormatInt(d.Milliseconds(), 10) + "ms"
+	return strconv.FormatFloat(millis(d), 'f', 1, 64) + "ms"
 }

@@ -159,8 +159,8 @@ func TestExchangeLog_Lines(t *testing.T) {
 	r := fixedReport()
 	log(*r.Results[2].Exchange)
 	log(*r.Results[10].Exchange)
-	want := "→ POST http://127.0.0.1:4242/v1/calls  ← 400 application/json 35 bytes (4ms)\n" +
-		"→ GET http://127.0.0.1:4242/v1/it's-not-here  ← error: read tcp 127.0.0.1:4242: connection reset by peer (0ms)\n"
+	want := "→ POST http://127.0.0.1:4242/v1/calls  ← 400 application/json 35 bytes (4.0ms)\n" +
+		"→ GET http://127.0.0.1:4242/v1/it's-not-here  ← error: read tcp 127.0.0.1:4242: connection reset by peer (0.0ms)\n"
 	if buf.String() != want {
 		t.Errorf("log =\n%s\nwant\n%s", buf.String(), want)
 	}
