@@ -140,9 +140,9 @@ func parseCount(v string) (int64, error) {
 	return n, nil
 }
 
-// maxResetSeconds bounds numeric resets so time arithmetic cannot overflow
-// (about 3,000 years).
-const maxResetSeconds = 1e11
+// maxResetSeconds bounds numeric resets and delays so time arithmetic
+// cannot overflow a time.Duration (about 285 years).
+const maxResetSeconds = 9e9
 
 // ParseReset reads a reset value as epoch seconds, delta seconds from now,
 // or either ("auto": over 10^9 is epoch). Fractions are allowed.
