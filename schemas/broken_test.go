@@ -79,6 +79,12 @@ var brokenProfiles = []struct{ name, src, want string }{
 		"bad.yaml:2:1: base_url: \"x\" (after ${VAR} expansion) is not an http:// or https:// URL"},
 	{"authorization without scheme", "extends: problem\nauth:\n  scheme: null\n",
 		"bad.yaml:3:3: auth.scheme: header Authorization needs a scheme such as Bearer"},
+	{"wrong scalar type", "extends: erzycall\nrate_limit:\n  retry_after: \"yes\"\n",
+		"bad.yaml:3:3: rate_limit: retry_after must be true or false, got \"yes\""},
+	{"code table as a list", "extends: erzycall\ncodes: [NOT_FOUND]\n",
+		"bad.yaml:2:1: codes: must be a mapping of CODE: {status: N}, got [\"NOT_FOUND\"]"},
+	{"empty key header", "extends: erzycall\nauth:\n  query_param: ''\n",
+		"bad.yaml:3:3: auth: query_param must not be empty"},
 	{"JSON file", "{\"extends\": \"erzycall\", \"codes\": {\"NOT_FOUND\": {\"status\": \"404\"}}}",
 		"bad.yaml:1:49: codes.NOT_FOUND: status must be an integer 100-599 or a list of them, got \"404\""},
 }

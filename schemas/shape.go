@@ -162,7 +162,31 @@ func walkShape(e *jsonschema.ValidationError, emit func(failure)) {
 		}
 		return
 	}
-	emit(failure{loc: loc, msg: e.ErrorKind.LocalizedString(printer), showValue: true})
+	emit(leafFailure(loc, e.ErrorKind))
+}
+
+// typeNames words JSON types as YAML users know them.
+var typeNames = map[string]string{"object": "a mapping", "array": "a list", "string": "a string",
+	"integer": "an integer", "number": "a number", "boolean": "true or false", "null": "null"}
+
+// leafFailure words the schema failures the profile schema has no
+// x-message for.
+func leafFailure(loc []string, k jsonschema.ErrorKind) failure {
+	switch k := k.(type) {
+	case *kind.Type:
+		want := make([]string, len(k.Want))
+		for i, w := range k.Want {
+			want[i] = typeNames[w]
+		}
+		return failure{loc: loc, msg: "must be " + strings.Join(want, " or "), showValue: true}
+	case *kind.MinLength:
+		return failure{loc: loc, msg: "must not be empty"}
+	case *kind.MinProperties:
+		return failure{loc: loc, msg: "must not be empty"}
+	case *kind.MinItems:
+		return failure{loc: loc, msg: "must not be empty"}
+	}
+	return failure{loc: loc, msg: k.LocalizedString(printer), showValue: true}
 }
 
 // schemaAt finds the profile-schema object at an absolute schema location.
