@@ -1,0 +1,87 @@
+package checks_test
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"testing"
+
+	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/fixtures"
+	"github.com/errprobe/errprobe/schemas"
+)
+
+func BenchmarkParseLegacy(b *testing.B) {
+	h := hdr("X-RateLimit-Limit", "100", "X-RateLimit-Remaining", "42", "X-RateLimit-Reset", strconv.FormatInt(now.Unix()+30, 10), "Retry-After", "30")
+	b.ReportAllocs()
+	for b.Loop() {
+		legacy.Parse(h, now)
+	}
+}
+
+func BenchmarkParseIETF(b *testing.B) {
+	h := hdr("RateLimit", `"default";r=50;t=30`, "RateLimit-Policy", `"default";q=100;w=60`, "Retry-After", "30")
+	f := checks.RateFormat{Kind: "ietf"}
+	b.ReportAllocs()
+	for b.Loop() {
+		f.Parse(h, now)
+	}
+}
+
+// BenchmarkDemoRun is one full demo-equivalent run against the reference
+// server (erzycall, rate limit 100/1s), the recovery wait included; the
+// wait-free time is reported as ms-excl-wait/op.
+func BenchmarkDemoRun(b *testing.B) {
+	for _, name := range schemas.BuiltinNames() {
+		b.Run(name, func(b *testing.B) {
+			var excl float64
+			for b.Loop() {
+				b.StopTimer()
+				cfg := target(b, name)
+				b.StartTimer()
+				rep, err := checks.Run(context.Background(), cfg)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, f, _ := rep.Counts(); f > 0 {
+					b.Fatalf("%s", summary(rep))
+				}
+				d := rep.Finished.Sub(rep.Started)
+				if rep.Burst != nil {
+					d -= rep.Burst.RecoveryWait
+				}
+				excl += float64(d.Microseconds()) / 1000
+			}
+			b.ReportMetric(excl/float64(b.N), "ms-excl-wait/op")
+		})
+	}
+}
+
+// BenchmarkBurst measures the burst engine against the reference server with
+// its rate limit out of reach: requests/s with every response's rate-limit
+// headers parsed.
+func BenchmarkBurst(b *testing.B) {
+	p, _ := schemas.Builtin("erzycall", func(string) string { return "" })
+	srv, err := fixtures.Start(context.Background(), "127.0.0.1:0", p, fixtures.WithRateLimit(1<<30, 3600e9))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Close()
+	_, path, _ := schemas.SplitOperation(p.Endpoints.List)
+	cfg := checks.BurstConfig{
+		Method: http.MethodGet, URL: srv.URL + path, Header: http.Header{"X-Api-Key": {srv.Keys.Valid}},
+		MaxRequests: 20000, Concurrency: 8, Confirm: -1,
+		Format: checks.RateFormatOf(p),
+	}
+	cfg.Transport = checks.NewTransport(checks.TransportOptions{Concurrency: cfg.Concurrency})
+	var sent int
+	var rate float64
+	b.ReportAllocs()
+	for b.Loop() {
+		st := checks.Burst(context.Background(), cfg)
+		sent += st.Sent
+		rate += st.Rate
+	}
+	b.ReportMetric(rate/float64(b.N), "req/s")
+	b.ReportMetric(float64(sent)/float64(b.N), "sent/op")
+}

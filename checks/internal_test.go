@@ -1,0 +1,103 @@
+package checks
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestMask(t *testing.T) {
+	type testCase struct{ in, want string }
+	run := func(t *testing.T, tc testCase) {
+		if got := Mask(tc.in); got != tc.want {
+			t.Errorf("Mask(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	for _, tc := range []testCase{
+		{"ek_live_abcdef0123452345", "ek_live_…2345"},
+		{"abcdefghijklmnopqrstuvwxyz", "…wxyz"},
+		{"short", "****"},
+		{"", "****"},
+	} {
+		t.Run(tc.in, func(t *testing.T) { run(t, tc) })
+	}
+}
+
+func TestMasker_AllForms(t *testing.T) {
+	key := "ek_live_abcdef0123452345"
+	m := newMasker(key, "", "x")
+	ex := &Exchange{
+		Request:  Request{URL: "http://h/v1?api_key=" + key, Header: map[string][]string{"Authorization": {"Basic ZWtfbGl2ZV9hYmNkZWYwMTIzNDUyMzQ1Og=="}}},
+		Response: &Response{Body: `{"echo":"` + key + `"}`, Header: map[string][]string{"X-Key": {key}}},
+		Err:      "dial " + key,
+	}
+	m.Exchange(ex)
+	all := ex.Request.URL + strings.Join(ex.Request.Header["Authorization"], "") + ex.Response.Body + ex.Response.Header["X-Key"][0] + ex.Err
+	if strings.Contains(all, key) || strings.Contains(all, "ZWtfbGl2ZV9hYmNkZWYwMTIzNDUyMzQ1") {
+		t.Errorf("key left in %s", all)
+	}
+	if !strings.Contains(all, "ek_live_…2345") {
+		t.Errorf("no masked form in %s", all)
+	}
+}
+
+func TestExpandN_UniqueSevenDigits(t *testing.T) {
+	s := &session{runID: 8999990}
+	seen := map[string]bool{}
+	for range 1000 {
+		got := s.expandN(`{"phone":"+1415{{n}}","name":"x {{n}}"}`)
+		n := strings.TrimSuffix(strings.TrimPrefix(got, `{"phone":"+1415`), `","name":"x `+got[15:22]+`"}`)
+		if len(n) != 7 || seen[n] {
+			t.Fatalf("expandN gave %q (n %q)", got, n)
+		}
+		seen[n] = true
+	}
+	if s.expandN("no placeholder") != "no placeholder" {
+		t.Error("changed a body without {{n}}")
+	}
+}
+
+func TestLatencyHist_Quantiles(t *testing.T) {
+	var h latencyHist
+	for i := 1; i <= 1000; i++ {
+		h.add(time.Duration(i) * time.Millisecond)
+	}
+	for _, c := range []struct {
+		q    float64
+		want time.Duration
+	}{{0.5, 500 * time.Millisecond}, {0.9, 900 * time.Millisecond}, {0.99, 990 * time.Millisecond}} {
+		got := h.quantile(c.q)
+		if d := got - c.want; d > c.want/15 || d < -c.want/15 {
+			t.Errorf("q%.2f = %s, want about %s", c.q, got, c.want)
+		}
+	}
+	var empty latencyHist
+	if empty.quantile(0.5) != 0 {
+		t.Error("empty histogram has a quantile")
+	}
+}
+
+func TestBudget_Take(t *testing.T) {
+	b := newBudget(nil, 3)
+	for i := 0; i < 3; i++ {
+		if !b.take() {
+			t.Fatalf("take %d refused", i)
+		}
+	}
+	if b.take() || b.Left() != 0 || b.Sent() != 3 {
+		t.Errorf("take after budget: left %d sent %d", b.Left(), b.Sent())
+	}
+}
+
+func TestCatalogue_Unique(t *testing.T) {
+	seen := map[string]bool{}
+	for _, c := range Catalogue() {
+		if seen[c.ID] || !strings.HasPrefix(c.ID, c.Suite+".") || c.Description == "" {
+			t.Errorf("bad catalogue entry %+v", c)
+		}
+		seen[c.ID] = true
+	}
+	if len(seen) != 47 {
+		t.Errorf("%d checks, want 47", len(seen))
+	}
+}
