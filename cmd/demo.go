@@ -30,7 +30,10 @@ type demoOptions struct {
 	report reportOptions
 }
 
-func newDemoCmd(io *IO) *cobra.Command {
+func newDemoCmd(io *IO) *cobra.Command { return demoCmd(io, runDemo) }
+
+// demoCmd builds `errprobe demo`; tests pass their own runF to see the options.
+func demoCmd(io *IO, runF func(context.Context, *IO, *demoOptions) error) *cobra.Command {
 	o := &demoOptions{}
 	c := &cobra.Command{
 		Use:   "demo",
@@ -47,7 +50,7 @@ catch. demo fails on any finding (--fail-on warning).
   errprobe demo --fault wrong-status --fault no-rate-limit`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runDemo(cmd.Context(), io, o)
+			return runF(cmd.Context(), io, o)
 		},
 	}
 	fs := c.Flags()

@@ -24,7 +24,10 @@ type runOptions struct {
 	report reportOptions
 }
 
-func newRunCmd(io *IO) *cobra.Command {
+func newRunCmd(io *IO) *cobra.Command { return runCmd(io, runRun) }
+
+// runCmd builds `errprobe run`; tests pass their own runF to see the options.
+func runCmd(io *IO, runF func(context.Context, *IO, *runOptions) error) *cobra.Command {
 	o := &runOptions{}
 	c := &cobra.Command{
 		Use:   "run [BASE_URL]",
@@ -47,7 +50,7 @@ Resources the probes create are deleted at the end.
 			if len(args) == 1 {
 				o.BaseURL = args[0]
 			}
-			return runRun(cmd.Context(), io, o)
+			return runF(cmd.Context(), io, o)
 		},
 	}
 	fs := c.Flags()
