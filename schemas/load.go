@@ -126,6 +126,9 @@ func parseDoc(file string, src []byte) (*doc, error) {
 		return nil, newProfileError([]Problem{{File: file, Line: line, Col: col, Msg: "a profile is one YAML document; found a second"}})
 	}
 	body := f.Docs[0].Body
+	if expandedSize(body, map[string]int{}) > maxNodes {
+		return nil, fileError(file, "YAML aliases expand to more than %d nodes", maxNodes)
+	}
 	var raw any
 	if err := yaml.NodeToValue(body, &raw); err != nil {
 		return nil, yamlError(file, err)

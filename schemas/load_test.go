@@ -2,6 +2,7 @@ package schemas
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -223,5 +224,25 @@ func TestResolve(t *testing.T) {
 		{name: "missing file", arg: filepath.Join(dir, "gone.yaml"), wantErr: "gone.yaml: cannot read profile: no such file or directory"},
 	} {
 		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+	}
+}
+
+func TestLoad_Aliases(t *testing.T) {
+	dir := t.TempDir()
+	ok := writeProfile(t, dir, "ok.yaml", "extends: erzycall\ncodes:\n  GONE: &gone {status: 410}\n  EXPIRED: *gone\n")
+	p, err := Load(ok, testEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.StatusesFor("EXPIRED"); !slices.Equal(got, []int{410}) {
+		t.Errorf("alias: StatusesFor(EXPIRED) = %v", got)
+	}
+	bomb := "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+	for i := 1; i < 9; i++ {
+		bomb += fmt.Sprintf("a%d: &a%d [%s]\n", i, i, strings.Repeat(fmt.Sprintf("*a%d, ", i-1), 9)+fmt.Sprintf("*a%d", i-1))
+	}
+	_, err = Load(writeProfile(t, dir, "bomb.yaml", bomb), testEnv)
+	if err == nil || !strings.Contains(err.Error(), "bomb.yaml: YAML aliases expand to more than 100000 nodes") {
+		t.Errorf("alias bomb: err = %v", err)
 	}
 }

@@ -134,3 +134,55 @@ func dotted(path []string, isIndex func(i int) bool) string {
 	}
 	return b.String()
 }
+
+// maxNodes caps how many nodes a profile may expand to with its aliases
+// resolved, so that an alias bomb is an error, not an out-of-memory kill.
+const maxNodes = 100_000
+
+// expandedSize counts the nodes n expands to, aliases resolved through the
+// sizes of the anchors seen so far; it saturates past maxNodes.
+func expandedSize(n ast.Node, anchors map[string]int) int {
+	switch v := n.(type) {
+	case nil:
+		return 0
+	case *ast.DocumentNode:
+		return expandedSize(v.Body, anchors)
+	case *ast.TagNode:
+		return expandedSize(v.Value, anchors)
+	case *ast.MappingKeyNode:
+		return expandedSize(v.Value, anchors)
+	case *ast.AnchorNode:
+		size := expandedSize(v.Value, anchors)
+		if v.Name != nil {
+			anchors[nodeText(v.Name)] = size
+		}
+		return size
+	case *ast.AliasNode:
+		if v.Value == nil {
+			return 1
+		}
+		return max(anchors[nodeText(v.Value)], 1)
+	case *ast.MappingValueNode:
+		return min(1+expandedSize(v.Key, anchors)+expandedSize(v.Value, anchors), maxNodes+1)
+	case *ast.MappingNode:
+		total := 1
+		for _, mv := range v.Values {
+			total = min(total+expandedSize(mv, anchors), maxNodes+1)
+		}
+		return total
+	case *ast.SequenceNode:
+		total := 1
+		for _, item := range v.Values {
+			total = min(total+expandedSize(item, anchors), maxNodes+1)
+		}
+		return total
+	}
+	return 1
+}
+
+func nodeText(n ast.Node) string {
+	if t := n.GetToken(); t != nil {
+		return t.Value
+	}
+	return n.String()
+}
