@@ -246,3 +246,13 @@ func TestLoad_Aliases(t *testing.T) {
 		t.Errorf("alias bomb: err = %v", err)
 	}
 }
+
+func TestLoad_SmallCompleteProfile(t *testing.T) {
+	p, err := Load(writeProfile(t, t.TempDir(), "tiny.yaml", smallProfile), env(map[string]string{"KEY": "k"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Name != "tiny" || p.Auth.Keys.Valid != "k" || p.RateLimit.Burst.Wait().String() != "5s" || p.Endpoints.Scoped != "POST /v1/x" {
+		t.Errorf("loaded %+v", p)
+	}
+}
