@@ -57,8 +57,11 @@ type Contract struct {
 	ridHeader                       string
 }
 
-// Compile compiles the profile's envelope schema (reusing the one Load
-// compiled) and parses its JSON Pointers.
+// Compile compiles the profile's envelope schema and parses its JSON
+// Pointers. A profile from Load, Builtin or Resolve carries the schema Load
+// already compiled, so nothing is compiled twice; a Profile built in code
+// (or whose envelope.schema was changed after loading, which Compile does
+// not notice) is compiled here.
 func Compile(p *Profile) (*Contract, error) {
 	env := p.envelope
 	if env == nil {
