@@ -62,6 +62,7 @@ func authProbes(p *schemas.Profile) []probe {
 				param = "api_key"
 			}
 			c.path += sep(c.path) + url.QueryEscape(param) + "=" + url.QueryEscape(s.keys[roleValid])
+			c.auth, c.keyAt = func(http.Header) {}, "query:"+param
 			return c
 		}, schemas.ExpectMissingKey, schemas.ExpectInvalidKey),
 	}
@@ -93,6 +94,9 @@ func wrongSchemeCall(s *session) call {
 			return
 		}
 		h.Set("Authorization", "Bearer "+key)
+	}
+	if header != "" && !strings.EqualFold(header, "Authorization") {
+		c.keyAt = "Authorization"
 	}
 	return c
 }

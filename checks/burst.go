@@ -31,6 +31,9 @@ type BurstConfig struct {
 	Format RateFormat
 	// MaxBody caps each body read (default 1 MiB).
 	MaxBody int64
+	// Timeout bounds each request, body included (default 10s): a request
+	// that takes longer ends the burst.
+	Timeout time.Duration
 	Now     func() time.Time
 	// Progress is called about ten times a second from one goroutine.
 	Progress func(BurstProgress)
@@ -75,6 +78,9 @@ func (c BurstConfig) withDefaults() BurstConfig {
 	if c.MaxBody <= 0 {
 		c.MaxBody = DefaultMaxBody
 	}
+	if c.Timeout <= 0 {
+		c.Timeout = DefaultTimeout
+	}
 	if c.Now == nil {
 		c.Now = time.Now
 	}
@@ -116,6 +122,8 @@ const maxBurstErrors = 10
 
 func runBurst(ctx context.Context, cfg BurstConfig, judge burstJudge) burstResult {
 	cfg = cfg.withDefaults()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	b := &burstRun{cfg: cfg, judge: judge, start: cfg.Now(), shapes: map[shapeKey]bool{}}
 	workers := make([]*burstWorker, cfg.Concurrency)
 	var wg sync.WaitGroup
@@ -124,17 +132,15 @@ func runBurst(ctx context.Context, cfg BurstConfig, judge burstJudge) burstResul
 		workers[i] = w
 		wg.Go(func() { w.loop(ctx) })
 	}
-	stopProgress := b.reportProgress()
+	stopWatch := b.watch(workers, cancel)
 	wg.Wait()
-	stopProgress()
+	stopWatch()
 	return b.result(workers)
 }
 
-// reportProgress calls Progress every 100 ms until the returned func is called.
-func (b *burstRun) reportProgress() func() {
-	if b.cfg.Progress == nil {
-		return func() {}
-	}
+// watch reports progress and ends the burst when a request outlives the
+// timeout (a server that drips its body), every 100 ms until stopped.
+func (b *burstRun) watch(workers []*burstWorker, cancel func()) func() {
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Go(func() {
@@ -145,11 +151,33 @@ func (b *burstRun) reportProgress() func() {
 			case <-done:
 				return
 			case <-t.C:
-				b.cfg.Progress(b.progress())
+				if b.cfg.Progress != nil {
+					b.cfg.Progress(b.progress())
+				}
+				b.checkStuck(workers, cancel)
 			}
 		}
 	})
-	return func() { close(done); wg.Wait(); b.cfg.Progress(b.progress()) }
+	return func() {
+		close(done)
+		wg.Wait()
+		if b.cfg.Progress != nil {
+			b.cfg.Progress(b.progress())
+		}
+	}
+}
+
+func (b *burstRun) checkStuck(workers []*burstWorker, cancel func()) {
+	now := b.cfg.Now().UnixNano()
+	for _, w := range workers {
+		if since := w.inflight.Load(); since != 0 && time.Duration(now-since) > b.cfg.Timeout {
+			b.noteErr("request timed out after " + b.cfg.Timeout.String() + " (--timeout)")
+			b.errs.Add(1)
+			b.stop.Store(true)
+			cancel()
+			return
+		}
+	}
 }
 
 func (b *burstRun) progress() BurstProgress {
@@ -172,6 +200,8 @@ type burstWorker struct {
 	seq    rateSeq
 	body   []byte
 	shapes map[shapeKey]bool
+	// inflight is when the current request started (UnixNano), 0 between.
+	inflight atomic.Int64
 }
 
 func (w *burstWorker) loop(ctx context.Context) {
@@ -195,8 +225,10 @@ func (w *burstWorker) loop(ctx context.Context) {
 			return
 		}
 		t0 := cfg.Now()
+		w.inflight.Store(t0.UnixNano())
 		resp, err := cfg.Transport.RoundTrip(req)
 		if err != nil {
+			w.inflight.Store(0)
 			if errors.Is(err, errBudget) || ctx.Err() != nil {
 				b.stop.Store(true)
 				return
@@ -210,6 +242,7 @@ func (w *burstWorker) loop(ctx context.Context) {
 		var truncated bool
 		w.body, truncated = readCapped(resp.Body, w.body[:0], cfg.MaxBody)
 		resp.Body.Close()
+		w.inflight.Store(0)
 		t1 := cfg.Now()
 		b.done.Add(1)
 		w.count(t0, t1)

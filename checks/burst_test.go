@@ -108,3 +108,27 @@ func TestBurst_Unreachable(t *testing.T) {
 		t.Errorf("sent %d errors %d: want a few errors then stop", st.Sent, st.Errors)
 	}
 }
+
+func TestBurst_DripFeedEndsAtTimeout(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "100")
+		w.WriteHeader(http.StatusOK)
+		w.Write([]byte("{"))
+		w.(http.Flusher).Flush()
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+	start := time.Now()
+	st := checks.Burst(context.Background(), checks.BurstConfig{URL: srv.URL, MaxRequests: 100, Concurrency: 2, Timeout: 200 * time.Millisecond, Format: legacy})
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("burst took %s against a dripping server", d)
+	}
+	if st.Errors == 0 {
+		t.Errorf("no error recorded: %+v", st)
+	}
+}

@@ -102,6 +102,7 @@ func newSession(cfg Config) (*session, error) {
 	}
 	s.mask = newMasker(secrets...)
 	s.maxWait = maxWaitFor(p, cfg)
+	s.waitLeft.Store(int64(s.maxWait))
 	return s, nil
 }
 

@@ -68,7 +68,7 @@ func probeBurst(ctx context.Context, s *session, o *outcome) {
 	}
 	res := runBurst(ctx, BurstConfig{
 		Transport: s.budget, Method: req.Method, URL: req.URL.String(), Header: req.Header,
-		MaxRequests: max, Concurrency: b.Concurrency, Format: RateFormatOf(s.p), MaxBody: s.cfg.MaxBody, Now: s.cfg.Now,
+		MaxRequests: max, Concurrency: b.Concurrency, Format: RateFormatOf(s.p), MaxBody: s.cfg.MaxBody, Timeout: s.cfg.Timeout, Now: s.cfg.Now,
 		Progress: func(bp BurstProgress) {
 			s.progress(Progress{BurstRate: bp.Rate, Status429: bp.Status429})
 		},

@@ -40,7 +40,10 @@ type call struct {
 	key         role
 	// auth, when set, replaces the key header: it receives the header to
 	// fill and the valid key (the wrong-scheme and key-in-query probes).
-	auth   func(h http.Header)
+	auth func(h http.Header)
+	// keyAt, with auth, names where the valid key went for reproductions:
+	// a header name, or "query:PARAM".
+	keyAt  string
 	header http.Header
 	// noRetry: a 429 is evidence (the rate-limit suite), not a reason to wait.
 	noRetry bool
@@ -69,6 +72,7 @@ type session struct {
 	seq      atomic.Int64
 
 	responses   atomic.Int64
+	waitLeft    atomic.Int64 // ns of 429 waiting left to probes (max wait)
 	dialFailure atomic.Value // string: the first dial/DNS error
 
 	mu      sync.Mutex
@@ -138,6 +142,9 @@ func (s *session) newRequest(ctx context.Context, c call) (*http.Request, Reques
 	switch {
 	case c.auth != nil:
 		c.auth(req.Header)
+		if c.keyAt != "" {
+			rec.KeyHeader, rec.KeyEnv = c.keyAt, keyEnv(s.p, roleValid)
+		}
 	case c.key != roleNone:
 		name, value := s.keyHeader(s.keys[c.key])
 		req.Header.Set(name, value)
@@ -158,11 +165,8 @@ func (s *session) send(ctx context.Context, c call) *Exchange {
 		if c.noRetry || attempt == 2 || ex.Response == nil || ex.Response.Status != http.StatusTooManyRequests {
 			return ex
 		}
-		wait := retryWait(s.p, ex.Response.Header, s.cfg.Now(), s.maxWait)
-		if wait > 5*time.Second {
-			wait = 5 * time.Second
-		}
-		if !sleepCtx(ctx, wait) {
+		wait := s.spendWait(retryWait(s.p, ex.Response.Header, s.cfg.Now(), s.maxWait))
+		if wait <= 0 || !sleepCtx(ctx, wait) {
 			return ex
 		}
 	}
@@ -322,6 +326,21 @@ func pathOnly(p string) string {
 		return p[:i]
 	}
 	return p
+}
+
+// spendWait takes up to d from the run's allowance for waiting out 429s
+// (max wait, shared by every probe) and returns what it may wait.
+func (s *session) spendWait(d time.Duration) time.Duration {
+	for {
+		left := s.waitLeft.Load()
+		if left <= 0 {
+			return 0
+		}
+		take := min(int64(d), left)
+		if s.waitLeft.CompareAndSwap(left, left-take) {
+			return time.Duration(take)
+		}
+	}
 }
 
 // sleepCtx waits d or until ctx ends; false if ctx ended.
