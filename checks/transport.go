@@ -23,7 +23,9 @@ type TransportOptions struct {
 
 // NewTransport returns the one tuned transport a run sends through:
 // keep-alive with an idle pool sized to the concurrency, bounded dial, TLS
-// and header waits, HTTP/2 when the server offers it.
+// and header waits, HTTP/2 when the server offers it. It asks for no
+// compression: bodies are recorded as sent, and a gzip bomb stays a small
+// compressed body.
 func NewTransport(o TransportOptions) *http.Transport {
 	if o.Concurrency <= 0 {
 		o.Concurrency = DefaultConcurrency
@@ -36,6 +38,7 @@ func NewTransport(o TransportOptions) *http.Transport {
 		Proxy:                  o.Proxy,
 		DialContext:            dialer.DialContext,
 		ForceAttemptHTTP2:      true,
+		DisableCompression:     true,
 		TLSClientConfig:        o.TLS,
 		TLSHandshakeTimeout:    o.Timeout,
 		ResponseHeaderTimeout:  o.Timeout,
