@@ -73,12 +73,13 @@ func TestRun_Hostile(t *testing.T) {
 	other := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { otherHost.Store(true) }))
 	defer other.Close()
 	run := func(t *testing.T, tc testCase) {
+		t.Parallel()
 		rep := hostile(t, tc.handler, tc.limit)
 		if tc.want != nil && !anyExchange(rep, tc.want) {
 			t.Errorf("no exchange shows the hostile behaviour; failures:\n%s", strings.Join(failures(rep), "\n"))
 		}
 	}
-	for _, tc := range []testCase{
+	cases := []testCase{
 		{name: "100 MiB body", limit: 5 * time.Second, handler: func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(400)
@@ -130,9 +131,12 @@ func TestRun_Hostile(t *testing.T) {
 			w.WriteHeader(400)
 			w.Write([]byte(strings.Repeat("[", 100000) + strings.Repeat("]", 100000)))
 		}},
-	} {
-		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
 	}
+	t.Run("cases", func(t *testing.T) {
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+		}
+	})
 	if otherHost.Load() {
 		t.Error("a redirect was followed to another host")
 	}
