@@ -19,6 +19,9 @@ const cleanupTimeout = 10 * time.Second
 // cancelled ctx returns the partial report with Interrupted set.
 func Run(ctx context.Context, cfg Config) (*Report, error) {
 	cfg = cfg.withDefaults()
+	if cfg.DryRun {
+		cfg.Concurrency = 1 // the plan lists requests in a stable order
+	}
 	s, err := newSession(cfg)
 	if err != nil {
 		return nil, err

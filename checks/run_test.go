@@ -61,6 +61,13 @@ func TestRun_DryRunSendsNothing(t *testing.T) {
 			t.Errorf("planned request to another host: %s", r.URL)
 		}
 	}
+	again := run(t, cfg)
+	for i := range rep.Planned {
+		a, b := rep.Planned[i], again.Planned[i]
+		if a.Method+a.URL != b.Method+b.URL {
+			t.Fatalf("plan order differs at %d: %s %s vs %s %s", i, a.Method, a.URL, b.Method, b.URL)
+		}
+	}
 }
 
 func TestRun_DryRunWithoutKeys(t *testing.T) {

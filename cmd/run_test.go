@@ -149,7 +149,7 @@ func TestRunRun_DryRunSendsNothing(t *testing.T) {
 	if code != ExitOK || touched.Load() {
 		t.Fatalf("exit %d, touched %v\n%s%s", code, touched.Load(), out, errOut)
 	}
-	if !strings.Contains(out, "dry run") || !strings.Contains(out, "POST") || !strings.Contains(out, "ek_live_…2345") {
+	if !strings.Contains(out, "dry run") || !strings.Contains(out, "POST") || !strings.Contains(out, "$ERRPROBE_API_KEY") {
 		t.Errorf("dry run output lacks the planned requests:\n%s", out)
 	}
 	for _, k := range env {
