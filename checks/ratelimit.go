@@ -193,6 +193,7 @@ func (s *session) recover(ctx context.Context, o *outcome, res burstResult) {
 			wait = deadline.Sub(now)
 		}
 		if !s.countdown(ctx, wait) {
+			o.skip(RateLimitRecovery, "interrupted during the wait for the limit to reset")
 			return
 		}
 		c := s.listCall(roleValid)
