@@ -61,6 +61,8 @@ type burstResult struct {
 	ev       rateEvidence
 	samples  []*Exchange // first successes and each distinct 429 shape
 	firstErr string
+	// dialFailed: some request could not reach the host at all.
+	dialFailed bool
 }
 
 func (c BurstConfig) withDefaults() BurstConfig {
@@ -102,6 +104,7 @@ type burstRun struct {
 	errs   atomic.Int64
 	stop   atomic.Bool
 	first  atomic.Int64 // first 429, ns since start (0: none yet)
+	dial   atomic.Bool  // a request could not reach the host
 
 	mu       sync.Mutex
 	samples  []*Exchange
@@ -232,6 +235,9 @@ func (w *burstWorker) loop(ctx context.Context) {
 				return
 			}
 			b.noteErr(errorLine(err))
+			if isDialError(err) {
+				b.dial.Store(true)
+			}
 			if b.errs.Add(1) >= maxBurstErrors {
 				b.stop.Store(true)
 			}
@@ -322,7 +328,7 @@ func (b *burstRun) noteErr(msg string) {
 func (b *burstRun) result(workers []*burstWorker) burstResult {
 	var hist latencyHist
 	var perSec []int
-	r := burstResult{firstErr: b.firstErr}
+	r := burstResult{firstErr: b.firstErr, dialFailed: b.dial.Load()}
 	for _, w := range workers {
 		hist.merge(&w.hist)
 		for i, n := range w.perSec {

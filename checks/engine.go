@@ -38,6 +38,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	rep.Leftovers = s.cleanup(ctx)
 	s.runSuite(ctx, plan, sel, outs, func(p probe) bool { return p.suite == SuiteRateLimit })
+	if err := s.unreachable(); err != nil {
+		return nil, err
+	}
 	rep.Interrupted = ctx.Err() != nil
 	rep.Finished = cfg.Now()
 	rep.Requests = s.budget.Sent()
@@ -122,8 +125,8 @@ func (s *session) execute(ctx context.Context, plan []probe, sel selection, outs
 	}
 	if firstIdx >= 0 {
 		s.runProbe(ctx, plan[firstIdx], outs, firstIdx)
-		if msg, ok := s.dialFailure.Load().(string); ok && s.responses.Load() == 0 {
-			return fmt.Errorf("%w: %s: %s", ErrUnreachable, s.base, msg)
+		if err := s.unreachable(); err != nil {
+			return err
 		}
 	}
 	s.runSuite(ctx, plan, sel, outs, func(p probe) bool { return p.suite != SuiteRateLimit && !p.serial })
@@ -134,6 +137,16 @@ func (s *session) execute(ctx context.Context, plan []probe, sel selection, outs
 		}
 	}
 	return nil
+}
+
+// unreachable returns ErrUnreachable when nothing ever answered and a
+// request failed to reach the host at all.
+func (s *session) unreachable() error {
+	msg, ok := s.dialFailure.Load().(string)
+	if !ok || s.responses.Load() > 0 || (s.burst != nil && s.burst.Sent > 0) {
+		return nil
+	}
+	return fmt.Errorf("%w: %s: %s", ErrUnreachable, s.base, msg)
 }
 
 // runSuite runs the matching probes not yet run, Concurrency at a time.

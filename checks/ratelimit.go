@@ -79,6 +79,9 @@ func probeBurst(ctx context.Context, s *session, o *outcome) {
 		s.log(ex)
 	}
 	s.burst = &res.stats
+	if res.dialFailed && res.stats.Sent == 0 {
+		s.dialFailure.CompareAndSwap(nil, res.firstErr)
+	}
 	if !s.judgeBurst(o, res, max) || ctx.Err() != nil {
 		return
 	}

@@ -180,14 +180,16 @@ func TestRun_Unreachable(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	cfg := target(t, "erzycall")
-	cfg.BaseURL = "http://" + addr
-	_, err = checks.Run(context.Background(), cfg)
-	if !errors.Is(err, checks.ErrUnreachable) {
-		t.Fatalf("err = %v, want ErrUnreachable", err)
-	}
-	if strings.Contains(err.Error(), "\n") {
-		t.Errorf("error is not one line: %q", err)
+	for _, suites := range [][]string{nil, {"ratelimit"}} {
+		cfg := target(t, "erzycall")
+		cfg.BaseURL, cfg.Suites = "http://"+addr, suites
+		_, err = checks.Run(context.Background(), cfg)
+		if !errors.Is(err, checks.ErrUnreachable) {
+			t.Fatalf("suites %v: err = %v, want ErrUnreachable", suites, err)
+		}
+		if strings.Contains(err.Error(), "\n") {
+			t.Errorf("error is not one line: %q", err)
+		}
 	}
 }
 
