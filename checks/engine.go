@@ -232,17 +232,17 @@ func (s *session) assemble(plan []probe, sel selection, outs []*outcome) []Resul
 		case o == nil:
 			continue
 		default:
-			interrupted := wasInterrupted(o)
+			unsent := unsentReason(o)
 			for _, r := range o.results {
 				if !sel.wants(r.Check) {
 					continue
 				}
-				if interrupted && r.Status == StatusFail {
-					r.Status, r.Message, r.Exchange = StatusSkip, "interrupted", nil
+				if unsent != "" && r.Status == StatusFail {
+					r.Status, r.Message, r.Expected, r.Actual, r.Exchange = StatusSkip, unsent, "", "", nil
 				}
 				rs = append(rs, r)
 			}
-			if !interrupted {
+			if unsent == "" {
 				rs = append(rs, s.envelopeResults(p.name, o.exchanges, sel.wants)...)
 			}
 			errs = append(errs, o.exchanges...)
@@ -262,16 +262,19 @@ func (s *session) assemble(plan []probe, sel selection, outs []*outcome) []Resul
 	return append(results, rateResults...)
 }
 
-func wasInterrupted(o *outcome) bool {
+// unsentReason says why some of a probe's requests were never sent (an
+// interrupt, the request budget), so its failures are not findings.
+func unsentReason(o *outcome) string {
 	for _, ex := range o.exchanges {
-		if ex.Response == nil && strings.HasPrefix(ex.Err, "not sent: context") {
-			return true
-		}
-		if ex.Response == nil && strings.Contains(ex.Err, "context canceled") {
-			return true
+		switch {
+		case ex.Response != nil:
+		case strings.Contains(ex.Err, "context canceled"):
+			return "interrupted"
+		case strings.Contains(ex.Err, "budget exhausted"):
+			return "request budget exhausted (raise --max-requests)"
 		}
 	}
-	return false
+	return ""
 }
 
 // sensitiveHeader reports whether an extra header's values are secrets to

@@ -330,3 +330,21 @@ func TestRun_ResultsInPlanOrder(t *testing.T) {
 		t.Errorf("two runs ordered results differently:\n%v\n%v", a, b)
 	}
 }
+
+func TestRun_BudgetExhaustedIsNotAFinding(t *testing.T) {
+	cfg, _ := counting(t, "erzycall")
+	cfg.MaxRequests = 12
+	rep := run(t, cfg)
+	if f := failures(rep); len(f) > 0 {
+		t.Errorf("budget exhaustion reported as failures:\n%s", strings.Join(f, "\n"))
+	}
+	var skipped int
+	for _, r := range rep.Results {
+		if r.Status == checks.StatusSkip && strings.Contains(r.Message, "budget") {
+			skipped++
+		}
+	}
+	if skipped == 0 {
+		t.Error("no result says the budget ran out")
+	}
+}
