@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -42,19 +41,24 @@ func runProbes(ios *IO, o *probesOptions) error {
 }
 
 func writeCatalogueText(w io.Writer, cat []checks.Check) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	idw, sevw := 0, 0
+	for _, c := range cat {
+		idw, sevw = max(idw, len(c.ID)), max(sevw, len(c.Severity))
+	}
+	var b strings.Builder
 	suite := ""
 	for _, c := range cat {
 		if c.Suite != suite {
 			if suite != "" {
-				fmt.Fprintln(tw)
+				b.WriteString("\n")
 			}
 			suite = c.Suite
-			fmt.Fprintln(tw, suite)
+			b.WriteString(suite + "\n")
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", c.ID, c.Severity, c.Description)
+		fmt.Fprintf(&b, "  %-*s  %-*s  %s\n", idw, c.ID, sevw, c.Severity, c.Description)
 	}
-	return tw.Flush()
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 func writeCatalogueMarkdown(w io.Writer, cat []checks.Check) error {
