@@ -46,6 +46,10 @@ type BurstProgress struct {
 // Burst runs one burst and returns its statistics. Memory stays flat: each
 // worker keeps counters, a latency histogram and per-second counts only.
 func Burst(ctx context.Context, cfg BurstConfig) BurstStats {
+	if cfg.Transport == nil {
+		cfg = cfg.withDefaults()
+		defer cfg.Transport.(*http.Transport).CloseIdleConnections()
+	}
 	return runBurst(ctx, cfg, burstJudge{}).stats
 }
 
@@ -85,7 +89,7 @@ func (c BurstConfig) withDefaults() BurstConfig {
 		c.Now = time.Now
 	}
 	if c.Transport == nil {
-		c.Transport = NewTransport(TransportOptions{Concurrency: c.Concurrency})
+		c.Transport = NewTransport(TransportOptions{Concurrency: c.Concurrency, Timeout: c.Timeout})
 	}
 	if c.Method == "" {
 		c.Method = http.MethodGet

@@ -26,6 +26,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer s.closeIdle() // the run's own connections end with it
 	sel, err := newSelection(cfg.Suites, cfg.Skip)
 	if err != nil {
 		return nil, err
@@ -92,14 +93,17 @@ func newSession(cfg Config) (*session, error) {
 		keys[roleValid] = "$" + keyEnv(p, roleValid)
 	}
 	rt := cfg.Transport
+	closeIdle := func() {}
 	if rt == nil {
-		rt = NewTransport(TransportOptions{Concurrency: max(cfg.Concurrency, p.RateLimit.Burst.Concurrency), Timeout: cfg.Timeout, Proxy: cfg.Proxy})
+		tr := NewTransport(TransportOptions{Concurrency: max(cfg.Concurrency, p.RateLimit.Burst.Concurrency), Timeout: cfg.Timeout, Proxy: cfg.Proxy})
+		rt, closeIdle = tr, tr.CloseIdleConnections
 	}
 	s := &session{
 		cfg: cfg, contract: cfg.Contract, p: p,
-		base:  strings.TrimRight(u.String(), "/"),
-		keys:  keys,
-		runID: cfg.Now().UnixNano() % 9000000,
+		base:      strings.TrimRight(u.String(), "/"),
+		keys:      keys,
+		runID:     cfg.Now().UnixNano() % 9000000,
+		closeIdle: closeIdle,
 	}
 	s.budget = newBudget(rt, cfg.MaxRequests)
 	s.client = &http.Client{

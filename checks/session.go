@@ -69,7 +69,9 @@ type session struct {
 	keys     map[role]string
 	maxWait  time.Duration
 	runID    int64
-	seq      atomic.Int64
+	// closeIdle releases the run's own idle connections when it ends.
+	closeIdle func()
+	seq       atomic.Int64
 
 	responses   atomic.Int64
 	waitLeft    atomic.Int64 // ns of 429 waiting left to probes (max wait)
