@@ -48,7 +48,9 @@ func probeBurst(ctx context.Context, s *session, o *outcome) {
 		o.skip(RateLimitReached, err.Error())
 		return
 	}
-	s.mask.Exchange(&Exchange{Request: rec})
+	masked := Exchange{Request: rec}
+	s.mask.Exchange(&masked)
+	rec = masked.Request // the samples' request, key masked (req keeps it)
 	max := b.MaxRequests
 	if left := s.budget.Left() - recoveryReserve; left < max {
 		max = left
