@@ -321,6 +321,11 @@ func TestRun_ResultsInPlanOrder(t *testing.T) {
 		cfg.Skip = []string{"ratelimit"}
 		var out []string
 		for _, r := range run(t, cfg).Results {
+			// Whether concurrent same-key requests meet an in-flight
+			// error (and so envelope results) depends on timing.
+			if r.Probe == "concurrent" && r.Suite == checks.SuiteEnvelope {
+				continue
+			}
 			out = append(out, r.Check+"/"+r.Probe)
 		}
 		return out
