@@ -128,6 +128,7 @@ func (s *session) execute(ctx context.Context, plan []probe, sel selection, outs
 		}
 	}
 	if firstIdx >= 0 {
+		s.suite.Store(plan[firstIdx].suite)
 		s.runProbe(ctx, plan[firstIdx], outs, firstIdx)
 		if err := s.unreachable(); err != nil {
 			return err
