@@ -42,6 +42,7 @@ headers.
 		newProfilesCmd(io),
 		newInitCmd(io),
 		newProbesCmd(io),
+		newBenchBurstCmd(io),
 	)
 	return root
 }
