@@ -149,11 +149,13 @@ func (t *textReport) failure(res checks.Result) {
 	if res.Message != "" {
 		t.p.line(indent(clean(res.Message), pad))
 	}
-	if res.Expected != "" {
-		t.p.line(pad + t.s.dim.Sprint("expected: ") + oneLine(res.Expected))
-	}
-	if res.Actual != "" {
-		t.p.line(pad + t.s.dim.Sprint("actual:   ") + oneLine(res.Actual))
+	if !saysBoth(res) {
+		if res.Expected != "" {
+			t.p.line(pad + t.s.dim.Sprint("expected: ") + oneLine(res.Expected))
+		}
+		if res.Actual != "" {
+			t.p.line(pad + t.s.dim.Sprint("actual:   ") + oneLine(res.Actual))
+		}
 	}
 	if res.Known && !t.o.Verbose {
 		return
@@ -289,4 +291,11 @@ func byCheck(results []checks.Result) [][]checks.Result {
 		out[i] = append(out[i], res)
 	}
 	return out
+}
+
+// saysBoth reports whether the message already states both the expected and
+// the actual value ("got 403 X, want 404 Y"), so the lines would repeat it.
+func saysBoth(res checks.Result) bool {
+	return res.Expected != "" && res.Actual != "" &&
+		strings.Contains(res.Message, res.Expected) && strings.Contains(res.Message, res.Actual)
 }

@@ -165,3 +165,34 @@ func TestExchangeLog_Lines(t *testing.T) {
 		t.Errorf("log =\n%s\nwant\n%s", buf.String(), want)
 	}
 }
+
+func TestText_ExpectedActualNotRepeated(t *testing.T) {
+	type testCase struct {
+		name     string
+		message  string
+		wantRows bool
+	}
+	run := func(t *testing.T, tc testCase) {
+		r := &checks.Report{Tool: testTool, Version: testVer, Started: started(), Finished: started(), Results: []checks.Result{{
+			Check: "resources.unknown-id", Suite: "resources", Severity: checks.SeverityError, Probe: "unknown-id",
+			Status: checks.StatusFail, Message: tc.message, Expected: "404 NOT_FOUND", Actual: "400 NOT_FOUND",
+		}}}
+		var buf bytes.Buffer
+		if err := Text(&buf, r, gated(r, Options{})); err != nil {
+			t.Fatal(err)
+		}
+		out := buf.String()
+		if got := strings.Contains(out, "expected: 404 NOT_FOUND") && strings.Contains(out, "actual:   400 NOT_FOUND"); got != tc.wantRows {
+			t.Errorf("expected/actual rows shown = %v, want %v:\n%s", got, tc.wantRows, out)
+		}
+		if !strings.Contains(out, tc.message) {
+			t.Errorf("message %q missing:\n%s", tc.message, out)
+		}
+	}
+	for _, tc := range []testCase{
+		{name: "message states both", message: "got 400 NOT_FOUND, want 404 NOT_FOUND", wantRows: false},
+		{name: "message explains", message: "the unknown id got the wrong status", wantRows: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+	}
+}
