@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"crypto/tls"
 	"errors"
 	"net/http"
 	"net/url"
@@ -15,6 +16,13 @@ var ErrUnreachable = errors.New("target unreachable")
 
 // errBudget is what the transport returns once MaxRequests were sent.
 var errBudget = errors.New("request budget exhausted")
+
+// errOffHost is what the transport returns for a request to a host other
+// than the base URL's (it is never sent).
+var errOffHost = errors.New("not sent: host is not the base URL's")
+
+// ErrMaxDuration is the cause of a run stopped by Config.MaxDuration.
+var ErrMaxDuration = errors.New("run time limit reached (--max-duration)")
 
 // Defaults for Config's zero values.
 const (
@@ -41,6 +49,15 @@ type Config struct {
 	MaxBody int64
 	// Headers are extra headers sent on every request (--header).
 	Headers http.Header
+	// MaxDuration, when set, ends the run after this long: requests in
+	// flight are abandoned, created resources are still deleted, and the
+	// report carries Stopped (not Interrupted).
+	MaxDuration time.Duration
+	// FollowRedirects follows redirects to the base URL's own scheme and
+	// host (at most 5); a redirect anywhere else is recorded, not followed.
+	FollowRedirects bool
+	// TLS overrides the TLS client configuration (--insecure, --ca-cert).
+	TLS *tls.Config
 	// DryRun plans every request into Report.Planned and sends nothing.
 	DryRun bool
 	// MaxWait, when set, caps the profile's rate-limit max_wait (demo uses it).

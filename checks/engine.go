@@ -19,6 +19,11 @@ const cleanupTimeout = 10 * time.Second
 // cancelled ctx returns the partial report with Interrupted set.
 func Run(ctx context.Context, cfg Config) (*Report, error) {
 	cfg = cfg.withDefaults()
+	if cfg.MaxDuration > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, cfg.MaxDuration, ErrMaxDuration)
+		defer cancel()
+	}
 	if cfg.DryRun {
 		cfg.Concurrency = 1 // the plan lists requests in a stable order
 	}
@@ -42,7 +47,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err := s.unreachable(); err != nil {
 		return nil, err
 	}
-	rep.Interrupted = ctx.Err() != nil
+	rep.Interrupted, rep.Stopped = stopReason(ctx)
 	rep.Finished = cfg.Now()
 	rep.Requests = s.budget.Sent()
 	rep.Burst = s.burst
@@ -95,7 +100,7 @@ func newSession(cfg Config) (*session, error) {
 	rt := cfg.Transport
 	closeIdle := func() {}
 	if rt == nil {
-		tr := NewTransport(TransportOptions{Concurrency: max(cfg.Concurrency, p.RateLimit.Burst.Concurrency), Timeout: cfg.Timeout, Proxy: cfg.Proxy})
+		tr := NewTransport(TransportOptions{Concurrency: max(cfg.Concurrency, p.RateLimit.Burst.Concurrency), Timeout: cfg.Timeout, Proxy: cfg.Proxy, TLS: cfg.TLS})
 		rt, closeIdle = tr, tr.CloseIdleConnections
 	}
 	s := &session{
@@ -107,8 +112,8 @@ func newSession(cfg Config) (*session, error) {
 	}
 	s.budget = newBudget(rt, cfg.MaxRequests)
 	s.client = &http.Client{
-		Transport:     s.budget,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		Transport:     hostGuard{next: s.budget, base: u},
+		CheckRedirect: redirectPolicy(cfg.FollowRedirects, u),
 	}
 	s.mask = newMasker(secrets...)
 	s.maxWait = maxWaitFor(p, cfg)
@@ -142,6 +147,18 @@ func (s *session) execute(ctx context.Context, plan []probe, sel selection, outs
 		}
 	}
 	return nil
+}
+
+// stopReason tells an interrupt (ctx cancelled) from the run's own time
+// limit (Config.MaxDuration), which is reported as Stopped.
+func stopReason(ctx context.Context) (interrupted bool, stopped string) {
+	if ctx.Err() == nil {
+		return false, ""
+	}
+	if cause := context.Cause(ctx); errors.Is(cause, ErrMaxDuration) {
+		return false, cause.Error()
+	}
+	return true, ""
 }
 
 // unreachable returns ErrUnreachable when nothing ever answered and a
@@ -275,6 +292,8 @@ func unsentReason(o *outcome) string {
 		case ex.Response != nil:
 		case strings.Contains(ex.Err, "context canceled"):
 			return "interrupted"
+		case strings.Contains(ex.Err, "--max-duration"):
+			return "not run: " + ErrMaxDuration.Error()
 		case strings.Contains(ex.Err, "budget exhausted"):
 			return "request budget exhausted (raise --max-requests)"
 		}

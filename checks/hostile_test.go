@@ -1,11 +1,12 @@
 package checks_test
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"context"
 	"fmt"
-	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -17,22 +18,33 @@ import (
 	"github.com/errprobe/errprobe/schemas"
 )
 
-// hostile runs erzycall's probes against h with short timeouts and returns
-// the report; the run must end within limit.
-func hostile(t *testing.T, h http.Handler, limit time.Duration) *checks.Report {
+// hostileKey is the valid key the hostile targets are probed with.
+const hostileKey = "ek_live_hostile000000000001"
+
+// hostileConfig aims erzycall's probes at base with a short timeout.
+func hostileConfig(t *testing.T, base string) checks.Config {
 	t.Helper()
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	keys := map[string]string{"ERRPROBE_API_KEY": "ek_live_hostile000000000001", "ERRPROBE_OTHER_TENANT_KEY": "ek_live_hostile000000000002"}
+	keys := map[string]string{"ERRPROBE_API_KEY": hostileKey}
 	p, err := schemas.Builtin("erzycall", func(k string) string { return keys[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, _ := schemas.Compile(p)
-	cfg := checks.Config{Contract: c, BaseURL: srv.URL, Timeout: 300 * time.Millisecond, MaxWait: time.Second, MaxBody: 64 << 10}
-	start := time.Now()
+	c, err := schemas.Compile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return checks.Config{Contract: c, BaseURL: base, Timeout: 300 * time.Millisecond, MaxWait: time.Second,
+		Suites: []string{"auth.missing-key", "envelope.json", "envelope.code-known"},
+		Skip:   []string{"malformed", "resources", "validation", "idempotency"}}
+}
+
+// runHostile runs cfg and fails the test if the run takes longer than
+// limit or does not finish by itself.
+func runHostile(t *testing.T, cfg checks.Config, limit time.Duration) *checks.Report {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*limit)
 	defer cancel()
+	start := time.Now()
 	rep, err := checks.Run(ctx, cfg)
 	if err != nil {
 		t.Fatalf("Run: %v", err)
@@ -46,98 +58,292 @@ func hostile(t *testing.T, h http.Handler, limit time.Duration) *checks.Report {
 	return rep
 }
 
-func anyExchange(r *checks.Report, ok func(*checks.Exchange) bool) bool {
+// resultFor returns the result of check on probe.
+func resultFor(t *testing.T, r *checks.Report, check, probe string) checks.Result {
+	t.Helper()
 	for _, res := range r.Results {
-		if res.Exchange != nil && ok(res.Exchange) {
-			return true
+		if res.Check == check && res.Probe == probe {
+			return res
 		}
 	}
-	return false
+	t.Fatalf("no %s result for probe %s; results:\n%s", check, probe, strings.Join(failures(r), "\n"))
+	return checks.Result{}
+}
+
+// rawServer answers every connection with reply (after reading the
+// request), then resets it (SO_LINGER 0); hold keeps it open, unanswered,
+// until the test ends.
+func rawServer(t *testing.T, reply string, hold bool) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	t.Cleanup(func() { close(done); ln.Close() })
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer conn.Close()
+				if _, err := http.ReadRequest(bufio.NewReader(conn)); err != nil {
+					return
+				}
+				if hold {
+					<-done
+					return
+				}
+				conn.Write([]byte(reply))
+				conn.(*net.TCPConn).SetLinger(0)
+			}()
+		}
+	}()
+	return "http://" + ln.Addr().String()
+}
+
+func jsonError(w http.ResponseWriter, status int) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+}
+
+// hostileCase is one hostile target and the exact outcome it must give: the
+// result of check on probe "missing-key", with its message and the
+// exchange's error.
+type hostileCase struct {
+	name    string
+	handler http.HandlerFunc // or url
+	url     func(t *testing.T) string
+	check   string
+	status  checks.Status
+	message string // substring of the result's message
+	exErr   string // the exchange's error: exact, or prefix with a trailing "…"
+	body    func(t *testing.T, r *checks.Response)
+	// alone runs the missing-key probe only (slow targets).
+	alone bool
 }
 
 func TestRun_Hostile(t *testing.T) {
-	type testCase struct {
-		name    string
-		handler http.HandlerFunc
-		limit   time.Duration
-		want    func(*checks.Exchange) bool
-	}
-	zeros := func() []byte {
+	bomb := func() []byte {
 		var b bytes.Buffer
 		zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
-		zw.Write(make([]byte, 32<<20))
+		zw.Write(make([]byte, 64<<20))
 		zw.Close()
 		return b.Bytes()
 	}()
-	var otherHost atomic.Bool
-	other := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { otherHost.Store(true) }))
-	defer other.Close()
-	run := func(t *testing.T, tc testCase) {
+	var hugeMax atomic.Int64 // the most MiB written for one request
+	run := func(t *testing.T, tc hostileCase) {
 		t.Parallel()
-		rep := hostile(t, tc.handler, tc.limit)
-		if tc.want != nil && !anyExchange(rep, tc.want) {
-			t.Errorf("no exchange shows the hostile behaviour; failures:\n%s", strings.Join(failures(rep), "\n"))
+		base := ""
+		if tc.url != nil {
+			base = tc.url(t)
+		} else {
+			srv := httptest.NewServer(tc.handler)
+			t.Cleanup(srv.Close)
+			base = srv.URL
+		}
+		cfg := hostileConfig(t, base)
+		if tc.alone {
+			cfg.Suites = []string{checks.AuthMissingKey}
+		}
+		rep := runHostile(t, cfg, 3*time.Second)
+		res := resultFor(t, rep, tc.check, "missing-key")
+		if res.Status != tc.status || !strings.Contains(res.Message, tc.message) {
+			t.Errorf("%s = %s %q, want %s containing %q", tc.check, res.Status, res.Message, tc.status, tc.message)
+		}
+		if res.Exchange == nil {
+			t.Fatalf("%s carries no exchange", tc.check)
+		}
+		got := res.Exchange.Err
+		if want, prefix := strings.CutSuffix(tc.exErr, "…"); (prefix && !strings.HasPrefix(got, want)) || (!prefix && got != want) {
+			t.Errorf("exchange error = %q, want %q", got, tc.exErr)
+		}
+		if tc.body != nil {
+			if res.Exchange.Response == nil {
+				t.Fatal("no response recorded")
+			}
+			tc.body(t, res.Exchange.Response)
 		}
 	}
-	cases := []testCase{
-		{name: "100 MiB body", limit: 5 * time.Second, handler: func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(400)
+	cases := []hostileCase{
+		{name: "100 MiB body is read to --max-body", handler: func(w http.ResponseWriter, r *http.Request) {
+			jsonError(w, 401)
 			chunk := bytes.Repeat([]byte("x"), 1<<20)
-			for i := 0; i < 100 && r.Context().Err() == nil; i++ {
-				w.Write(chunk)
+			for i := int64(1); i <= 100; i++ {
+				if _, err := w.Write(chunk); err != nil {
+					return
+				}
+				if i > hugeMax.Load() {
+					hugeMax.Store(i)
+				}
 			}
-		}, want: func(ex *checks.Exchange) bool {
-			return ex.Response != nil && ex.Response.Truncated && len(ex.Response.Body) == 64<<10
-		}},
-		{name: "gzip bomb", limit: 5 * time.Second, handler: func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Type", "application/json")
+		}, check: checks.EnvelopeJSON, status: checks.StatusFail, message: "body is not JSON: invalid character 'x'",
+			body: func(t *testing.T, r *checks.Response) {
+				if !r.Truncated || len(r.Body) != checks.DefaultMaxBody {
+					t.Errorf("body %d bytes, truncated %v; want %d, truncated", len(r.Body), r.Truncated, checks.DefaultMaxBody)
+				}
+			}},
+		{name: "gzip bomb stays compressed", handler: func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Encoding", "gzip")
-			w.WriteHeader(400)
-			w.Write(zeros)
-		}, want: func(ex *checks.Exchange) bool {
-			return ex.Response != nil && (ex.Response.Truncated || len(ex.Response.Body) == len(zeros))
-		}},
-		{name: "never answers", limit: 8 * time.Second, handler: func(w http.ResponseWriter, r *http.Request) {
-			io.Copy(io.Discard, r.Body) // so the server notices the client hanging up
-			select {
-			case <-r.Context().Done():
-			case <-time.After(3 * time.Second):
+			jsonError(w, 401)
+			w.Write(bomb)
+		}, check: checks.EnvelopeJSON, status: checks.StatusFail, message: `body is not JSON: invalid character '\x1f' looking for beginning of value`,
+			body: func(t *testing.T, r *checks.Response) {
+				if len(r.Body) != len(bomb) || r.Truncated {
+					t.Errorf("body %d bytes (truncated %v), want the %d compressed bytes as sent", len(r.Body), r.Truncated, len(bomb))
+				}
+			}},
+		{name: "one byte a second times out", handler: func(w http.ResponseWriter, r *http.Request) {
+			jsonError(w, 401)
+			tick := time.NewTicker(time.Second)
+			defer tick.Stop()
+			for range 30 {
+				w.Write([]byte("{"))
+				w.(http.Flusher).Flush()
+				select {
+				case <-r.Context().Done():
+					return
+				case <-tick.C:
+				}
 			}
-		}, want: func(ex *checks.Exchange) bool {
-			return strings.Contains(ex.Err, "timed out") || strings.Contains(ex.Err, "timeout")
-		}},
-		{name: "redirect elsewhere", limit: 5 * time.Second, handler: func(w http.ResponseWriter, r *http.Request) {
-			http.Redirect(w, r, other.URL+r.URL.Path, http.StatusFound)
-		}, want: func(ex *checks.Exchange) bool { return ex.Response != nil && ex.Response.Status == http.StatusFound }},
-		{name: "429 forever", limit: 6 * time.Second, handler: func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Retry-After", "999999999")
-			w.Header().Set("X-RateLimit-Reset", "99999999999")
-			w.WriteHeader(http.StatusTooManyRequests)
-		}, want: func(ex *checks.Exchange) bool { return ex.Response != nil && ex.Response.Status == 429 }},
-		{name: "10000 headers", limit: 5 * time.Second, handler: func(w http.ResponseWriter, r *http.Request) {
-			for i := 0; i < 10000; i++ {
+		}, check: checks.AuthMissingKey, status: checks.StatusFail, message: "got 401 (no error code, application/json)",
+			exErr: "reading body: timed out (--timeout)", alone: true},
+		{name: "accepts and never answers", url: func(t *testing.T) string { return rawServer(t, "", true) },
+			check: checks.AuthMissingKey, status: checks.StatusFail, message: "got timed out (--timeout)", exErr: "timed out (--timeout)", alone: true},
+		{name: "connection reset mid-body", url: func(t *testing.T) string {
+			return rawServer(t, "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"error\":{", false)
+		}, check: checks.EnvelopeJSON, status: checks.StatusFail, message: "body is not JSON: unexpected end of JSON input",
+			exErr: "reading body: read tcp …", body: func(t *testing.T, r *checks.Response) {
+				if !r.Truncated || r.Body != `{"error":{` {
+					t.Errorf("body %q (truncated %v), want the 10 bytes before the reset, truncated", r.Body, r.Truncated)
+				}
+			}},
+		{name: "invalid Content-Length", url: func(t *testing.T) string {
+			return rawServer(t, "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: abc\r\n\r\n{}", false)
+		}, check: checks.AuthMissingKey, status: checks.StatusFail, message: `bad Content-Length "abc"`,
+			exErr: `net/http: HTTP/1.x transport connection broken: bad Content-Length "abc"`},
+		{name: "invalid UTF-8 in the code", handler: func(w http.ResponseWriter, r *http.Request) {
+			jsonError(w, 401)
+			w.Write([]byte("{\"error\":{\"code\":\"UNAUTHORIZED\xff\xfe\",\"message\":\"no key\"}}"))
+		}, check: checks.EnvelopeCodeKnown, status: checks.StatusFail, message: "is not in the code table"},
+		{name: "NUL byte in a JSON string", handler: func(w http.ResponseWriter, r *http.Request) {
+			jsonError(w, 401)
+			w.Write([]byte("{\"error\":{\"code\":\"UNAUTHORIZED\",\"message\":\"no\x00key\"}}"))
+		}, check: checks.EnvelopeJSON, status: checks.StatusFail, message: `body is not JSON: invalid character '\x00' in string literal`},
+		{name: "JSON nested 100000 deep", handler: func(w http.ResponseWriter, r *http.Request) {
+			jsonError(w, 401)
+			w.Write([]byte(strings.Repeat("[", 100000) + strings.Repeat("]", 100000)))
+		}, check: checks.EnvelopeJSON, status: checks.StatusFail, message: "body is not JSON: invalid character '[' exceeded max depth"},
+		{name: "10000 response headers", handler: func(w http.ResponseWriter, r *http.Request) {
+			for i := range 10000 {
 				w.Header().Set(fmt.Sprintf("X-H-%d", i), strings.Repeat("v", 100))
 			}
-			w.WriteHeader(400)
-		}, want: func(ex *checks.Exchange) bool { return ex.Err != "" }},
-		{name: "invalid UTF-8 and NUL", limit: 5 * time.Second, handler: func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(400)
-			w.Write([]byte("{\"error\":{\"code\":\"\xff\xfe\",\"message\":\"a\x00b\"}}"))
-		}},
-		{name: "deep nesting", limit: 5 * time.Second, handler: func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(400)
-			w.Write([]byte(strings.Repeat("[", 100000) + strings.Repeat("]", 100000)))
-		}},
+			jsonError(w, 401)
+		}, check: checks.AuthMissingKey, status: checks.StatusFail, message: "server response headers exceeded 1048576 bytes",
+			exErr: "net/http: HTTP/1.x transport connection broken: net/http: server response headers exceeded 1048576 bytes; aborted"},
 	}
-	t.Run("cases", func(t *testing.T) {
-		for _, tc := range cases {
-			t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+	}
+	t.Cleanup(func() {
+		// What the client never read stays in socket buffers: a few MiB.
+		if n := hugeMax.Load(); n >= 100 {
+			t.Errorf("a 100 MiB body was read to its end (%d MiB written)", n)
 		}
 	})
-	if otherHost.Load() {
-		t.Error("a redirect was followed to another host")
+}
+
+// TestRun_HostileRateLimit: a 429 whose Retry-After and reset are years
+// away is waited out only for the max wait, and the reset is reported.
+func TestRun_HostileRateLimit(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "999999999")
+		w.Header().Set("X-RateLimit-Limit", "10")
+		w.Header().Set("X-RateLimit-Remaining", "0")
+		w.Header().Set("X-RateLimit-Reset", "4102444800") // 2100-01-01
+		jsonError(w, http.StatusTooManyRequests)
+		w.Write([]byte(`{"error":{"code":"RATE_LIMITED","message":"slow down"}}`))
+	}))
+	t.Cleanup(srv.Close)
+	type testCase struct {
+		name   string
+		suites []string
+		check  string
+		probe  string
+		msg    string
+	}
+	run := func(t *testing.T, tc testCase) {
+		cfg := hostileConfig(t, srv.URL)
+		cfg.Suites, cfg.Skip = tc.suites, nil
+		rep := runHostile(t, cfg, 3*time.Second)
+		res := resultFor(t, rep, tc.check, tc.probe)
+		if res.Status != checks.StatusFail || !strings.Contains(res.Message, tc.msg) {
+			t.Errorf("%s = %s %q, want fail containing %q", tc.check, res.Status, res.Message, tc.msg)
+		}
+		if rep.Burst != nil && rep.Burst.RecoveryWait > time.Second+100*time.Millisecond {
+			t.Errorf("recovery wait %s beyond the max wait 1s", rep.Burst.RecoveryWait)
+		}
+	}
+	for _, tc := range []testCase{
+		{name: "burst", suites: []string{"ratelimit"}, check: checks.RateLimitReset, probe: "burst", msg: "beyond max_wait 1s"},
+		{name: "probe retry", suites: []string{"auth.missing-key"}, check: checks.AuthMissingKey, probe: "missing-key", msg: "got 429 RATE_LIMITED"},
+	} {
+		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+	}
+}
+
+// TestRun_HostileRedirects: redirects are recorded, not followed; with
+// FollowRedirects only within the base URL's origin, and the key never
+// reaches another host (here: another port on 127.0.0.1).
+func TestRun_HostileRedirects(t *testing.T) {
+	type testCase struct {
+		name   string
+		follow bool
+		hops   int32 // same-origin hops the target must see
+	}
+	run := func(t *testing.T, tc testCase) {
+		var elsewhere atomic.Int32
+		other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			elsewhere.Add(1)
+			if strings.Contains(fmt.Sprint(r.Header, r.URL), hostileKey) {
+				t.Errorf("the API key reached another host: %s %v", r.URL, r.Header)
+			}
+		}))
+		t.Cleanup(other.Close)
+		var hops atomic.Int32
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasPrefix(r.URL.Path, "/hop/") {
+				hops.Add(1)
+				http.Redirect(w, r, other.URL+"/steal?k="+hostileKey, http.StatusFound)
+				return
+			}
+			http.Redirect(w, r, "/hop"+r.URL.Path, http.StatusTemporaryRedirect)
+		}))
+		t.Cleanup(srv.Close)
+		cfg := hostileConfig(t, srv.URL)
+		cfg.Suites, cfg.Skip, cfg.FollowRedirects = []string{"resources.unknown-id"}, nil, tc.follow
+		rep := runHostile(t, cfg, 3*time.Second)
+		res := resultFor(t, rep, checks.ResourcesUnknownID, "unknown-id")
+		if res.Status != checks.StatusFail || res.Exchange == nil || res.Exchange.Response == nil {
+			t.Fatalf("unknown-id = %s %q, want a failure showing the redirect", res.Status, res.Message)
+		}
+		wantStatus := map[bool]int{false: http.StatusTemporaryRedirect, true: http.StatusFound}[tc.follow]
+		if got := res.Exchange.Response.Status; got != wantStatus {
+			t.Errorf("recorded status %d, want %d", got, wantStatus)
+		}
+		if hops.Load() != tc.hops || elsewhere.Load() != 0 {
+			t.Errorf("same-origin hops %d (want %d), requests to the other host %d (want 0)", hops.Load(), tc.hops, elsewhere.Load())
+		}
+		if loc := res.Exchange.Response.Header.Get("Location"); strings.Contains(loc, hostileKey) {
+			t.Errorf("Location header not masked: %s", loc)
+		}
+	}
+	for _, tc := range []testCase{
+		{name: "not followed by default", follow: false, hops: 0},
+		{name: "followed within the origin only", follow: true, hops: 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
 	}
 }

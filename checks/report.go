@@ -96,7 +96,10 @@ type Report struct {
 	Started     time.Time `json:"started"`
 	Finished    time.Time `json:"finished"`
 	Interrupted bool      `json:"interrupted,omitempty"`
-	DryRun      bool      `json:"dry_run,omitempty"`
+	// Stopped says why a run ended early without an interrupt, e.g.
+	// "run time limit reached (--max-duration)"; results are those so far.
+	Stopped string `json:"stopped,omitempty"`
+	DryRun  bool   `json:"dry_run,omitempty"`
 	// Results are in plan order.
 	Results []Result `json:"results"`
 	// Requests is how many requests were sent.

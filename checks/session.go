@@ -3,6 +3,8 @@ package checks
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"io"
 	"net"
@@ -190,8 +192,8 @@ func (s *session) sendOnce(ctx context.Context, c call) *Exchange {
 		ex.Err = "dry run: not sent"
 		return ex
 	}
-	if err := ctx.Err(); err != nil {
-		ex.Err = "not sent: " + err.Error()
+	if ctx.Err() != nil {
+		ex.Err = "not sent: " + context.Cause(ctx).Error()
 		return ex
 	}
 	rctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
@@ -199,10 +201,14 @@ func (s *session) sendOnce(ctx context.Context, c call) *Exchange {
 	start := s.cfg.Now()
 	resp, err := s.client.Do(req.WithContext(rctx))
 	if err != nil {
-		ex.Err = errorLine(err)
+		ex.Err = s.failure(ctx, err)
 		s.noteFailure(err)
 	} else {
-		ex.Response = s.readResponse(resp)
+		var rerr error
+		ex.Response, rerr = s.readResponse(resp)
+		if rerr != nil {
+			ex.Err = "reading body: " + s.failure(ctx, rerr)
+		}
 		s.responses.Add(1)
 	}
 	ex.Duration = s.cfg.Now().Sub(start)
@@ -212,7 +218,10 @@ func (s *session) sendOnce(ctx context.Context, c call) *Exchange {
 	return ex
 }
 
-func (s *session) readResponse(resp *http.Response) *Response {
+// readResponse reads the body up to MaxBody (the rest is never read: a
+// 100 MiB body costs MaxBody of memory). A body that fails before its end
+// (timeout, reset) is kept as far as it came, Truncated, with the error.
+func (s *session) readResponse(resp *http.Response) (*Response, error) {
 	defer resp.Body.Close()
 	var buf bytes.Buffer
 	n, err := io.Copy(&buf, io.LimitReader(resp.Body, s.cfg.MaxBody+1))
@@ -224,14 +233,35 @@ func (s *session) readResponse(resp *http.Response) *Response {
 	r.Body = buf.String()
 	if err != nil && !r.Truncated {
 		r.Truncated = true
+		return r, err
 	}
-	return r
+	return r, nil
 }
 
+// failure renders a request's error; once the run itself has ended (an
+// interrupt, --max-duration) it says so rather than blaming --timeout.
+func (s *session) failure(ctx context.Context, err error) string {
+	if ctx.Err() != nil {
+		return "stopped: " + context.Cause(ctx).Error()
+	}
+	return errorLine(err)
+}
+
+// noteFailure remembers the first failure that means the target cannot be
+// reached at all: a dial or DNS error, or a TLS certificate not trusted.
 func (s *session) noteFailure(err error) {
-	if isDialError(err) {
+	if isDialError(err) || isCertError(err) {
 		s.dialFailure.CompareAndSwap(nil, errorLine(err))
 	}
+}
+
+// isCertError reports a server certificate the client does not trust.
+func isCertError(err error) bool {
+	var verr *tls.CertificateVerificationError
+	var unknown x509.UnknownAuthorityError
+	var invalid x509.CertificateInvalidError
+	var host x509.HostnameError
+	return errors.As(err, &verr) || errors.As(err, &unknown) || errors.As(err, &invalid) || errors.As(err, &host)
 }
 
 // isDialError reports a failure to reach the host at all.
@@ -254,8 +284,14 @@ func errorLine(err error) string {
 	if errors.Is(err, errBudget) {
 		return "not sent: request budget exhausted (--max-requests)"
 	}
+	if errors.Is(err, errOffHost) {
+		return errOffHost.Error()
+	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		return "timed out (--timeout)"
+	}
+	if isCertError(err) {
+		return "TLS: " + strings.ReplaceAll(err.Error(), "\n", " ") + " (trust it with --ca-cert FILE, or skip verification with --insecure)"
 	}
 	return strings.ReplaceAll(err.Error(), "\n", " ")
 }

@@ -113,6 +113,9 @@ func runError(err error) error {
 
 // finish writes the reports and turns the verdict into the exit code.
 func finish(io *IO, rep *checks.Report, o *reportOptions) error {
+	if rep.Stopped != "" {
+		fmt.Fprintf(io.Err, "errprobe: stopped early: %s; results so far are reported and gated\n", rep.Stopped)
+	}
 	code, err := writeReports(io, rep, o)
 	if err != nil {
 		return err

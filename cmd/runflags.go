@@ -1,9 +1,12 @@
 package cmd
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -26,6 +29,14 @@ type runFlags struct {
 	DryRun      bool
 	Verbose     bool
 	Quiet       bool
+	MaxDuration time.Duration
+	Follow      bool
+	Insecure    bool
+	CACert      string
+
+	tls *tls.Config // built by validate from --insecure and --ca-cert
+	// onProgress, when set (tests), also receives the engine's progress.
+	onProgress func(checks.Progress)
 }
 
 func addRunFlags(fs *pflag.FlagSet, f *runFlags) {
@@ -36,6 +47,10 @@ func addRunFlags(fs *pflag.FlagSet, f *runFlags) {
 	fs.DurationVar(&f.Timeout, "timeout", checks.DefaultTimeout, "per-request timeout")
 	fs.Int64Var(&f.MaxBody, "max-body", checks.DefaultMaxBody, "bytes of each response body read at most")
 	fs.StringArrayVar(&f.Headers, "header", nil, "extra request header `K:V` (repeatable)")
+	fs.DurationVar(&f.MaxDuration, "max-duration", 0, "ceiling on the whole run's time (0: none); on expiry sending stops, created\nresources are deleted and the results so far are reported and gated like a\nfinished run (not exit 130), with a note that the run was cut short")
+	fs.BoolVar(&f.Follow, "follow-redirects", false, "follow redirects within the base URL's scheme and host (never elsewhere: the key\nstays with the base URL's host)")
+	fs.BoolVar(&f.Insecure, "insecure", false, "do not verify the server's TLS certificate")
+	fs.StringVar(&f.CACert, "ca-cert", "", "trust the PEM certificates in `FILE` (as well as the system's) for TLS")
 	fs.BoolVar(&f.DryRun, "dry-run", false, "print every request it would send (keys masked) and send none")
 	addOutputFlags(fs, f)
 }
@@ -57,9 +72,43 @@ func (f *runFlags) validate() error {
 		return usageError(fmt.Errorf("--timeout %s: want a positive duration", f.Timeout))
 	case f.MaxBody < 1:
 		return usageError(fmt.Errorf("--max-body %d: want at least 1", f.MaxBody))
+	case f.MaxDuration < 0:
+		return usageError(fmt.Errorf("--max-duration %s: want a positive duration (or 0 for none)", f.MaxDuration))
 	}
-	_, err := parseHeaders(f.Headers)
-	return err
+	if _, err := parseHeaders(f.Headers); err != nil {
+		return err
+	}
+	tc, err := tlsConfig(f.Insecure, f.CACert)
+	if err != nil {
+		return usageError(err)
+	}
+	f.tls = tc
+	return nil
+}
+
+// tlsConfig builds the client's TLS configuration from --insecure and
+// --ca-cert; nil when neither is given (the system's roots).
+func tlsConfig(insecure bool, caFile string) (*tls.Config, error) {
+	if !insecure && caFile == "" {
+		return nil, nil
+	}
+	tc := &tls.Config{InsecureSkipVerify: insecure} //nolint:gosec // opted in with --insecure
+	if caFile == "" {
+		return tc, nil
+	}
+	pem, err := os.ReadFile(caFile)
+	if err != nil {
+		return nil, fmt.Errorf("--ca-cert: %w", err)
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil {
+		pool = x509.NewCertPool()
+	}
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("--ca-cert %s: no PEM certificate in the file", caFile)
+	}
+	tc.RootCAs = pool
+	return tc, nil
 }
 
 // parseHeaders reads repeated --header K:V flags.
@@ -84,10 +133,14 @@ func (f *runFlags) engineConfig(io *IO, color bool, progress *reporters.Progress
 		Suites: f.Suites, Skip: f.Skip,
 		MaxRequests: f.MaxRequests, Concurrency: f.Concurrency, Timeout: f.Timeout, MaxBody: f.MaxBody,
 		Headers: headers, DryRun: f.DryRun,
+		MaxDuration: f.MaxDuration, FollowRedirects: f.Follow, TLS: f.tls,
 		Proxy:    proxyFrom(io.Getenv),
 		Now:      io.Now,
 		Progress: progress.Update,
 		Version:  Version,
+	}
+	if hook := f.onProgress; hook != nil {
+		cfg.Progress = func(p checks.Progress) { progress.Update(p); hook(p) }
 	}
 	if f.Verbose {
 		cfg.Log = reporters.ExchangeLog(io.Err, color)
