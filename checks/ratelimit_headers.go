@@ -180,7 +180,8 @@ func ParseRetryAfter(v string, now time.Time) (time.Duration, error) {
 	if err != nil {
 		return 0, errors.New("Retry-After: neither seconds nor an HTTP-date: " + strconv.Quote(clip(v)))
 	}
-	if t.Sub(now) > 100*365*24*time.Hour {
+	// Beyond a century either way (year 0 saturates time.Duration): out of range.
+	if d := t.Sub(now); d > 100*365*24*time.Hour || d < -100*365*24*time.Hour {
 		return 0, errors.New("Retry-After: out of range: " + clip(v))
 	}
 	return t.Sub(now), nil
