@@ -28,6 +28,9 @@ type demoOptions struct {
 	Faults  []string
 	runFlags
 	report reportOptions
+
+	// onServe, when set (tests), receives the reference server's keys.
+	onServe func(fixtures.Keys)
 }
 
 func newDemoCmd(io *IO) *cobra.Command { return demoCmd(io, runDemo) }
@@ -94,6 +97,9 @@ func demoReport(ctx context.Context, io *IO, o *demoOptions) (*checks.Report, er
 		return nil, err
 	}
 	defer srv.Close()
+	if o.onServe != nil {
+		o.onServe(srv.Keys)
+	}
 	p, err := schemas.Builtin(o.Profile, srv.Keys.Getenv(io.Getenv))
 	if err != nil {
 		return nil, usageError(err)
