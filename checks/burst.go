@@ -212,16 +212,13 @@ type burstWorker struct {
 func (w *burstWorker) loop(ctx context.Context) {
 	b := w.run
 	cfg := b.cfg
-	req, err := http.NewRequestWithContext(ctx, cfg.Method, cfg.URL, nil)
+	snd, err := newSender(ctx, cfg)
 	if err != nil {
 		b.noteErr(err.Error())
 		b.stop.Store(true)
 		return
 	}
-	req.Header = cfg.Header.Clone()
-	if req.Header == nil {
-		req.Header = http.Header{}
-	}
+	defer snd.close()
 	w.body = make([]byte, 0, 4096)
 	w.shapes = map[shapeKey]bool{}
 	for !b.stop.Load() && ctx.Err() == nil {
@@ -231,39 +228,54 @@ func (w *burstWorker) loop(ctx context.Context) {
 		}
 		t0 := cfg.Now()
 		w.inflight.Store(t0.UnixNano())
-		resp, err := cfg.Transport.RoundTrip(req)
+		resp, err := snd.send()
 		if err != nil {
 			w.inflight.Store(0)
-			if errors.Is(err, errBudget) || ctx.Err() != nil {
-				b.stop.Store(true)
+			if w.failed(ctx, err) {
 				return
-			}
-			b.noteErr(errorLine(err))
-			if isDialError(err) {
-				b.dial.Store(true)
-			}
-			if b.errs.Add(1) >= maxBurstErrors {
-				b.stop.Store(true)
 			}
 			continue
 		}
-		var truncated bool
-		w.body, truncated = readCapped(resp.Body, w.body[:0], cfg.MaxBody)
-		resp.Body.Close()
+		var truncated, clean bool
+		w.body, truncated, clean = readBody(resp.Body, w.body[:0], cfg.MaxBody)
+		snd.finish(resp, clean)
 		w.inflight.Store(0)
 		t1 := cfg.Now()
 		b.done.Add(1)
 		w.count(t0, t1)
 		w.observe(resp, t1, truncated)
 		if resp.StatusCode == http.StatusTooManyRequests {
-			n := b.n429.Add(1)
-			if n == 1 {
-				b.first.CompareAndSwap(0, int64(t1.Sub(b.start))+1)
-			}
-			if cfg.Confirm >= 0 && n > int64(cfg.Confirm) {
-				b.stop.Store(true)
-			}
+			w.limited(t1)
 		}
+	}
+}
+
+// failed records a transport error; true when the burst is over.
+func (w *burstWorker) failed(ctx context.Context, err error) bool {
+	b := w.run
+	if errors.Is(err, errBudget) || ctx.Err() != nil {
+		b.stop.Store(true)
+		return true
+	}
+	b.noteErr(errorLine(err))
+	if isDialError(err) {
+		b.dial.Store(true)
+	}
+	if b.errs.Add(1) >= maxBurstErrors {
+		b.stop.Store(true)
+	}
+	return false
+}
+
+// limited counts a 429 and stops the burst once it is confirmed.
+func (w *burstWorker) limited(at time.Time) {
+	b := w.run
+	n := b.n429.Add(1)
+	if n == 1 {
+		b.first.CompareAndSwap(0, int64(at.Sub(b.start))+1)
+	}
+	if b.cfg.Confirm >= 0 && n > int64(b.cfg.Confirm) {
+		b.stop.Store(true)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -21,6 +22,7 @@ type benchBurstOptions struct {
 	Requests    int
 	Concurrency int
 	StopOn429   bool
+	Duration    time.Duration
 }
 
 // newBenchBurstCmd is a hidden command for `make bench`: it runs the
@@ -43,6 +45,7 @@ func newBenchBurstCmd(io *IO) *cobra.Command {
 	fs.StringArrayVar(&o.Headers, "header", nil, "request header `K:V` (repeatable), e.g. the API key")
 	fs.IntVarP(&o.Requests, "requests", "n", 20000, "requests to send")
 	fs.IntVarP(&o.Concurrency, "concurrency", "c", 8, "workers")
+	fs.DurationVarP(&o.Duration, "duration", "d", 0, "stop after this long even if fewer than --requests were sent (0: no limit)")
 	fs.BoolVar(&o.StopOn429, "stop-on-429", false, "stop after the first 429 and a small confirmation sample, as a run does")
 	return c
 }
@@ -67,6 +70,11 @@ func runBenchBurst(ctx context.Context, io *IO, o *benchBurstOptions) error {
 	if o.StopOn429 {
 		confirm = 0 // the default confirmation sample
 	}
+	if o.Duration > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, o.Duration)
+		defer cancel()
+	}
 	st := checks.Burst(ctx, checks.BurstConfig{
 		Method: http.MethodGet, URL: u.String(), Header: headers,
 		MaxRequests: o.Requests, Concurrency: o.Concurrency, Confirm: confirm,
@@ -74,6 +82,9 @@ func runBenchBurst(ctx context.Context, io *IO, o *benchBurstOptions) error {
 	})
 	fmt.Fprintf(io.Out, "requests/s: %.0f\nsent: %d\nstatus_429: %d\nerrors: %d\nelapsed: %s\nlatency_p50: %s\nlatency_p90: %s\nlatency_p99: %s\n",
 		st.Rate, st.Sent, st.Status429, st.Errors, st.Elapsed, st.LatencyP50, st.LatencyP90, st.LatencyP99)
+	if kb, ok := maxRSSKB(); ok {
+		fmt.Fprintf(io.Out, "max_rss_kb: %d\n", kb)
+	}
 	if st.Sent == 0 {
 		return withCode(ExitUnreachable, errors.New("bench-burst: no request got a response"))
 	}
