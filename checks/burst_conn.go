@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 )
@@ -23,9 +24,9 @@ type connSender struct {
 	addr string
 	dial func(ctx context.Context, network, addr string) (net.Conn, error)
 	take func() bool // the run's request budget; nil: none
-	// perResponse caps the bytes one response may take (headers and
-	// body), so a hostile server cannot grow the reader without bound.
-	perResponse int64
+	// maxHeader and maxBody cap the bytes read for a response's head and
+	// body, so a hostile server cannot grow the reader without bound.
+	maxHeader, maxBody int64
 
 	conn   net.Conn
 	lr     limitReader
@@ -34,9 +35,7 @@ type connSender struct {
 	reused bool        // conn already carried a response
 }
 
-var errResponseTooLarge = errors.New("response headers too large")
-
-func newConnSender(ctx context.Context, req *http.Request, dial func(context.Context, string, string) (net.Conn, error), take func() bool, perResponse int64) (*connSender, error) {
+func newConnSender(ctx context.Context, req *http.Request, dial func(context.Context, string, string) (net.Conn, error), take func() bool, maxHeader, maxBody int64) (*connSender, error) {
 	var wire bytes.Buffer
 	if err := req.Write(&wire); err != nil {
 		return nil, err
@@ -45,7 +44,7 @@ func newConnSender(ctx context.Context, req *http.Request, dial func(context.Con
 	if req.URL.Port() == "" {
 		addr = net.JoinHostPort(req.URL.Hostname(), "80")
 	}
-	s := &connSender{ctx: ctx, req: req, wire: wire.Bytes(), addr: addr, dial: dial, take: take, perResponse: perResponse}
+	s := &connSender{ctx: ctx, req: req, wire: wire.Bytes(), addr: addr, dial: dial, take: take, maxHeader: maxHeader, maxBody: maxBody}
 	s.br = bufio.NewReaderSize(&s.lr, 8<<10)
 	return s, nil
 }
@@ -76,17 +75,27 @@ func (s *connSender) send() (*http.Response, error) {
 }
 
 func (s *connSender) exchange() (*http.Response, error) {
-	s.lr.n, s.lr.read = s.perResponse, 0
+	s.lr.read = 0
 	if _, err := s.conn.Write(s.wire); err != nil {
 		return nil, err
 	}
-	for {
+	for informational := 0; ; informational++ {
+		s.lr.n = s.maxHeader
 		resp, err := http.ReadResponse(s.br, s.req)
 		if err != nil {
+			if s.lr.n <= 0 {
+				err = fmt.Errorf("server response headers exceeded %d bytes; aborted", s.maxHeader)
+			}
 			return nil, err
 		}
+		// The body gets its own allowance: readBody stops at maxBody+1
+		// bytes, chunked framing may double them.
+		s.lr.n = 2*s.maxBody + 64<<10
 		// 1xx informational responses (103 Early Hints) precede the answer.
 		if resp.StatusCode >= 100 && resp.StatusCode < 200 && resp.StatusCode != http.StatusSwitchingProtocols {
+			if informational == 5 { // as many as http.Transport accepts
+				return nil, errors.New("too many 1xx informational responses")
+			}
 			continue
 		}
 		s.reused = true
@@ -128,6 +137,8 @@ func (s *connSender) close() {
 func idempotent(method string) bool {
 	return method == http.MethodGet || method == http.MethodHead || method == http.MethodOptions
 }
+
+var errResponseTooLarge = errors.New("response too large")
 
 // limitReader reads from r until n bytes are spent, then fails.
 type limitReader struct {

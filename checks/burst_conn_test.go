@@ -142,9 +142,9 @@ func TestConnSender_HugeHeadersEndTheRequest(t *testing.T) {
 	tr := NewTransport(TransportOptions{Concurrency: 1})
 	tr.MaxResponseHeaderBytes = 4 << 10
 	defer tr.CloseIdleConnections()
-	st := Burst(context.Background(), BurstConfig{Transport: tr, URL: srv.URL, MaxRequests: 5, Concurrency: 1, Confirm: -1, Format: burstLegacy, MaxBody: 1024})
-	if st.Sent != 0 || st.Errors == 0 {
-		t.Errorf("sent %d errors %d: want every request failed", st.Sent, st.Errors)
+	res := runBurst(context.Background(), BurstConfig{Transport: tr, URL: srv.URL, MaxRequests: 5, Concurrency: 1, Confirm: -1, Format: burstLegacy, MaxBody: 1024}, burstJudge{})
+	if st := res.stats; st.Sent != 0 || st.Errors != 5 || !strings.Contains(res.firstErr, "headers exceeded 4096 bytes") {
+		t.Errorf("sent %d errors %d (%s): want every request failed on its headers", st.Sent, st.Errors, res.firstErr)
 	}
 }
 

@@ -66,7 +66,7 @@ func directSender(ctx context.Context, cfg BurstConfig, req *http.Request) (burs
 	if maxHeader <= 0 {
 		maxHeader = 1 << 20
 	}
-	s, err := newConnSender(ctx, req, dial, take, maxHeader+cfg.MaxBody+4096)
+	s, err := newConnSender(ctx, req, dial, take, maxHeader, cfg.MaxBody)
 	return s, err == nil
 }
 
