@@ -259,7 +259,8 @@ func (s *session) assemble(plan []probe, sel selection, outs []*outcome) []Resul
 				if !sel.wants(r.Check) {
 					continue
 				}
-				if unsent != "" && r.Status == StatusFail {
+				// Evidence with unsent requests proves nothing either way.
+				if unsent != "" && r.Status != StatusSkip {
 					r.Status, r.Message, r.Expected, r.Actual, r.Exchange = StatusSkip, unsent, "", "", nil
 				}
 				rs = append(rs, r)
