@@ -193,3 +193,36 @@ func TestConnSender_Budget(t *testing.T) {
 
 // wrapped is a RoundTripper the burst cannot see through.
 type wrapped struct{ http.RoundTripper }
+
+// TestBurst_ParsesEveryResponse: one bad rate-limit header among 3,000
+// responses is found, whichever path the burst takes: headers are parsed
+// on every response, not on a sample.
+func TestBurst_ParsesEveryResponse(t *testing.T) {
+	type testCase struct {
+		name string
+		rt   func() http.RoundTripper
+	}
+	run := func(t *testing.T, tc testCase) {
+		var n atomic.Int64
+		srv, _, _ := connCounting(t, func(w http.ResponseWriter, r *http.Request) {
+			remaining := "100"
+			if n.Add(1) == 1777 {
+				remaining = "lots"
+			}
+			w.Header().Set("X-RateLimit-Limit", "100")
+			w.Header().Set("X-RateLimit-Remaining", remaining)
+			w.Header().Set("X-RateLimit-Reset", "1")
+		})
+		rt := tc.rt()
+		res := runBurst(context.Background(), BurstConfig{Transport: rt, URL: srv.URL, MaxRequests: 3000, Concurrency: 8, Confirm: -1, Format: burstLegacy}, burstJudge{})
+		if res.stats.Sent != 3000 || res.ev.parse.n != 1 || !strings.Contains(res.ev.parse.msg, `"lots"`) {
+			t.Errorf("sent %d, %d parse findings (%q): want 3000 and the one bad header", res.stats.Sent, res.ev.parse.n, res.ev.parse.msg)
+		}
+	}
+	for _, tc := range []testCase{
+		{name: "direct", rt: func() http.RoundTripper { return NewTransport(TransportOptions{Concurrency: 8}) }},
+		{name: "round tripper", rt: func() http.RoundTripper { return wrapped{NewTransport(TransportOptions{Concurrency: 8})} }},
+	} {
+		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+	}
+}
