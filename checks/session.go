@@ -196,7 +196,7 @@ func (s *session) sendOnce(ctx context.Context, c call) *Exchange {
 		ex.Err = "not sent: " + context.Cause(ctx).Error()
 		return ex
 	}
-	rctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
+	rctx, cancel := s.requestContext(ctx)
 	defer cancel()
 	start := s.cfg.Now()
 	resp, err := s.client.Do(req.WithContext(rctx))
@@ -216,6 +216,23 @@ func (s *session) sendOnce(ctx context.Context, c call) *Exchange {
 	s.track(c, ex)
 	s.log(ex)
 	return ex
+}
+
+// interruptGrace is how long a request already sent may still take once
+// the run is interrupted: long enough to learn the id of a resource it
+// created (so clean-up deletes it), short enough for Ctrl-C to feel prompt.
+const interruptGrace = 2 * time.Second
+
+// requestContext bounds one request by the per-request timeout and, once
+// the run's ctx ends, by interruptGrace: an interrupt stops new requests at
+// once, but lets those in flight finish briefly.
+func (s *session) requestContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.Timeout)
+	stop := context.AfterFunc(ctx, func() {
+		t := time.AfterFunc(min(interruptGrace, s.cfg.Timeout), cancel)
+		context.AfterFunc(rctx, func() { t.Stop() })
+	})
+	return rctx, func() { stop(); cancel() }
 }
 
 // readResponse reads the body up to MaxBody (the rest is never read: a
