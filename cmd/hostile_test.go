@@ -160,3 +160,52 @@ func TestRunRun_MaxDuration(t *testing.T) {
 		t.Errorf("interrupted %v, leftovers %v, %d passed, %d cut short", rep.Interrupted, rep.Leftovers, passed, cut)
 	}
 }
+
+// TestRunRun_MaxBody: --max-body caps what is read of a huge body; the
+// finding shows the capped, truncated body; exit 1.
+func TestRunRun_MaxBody(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		chunk := strings.Repeat("x", 1<<20)
+		for range 100 { // 100 MiB unless the client hangs up
+			if _, err := io.WriteString(w, chunk); err != nil {
+				return
+			}
+		}
+	}))
+	t.Cleanup(srv.Close)
+	jsonPath := filepath.Join(t.TempDir(), "r.json")
+	env := map[string]string{"ERRPROBE_API_KEY": "ek_live_maxbody0123456789ab"}
+	code, out, errOut := errprobe(t, env, "run", srv.URL, "--profile", "erzycall", "--suite", "auth.missing-key,envelope.json",
+		"--skip", "malformed,resources,validation,idempotency", "--max-body", "4096", "--json", jsonPath, "-q")
+	if code != ExitFailed {
+		t.Fatalf("exit %d, want %d\n%s%s", code, ExitFailed, out, errOut)
+	}
+	var rep struct {
+		Results []struct {
+			Check, Probe, Status, Message string
+			Exchange                      *struct {
+				Response *struct {
+					Body      string
+					Truncated bool
+				}
+			}
+		}
+	}
+	b, _ := os.ReadFile(jsonPath)
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rep.Results {
+		if r.Check != "envelope.json" || r.Probe != "missing-key" {
+			continue
+		}
+		if r.Status != "fail" || !strings.HasPrefix(r.Message, "body is not JSON: invalid character 'x'") ||
+			r.Exchange == nil || r.Exchange.Response == nil || len(r.Exchange.Response.Body) != 4096 || !r.Exchange.Response.Truncated {
+			t.Errorf("envelope.json [missing-key] = %s %q, want a failure over the 4096 bytes read", r.Status, r.Message)
+		}
+		return
+	}
+	t.Error("no envelope.json result for missing-key")
+}
