@@ -41,6 +41,7 @@ type JSONDocument struct {
 	Finished      time.Time     `json:"finished"`
 	DurationMS    float64       `json:"duration_ms"`
 	Interrupted   bool          `json:"interrupted"`
+	Stopped       string        `json:"stopped"`
 	DryRun        bool          `json:"dry_run"`
 	Requests      int           `json:"requests"`
 	Totals        JSONTotals    `json:"totals"`
@@ -137,6 +138,7 @@ func NewJSONDocument(r *checks.Report, o Options) JSONDocument {
 		Finished:      r.Finished.UTC(),
 		DurationMS:    millis(elapsed(r)),
 		Interrupted:   r.Interrupted,
+		Stopped:       r.Stopped,
 		DryRun:        r.DryRun,
 		Requests:      r.Requests,
 		Totals: JSONTotals{

@@ -114,6 +114,9 @@ func junitProperties(r *checks.Report) []junitProperty {
 	if r.Interrupted {
 		props = append(props, junitProperty{Name: "interrupted", Value: "true"})
 	}
+	if r.Stopped != "" {
+		props = append(props, junitProperty{Name: "stopped", Value: clean(r.Stopped)})
+	}
 	if len(r.Leftovers) > 0 {
 		props = append(props, junitProperty{Name: "leftovers", Value: clean(strings.Join(r.Leftovers, " "))})
 	}

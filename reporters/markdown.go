@@ -29,6 +29,10 @@ func Markdown(w io.Writer, r *checks.Report, o Options) error {
 		p.line("")
 		p.line("> **Interrupted:** the run was stopped; results cover only what completed.")
 	}
+	if r.Stopped != "" {
+		p.line("")
+		p.line("> **Stopped early:** " + mdText(r.Stopped) + "; results cover only what completed.")
+	}
 	p.line("")
 	mdTable(p, r)
 	mdFailures(p, r, false)

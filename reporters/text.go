@@ -48,6 +48,10 @@ func (t *textReport) header() {
 		t.p.line(t.s.banner.Sprint(" INTERRUPTED ") + " the run was stopped; results cover only what completed")
 		t.p.gap()
 	}
+	if t.r.Stopped != "" {
+		t.p.line(t.s.banner.Sprint(" STOPPED ") + " " + oneLine(t.r.Stopped) + "; results cover only what completed")
+		t.p.gap()
+	}
 	if t.o.Quiet {
 		return
 	}

@@ -196,3 +196,34 @@ func TestText_ExpectedActualNotRepeated(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
 	}
 }
+
+func TestReporters_Stopped(t *testing.T) {
+	type testCase struct {
+		format string
+		want   string
+	}
+	const reason = "run time limit reached (--max-duration)"
+	run := func(t *testing.T, tc testCase) {
+		r := fixedReport()
+		r.Stopped = reason
+		f, err := ByName(tc.format)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := f(&buf, r, gated(r, Options{})); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(buf.String(), tc.want) {
+			t.Errorf("%s report does not say why the run stopped (want %q)", tc.format, tc.want)
+		}
+	}
+	for _, tc := range []testCase{
+		{format: "text", want: " STOPPED  " + reason},
+		{format: "markdown", want: "**Stopped early:** " + reason},
+		{format: "json", want: `"stopped": "` + reason + `"`},
+		{format: "junit", want: `<property name="stopped" value="` + reason + `">`},
+	} {
+		t.Run(tc.format, func(t *testing.T) { run(t, tc) })
+	}
+}
