@@ -1,7 +1,9 @@
 package reporters
 
 import (
+	"bytes"
 	"net/http"
+	"testing"
 	"time"
 
 	"github.com/errprobe/errprobe/checks"
@@ -143,4 +145,18 @@ func gated(r *checks.Report, o Options) Options {
 	o.Verdict = checks.Gate(r, o.FailOn, b)
 	o.Hostname = testHost
 	return o
+}
+
+// render writes r in the named format, gated with o, and returns the output.
+func render(t *testing.T, format string, r *checks.Report, o Options) string {
+	t.Helper()
+	f, err := ByName(format)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := f(&buf, r, gated(r, o)); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
 }

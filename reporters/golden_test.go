@@ -37,15 +37,7 @@ func TestReporters_Golden(t *testing.T) {
 	}
 	run := func(t *testing.T, tc testCase) {
 		r := fixedReport()
-		f, err := ByName(tc.format)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var buf bytes.Buffer
-		if err := f(&buf, r, gated(r, tc.opts)); err != nil {
-			t.Fatal(err)
-		}
-		golden(t, tc.file, buf.Bytes())
+		golden(t, tc.file, []byte(render(t, tc.format, r, tc.opts)))
 	}
 	for _, tc := range []testCase{
 		{file: "report.txt", format: "text"},

@@ -1,7 +1,6 @@
 package reporters
 
 import (
-	"bytes"
 	"strings"
 	"testing"
 )
@@ -17,15 +16,7 @@ func TestReporters_NoRawKey(t *testing.T) {
 	}
 	run := func(t *testing.T, tc testCase) {
 		r := fixedReport()
-		f, err := ByName(tc.format)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var buf bytes.Buffer
-		if err := f(&buf, r, gated(r, tc.opts)); err != nil {
-			t.Fatal(err)
-		}
-		out := buf.String()
+		out := render(t, tc.format, r, tc.opts)
 		for _, secret := range []string{testKey, testKey[:16], testKey[len(testKey)-12:]} {
 			if strings.Contains(out, secret) {
 				t.Errorf("output holds %q", secret)

@@ -206,15 +206,7 @@ func TestReporters_Stopped(t *testing.T) {
 	run := func(t *testing.T, tc testCase) {
 		r := fixedReport()
 		r.Stopped = reason
-		f, err := ByName(tc.format)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var buf bytes.Buffer
-		if err := f(&buf, r, gated(r, Options{})); err != nil {
-			t.Fatal(err)
-		}
-		if !strings.Contains(buf.String(), tc.want) {
+		if !strings.Contains(render(t, tc.format, r, Options{}), tc.want) {
 			t.Errorf("%s report does not say why the run stopped (want %q)", tc.format, tc.want)
 		}
 	}
