@@ -12,7 +12,7 @@ import (
 
 func authProbes(p *schemas.Profile) []probe {
 	keys := profileKeys(p)
-	list := listSkip(p)
+	list := readSkip(p)
 	keyed := func(r role) string {
 		if list != "" {
 			return list
@@ -28,10 +28,10 @@ func authProbes(p *schemas.Profile) []probe {
 	}
 	return []probe{
 		authProbe("missing-key", AuthMissingKey, list, func(s *session) call {
-			return s.listCall(roleNone)
+			return s.readCall(roleNone)
 		}, schemas.ExpectMissingKey),
 		authProbe("empty-key", AuthEmptyKey, list, func(s *session) call {
-			c := s.listCall(roleNone)
+			c := s.readCall(roleNone)
 			c.auth = func(h http.Header) {
 				name, value := s.keyHeader("")
 				h.Set(name, strings.TrimSpace(value))
@@ -39,7 +39,7 @@ func authProbes(p *schemas.Profile) []probe {
 			return c
 		}, schemas.ExpectMissingKey, schemas.ExpectInvalidKey),
 		authProbe("garbage-key", AuthGarbageKey, list, func(s *session) call {
-			c := s.listCall(roleNone)
+			c := s.readCall(roleNone)
 			c.auth = func(h http.Header) {
 				name, value := s.keyHeader("errprobe_garbage_0000000000000000")
 				h.Set(name, value)
@@ -49,14 +49,14 @@ func authProbes(p *schemas.Profile) []probe {
 		authProbe("wrong-scheme", AuthWrongScheme, keyed(roleValid), wrongSchemeCall,
 			schemas.ExpectInvalidKey, schemas.ExpectMissingKey),
 		authProbe("revoked-key", AuthRevokedKey, keyed(roleRevoked), func(s *session) call {
-			return s.listCall(roleRevoked)
+			return s.readCall(roleRevoked)
 		}, schemas.ExpectRevokedKey),
 		authProbe("expired-key", AuthExpiredKey, keyed(roleExpired), func(s *session) call {
-			return s.listCall(roleExpired)
+			return s.readCall(roleExpired)
 		}, schemas.ExpectExpiredKey),
 		authProbe("missing-scope", AuthMissingScope, scopeSkip, scopedCall, schemas.ExpectMissingScope),
 		authProbe("key-in-query", AuthKeyInQuery, keyed(roleValid), func(s *session) call {
-			c := s.listCall(roleNone)
+			c := s.readCall(roleNone)
 			param := s.p.Auth.QueryParam
 			if param == "" {
 				param = "api_key"
@@ -75,17 +75,11 @@ func sep(path string) string {
 	return "?"
 }
 
-// listCall is a GET on the list endpoint with key r.
-func (s *session) listCall(r role) call {
-	method, path := endpoint(s.p.Endpoints.List)
-	return call{method: method, path: path, key: r}
-}
-
 // wrongSchemeCall sends the valid key the wrong way: Basic instead of the
 // profile's scheme, or Authorization: Bearer when the key belongs in another
 // header.
 func wrongSchemeCall(s *session) call {
-	c := s.listCall(roleNone)
+	c := s.readCall(roleNone)
 	key := s.keys[roleValid]
 	header := s.p.Auth.Header
 	c.auth = func(h http.Header) {

@@ -56,6 +56,8 @@ func (s *session) envelopeResults(probe string, exs []*Exchange, want func(strin
 		r.Exchange = sample
 		if id == EnvelopeRequestID && !promisesRequestID(s.p) {
 			r.Status, r.Exchange, r.Message = StatusSkip, nil, "request_id not set (the profile promises no request id)"
+		} else if id == EnvelopeCodeKnown && s.p.Envelope.Code == "" {
+			r.Status, r.Exchange, r.Message = StatusSkip, nil, "envelope.code not set (the profile's errors carry no code)"
 		} else if v := first[id]; v != nil {
 			r.Status, r.Exchange = StatusFail, firstEx[id]
 			r.Message = v.Message

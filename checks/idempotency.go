@@ -86,10 +86,10 @@ func probeMismatch(ctx context.Context, s *session, o *outcome) {
 	s.do(ctx, o, s.idemCall(k, b1))
 	ex := s.do(ctx, o, s.idemCall(k, b2))
 	code := s.p.Idempotency.MismatchCode
-	e := expectation{codes: []string{code}, statuses: map[string][]int{code: s.p.Codes[code].Status}}
-	got := s.code(ex)
-	ok := ex.Response != nil && e.allows(ex.Response.Status, got)
-	actual := describe(ex, got)
+	e := expectOne(s.p, schemas.Expectation{Code: code})
+	got := s.fields(ex)
+	ok := ex.Response != nil && e.allows(ex.Response.Status, got.Codes)
+	actual := describe(ex, got.Code)
 	o.verdict(IdempotencyMismatch, ok, ex, "got "+actual+", want "+e.String(), e.String(), actual)
 }
 

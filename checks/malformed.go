@@ -33,28 +33,23 @@ func malformedProbes(p *schemas.Profile) []probe {
 		body("empty-body", MalformedEmptyBody, "", js, schemas.ExpectMalformedJSON, schemas.ExpectValidation),
 		body("wrong-type", MalformedWrongType, "[1,2]", js, schemas.ExpectMalformedJSON, schemas.ExpectValidation),
 		body("content-type", MalformedContentType, "{valid}", "text/plain", schemas.ExpectWrongContentType),
-		{name: "method", suite: SuiteMalformed, checks: []string{MalformedMethod}, skip: listSkip(p), run: probeMethod},
+		{name: "method", suite: SuiteMalformed, checks: []string{MalformedMethod}, skip: readSkip(p), run: probeMethod},
 	}
 }
 
-func listSkip(p *schemas.Profile) string {
-	if p.Endpoints.List == "" {
-		return "endpoints.list not set"
-	}
-	return ""
-}
-
-// probeMethod sends PATCH to the list path: 405 with Allow.
+// probeMethod sends a method the read route does not take (PATCH on the
+// list path): 405 with Allow.
 func probeMethod(ctx context.Context, s *session, o *outcome) {
-	_, path := endpoint(s.p.Endpoints.List)
-	ex := s.do(ctx, o, jsonCall(http.MethodPatch, path, `{}`))
+	read := s.readCall(roleValid)
+	method := s.unsupportedMethod()
+	ex := s.do(ctx, o, jsonCall(method, read.path, `{}`))
 	want := "405 with an Allow header"
 	switch {
 	case ex.Response == nil:
 		o.fail(MalformedMethod, ex, "no response: "+ex.Err, want, ex.Err)
 	case ex.Response.Status != http.StatusMethodNotAllowed:
 		actual := describe(ex, s.code(ex))
-		o.fail(MalformedMethod, ex, "PATCH on the list path answered "+actual+", want 405", want, actual)
+		o.fail(MalformedMethod, ex, method+" on "+read.path+" answered "+actual+", want 405", want, actual)
 	case ex.Response.Header.Get("Allow") == "":
 		o.fail(MalformedMethod, ex, "405 without an Allow header (RFC 9110 §15.5.6)", want, "405, no Allow")
 	default:

@@ -46,12 +46,12 @@ func (s *session) expectCheck(o *outcome, check string, ex *Exchange, situations
 		o.skip(check, "the profile's expect table has no "+strings.Join(situations, " or "))
 		return
 	}
-	code := s.code(ex)
-	if ex.Response != nil && e.allows(ex.Response.Status, code) {
+	f := s.fields(ex)
+	if ex.Response != nil && e.allows(ex.Response.Status, f.Codes) {
 		o.pass(check, ex)
 		return
 	}
-	actual := describe(ex, code)
+	actual := describe(ex, f.Code)
 	o.fail(check, ex, "got "+actual+", want "+e.String(), e.String(), actual)
 }
 

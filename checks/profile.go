@@ -3,6 +3,7 @@ package checks
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -62,46 +63,62 @@ func itemPath(p *schemas.Profile, id string) string {
 	return strings.ReplaceAll(p.Endpoints.Item, "{id}", id)
 }
 
-// expectation is what a probe expects: one of these codes, each with its
-// statuses from the code table.
+// expectation is what a probe expects: any one of the profile's
+// expectations for its situations (a code, a code pattern or a status).
 type expectation struct {
-	codes    []string
-	statuses map[string][]int
+	p   *schemas.Profile
+	any []schemas.Expectation
 }
 
 // expect reads the profile's expect table for situations (any of them).
 func expect(p *schemas.Profile, situations ...string) (expectation, bool) {
-	e := expectation{statuses: map[string][]int{}}
+	e := expectation{p: p}
 	for _, s := range situations {
-		code, ok := p.Expect[s]
-		if !ok || code == "" {
+		x, ok := p.Expectation(s)
+		if !ok || e.has(x) {
 			continue
 		}
-		if _, dup := e.statuses[code]; dup {
-			continue
-		}
-		e.codes = append(e.codes, code)
-		e.statuses[code] = []int(p.Codes[code].Status)
+		e.any = append(e.any, x)
 	}
-	return e, len(e.codes) > 0
+	return e, len(e.any) > 0
 }
 
-func (e expectation) String() string {
-	var parts []string
-	for _, c := range e.codes {
-		parts = append(parts, statusList(e.statuses[c])+" "+c)
-	}
-	return strings.Join(parts, " or ")
+// expectOne is an expectation of exactly x.
+func expectOne(p *schemas.Profile, x schemas.Expectation) expectation {
+	return expectation{p: p, any: []schemas.Expectation{x}}
 }
 
-// allows reports whether status and code meet the expectation.
-func (e expectation) allows(status int, code string) bool {
-	for _, c := range e.codes {
-		if c == code && containsInt(e.statuses[c], status) {
+func (e expectation) has(x schemas.Expectation) bool {
+	for _, y := range e.any {
+		if y.Code == x.Code && y.CodePattern == x.CodePattern && slices.Equal(y.Status, x.Status) {
 			return true
 		}
 	}
 	return false
+}
+
+func (e expectation) String() string {
+	parts := make([]string, 0, len(e.any))
+	for _, x := range e.any {
+		parts = append(parts, x.String(e.p))
+	}
+	return strings.Join(parts, " or ")
+}
+
+// allows reports whether status and the body's codes meet the expectation.
+func (e expectation) allows(status int, codes []string) bool {
+	_, ok := e.match(status, codes)
+	return ok
+}
+
+// match returns the expectation status and codes meet.
+func (e expectation) match(status int, codes []string) (schemas.Expectation, bool) {
+	for _, x := range e.any {
+		if x.Allows(e.p, status, codes) {
+			return x, true
+		}
+	}
+	return schemas.Expectation{}, false
 }
 
 func statusList(ss []int) string {

@@ -167,7 +167,7 @@ func judgeFinding(o *outcome, check string, f finding, pass *Exchange, expected 
 func (s *session) judge429Envelope(o *outcome, samples []*Exchange) {
 	code := s.p.RateLimit.Code
 	if code == "" {
-		code = s.p.Expect[schemas.ExpectRateLimited]
+		code = s.p.ExpectCode(schemas.ExpectRateLimited)
 	}
 	for _, ex := range samples {
 		if ex.Response.Status != http.StatusTooManyRequests {

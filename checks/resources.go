@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"path"
 
 	"github.com/errprobe/errprobe/schemas"
 )
@@ -40,24 +39,48 @@ func resourceProbes(p *schemas.Profile) []probe {
 	return []probe{
 		{name: "unknown-id", suite: SuiteResources, checks: []string{ResourcesUnknownID}, skip: item("missing_id", e.MissingID),
 			run: func(ctx context.Context, s *session, o *outcome) {
-				ex := s.do(ctx, o, call{method: http.MethodGet, path: s.itemPath(s.p.Endpoints.MissingID), key: roleValid})
-				s.expectCheck(o, ResourcesUnknownID, ex, schemas.ExpectNotFound)
+				s.itemMethodsCheck(ctx, o, ResourcesUnknownID, s.p.Endpoints.MissingID, schemas.ExpectNotFound)
 			}},
 		{name: "malformed-id", suite: SuiteResources, checks: []string{ResourcesMalformedID}, skip: item("malformed_id", e.MalformedID),
 			run: func(ctx context.Context, s *session, o *outcome) {
-				ex := s.do(ctx, o, call{method: http.MethodGet, path: s.itemPath(s.p.Endpoints.MalformedID), key: roleValid})
-				s.expectCheck(o, ResourcesMalformedID, ex, schemas.ExpectInvalidID)
+				s.itemMethodsCheck(ctx, o, ResourcesMalformedID, s.p.Endpoints.MalformedID, schemas.ExpectInvalidID)
 			}},
 		{name: "cross-tenant", suite: SuiteResources, checks: []string{ResourcesCrossTenant, ResourcesTenantLeak, ResourcesTenantBreach},
 			skip: cross, run: probeCrossTenant},
-		{name: "unknown-route", suite: SuiteResources, checks: []string{ResourcesUnknownRoute}, skip: listSkip(p),
+		{name: "unknown-route", suite: SuiteResources, checks: []string{ResourcesUnknownRoute},
 			run: func(ctx context.Context, s *session, o *outcome) {
-				_, list := endpoint(s.p.Endpoints.List)
-				ex := s.do(ctx, o, call{method: http.MethodGet, path: path.Join(path.Dir(list), "errprobe-no-such-route"), key: roleValid})
+				ex := s.do(ctx, o, call{method: http.MethodGet, path: unknownRoute(s.p), key: roleValid})
 				s.expectCheck(o, ResourcesUnknownRoute, ex, schemas.ExpectUnknownRoute)
 			}},
 		{name: "delete", suite: SuiteResources, checks: []string{ResourcesDelete}, skip: del, run: probeDelete},
 	}
+}
+
+// itemMethodsCheck sends id to the item route with each method it takes
+// (GET, DELETE, …) and passes check when every answer meets situation; the
+// first that does not is the failure.
+func (s *session) itemMethodsCheck(ctx context.Context, o *outcome, check, id, situation string) {
+	sub := &outcome{probe: o.probe}
+	var failed *Result
+	var last *Exchange
+	for _, m := range itemMethods(s.p) {
+		c := call{method: m, path: s.itemPath(id), key: roleValid}
+		if m != http.MethodGet && m != http.MethodDelete && m != http.MethodHead {
+			c = jsonCall(m, c.path, s.expandN(s.p.Endpoints.Create.Body))
+		}
+		last = s.do(ctx, o, c)
+		sub.results = nil
+		s.expectCheck(sub, check, last, situation)
+		if r := sub.results[0]; r.Status != StatusPass && failed == nil {
+			failed = &r
+			failed.Message = m + ": " + r.Message
+		}
+	}
+	if failed != nil {
+		o.add(*failed)
+		return
+	}
+	o.pass(check, last)
 }
 
 // create makes a resource with key r; the session tracks it for cleanup.

@@ -20,6 +20,7 @@ const (
 	RuleMessage     = "envelope.message"
 	RuleRequestID   = "envelope.request-id"
 	RuleNoLeak      = "envelope.no-leak"
+	RuleHeaders     = "envelope.headers"
 )
 
 // Response is an HTTP response as the contract sees it.
@@ -38,13 +39,18 @@ type Violation struct {
 // Fields are the members Extract finds through the envelope's pointers.
 type Fields struct {
 	// Code is the machine code; a number or boolean there is given as its
-	// JSON text ("404"); an object or array leaves Code empty.
+	// JSON text ("404"); an object or array leaves Code empty. With a "*"
+	// pointer (/errors/*/code) Code is the first element's and Codes holds
+	// every element's.
 	Code, Message, RequestID string
+	Codes                    []string
 	HasCode, HasMessage      bool
 	Details                  any
 	HasDetails               bool
-	Status                   int // the body's status member (envelope.status), if any
-	HasStatus                bool
+	// Status is the body's status member (envelope.status), if any: a
+	// number or a numeric string ("404", as JSON:API writes it).
+	Status    int
+	HasStatus bool
 }
 
 // Contract is a profile with its envelope schema compiled and pointers
@@ -53,7 +59,8 @@ type Contract struct {
 	p                               *Profile
 	env                             *envelopeSchema
 	code, msg, details, rid, status pointer
-	hasDetails, hasRID, hasStatus   bool
+	hasCode, hasDetails, hasRID     bool
+	hasStatus                       bool
 	ridHeader                       string
 }
 
@@ -71,6 +78,13 @@ func Compile(p *Profile) (*Contract, error) {
 		}
 		p.envelope = env
 	}
+	if p.codeSchemas == nil {
+		var errs []string
+		p.codeSchemas = compileCodeSchemas(p, func(msg string, _ ...string) { errs = append(errs, msg) })
+		if len(errs) > 0 {
+			return nil, errors.New(strings.Join(errs, "; "))
+		}
+	}
 	c := &Contract{p: p, env: env, ridHeader: http.CanonicalHeaderKey(p.RequestID.Header)}
 	var errs []error
 	parse := func(name, s string) (pointer, bool) {
@@ -80,7 +94,7 @@ func Compile(p *Profile) (*Contract, error) {
 		}
 		return ptr, s != ""
 	}
-	c.code, _ = parse("envelope.code", p.Envelope.Code)
+	c.code, c.hasCode = parse("envelope.code", p.Envelope.Code)
 	c.msg, _ = parse("envelope.message", p.Envelope.Message)
 	c.details, c.hasDetails = parse("envelope.details", p.Envelope.Details)
 	c.rid, c.hasRID = parse("request_id.pointer", p.RequestIDPointer())
@@ -90,6 +104,21 @@ func Compile(p *Profile) (*Contract, error) {
 	}
 	return c, nil
 }
+
+// schemaFor is the envelope schema a body is validated against: its code's
+// own (codes.X.schema), else envelope.schema.
+func (c *Contract) schemaFor(f Fields) *envelopeSchema {
+	for _, code := range f.Codes {
+		if name, _, ok := c.p.LookupCode(code); ok && c.p.codeSchemas[name] != nil {
+			return c.p.codeSchemas[name]
+		}
+	}
+	return c.env
+}
+
+// OwnSchema reports whether a body's code names its own envelope schema
+// (codes.X.schema): such bodies are not compared with the common shape.
+func (c *Contract) OwnSchema(f Fields) bool { return c.schemaFor(f) != c.env }
 
 // Profile returns the profile the contract was compiled from.
 func (c *Contract) Profile() *Profile { return c.p }
@@ -115,28 +144,52 @@ func (c *Contract) Extract(body []byte) (Fields, error) {
 
 func (c *Contract) fields(v any) Fields {
 	var f Fields
-	if x, ok := c.code.lookup(v); ok {
-		f.Code, f.HasCode = scalarText(x), true
+	if c.hasCode {
+		for _, x := range c.code.lookupAll(v) {
+			f.Codes = append(f.Codes, scalarText(x))
+		}
+		if len(f.Codes) > 0 {
+			f.Code, f.HasCode = f.Codes[0], true
+		}
 	}
-	if x, ok := c.msg.lookup(v); ok {
-		f.Message, f.HasMessage = scalarText(x), true
+	if xs := c.msg.lookupAll(v); len(xs) > 0 {
+		f.Message, f.HasMessage = scalarText(xs[0]), true
 	}
 	if c.hasDetails {
-		f.Details, f.HasDetails = c.details.lookup(v)
+		if c.details.wild() {
+			if xs := c.details.lookupAll(v); len(xs) > 0 {
+				f.Details, f.HasDetails = xs, true
+			}
+		} else {
+			f.Details, f.HasDetails = c.details.lookup(v)
+		}
 	}
 	if c.hasRID {
-		if x, ok := c.rid.lookup(v); ok {
-			f.RequestID = scalarText(x)
+		if xs := c.rid.lookupAll(v); len(xs) > 0 {
+			f.RequestID = scalarText(xs[0])
 		}
 	}
 	if c.hasStatus {
-		if n, ok := c.status.lookup(v); ok {
-			if fl, ok := n.(float64); ok && fl == float64(int(fl)) {
-				f.Status, f.HasStatus = int(fl), true
+		for _, x := range c.status.lookupAll(v) {
+			if n, ok := statusValue(x); ok {
+				f.Status, f.HasStatus = n, true
+				break
 			}
 		}
 	}
 	return f
+}
+
+// statusValue reads a status member: a whole number, or a string of digits.
+func statusValue(x any) (int, bool) {
+	switch n := x.(type) {
+	case float64:
+		return int(n), n == float64(int(n))
+	case string:
+		st, err := strconv.Atoi(n)
+		return st, err == nil && len(n) == 3
+	}
+	return 0, false
 }
 
 func scalarText(v any) string {
@@ -167,15 +220,16 @@ func (c *Contract) CheckError(r Response) []Violation {
 		}
 		return out
 	}
-	if err := c.env.schema.Validate(v); err != nil {
+	f := c.fields(v)
+	env := c.schemaFor(f)
+	if err := env.schema.Validate(v); err != nil {
 		c.schemaViolations(err, v, add)
 	}
-	f := c.fields(v)
-	c.checkCode(r.Status, f, add)
-	if !f.HasMessage || strings.TrimSpace(f.Message) == "" {
-		add(RuleMessage, c.p.Envelope.Message, "message at "+c.p.Envelope.Message+" is missing or empty")
-	}
+	c.checkCode(r.Status, v, add)
+	c.checkStatusMember(r.Status, v, add)
+	c.checkMessage(v, add)
 	c.checkRequestID(r.Header, &f, true, add)
+	c.checkCodeHeaders(r.Header, f, add)
 	scanLeaks(v, make([]string, 0, 8), add)
 	if len(out) > 1 {
 		slices.SortStableFunc(out, compareViolations)
@@ -198,19 +252,85 @@ func (c *Contract) checkContentType(h http.Header, add func(string, string, stri
 	add(RuleContentType, "Content-Type", fmt.Sprintf("Content-Type %s, want %s", ct, strings.Join(c.p.Envelope.ContentTypes, " or ")))
 }
 
-func (c *Contract) checkCode(status int, f Fields, add func(string, string, string)) {
-	ptr := c.p.Envelope.Code
-	if !f.HasCode {
-		add(RuleCodeKnown, ptr, "no code at "+ptr)
+// checkCode checks each code the code pointer names (one per element of an
+// error array): present, in the table, with a status the table allows. A
+// profile without envelope.code promises no code.
+func (c *Contract) checkCode(status int, v any, add func(string, string, string)) {
+	if !c.hasCode {
 		return
 	}
-	if _, ok := c.p.Codes[f.Code]; !ok {
-		add(RuleCodeKnown, ptr, fmt.Sprintf("code %q at %s is not in the code table", f.Code, ptr))
-	} else if want := c.p.StatusesFor(f.Code); !containsInt(want, status) {
-		add(RuleStatusMatch, ptr, fmt.Sprintf("HTTP status %d for code %q, want %s", status, f.Code, statusList(want)))
+	ptrs := c.code.expand(v)
+	if len(ptrs) == 0 {
+		add(RuleCodeKnown, c.p.Envelope.Code, "no code at "+c.p.Envelope.Code)
+		return
 	}
-	if f.HasStatus && f.Status != status {
-		add(RuleStatusMatch, c.p.Envelope.Status, fmt.Sprintf("status member %d at %s differs from HTTP status %d", f.Status, c.p.Envelope.Status, status))
+	for _, ptr := range ptrs {
+		at := ptr.String()
+		x, ok := ptr.lookup(v)
+		if !ok {
+			add(RuleCodeKnown, at, "no code at "+at)
+			continue
+		}
+		code := scalarText(x)
+		if _, _, ok := c.p.LookupCode(code); !ok {
+			add(RuleCodeKnown, at, fmt.Sprintf("code %q at %s is not in the code table", code, at))
+		} else if want := c.p.StatusesFor(code); !containsInt(want, status) {
+			add(RuleStatusMatch, at, fmt.Sprintf("HTTP status %d for code %q, want %s", status, code, statusList(want)))
+		}
+	}
+}
+
+// checkStatusMember compares each status member (a number or a numeric
+// string) with the HTTP status.
+func (c *Contract) checkStatusMember(status int, v any, add func(string, string, string)) {
+	if !c.hasStatus {
+		return
+	}
+	for _, ptr := range c.status.expand(v) {
+		x, ok := ptr.lookup(v)
+		if !ok {
+			continue // the envelope schema says whether the member is required
+		}
+		at := ptr.String()
+		n, ok := statusValue(x)
+		switch {
+		case !ok:
+			add(RuleStatusMatch, at, fmt.Sprintf("status member %s at %s is not an HTTP status", jsonText(x, 40), at))
+		case n != status:
+			add(RuleStatusMatch, at, fmt.Sprintf("status member %s at %s differs from HTTP status %d", jsonText(x, 40), at, status))
+		}
+	}
+}
+
+// checkMessage wants a non-empty message at the message pointer (at each
+// element's, for a "*" pointer).
+func (c *Contract) checkMessage(v any, add func(string, string, string)) {
+	ptrs := c.msg.expand(v)
+	if len(ptrs) == 0 {
+		add(RuleMessage, c.p.Envelope.Message, "message at "+c.p.Envelope.Message+" is missing or empty")
+		return
+	}
+	for _, ptr := range ptrs {
+		x, ok := ptr.lookup(v)
+		if !ok || strings.TrimSpace(scalarText(x)) == "" {
+			at := ptr.String()
+			add(RuleMessage, at, "message at "+at+" is missing or empty")
+		}
+	}
+}
+
+// checkCodeHeaders applies codes.X.headers for each code the body carries.
+func (c *Contract) checkCodeHeaders(h http.Header, f Fields, add func(string, string, string)) {
+	seen := map[string]bool{}
+	for _, code := range f.Codes {
+		name, row, ok := c.p.LookupCode(code)
+		if !ok || seen[name] {
+			continue
+		}
+		seen[name] = true
+		for _, msg := range CheckHeaders(row.Headers, h) {
+			add(RuleHeaders, "codes."+name+".headers", msg)
+		}
 	}
 }
 
@@ -221,8 +341,12 @@ func (c *Contract) checkRequestID(h http.Header, f *Fields, isJSON bool, add fun
 	if !c.hasRID || !isJSON {
 		return
 	}
+	ptr := c.p.RequestIDPointer()
 	if strings.TrimSpace(f.RequestID) == "" {
-		ptr := c.p.RequestIDPointer()
 		add(RuleRequestID, ptr, "no request id at "+ptr)
+		return
+	}
+	if hv := strings.TrimSpace(h.Get(c.ridHeader)); c.ridHeader != "" && hv != "" && hv != strings.TrimSpace(f.RequestID) {
+		add(RuleRequestID, ptr, fmt.Sprintf("request id %q at %s differs from the %s header %q", f.RequestID, ptr, c.ridHeader, hv))
 	}
 }

@@ -36,6 +36,32 @@ func BuiltinEnvelopes() []string {
 // file relative to the profile, or an inline schema. $refs resolve only to
 // embedded schemas and local files; a remote $ref is an error naming it.
 func compileEnvelope(p *Profile) (*envelopeSchema, error) {
+	return compileSchema(p, p.Envelope.Schema, "envelope.inline.schema.json")
+}
+
+// compileCodeSchemas compiles each codes.X.schema; problems name the code.
+func compileCodeSchemas(p *Profile, add func(string, ...string)) map[string]*envelopeSchema {
+	var out map[string]*envelopeSchema
+	for name, c := range p.Codes {
+		if c.Schema == nil {
+			continue
+		}
+		env, err := compileSchema(p, c.Schema, "code."+url.PathEscape(name)+".inline.schema.json")
+		if err != nil {
+			add(err.Error(), "codes", name, "schema")
+			continue
+		}
+		if out == nil {
+			out = map[string]*envelopeSchema{}
+		}
+		out[name] = env
+	}
+	return out
+}
+
+// compileSchema compiles one envelope schema value (see compileEnvelope);
+// inline names the file an inline schema pretends to be.
+func compileSchema(p *Profile, schema any, inline string) (*envelopeSchema, error) {
 	c := jsonschema.NewCompiler()
 	c.AssertFormat()
 	c.UseLoader(localLoader{})
@@ -49,7 +75,7 @@ func compileEnvelope(p *Profile) (*envelopeSchema, error) {
 			return nil, fmt.Errorf("built-in envelope %s: %w", name, err)
 		}
 	}
-	root, name, err := envelopeRoot(c, p)
+	root, name, err := envelopeRoot(c, p, schema, inline)
 	if err != nil {
 		return nil, err
 	}
@@ -65,12 +91,12 @@ func compileEnvelope(p *Profile) (*envelopeSchema, error) {
 }
 
 // envelopeRoot returns the URL to compile and the schema's display name.
-func envelopeRoot(c *jsonschema.Compiler, p *Profile) (root, name string, err error) {
+func envelopeRoot(c *jsonschema.Compiler, p *Profile, schema any, inline string) (root, name string, err error) {
 	dir := p.Dir
 	if dir == "" {
 		dir, _ = os.Getwd()
 	}
-	switch s := p.Envelope.Schema.(type) {
+	switch s := schema.(type) {
 	case string:
 		if b, ok := strings.CutPrefix(s, "builtin:"); ok {
 			if _, err := embedded.ReadFile("envelopes/" + b + ".json"); err != nil || b == "" {
@@ -92,7 +118,7 @@ func envelopeRoot(c *jsonschema.Compiler, p *Profile) (root, name string, err er
 	case nil:
 		return "", "", errors.New("an envelope schema is required")
 	default:
-		root = fileURL(filepath.Join(dir, "envelope.inline.schema.json"))
+		root = fileURL(filepath.Join(dir, inline))
 		if err := c.AddResource(root, s); err != nil {
 			return "", "", fmt.Errorf("inline envelope schema: %v", err)
 		}

@@ -40,9 +40,9 @@ func TestBuiltin_LoadsAndCompiles(t *testing.T) {
 			if _, err := Compile(p); err != nil {
 				t.Fatal(err)
 			}
-			for sit, code := range p.Expect {
-				if len(p.StatusesFor(code)) == 0 {
-					t.Errorf("expect.%s = %q has no status", sit, code)
+			for sit, e := range p.Expect {
+				if len(e.Statuses(p)) == 0 {
+					t.Errorf("expect.%s = %v has no status", sit, e)
 				}
 			}
 			if p.Auth.Keys.Valid != "ek_live_valid1234" || p.KeyEnv(KeyValid) != "ERRPROBE_API_KEY" {
@@ -158,8 +158,8 @@ request_id: null
 		{"merged pointer kept", p.Envelope.Code, "/error/code"},
 		{"endpoint overridden", p.Endpoints.List, "GET /v2/contacts"},
 		{"endpoint inherited", p.Endpoints.Item, "/api/v1/contacts/{id}"},
-		{"expect overridden", p.Expect[ExpectNotFound], "GONE"},
-		{"expect inherited", p.Expect[ExpectRevokedKey], "KEY_REVOKED"},
+		{"expect overridden", p.ExpectCode(ExpectNotFound), "GONE"},
+		{"expect inherited", p.ExpectCode(ExpectRevokedKey), "KEY_REVOKED"},
 		{"null removes", p.RequestID, RequestID{}},
 		{"envelope schema inherited", p.Envelope.Schema, "builtin:erzycall"},
 	} {

@@ -12,18 +12,19 @@ import (
 // Expected returns the code a probe in situation expects (an Expect* constant)
 // and the statuses the code table allows it; ok is false when the profile
 // names no code for the situation (the probe is then skipped).
+// For a status-only expectation code is "".
 func (p *Profile) Expected(situation string) (code string, statuses []int, ok bool) {
-	code, ok = p.Expect[situation]
-	if !ok || code == "" {
+	e, ok := p.Expectation(situation)
+	if !ok {
 		return "", nil, false
 	}
-	return code, p.StatusesFor(code), true
+	return e.Code, e.Statuses(p), true
 }
 
-// StatusesFor returns the HTTP statuses the code table allows code; nil for
-// an unknown code.
+// StatusesFor returns the HTTP statuses the code table allows code (an
+// entry of its own or a pattern entry it matches); nil for an unknown code.
 func (p *Profile) StatusesFor(code string) []int {
-	c, ok := p.Codes[code]
+	_, c, ok := p.LookupCode(code)
 	if !ok {
 		return nil
 	}

@@ -73,3 +73,56 @@ func (p pointer) String() string {
 	}
 	return b.String()
 }
+
+// wildcard is the pointer token that addresses every element of an array.
+const wildcard = "*"
+
+// expand returns the concrete pointers a pointer with "*" tokens names in
+// v: one per array element (none for an empty array or a missing one). A
+// pointer without "*" is returned as it is.
+func (p pointer) expand(v any) []pointer {
+	for i, tok := range p {
+		if tok != wildcard {
+			continue
+		}
+		arr, ok := p[:i].lookup(v)
+		xs, isArr := arr.([]any)
+		if !ok || !isArr {
+			if m, isMap := arr.(map[string]any); ok && isMap {
+				if _, has := m[wildcard]; has { // a member literally named "*"
+					continue
+				}
+			}
+			return nil
+		}
+		var out []pointer
+		for j := range xs {
+			c := append(append(append(pointer{}, p[:i]...), strconv.Itoa(j)), p[i+1:]...)
+			out = append(out, c.expand(v)...)
+		}
+		return out
+	}
+	return []pointer{p}
+}
+
+// wild reports whether the pointer has a "*" token.
+func (p pointer) wild() bool {
+	for _, tok := range p {
+		if tok == wildcard {
+			return true
+		}
+	}
+	return false
+}
+
+// lookupAll returns every value the pointer names (each element's, for a
+// pointer with "*").
+func (p pointer) lookupAll(v any) []any {
+	var out []any
+	for _, c := range p.expand(v) {
+		if x, ok := c.lookup(v); ok {
+			out = append(out, x)
+		}
+	}
+	return out
+}

@@ -10,19 +10,27 @@ type Profile struct {
 	Name string `yaml:"name,omitempty" json:"name,omitempty"`
 	// Description is a one-line summary shown by `errprobe profiles`.
 	Description string `yaml:"description,omitempty" json:"description,omitempty"`
-	// Extends names a built-in profile this one overrides.
+	// Extends names a built-in profile, or a profile file (a path relative to
+	// this one), that this profile overrides.
 	Extends string `yaml:"extends,omitempty" json:"extends,omitempty"`
+	// Replace lists top-level keys (codes, expect, probes, …) whose inherited
+	// value this profile replaces instead of merging into.
+	Replace []string `yaml:"replace,omitempty" json:"replace,omitempty"`
 	// BaseURL is the API's base URL; the command line's BASE_URL wins.
 	BaseURL string `yaml:"base_url,omitempty" json:"base_url,omitempty"`
 
-	Envelope    Envelope          `yaml:"envelope" json:"envelope"`
-	Codes       map[string]Code   `yaml:"codes" json:"codes"`
-	Auth        Auth              `yaml:"auth" json:"auth"`
-	RequestID   RequestID         `yaml:"request_id,omitempty" json:"request_id,omitempty"`
-	Idempotency Idempotency       `yaml:"idempotency,omitempty" json:"idempotency,omitempty"`
-	RateLimit   RateLimit         `yaml:"rate_limit,omitempty" json:"rate_limit,omitempty"`
-	Endpoints   Endpoints         `yaml:"endpoints" json:"endpoints"`
-	Expect      map[string]string `yaml:"expect" json:"expect"`
+	Envelope    Envelope               `yaml:"envelope" json:"envelope"`
+	Codes       map[string]Code        `yaml:"codes" json:"codes"`
+	Auth        Auth                   `yaml:"auth" json:"auth"`
+	RequestID   RequestID              `yaml:"request_id,omitempty" json:"request_id,omitempty"`
+	Idempotency Idempotency            `yaml:"idempotency,omitempty" json:"idempotency,omitempty"`
+	RateLimit   RateLimit              `yaml:"rate_limit,omitempty" json:"rate_limit,omitempty"`
+	Endpoints   Endpoints              `yaml:"endpoints" json:"endpoints"`
+	Expect      map[string]Expectation `yaml:"expect" json:"expect"`
+	// Probes are the profile's own probes (result ids custom.NAME).
+	Probes []Probe `yaml:"probes,omitempty" json:"probes,omitempty"`
+	// Severity overrides a check's severity, with the reason reports show.
+	Severity map[string]SeverityOverride `yaml:"severity,omitempty" json:"severity,omitempty"`
 
 	// Dir is the directory of the profile file, for relative schema paths.
 	Dir string `yaml:"-" json:"-"`
@@ -31,6 +39,8 @@ type Profile struct {
 
 	// envelope is the envelope schema compiled while loading; Compile reuses it.
 	envelope *envelopeSchema
+	// codeSchemas are the codes.X.schema schemas, compiled while loading.
+	codeSchemas map[string]*envelopeSchema
 }
 
 // Envelope describes the JSON body of every error response.
@@ -39,8 +49,10 @@ type Envelope struct {
 	// relative to the profile, or "builtin:NAME" for an embedded schema.
 	Schema any `yaml:"schema" json:"schema"`
 	// Code, Message, Details and RequestID are JSON Pointers (RFC 6901) into
-	// the error body. Details and RequestID are optional.
-	Code      string `yaml:"code" json:"code"`
+	// the error body. Code, Details and RequestID are optional (an API
+	// without machine-readable codes has no code). A token "*" addresses
+	// every element of an array: /errors/*/code.
+	Code      string `yaml:"code,omitempty" json:"code,omitempty"`
 	Message   string `yaml:"message" json:"message"`
 	Details   string `yaml:"details,omitempty" json:"details,omitempty"`
 	RequestID string `yaml:"request_id,omitempty" json:"request_id,omitempty"`
@@ -57,6 +69,14 @@ type Code struct {
 	Status      Statuses `yaml:"status" json:"status"`
 	Retryable   bool     `yaml:"retryable,omitempty" json:"retryable,omitempty"`
 	Description string   `yaml:"description,omitempty" json:"description,omitempty"`
+	// Match, when set, makes the entry a pattern: every code matching this
+	// regular expression is known, with this entry's statuses.
+	Match string `yaml:"match,omitempty" json:"match,omitempty"`
+	// Headers are header rules every response with this code must meet.
+	Headers map[string]HeaderRule `yaml:"headers,omitempty" json:"headers,omitempty"`
+	// Schema, when set, is the envelope schema bodies with this code are
+	// validated against instead of envelope.schema (same forms).
+	Schema any `yaml:"schema,omitempty" json:"schema,omitempty"`
 }
 
 // Statuses is one status or a list of them; in a file `status: 404` and
@@ -151,7 +171,8 @@ type Burst struct {
 // Endpoints are the few operations probes need.
 type Endpoints struct {
 	// List is a read endpoint, "GET /v1/contacts"; the burst uses it too.
-	List string `yaml:"list" json:"list"`
+	// Optional: probes that need an authenticated read use the item route.
+	List string `yaml:"list,omitempty" json:"list,omitempty"`
 	// Create makes a resource; needs the write scope.
 	Create Create `yaml:"create,omitempty" json:"create,omitempty"`
 	// Item is the path template of one resource, "/v1/contacts/{id}".
@@ -167,6 +188,16 @@ type Endpoints struct {
 	Scoped string `yaml:"scoped,omitempty" json:"scoped,omitempty"`
 	// Delete is "DELETE /path/{id}" used by the delete probe and clean-up.
 	Delete string `yaml:"delete,omitempty" json:"delete,omitempty"`
+	// ItemMethods are the methods the item route takes; the unknown-id and
+	// malformed-id probes run on each (default GET, and DELETE when delete
+	// is on the item route).
+	ItemMethods []string `yaml:"item_methods,omitempty" json:"item_methods,omitempty"`
+	// UnknownRoute is a path the API does not have; when empty, errprobe
+	// derives one that matches no route template of the profile.
+	UnknownRoute string `yaml:"unknown_route,omitempty" json:"unknown_route,omitempty"`
+	// ServerError is "METHOD /path" of an operation that answers 500 (a
+	// test route); the internal probe expects expect.internal there.
+	ServerError string `yaml:"server_error,omitempty" json:"server_error,omitempty"`
 }
 
 // Create is the create operation with a valid and an invalid sample body.
@@ -181,6 +212,9 @@ type Create struct {
 	InvalidField string `yaml:"invalid_field,omitempty" json:"invalid_field,omitempty"`
 	// IDPointer is the JSON Pointer to the new resource's id in the response.
 	IDPointer string `yaml:"id_pointer,omitempty" json:"id_pointer,omitempty"`
+	// Headers are header rules the create's success response must meet
+	// (Location on 201, say); a replay must carry the same.
+	Headers map[string]HeaderRule `yaml:"headers,omitempty" json:"headers,omitempty"`
 }
 
 // Situations a profile's expect table names: what error each probe expects.

@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -39,30 +41,101 @@ func checkSemantics(p *Profile, docs []*doc) []Problem {
 		add(err.Error(), "envelope", "schema")
 	}
 	p.envelope = env
+	p.codeSchemas = compileCodeSchemas(p, add)
 	ps := make([]Problem, 0, len(is))
 	for _, i := range is {
-		ps = append(ps, locate(docs, i.path, nil, i.msg))
+		path := i.path
+		ps = append(ps, locate(docs, path, func(j int) bool { return j == 1 && path[0] == "probes" }, i.msg))
 	}
 	return ps
 }
 
 func checkCodeRefs(p *Profile, add func(string, ...string)) {
-	known := func(code string) bool { _, ok := p.Codes[code]; return ok }
 	sits := make([]string, 0, len(p.Expect))
 	for s := range p.Expect {
 		sits = append(sits, s)
 	}
 	sort.Strings(sits)
 	for _, s := range sits {
-		if c := p.Expect[s]; !known(c) {
-			add(fmt.Sprintf("%q is not in codes", c), "expect", s)
-		}
+		checkExpectation(p, p.Expect[s], add, "expect", s)
 	}
-	if c := p.Idempotency.MismatchCode; c != "" && !known(c) {
+	if c := p.Idempotency.MismatchCode; c != "" && !p.known(c) {
 		add(fmt.Sprintf("%q is not in codes", c), "idempotency", "mismatch_code")
 	}
-	if c := p.RateLimit.Code; c != "" && !known(c) {
+	if c := p.RateLimit.Code; c != "" && !p.known(c) {
 		add(fmt.Sprintf("%q is not in codes", c), "rate_limit", "code")
+	}
+	names := make([]string, 0, len(p.Codes))
+	for n := range p.Codes {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		c := p.Codes[n]
+		checkPattern(c.Match, add, "codes", n, "match")
+		checkHeaderRules(c.Headers, add, "codes", n, "headers")
+	}
+	checkHeaderRules(p.Endpoints.Create.Headers, add, "endpoints", "create", "headers")
+	seen := map[string]bool{}
+	for i, pr := range p.Probes {
+		at := strconv.Itoa(i)
+		if seen[pr.Name] {
+			add(fmt.Sprintf("probe name %q is used twice", pr.Name), "probes", at, "name")
+		}
+		seen[pr.Name] = true
+		checkExpectation(p, pr.Expect, add, "probes", at, "expect")
+		if b := pr.Request.Body; b != nil && pr.Request.ContentType == "" && *b != "" &&
+			!json.Valid([]byte(strings.ReplaceAll(*b, "{{n}}", "1234567"))) {
+			add("is not valid JSON (with {{n}} as a number); give content_type for other bodies", "probes", at, "request", "body")
+		}
+	}
+}
+
+// known reports whether code is a key of the code table.
+func (p *Profile) known(code string) bool { _, ok := p.Codes[code]; return ok }
+
+func checkExpectation(p *Profile, e Expectation, add func(string, ...string), path ...string) {
+	at := func(k string) []string { return append(path[:len(path):len(path)], k) }
+	switch {
+	case e.Code != "" && !p.known(e.Code):
+		add(fmt.Sprintf("%q is not in codes", e.Code), path...)
+	case e.Code != "" && len(e.Status) > 0 && len(p.StatusesFor(e.Code)) > 0:
+		for _, st := range e.Status {
+			if !containsInt(p.StatusesFor(e.Code), st) {
+				add(fmt.Sprintf("%d is not a status codes.%s allows (%s)", st, e.Code, statusList(p.StatusesFor(e.Code))), at("status")...)
+				break
+			}
+		}
+	}
+	checkPattern(e.CodePattern, add, at("code_pattern")...)
+	checkHeaderRules(e.Headers, add, at("headers")...)
+}
+
+func checkPattern(pat string, add func(string, ...string), path ...string) {
+	if pat == "" {
+		return
+	}
+	if _, err := regexp.Compile(pat); err != nil {
+		add(fmt.Sprintf("%q is not a regular expression: %s", pat, strings.TrimPrefix(err.Error(), "error parsing regexp: ")), path...)
+	}
+}
+
+func checkHeaderRules(rules map[string]HeaderRule, add func(string, ...string), path ...string) {
+	names := make([]string, 0, len(rules))
+	for n := range rules {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		r := rules[n]
+		at := append(path[:len(path):len(path)], n)
+		if r.Forbidden && (r.Required || r.Pattern != "") {
+			add("forbidden cannot be combined with required or pattern", at...)
+		}
+		if !r.Forbidden && !r.Required && r.Pattern == "" {
+			add("needs required: true, forbidden: true or a pattern", at...)
+		}
+		checkPattern(r.Pattern, add, append(at, "pattern")...)
 	}
 }
 

@@ -13,7 +13,7 @@ import (
 
 // ruleOrder is the order CheckError reports rules in.
 var ruleOrder = map[string]int{RuleContentType: 0, RuleJSON: 1, RuleSchema: 2, RuleCodeKnown: 3,
-	RuleStatusMatch: 4, RuleMessage: 5, RuleRequestID: 6, RuleNoLeak: 7}
+	RuleStatusMatch: 4, RuleMessage: 5, RuleRequestID: 6, RuleNoLeak: 7, RuleHeaders: 8}
 
 // compareViolations orders by rule, then path and message, so that output
 // does not depend on map iteration order.

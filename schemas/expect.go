@@ -1,0 +1,248 @@
+package schemas
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// Expectation is what a situation (expect.X) or a custom probe expects: a
+// code from the table, a code pattern, a status alone, or a code with a
+// status narrower than the table's; plus header rules. In a file a bare
+// string is a code: `not_found: NOT_FOUND`.
+type Expectation struct {
+	// Code names an entry of the code table.
+	Code string `yaml:"code,omitempty" json:"code,omitempty"`
+	// CodePattern is a regular expression the body's code must match.
+	CodePattern string `yaml:"code_pattern,omitempty" json:"code_pattern,omitempty"`
+	// Status lists the allowed statuses; empty: the code table's.
+	Status Statuses `yaml:"status,omitempty" json:"status,omitempty"`
+	// Headers are header rules the response must meet.
+	Headers map[string]HeaderRule `yaml:"headers,omitempty" json:"headers,omitempty"`
+}
+
+// HeaderRule is a promise about one response header: present, absent, or
+// present and matching a regular expression.
+type HeaderRule struct {
+	Required  bool   `yaml:"required,omitempty" json:"required,omitempty"`
+	Forbidden bool   `yaml:"forbidden,omitempty" json:"forbidden,omitempty"`
+	Pattern   string `yaml:"pattern,omitempty" json:"pattern,omitempty"`
+}
+
+// Probe is a profile's own probe: one request and what it must get. Its
+// result id is custom.NAME.
+type Probe struct {
+	Name    string       `yaml:"name" json:"name"`
+	Request ProbeRequest `yaml:"request" json:"request"`
+	Expect  Expectation  `yaml:"expect" json:"expect"`
+	// Severity is error (default) or warning.
+	Severity string `yaml:"severity,omitempty" json:"severity,omitempty"`
+	// Description is shown in reports and `errprobe probes`.
+	Description string `yaml:"description,omitempty" json:"description,omitempty"`
+}
+
+// ProbeRequest is the request of a custom probe. Key is a key role (valid,
+// revoked, expired, no_scope, other_tenant) or none; Body may use {{n}}.
+type ProbeRequest struct {
+	Method      string            `yaml:"method,omitempty" json:"method,omitempty"`
+	Path        string            `yaml:"path" json:"path"`
+	Key         string            `yaml:"key,omitempty" json:"key,omitempty"`
+	Body        *string           `yaml:"body,omitempty" json:"body,omitempty"`
+	ContentType string            `yaml:"content_type,omitempty" json:"content_type,omitempty"`
+	Headers     map[string]string `yaml:"headers,omitempty" json:"headers,omitempty"`
+}
+
+// SeverityOverride changes one check's severity; Reason is required and
+// shown in reports.
+type SeverityOverride struct {
+	Level  string `yaml:"level" json:"level"`
+	Reason string `yaml:"reason" json:"reason"`
+}
+
+// KeyNone is the custom probes' key role for "send no key".
+const KeyNone = "none"
+
+// UnmarshalJSON accepts "CODE" and {code, code_pattern, status, headers}.
+func (e *Expectation) UnmarshalJSON(b []byte) error {
+	var code string
+	if err := json.Unmarshal(b, &code); err == nil {
+		*e = Expectation{Code: code}
+		return nil
+	}
+	type plain Expectation
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	*e = Expectation(p)
+	return nil
+}
+
+// MarshalJSON writes an expectation that is only a code as that code.
+func (e Expectation) MarshalJSON() ([]byte, error) {
+	if e.Code != "" && e.CodePattern == "" && len(e.Status) == 0 && len(e.Headers) == 0 {
+		return json.Marshal(e.Code)
+	}
+	type plain Expectation
+	return json.Marshal(plain(e))
+}
+
+// UnmarshalYAML accepts "CODE" and the mapping form.
+func (e *Expectation) UnmarshalYAML(unmarshal func(any) error) error {
+	var code string
+	if err := unmarshal(&code); err == nil {
+		*e = Expectation{Code: code}
+		return nil
+	}
+	type plain Expectation
+	var p plain
+	if err := unmarshal(&p); err != nil {
+		return err
+	}
+	*e = Expectation(p)
+	return nil
+}
+
+// IsZero reports an expectation that expects nothing.
+func (e Expectation) IsZero() bool {
+	return e.Code == "" && e.CodePattern == "" && len(e.Status) == 0
+}
+
+// Statuses returns the statuses the expectation allows: its own, else the
+// code table's for its code; nil when any status will do (a pattern alone).
+func (e Expectation) Statuses(p *Profile) []int {
+	if len(e.Status) > 0 {
+		return []int(e.Status)
+	}
+	if e.Code != "" {
+		return p.StatusesFor(e.Code)
+	}
+	return nil
+}
+
+// Allows reports whether a response with status and the body's codes (one
+// per error element; none for a code-less body) meets the expectation,
+// headers aside.
+func (e Expectation) Allows(p *Profile, status int, codes []string) bool {
+	want := e.Statuses(p)
+	if e.Code == "" && e.CodePattern == "" {
+		return containsInt(want, status)
+	}
+	for _, c := range codes {
+		if e.Code != "" && c != e.Code {
+			continue
+		}
+		if e.CodePattern != "" && !Pattern(e.CodePattern).MatchString(c) {
+			continue
+		}
+		st := want
+		if st == nil {
+			st = p.StatusesFor(c)
+		}
+		if st == nil || containsInt(st, status) {
+			return true
+		}
+	}
+	return false
+}
+
+// String words the expectation: "404 NOT_FOUND", "400", "4xx code ~ ^E".
+func (e Expectation) String(p *Profile) string {
+	var parts []string
+	if st := e.Statuses(p); len(st) > 0 {
+		parts = append(parts, statusList(st))
+	}
+	if e.Code != "" {
+		parts = append(parts, e.Code)
+	}
+	if e.CodePattern != "" {
+		parts = append(parts, "a code matching "+e.CodePattern)
+	}
+	if len(parts) == 0 {
+		return "anything"
+	}
+	return strings.Join(parts, " ")
+}
+
+// Expectation returns what a probe in situation expects; ok is false when
+// the profile's expect table has no entry for it.
+func (p *Profile) Expectation(situation string) (Expectation, bool) {
+	e, ok := p.Expect[situation]
+	return e, ok && !e.IsZero()
+}
+
+// ExpectCode returns the code the expect table names for situation; "" for
+// none or for a status-only expectation.
+func (p *Profile) ExpectCode(situation string) string { return p.Expect[situation].Code }
+
+// LookupCode finds a body's code in the table: its own entry, else the first
+// pattern entry (by name) whose match it matches. name is the entry's key.
+func (p *Profile) LookupCode(code string) (name string, c Code, ok bool) {
+	if c, ok := p.Codes[code]; ok {
+		return code, c, true
+	}
+	names := make([]string, 0, len(p.Codes))
+	for n, c := range p.Codes {
+		if c.Match != "" {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if Pattern(p.Codes[n].Match).MatchString(code) {
+			return n, p.Codes[n], true
+		}
+	}
+	return "", Code{}, false
+}
+
+var patterns sync.Map // string → *regexp.Regexp (nil for one that does not compile)
+
+// Pattern compiles a profile's regular expression once; one that does not
+// compile (Load refuses those) matches nothing.
+func Pattern(s string) *regexp.Regexp {
+	if v, ok := patterns.Load(s); ok {
+		return v.(*regexp.Regexp)
+	}
+	re, err := regexp.Compile(s)
+	if err != nil {
+		re = regexp.MustCompile(`a\A`) // matches nothing
+	}
+	patterns.Store(s, re)
+	return re
+}
+
+// Check returns why a response's header breaks the rule; "" when it holds.
+func (r HeaderRule) Check(name string, h http.Header) string {
+	vs := h.Values(name)
+	switch {
+	case r.Forbidden && len(vs) > 0:
+		return fmt.Sprintf("header %s must be absent, got %q", name, vs[0])
+	case (r.Required || r.Pattern != "") && len(vs) == 0:
+		return "no " + name + " header"
+	case r.Pattern != "" && !Pattern(r.Pattern).MatchString(strings.Join(vs, ", ")):
+		return fmt.Sprintf("header %s %q does not match %s", name, strings.Join(vs, ", "), r.Pattern)
+	}
+	return ""
+}
+
+// CheckHeaders checks every rule of rules (in name order) and returns one
+// message per broken rule.
+func CheckHeaders(rules map[string]HeaderRule, h http.Header) []string {
+	names := make([]string, 0, len(rules))
+	for n := range rules {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var out []string
+	for _, n := range names {
+		if msg := rules[n].Check(n, h); msg != "" {
+			out = append(out, msg)
+		}
+	}
+	return out
+}
