@@ -6,11 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strings"
 
 	"github.com/goccy/go-yaml"
+
+	"github.com/errprobe/errprobe/schemas"
 )
 
 // BaselineVersion is the version a baseline file declares.
@@ -114,15 +115,22 @@ func dedupe(es []BaselineEntry) []BaselineEntry {
 // LoadBaseline reads a baseline file (JSON or YAML). Errors are one line and
 // name the file, and the line and column when the file does not parse.
 func LoadBaseline(path string) (*Baseline, error) {
-	data, err := os.ReadFile(path)
+	data, err := schemas.ReadInput(path, "baseline")
 	if err != nil {
-		return nil, fmt.Errorf("baseline: %w", err)
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return ParseBaseline(path, data)
 }
 
 // ParseBaseline parses a baseline document; name prefixes its errors.
 func ParseBaseline(name string, data []byte) (*Baseline, error) {
+	data, err := schemas.GuardYAML(data)
+	if err != nil {
+		if _, ok := err.(*schemas.DepthError); ok {
+			return nil, fmt.Errorf("%s:%w", name, err) // name:line:col: …
+		}
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, fmt.Errorf("%s: empty baseline file", name)
 	}

@@ -90,7 +90,7 @@ func (s *connSender) exchange() (*http.Response, error) {
 		}
 		// The body gets its own allowance: readBody stops at maxBody+1
 		// bytes, chunked framing may double them.
-		s.lr.n = 2*s.maxBody + 64<<10
+		s.lr.n = satAdd(satAdd(s.maxBody, s.maxBody), 64<<10)
 		// 1xx informational responses (103 Early Hints) precede the answer.
 		if resp.StatusCode >= 100 && resp.StatusCode < 200 && resp.StatusCode != http.StatusSwitchingProtocols {
 			if informational == 5 { // as many as http.Transport accepts

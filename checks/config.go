@@ -47,8 +47,11 @@ type Config struct {
 	Timeout time.Duration
 	// MaxBody caps each response body read (default 1 MiB).
 	MaxBody int64
-	// Headers are extra headers sent on every request (--header).
-	Headers http.Header
+	// Headers are extra headers sent on every request (--header). Their
+	// values are secrets, masked in every output, except those of the
+	// headers PublicHeaders names (--public-header).
+	Headers       http.Header
+	PublicHeaders []string
 	// MaxDuration, when set, ends the run after this long: requests in
 	// flight are abandoned, created resources are still deleted, and the
 	// report carries Stopped (not Interrupted).

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -53,9 +52,11 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	rep.Burst = s.burst
 	if cfg.DryRun {
 		rep.Planned = s.planned
+		s.mask.Report(rep)
 		return rep, nil
 	}
 	rep.Results = s.assemble(plan, sel, outs)
+	s.mask.Report(rep)
 	return rep, nil
 }
 
@@ -71,26 +72,12 @@ func newSession(cfg Config) (*session, error) {
 	if base == "" {
 		return nil, errors.New("no base URL: give BASE_URL or set base_url in the profile")
 	}
-	u, err := url.Parse(base)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("base URL %q: want http(s)://host[:port][/prefix]", base)
+	u, err := parseBaseURL(base)
+	if err != nil {
+		return nil, err
 	}
 	keys := profileKeys(p)
-	var secrets []string
-	for _, k := range keys {
-		secrets = append(secrets, k)
-	}
-	for k, vs := range cfg.Headers {
-		if !sensitiveHeader(k) {
-			continue
-		}
-		for _, v := range vs {
-			secrets = append(secrets, v)
-			if i := strings.LastIndexByte(v, ' '); i >= 0 {
-				secrets = append(secrets, v[i+1:])
-			}
-		}
-	}
+	secrets := runSecrets(keys, cfg, u)
 	if keys[roleValid] == "" {
 		if !cfg.DryRun {
 			return nil, errors.New(missingKey(p, roleValid))
@@ -168,7 +155,7 @@ func (s *session) unreachable() error {
 	if !ok || s.responses.Load() > 0 || (s.burst != nil && s.burst.Sent > 0) {
 		return nil
 	}
-	return fmt.Errorf("%w: %s: %s", ErrUnreachable, s.base, msg)
+	return fmt.Errorf("%w: %s: %s", ErrUnreachable, s.mask.String(s.base), s.mask.String(msg))
 }
 
 // runSuite runs the matching probes not yet run, Concurrency at a time.
@@ -300,16 +287,4 @@ func unsentReason(o *outcome) string {
 		}
 	}
 	return ""
-}
-
-// sensitiveHeader reports whether an extra header's values are secrets to
-// mask (credentials, cookies, tokens).
-func sensitiveHeader(name string) bool {
-	n := strings.ToLower(name)
-	for _, w := range []string{"authorization", "cookie", "key", "token", "secret", "password", "session"} {
-		if strings.Contains(n, w) {
-			return true
-		}
-	}
-	return false
 }

@@ -2,28 +2,43 @@ package checks
 
 import (
 	"encoding/base64"
+	"encoding/json"
+	"net/http"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 )
 
-// Mask hides a secret: short secrets become "****"; longer ones keep a
-// non-secret prefix (up to the first '_' group, e.g. "ek_live_") and at most
-// four trailing characters: "ek_live_…2345".
+// publicPrefix is a key's non-secret type prefix: lower-case words each
+// ending in '_' ("ek_live_", "sk_test_").
+var publicPrefix = regexp.MustCompile(`^(?:[a-z]{1,8}_){1,3}`)
+
+// Mask hides a secret. Short secrets, and secrets made of hex digits and
+// dashes (UUIDs, hex tokens: every character is key material), become
+// "****"; longer ones keep a non-secret type prefix ("ek_live_") and four
+// trailing characters: "ek_live_…2345".
 func Mask(secret string) string {
-	if len(secret) < 16 {
+	if len(secret) < 16 || hexShaped(secret) {
 		return "****"
 	}
-	prefix := ""
-	if i := strings.LastIndexAny(secret[:len(secret)/3], "_-"); i >= 0 {
-		prefix = secret[:i+1]
+	prefix := publicPrefix.FindString(secret)
+	if len(prefix) > len(secret)/3 {
+		prefix = ""
 	}
 	return prefix + "…" + secret[len(secret)-4:]
 }
 
-// masker replaces every known secret (and its URL and base64 forms) in text.
+// hexShaped: only hex digits and dashes.
+func hexShaped(s string) bool {
+	return strings.Trim(s, "0123456789abcdefABCDEF-") == ""
+}
+
+// masker replaces every known secret (and its URL-escaped, JSON-escaped
+// and base64 forms) in text.
 type masker struct {
-	r *strings.Replacer
+	forms []string // longest first
+	r     *strings.Replacer
 }
 
 func newMasker(secrets ...string) *masker {
@@ -33,14 +48,10 @@ func newMasker(secrets ...string) *masker {
 			continue
 		}
 		m := Mask(s)
-		for _, form := range []string{
-			s,
-			url.QueryEscape(s),
-			base64.StdEncoding.EncodeToString([]byte(s + ":")),
-			base64.StdEncoding.EncodeToString([]byte(s)),
-			base64.RawStdEncoding.EncodeToString([]byte(s)),
-		} {
-			seen[form] = m
+		for _, form := range secretForms(s) {
+			if len(form) >= 4 {
+				seen[form] = m
+			}
 		}
 	}
 	forms := make([]string, 0, len(seen))
@@ -58,26 +69,78 @@ func newMasker(secrets ...string) *masker {
 	for _, f := range forms {
 		pairs = append(pairs, f, seen[f])
 	}
-	return &masker{r: strings.NewReplacer(pairs...)}
+	return &masker{forms: forms, r: strings.NewReplacer(pairs...)}
+}
+
+// secretForms are the spellings of s a target may echo: as is, URL-escaped
+// (query and path style, %20 or + for a space, upper- or lower-case hex),
+// JSON-escaped, and base64 (alone and as a Basic credential).
+func secretForms(s string) []string {
+	q := url.QueryEscape(s)
+	forms := []string{s, q, url.PathEscape(s), strings.ReplaceAll(q, "+", "%20"), lowerEscapes(q),
+		base64.StdEncoding.EncodeToString([]byte(s + ":")),
+		base64.StdEncoding.EncodeToString([]byte(s)),
+		base64.RawStdEncoding.EncodeToString([]byte(s)),
+		base64.URLEncoding.EncodeToString([]byte(s)),
+	}
+	if b, err := json.Marshal(s); err == nil {
+		forms = append(forms, string(b[1:len(b)-1]))
+	}
+	return forms
+}
+
+// lowerEscapes lower-cases the hex digits of %XX escapes.
+func lowerEscapes(s string) string {
+	b := []byte(s)
+	for i := 0; i+2 < len(b); i++ {
+		if b[i] == '%' {
+			b[i+1], b[i+2] = lowerHex(b[i+1]), lowerHex(b[i+2])
+		}
+	}
+	return string(b)
+}
+
+func lowerHex(c byte) byte {
+	if c >= 'A' && c <= 'F' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 func (m *masker) String(s string) string {
-	if m == nil || s == "" {
-		return s
+	if m == nil || s == "" || !m.holds(s) {
+		return s // no copy: bodies can be large
 	}
 	return m.r.Replace(s)
 }
 
+// holds reports whether s contains any secret form.
+func (m *masker) holds(s string) bool {
+	for _, f := range m.forms {
+		if strings.Contains(s, f) {
+			return true
+		}
+	}
+	return false
+}
+
 // Exchange masks every secret in a recorded exchange, in place.
 func (m *masker) Exchange(ex *Exchange) {
-	ex.Request.URL = m.String(ex.Request.URL)
-	ex.Request.Body = m.String(ex.Request.Body)
-	m.header(ex.Request.Header)
+	if ex == nil {
+		return
+	}
+	m.request(&ex.Request)
 	ex.Err = m.String(ex.Err)
 	if ex.Response != nil {
 		m.header(ex.Response.Header)
 		ex.Response.Body = m.String(ex.Response.Body)
 	}
+}
+
+func (m *masker) request(r *Request) {
+	r.URL = m.String(r.URL)
+	r.Body = m.String(r.Body)
+	m.header(r.Header)
 }
 
 func (m *masker) header(h map[string][]string) {
@@ -87,4 +150,54 @@ func (m *masker) header(h map[string][]string) {
 		}
 		h[k] = vs
 	}
+}
+
+// Report masks every text a report carries, in place: whatever path a
+// secret took into a message (a status line, a transport error, a
+// target's echo), no output shows it.
+func (m *masker) Report(r *Report) {
+	r.BaseURL = m.String(r.BaseURL)
+	r.Stopped = m.String(r.Stopped)
+	for i := range r.Results {
+		res := &r.Results[i]
+		res.Message, res.Expected, res.Actual = m.String(res.Message), m.String(res.Expected), m.String(res.Actual)
+		m.Exchange(res.Exchange)
+	}
+	for i := range r.Planned {
+		m.request(&r.Planned[i])
+	}
+	for i, l := range r.Leftovers {
+		r.Leftovers[i] = m.String(l)
+	}
+}
+
+// runSecrets lists what a run must never show: the profile's keys, every
+// --header value not marked public (and its last word, the credential
+// after a scheme), and the base URL's password with its Basic credential.
+func runSecrets(keys map[role]string, cfg Config, base *url.URL) []string {
+	var secrets []string
+	for _, k := range keys {
+		secrets = append(secrets, k)
+	}
+	public := map[string]bool{}
+	for _, name := range cfg.PublicHeaders {
+		public[http.CanonicalHeaderKey(name)] = true
+	}
+	for k, vs := range cfg.Headers {
+		if public[http.CanonicalHeaderKey(k)] {
+			continue
+		}
+		for _, v := range vs {
+			secrets = append(secrets, v)
+			if i := strings.LastIndexByte(v, ' '); i >= 0 {
+				secrets = append(secrets, v[i+1:])
+			}
+		}
+	}
+	if pw, ok := base.User.Password(); ok {
+		user := base.User.Username()
+		secrets = append(secrets, pw, url.UserPassword(user, pw).String(),
+			base64.StdEncoding.EncodeToString([]byte(user+":"+pw)))
+	}
+	return secrets
 }

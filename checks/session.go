@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -157,7 +158,34 @@ func (s *session) newRequest(ctx context.Context, c call) (*http.Request, Reques
 	for k, vs := range req.Header {
 		rec.Header[k] = append([]string(nil), vs...)
 	}
+	s.maskExtraHeaders(rec.Header)
 	return req, rec, nil
+}
+
+// maskExtraHeaders masks, in a request's record, the --header values not
+// marked public, however short (the masker only replaces longer texts).
+func (s *session) maskExtraHeaders(h http.Header) {
+	for k, vs := range s.cfg.Headers {
+		if s.publicHeader(k) {
+			continue
+		}
+		for i, v := range h[k] {
+			for _, secret := range vs {
+				if v == secret {
+					h[k][i] = Mask(v)
+				}
+			}
+		}
+	}
+}
+
+func (s *session) publicHeader(name string) bool {
+	for _, p := range s.cfg.PublicHeaders {
+		if http.CanonicalHeaderKey(p) == http.CanonicalHeaderKey(name) {
+			return true
+		}
+	}
+	return false
 }
 
 // send sends one call and records the exchange, masked. Network failures are
@@ -241,7 +269,7 @@ func (s *session) requestContext(ctx context.Context) (context.Context, context.
 func (s *session) readResponse(resp *http.Response) (*Response, error) {
 	defer resp.Body.Close()
 	var buf bytes.Buffer
-	n, err := io.Copy(&buf, io.LimitReader(resp.Body, s.cfg.MaxBody+1))
+	n, err := io.Copy(&buf, io.LimitReader(resp.Body, satAdd(s.cfg.MaxBody, 1)))
 	r := &Response{Status: resp.StatusCode, Proto: resp.Proto, Header: resp.Header.Clone()}
 	if n > s.cfg.MaxBody {
 		r.Truncated = true
@@ -375,4 +403,13 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 	case <-ctx.Done():
 		return false
 	}
+}
+
+// satAdd adds without overflow: --max-body 9223372036854775807 plus one
+// must not wrap to a negative read limit (which reads nothing).
+func satAdd(a, b int64) int64 {
+	if a > math.MaxInt64-b {
+		return math.MaxInt64
+	}
+	return a + b
 }

@@ -58,8 +58,8 @@ func runBenchBurst(ctx context.Context, io *IO, o *benchBurstOptions) error {
 	if o.Requests < 1 || o.Concurrency < 1 {
 		return usageError(errors.New("--requests and --concurrency must be at least 1"))
 	}
-	headers, err := parseHeaders(o.Headers)
-	if err != nil {
+	headers := http.Header{}
+	if err := parseHeaders(headers, "--header", o.Headers); err != nil {
 		return err
 	}
 	p, err := schemas.Builtin(o.Profile, io.Getenv)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	goio "io"
+	"log"
 	"os"
 	"os/signal"
 	"syscall"
@@ -40,10 +42,19 @@ func withCode(code int, err error) error { return &exitError{code: code, err: er
 
 // Main runs errprobe and returns the process exit code. It is the one place
 // that maps errors to exit codes and prints them.
-func Main(io *IO) int {
+func Main(io *IO) int { return mainArgs(io, os.Args[1:]) }
+
+func mainArgs(io *IO, args []string) int {
+	// net/http logs through the standard logger, straight to stderr,
+	// quoting what a target sent ("Unsolicited response received on idle
+	// HTTP channel starting with …"): a target's echo of a key would reach
+	// the terminal unmasked, even with --quiet. errprobe itself never logs;
+	// everything it reports goes through the masked reports.
+	log.SetOutput(goio.Discard)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	root := NewRootCmd(io)
+	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	return report(io, err)
 }

@@ -99,7 +99,33 @@ func (o *reportOptions) outputs() ([]output, error) {
 		}
 		return nil, fmt.Errorf("only one report can go to stdout: %s", strings.Join(toStdout, ", "))
 	}
+	if err := o.distinctFiles(files); err != nil {
+		return nil, err
+	}
 	return append(files, stdout), nil
+}
+
+// distinctFiles refuses two outputs on one file (one would silently
+// overwrite the other); --write-baseline counts, "-" is stdout.
+func (o *reportOptions) distinctFiles(files []output) error {
+	if o.WriteBaseline == "-" {
+		return errors.New("--write-baseline -: the baseline goes to a file, not stdout")
+	}
+	if o.WriteBaseline != "" {
+		files = append(files, output{format: "write-baseline", path: o.WriteBaseline})
+	}
+	seen := map[string]string{}
+	for _, f := range files {
+		key := filepath.Clean(f.path)
+		if abs, err := filepath.Abs(key); err == nil {
+			key = abs
+		}
+		if prev, ok := seen[key]; ok {
+			return fmt.Errorf("--%s and --%s both write %s: give each report its own file", prev, f.format, f.path)
+		}
+		seen[key] = f.format
+	}
+	return nil
 }
 
 // writeReports judges the report through the gate, writes every requested

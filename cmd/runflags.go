@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
+	"golang.org/x/net/http/httpguts"
 	"golang.org/x/net/http/httpproxy"
 
 	"github.com/errprobe/errprobe/checks"
@@ -26,6 +27,7 @@ type runFlags struct {
 	Timeout     time.Duration
 	MaxBody     int64
 	Headers     []string
+	Public      []string // --public-header: sent like --header, printed in full
 	DryRun      bool
 	Verbose     bool
 	Quiet       bool
@@ -46,7 +48,8 @@ func addRunFlags(fs *pflag.FlagSet, f *runFlags) {
 	fs.IntVar(&f.Concurrency, "concurrency", checks.DefaultConcurrency, "probes run at once")
 	fs.DurationVar(&f.Timeout, "timeout", checks.DefaultTimeout, "per-request timeout")
 	fs.Int64Var(&f.MaxBody, "max-body", checks.DefaultMaxBody, "bytes of each response body read at most")
-	fs.StringArrayVar(&f.Headers, "header", nil, "extra request header `K:V` (repeatable)")
+	fs.StringArrayVar(&f.Headers, "header", nil, "extra request header `K:V` (repeatable); the value is masked in every output")
+	fs.StringArrayVar(&f.Public, "public-header", nil, "extra request header `K:V` (repeatable) whose value is printed in full")
 	fs.DurationVar(&f.MaxDuration, "max-duration", 0, "ceiling on the whole run's time (0: none); on expiry sending stops, created\nresources are deleted and the results so far are reported and gated like a\nfinished run (not exit 130), with a note that the run was cut short")
 	fs.BoolVar(&f.Follow, "follow-redirects", false, "follow redirects within the base URL's scheme and host (never elsewhere: the key\nstays with the base URL's host)")
 	fs.BoolVar(&f.Insecure, "insecure", false, "do not verify the server's TLS certificate")
@@ -75,7 +78,7 @@ func (f *runFlags) validate() error {
 	case f.MaxDuration < 0:
 		return usageError(fmt.Errorf("--max-duration %s: want a positive duration (or 0 for none)", f.MaxDuration))
 	}
-	if _, err := parseHeaders(f.Headers); err != nil {
+	if _, _, err := f.headers(); err != nil {
 		return err
 	}
 	tc, err := tlsConfig(f.Insecure, f.CACert)
@@ -111,28 +114,56 @@ func tlsConfig(insecure bool, caFile string) (*tls.Config, error) {
 	return tc, nil
 }
 
-// parseHeaders reads repeated --header K:V flags.
-func parseHeaders(hs []string) (http.Header, error) {
+// headers reads --header and --public-header into the headers to send and
+// the names whose values may be printed.
+func (f *runFlags) headers() (http.Header, []string, error) {
 	out := http.Header{}
+	if err := parseHeaders(out, "--header", f.Headers); err != nil {
+		return nil, nil, err
+	}
+	public := http.Header{}
+	if err := parseHeaders(public, "--public-header", f.Public); err != nil {
+		return nil, nil, err
+	}
+	var names []string
+	for k, vs := range public {
+		if _, ok := out[k]; ok {
+			return nil, nil, usageError(fmt.Errorf("--public-header %s: also given as --header (secret); give it once", k))
+		}
+		out[k] = vs
+		names = append(names, k)
+	}
+	return out, names, nil
+}
+
+// parseHeaders reads repeated K:V flags into out, refusing what net/http
+// could not send: an invalid name (RFC 9110 token) or a value with CR, LF
+// or another control character.
+func parseHeaders(out http.Header, flag string, hs []string) error {
 	for _, h := range hs {
 		k, v, ok := strings.Cut(h, ":")
-		k = strings.TrimSpace(k)
-		if !ok || k == "" || strings.ContainsAny(k, " \t") {
-			return nil, usageError(fmt.Errorf("--header %q: want KEY:VALUE", h))
+		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
+		switch {
+		case !ok || k == "":
+			return usageError(fmt.Errorf("%s %q: want NAME:VALUE", flag, h))
+		case !httpguts.ValidHeaderFieldName(k):
+			return usageError(fmt.Errorf("%s %q: invalid header name %q (letters, digits and !#$%%&'*+-.^_`|~ only)", flag, h, k))
+		case !httpguts.ValidHeaderFieldValue(v):
+			return usageError(fmt.Errorf("%s %s: the value holds a control character (CR, LF, …)", flag, k))
 		}
-		out.Add(k, strings.TrimSpace(v))
+		out.Add(k, v)
 	}
-	return out, nil
+	return nil
 }
 
 // engineConfig turns the flags into the engine's Config; the outside world
 // (clock, proxy variables, progress line, exchange log) comes from io.
 func (f *runFlags) engineConfig(io *IO, color bool, progress *reporters.Progress) checks.Config {
-	headers, _ := parseHeaders(f.Headers)
+	headers, public, _ := f.headers()
 	cfg := checks.Config{
 		Suites: f.Suites, Skip: f.Skip,
 		MaxRequests: f.MaxRequests, Concurrency: f.Concurrency, Timeout: f.Timeout, MaxBody: f.MaxBody,
-		Headers: headers, DryRun: f.DryRun,
+		Headers: headers, PublicHeaders: public, DryRun: f.DryRun,
 		MaxDuration: f.MaxDuration, FollowRedirects: f.Follow, TLS: f.tls,
 		Proxy:    proxyFrom(io.Getenv),
 		Now:      io.Now,

@@ -179,8 +179,11 @@ func (localLoader) Load(u string) (any, error) {
 	if err != nil || pu.Scheme != "file" {
 		return nil, &remoteRefError{u}
 	}
-	b, err := os.ReadFile(filepath.FromSlash(pu.Path))
+	b, err := ReadInput(filepath.FromSlash(pu.Path), "schema")
 	if err != nil {
+		return nil, err
+	}
+	if b, err = GuardYAML(b); err != nil {
 		return nil, err
 	}
 	if ext := filepath.Ext(pu.Path); ext == ".yaml" || ext == ".yml" {

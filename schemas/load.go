@@ -5,6 +5,7 @@ import (
 	"embed"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -57,13 +58,9 @@ func Builtin(name string, getenv func(string) string) (*Profile, error) {
 // base_url and auth keys through getenv, and compiles its envelope schema.
 // Every error is a *ProfileError whose lines read file:line:col: path: message.
 func Load(path string, getenv func(string) string) (*Profile, error) {
-	src, err := os.ReadFile(path)
+	src, err := ReadInput(path, "profile")
 	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, fileError(path, "cannot read profile: %v", err)
+		return nil, fileError(path, "%v", err)
 	}
 	dir, err := filepath.Abs(filepath.Dir(path))
 	if err != nil {
@@ -114,6 +111,10 @@ func load(file, dir string, src []byte, getenv func(string) string) (*Profile, e
 
 // parseDoc parses YAML (JSON is YAML) into a syntax tree and a JSON-typed value.
 func parseDoc(file string, src []byte) (*doc, error) {
+	src, err := CheckInput(src)
+	if err != nil {
+		return nil, inputError(file, err)
+	}
 	f, err := parser.ParseBytes(src, 0)
 	if err != nil {
 		return nil, yamlError(file, err)
@@ -143,6 +144,15 @@ func parseDoc(file string, src []byte) (*doc, error) {
 		return nil, newProfileError([]Problem{{File: file, Line: line, Col: col, Msg: "a profile must be a mapping of keys (name, envelope, codes, …)"}})
 	}
 	return &doc{file: file, root: body, value: m}, nil
+}
+
+// inputError positions CheckInput's refusal in file.
+func inputError(file string, err error) error {
+	var de *DepthError
+	if errors.As(err, &de) {
+		return newProfileError([]Problem{{File: file, Line: de.Line, Col: de.Col, Msg: fmt.Sprintf("nested more than %d levels deep", MaxDepth)}})
+	}
+	return fileError(file, "%v", err)
 }
 
 // yamlError turns a goccy error into a positioned problem.

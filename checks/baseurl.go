@@ -1,0 +1,54 @@
+package checks
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// parseBaseURL checks a base URL before anything is sent: http or https, a
+// host, a port in 1–65535, and no query or fragment (probe paths are
+// appended to it, so "?x=1" or "#f" would swallow them). Messages show the
+// URL with its password redacted.
+func parseBaseURL(base string) (*url.URL, error) {
+	u, err := url.Parse(base)
+	if err != nil {
+		return nil, fmt.Errorf("base URL %q: %v", redactURL(base), urlErrText(err))
+	}
+	shown := u.Redacted()
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https" || u.Host == "" || u.Opaque != "":
+		return nil, fmt.Errorf("base URL %q: want http(s)://host[:port][/prefix]", shown)
+	case u.RawQuery != "" || u.ForceQuery:
+		return nil, fmt.Errorf("base URL %q: a query string is not allowed (probe paths are appended to the base URL; put the query in the profile's endpoints)", shown)
+	case strings.Contains(base, "#"):
+		return nil, fmt.Errorf("base URL %q: a fragment (#…) is not allowed", shown)
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return nil, fmt.Errorf("base URL %q: port %s is out of range (1–65535)", shown, p)
+		}
+	}
+	if u.Hostname() == "" {
+		return nil, fmt.Errorf("base URL %q: no host name", shown)
+	}
+	return u, nil
+}
+
+// redactURL hides the password of a URL that may not even parse.
+func redactURL(s string) string {
+	if u, err := url.Parse(s); err == nil {
+		return u.Redacted()
+	}
+	return "(unparseable URL)"
+}
+
+// urlErrText is url.Parse's error without the URL it quotes (which may
+// hold a password).
+func urlErrText(err error) string {
+	if ue, ok := err.(*url.Error); ok {
+		return ue.Err.Error()
+	}
+	return err.Error()
+}
