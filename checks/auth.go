@@ -26,7 +26,7 @@ func authProbes(p *schemas.Profile) []probe {
 	if scopeSkip == "" && p.Endpoints.Scoped == "" && p.Endpoints.Create.Path == "" {
 		scopeSkip = "neither endpoints.scoped nor endpoints.create is set"
 	}
-	return []probe{
+	ps := []probe{
 		authProbe("missing-key", AuthMissingKey, list, func(s *session) call {
 			return s.readCall(roleNone)
 		}, schemas.ExpectMissingKey),
@@ -38,13 +38,8 @@ func authProbes(p *schemas.Profile) []probe {
 			}
 			return c
 		}, schemas.ExpectMissingKey, schemas.ExpectInvalidKey),
-		authProbe("garbage-key", AuthGarbageKey, list, func(s *session) call {
-			c := s.readCall(roleNone)
-			c.auth = func(h http.Header) {
-				name, value := s.keyHeader("errprobe_garbage_0000000000000000")
-				h.Set(name, value)
-			}
-			return c
+		authProbe(garbageName(p), AuthGarbageKey, list, func(s *session) call {
+			return s.fixedKeyCall(garbageKey(p))
 		}, schemas.ExpectInvalidKey),
 		authProbe("wrong-scheme", AuthWrongScheme, keyed(roleValid), wrongSchemeCall,
 			schemas.ExpectInvalidKey, schemas.ExpectMissingKey),
@@ -66,6 +61,39 @@ func authProbes(p *schemas.Profile) []probe {
 			return c
 		}, schemas.ExpectMissingKey, schemas.ExpectInvalidKey),
 	}
+	if b := p.Auth.Basic; b != nil {
+		// Basic's credential matrix adds the known user with a wrong password.
+		ps = append(ps, authProbe("wrong-password", AuthGarbageKey, keyed(roleValid), func(s *session) call {
+			return s.fixedKeyCall(b.Username + ":errprobe-wrong-password-0000")
+		}, schemas.ExpectInvalidKey))
+	}
+	return ps
+}
+
+// garbageName and garbageKey: a made-up key, or with Basic auth an unknown
+// user.
+func garbageName(p *schemas.Profile) string {
+	if p.Auth.Basic != nil {
+		return "unknown-user"
+	}
+	return "garbage-key"
+}
+
+func garbageKey(p *schemas.Profile) string {
+	if p.Auth.Basic != nil {
+		return "errprobe-unknown-user:errprobe-garbage-0000"
+	}
+	return "errprobe_garbage_0000000000000000"
+}
+
+// fixedKeyCall reads with a key the profile does not provide.
+func (s *session) fixedKeyCall(key string) call {
+	c := s.readCall(roleNone)
+	c.auth = func(h http.Header) {
+		name, value := s.keyHeader(key)
+		h.Set(name, value)
+	}
+	return c
 }
 
 func sep(path string) string {
@@ -83,6 +111,10 @@ func wrongSchemeCall(s *session) call {
 	key := s.keys[roleValid]
 	header := s.p.Auth.Header
 	c.auth = func(h http.Header) {
+		if b := s.p.Auth.Basic; b != nil {
+			h.Set("Authorization", "Bearer "+b.Password) // the password as a token
+			return
+		}
 		if header == "" || strings.EqualFold(header, "Authorization") {
 			h.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(key+":")))
 			return

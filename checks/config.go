@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"context"
 	"crypto/tls"
 	"errors"
 	"net/http"
@@ -77,6 +78,9 @@ type Config struct {
 	Log      func(Exchange)
 	// Version is written into the report.
 	Version string
+	// RunCommand runs auth.token_command and returns its standard output
+	// (default: sh -c, bounded; tests pass their own).
+	RunCommand func(ctx context.Context, command string) ([]byte, error)
 }
 
 // Progress is a snapshot for the terminal's live line.

@@ -26,7 +26,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if cfg.DryRun {
 		cfg.Concurrency = 1 // the plan lists requests in a stable order
 	}
-	s, err := newSession(cfg)
+	s, err := newSession(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -47,6 +47,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	rep.Interrupted, rep.Stopped = stopReason(ctx)
+	rep.Keyless = s.keyless
 	rep.Finished = cfg.Now()
 	rep.Requests = s.budget.Sent()
 	rep.Burst = s.burst
@@ -60,7 +61,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	return rep, nil
 }
 
-func newSession(cfg Config) (*session, error) {
+func newSession(ctx context.Context, cfg Config) (*session, error) {
 	if cfg.Contract == nil {
 		return nil, errors.New("no contract: a profile is required")
 	}
@@ -77,18 +78,31 @@ func newSession(cfg Config) (*session, error) {
 		return nil, err
 	}
 	keys := profileKeys(p)
-	secrets := runSecrets(keys, cfg, u)
-	if keys[roleValid] == "" {
-		if !cfg.DryRun {
-			return nil, errors.New(missingKey(p, roleValid))
-		}
-		keys[roleValid] = "$" + keyEnv(p, roleValid)
+	secrets := append(runSecrets(keys, cfg, u), authSecrets(p)...)
+	tlsCfg, err := profileTLS(p, cfg.TLS)
+	if err != nil {
+		return nil, err
 	}
 	rt := cfg.Transport
 	closeIdle := func() {}
 	if rt == nil {
-		tr := NewTransport(TransportOptions{Concurrency: max(cfg.Concurrency, p.RateLimit.Burst.Concurrency), Timeout: cfg.Timeout, Proxy: cfg.Proxy, TLS: cfg.TLS})
+		tr := NewTransport(TransportOptions{Concurrency: max(cfg.Concurrency, p.RateLimit.Burst.Concurrency), Timeout: cfg.Timeout, Proxy: cfg.Proxy, TLS: tlsCfg})
 		rt, closeIdle = tr, tr.CloseIdleConnections
+	}
+	cred := newCredential(p, cfg, &http.Client{Transport: rt, Timeout: cfg.Timeout})
+	switch {
+	case cred != nil && cfg.DryRun:
+		keys[roleValid] = "<token from " + cred.source + ">"
+	case cred != nil:
+		tok, err := cred.get(ctx)
+		if err != nil {
+			closeIdle()
+			return nil, newMaskedError(err, newMasker(secrets...))
+		}
+		keys[roleValid] = tok
+		secrets = append(secrets, tok)
+	case keys[roleValid] == "" && cfg.DryRun:
+		keys[roleValid] = "$" + keyEnv(p, roleValid)
 	}
 	s := &session{
 		cfg: cfg, contract: cfg.Contract, p: p,
@@ -103,6 +117,13 @@ func newSession(cfg Config) (*session, error) {
 		CheckRedirect: redirectPolicy(cfg.FollowRedirects, u),
 	}
 	s.mask = newMasker(secrets...)
+	if cred != nil {
+		cred.onNew = s.mask.add
+		s.cred = cred
+	}
+	if keys[roleValid] == "" {
+		s.keyless = missingKey(p, roleValid)
+	}
 	s.maxWait = maxWaitFor(p, cfg)
 	s.waitLeft.Store(int64(s.maxWait))
 	return s, nil
@@ -282,6 +303,8 @@ func unsentReason(o *outcome) string {
 			return "interrupted"
 		case strings.Contains(ex.Err, "--max-duration"):
 			return "not run: " + ErrMaxDuration.Error()
+		case strings.HasPrefix(ex.Err, notSentNoKey):
+			return strings.TrimPrefix(ex.Err, notSentNoKey)
 		case strings.Contains(ex.Err, "budget exhausted"):
 			return "request budget exhausted (raise --max-requests)"
 		}

@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // publicPrefix is a key's non-secret type prefix: lower-case words each
@@ -37,11 +39,32 @@ func hexShaped(s string) bool {
 // masker replaces every known secret (and its URL-escaped, JSON-escaped
 // and base64 forms) in text.
 type masker struct {
+	set     atomic.Pointer[maskSet]
+	mu      sync.Mutex
+	secrets []string
+}
+
+// maskSet is what a masker replaces: every form of every secret.
+type maskSet struct {
 	forms []string // longest first
 	r     *strings.Replacer
 }
 
 func newMasker(secrets ...string) *masker {
+	m := &masker{secrets: secrets}
+	m.set.Store(newMaskSet(secrets))
+	return m
+}
+
+// add masks secret from now on (a token fetched during the run).
+func (m *masker) add(secret string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.secrets = append(m.secrets, secret)
+	m.set.Store(newMaskSet(m.secrets))
+}
+
+func newMaskSet(secrets []string) *maskSet {
 	seen := map[string]string{}
 	for _, s := range secrets {
 		if len(s) < 4 {
@@ -69,7 +92,7 @@ func newMasker(secrets ...string) *masker {
 	for _, f := range forms {
 		pairs = append(pairs, f, seen[f])
 	}
-	return &masker{forms: forms, r: strings.NewReplacer(pairs...)}
+	return &maskSet{forms: forms, r: strings.NewReplacer(pairs...)}
 }
 
 // secretForms are the spellings of s a target may echo: as is, URL-escaped
@@ -108,14 +131,18 @@ func lowerHex(c byte) byte {
 }
 
 func (m *masker) String(s string) string {
-	if m == nil || s == "" || !m.holds(s) {
+	if m == nil || s == "" {
+		return s
+	}
+	set := m.set.Load()
+	if !set.holds(s) {
 		return s // no copy: bodies can be large
 	}
-	return m.r.Replace(s)
+	return set.r.Replace(s)
 }
 
 // holds reports whether s contains any secret form.
-func (m *masker) holds(s string) bool {
+func (m *maskSet) holds(s string) bool {
 	for _, f := range m.forms {
 		if strings.Contains(s, f) {
 			return true

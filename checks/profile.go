@@ -27,19 +27,34 @@ func keyEnv(p *schemas.Profile, r role) string {
 	return defaultKeyEnv[r]
 }
 
+// profileKeys are the keys by role. With Basic auth the valid key is
+// username:password; a fetched credential (OAuth2, token_command) stands
+// as a placeholder until the session fetches it.
 func profileKeys(p *schemas.Profile) map[role]string {
 	k := p.Auth.Keys
-	return map[role]string{
+	keys := map[role]string{
 		roleValid:       k.Valid,
 		roleRevoked:     k.Revoked,
 		roleExpired:     k.Expired,
 		roleNoScope:     k.NoScope,
 		roleOtherTenant: k.OtherTenant,
 	}
+	switch b := p.Auth.Basic; {
+	case b != nil && b.Username != "" && b.Password != "":
+		keys[roleValid] = b.Username + ":" + b.Password
+	case b != nil:
+		keys[roleValid] = ""
+	case p.Auth.Credential() != "":
+		keys[roleValid] = "<fetched by auth." + p.Auth.Credential() + ">"
+	}
+	return keys
 }
 
 // missingKey explains why a key-dependent probe is skipped.
 func missingKey(p *schemas.Profile, r role) string {
+	if r == roleValid && p.Auth.Basic != nil {
+		return "auth.basic username or password not set (its variable is empty)"
+	}
 	return fmt.Sprintf("keys.%s not set ($%s is empty)", r, keyEnv(p, r))
 }
 

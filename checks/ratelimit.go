@@ -17,7 +17,7 @@ const maxRecoveryPolls = recoveryReserve - 2
 
 func rateLimitProbes(p *schemas.Profile) []probe {
 	skip := listSkip(p)
-	if skip == "" && p.Auth.Keys.Valid == "" {
+	if skip == "" && profileKeys(p)[roleValid] == "" {
 		skip = missingKey(p, roleValid)
 	}
 	return []probe{{

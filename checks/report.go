@@ -99,6 +99,10 @@ type Report struct {
 	// Stopped says why a run ended early without an interrupt, e.g.
 	// "run time limit reached (--max-duration)"; results are those so far.
 	Stopped string `json:"stopped,omitempty"`
+	// Keyless says why the run had no valid key, e.g. "keys.valid not set
+	// ($ERRPROBE_API_KEY is empty)": only the probes that need no key ran,
+	// the others are skipped with that reason.
+	Keyless string `json:"keyless,omitempty"`
 	DryRun  bool   `json:"dry_run,omitempty"`
 	// Results are in plan order.
 	Results []Result `json:"results"`

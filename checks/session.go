@@ -5,7 +5,9 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/base64"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"net"
@@ -70,8 +72,13 @@ type session struct {
 	budget   *budget
 	mask     *masker
 	keys     map[role]string
-	maxWait  time.Duration
-	runID    int64
+	// cred, when set, supplies the valid key (OAuth2, token_command).
+	cred *credential
+	// keyless says why there is no valid key ("" when there is one):
+	// requests that need it are not sent and their probes are skipped.
+	keyless string
+	maxWait time.Duration
+	runID   int64
 	// closeIdle releases the run's own idle connections when it ends.
 	closeIdle func()
 	seq       atomic.Int64
@@ -107,12 +114,25 @@ func (s *session) url(path string) string {
 	return s.base + path
 }
 
-// keyHeader returns the header name and value carrying key.
+// key returns the key for role r: the valid one from the credential when
+// one supplies it (fetched again shortly before it expires).
+func (s *session) key(ctx context.Context, r role) (string, error) {
+	if r == roleValid && s.cred != nil && !s.cfg.DryRun {
+		return s.cred.get(ctx)
+	}
+	return s.keys[r], nil
+}
+
+// keyHeader returns the header name and value carrying key; with Basic
+// auth the key is username:password, sent base64-encoded.
 func (s *session) keyHeader(key string) (string, string) {
 	a := s.p.Auth
 	name := a.Header
 	if name == "" {
 		name = "Authorization"
+	}
+	if a.Basic != nil && key != "" {
+		key = base64.StdEncoding.EncodeToString([]byte(key))
 	}
 	if a.Scheme != "" {
 		return name, a.Scheme + " " + key
@@ -148,12 +168,19 @@ func (s *session) newRequest(ctx context.Context, c call) (*http.Request, Reques
 	case c.auth != nil:
 		c.auth(req.Header)
 		if c.keyAt != "" {
-			rec.KeyHeader, rec.KeyEnv = c.keyAt, keyEnv(s.p, roleValid)
+			rec.KeyHeader, rec.KeyEnv = c.keyAt, s.reproEnv(roleValid)
 		}
 	case c.key != roleNone:
-		name, value := s.keyHeader(s.keys[c.key])
+		key, err := s.key(ctx, c.key)
+		if err != nil {
+			return nil, rec, fmt.Errorf("not sent: %w", err)
+		}
+		if key == "" {
+			return nil, rec, errors.New(notSentNoKey + missingKey(s.p, c.key))
+		}
+		name, value := s.keyHeader(key)
 		req.Header.Set(name, value)
-		rec.KeyHeader, rec.KeyEnv = name, keyEnv(s.p, c.key)
+		rec.KeyHeader, rec.KeyEnv = name, s.reproEnv(c.key)
 	}
 	for k, vs := range req.Header {
 		rec.Header[k] = append([]string(nil), vs...)
@@ -192,8 +219,16 @@ func (s *session) publicHeader(name string) bool {
 // recorded in Exchange.Err. A 429 on a probe that is not about rate limits
 // is waited out (capped) and retried, at most twice.
 func (s *session) send(ctx context.Context, c call) *Exchange {
+	refreshed := false
 	for attempt := 0; ; attempt++ {
+		stale, _ := s.key(ctx, c.key)
 		ex := s.sendOnce(ctx, c)
+		if !refreshed && s.expiredToken(c, ex) {
+			refreshed = true
+			if _, err := s.cred.refresh(ctx, stale); err == nil {
+				continue
+			}
+		}
 		if c.noRetry || attempt == 2 || ex.Response == nil || ex.Response.Status != http.StatusTooManyRequests {
 			return ex
 		}

@@ -41,7 +41,7 @@ func newBenchBurstCmd(io *IO) *cobra.Command {
 		},
 	}
 	fs := c.Flags()
-	fs.StringVar(&o.Profile, "profile", "erzycall", "built-in profile whose rate-limit headers are parsed on every response")
+	fs.StringVarP(&o.Profile, "profile", "p", "erzycall", "built-in profile whose rate-limit headers are parsed on every response")
 	fs.StringArrayVar(&o.Headers, "header", nil, "request header `K:V` (repeatable), e.g. the API key")
 	fs.IntVarP(&o.Requests, "requests", "n", 20000, "requests to send")
 	fs.IntVarP(&o.Concurrency, "concurrency", "c", 8, "workers")

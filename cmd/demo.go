@@ -3,6 +3,8 @@ package cmd
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -26,6 +28,7 @@ const (
 type demoOptions struct {
 	Profile string
 	Faults  []string
+	Auth    string
 	runFlags
 	report reportOptions
 
@@ -59,6 +62,8 @@ catch. demo fails on any finding (--fail-on warning).
 	fs := c.Flags()
 	fs.StringVarP(&o.Profile, "profile", "p", "erzycall", "built-in profile: "+strings.Join(schemas.BuiltinNames(), "|"))
 	fs.StringArrayVar(&o.Faults, "fault", nil, "switch on a reference-server fault (repeatable; errprobe serve --list-faults)")
+	fs.StringVar(&o.Auth, "auth", fixtures.AuthKey, "how the reference server authenticates: "+strings.Join(fixtures.AuthModes(), "|"))
+	addSelectFlags(fs, &o.runFlags)
 	addOutputFlags(fs, &o.runFlags)
 	addReportFlags(fs, &o.report, "warning")
 	return c
@@ -92,17 +97,17 @@ func demoReport(ctx context.Context, io *IO, o *demoOptions) (*checks.Report, er
 		return nil, usageError(err)
 	}
 	srv, err := fixtures.Start(ctx, "127.0.0.1:0", served, fixtures.WithFaults(o.Faults...),
-		fixtures.WithRateLimit(demoRate, demoWindow), fixtures.WithClock(io.Now))
+		fixtures.WithRateLimit(demoRate, demoWindow), fixtures.WithClock(io.Now), fixtures.WithAuth(o.Auth))
 	if err != nil {
-		return nil, err
+		return nil, usageError(fmt.Errorf("--auth: %w", err))
 	}
 	defer srv.Close()
 	if o.onServe != nil {
 		o.onServe(srv.Keys)
 	}
-	p, err := schemas.Builtin(o.Profile, srv.Keys.Getenv(io.Getenv))
+	p, err := demoProfile(o, srv, io.Getenv)
 	if err != nil {
-		return nil, usageError(err)
+		return nil, err
 	}
 	contract, err := schemas.Compile(p)
 	if err != nil {
@@ -119,4 +124,30 @@ func demoReport(ctx context.Context, io *IO, o *demoOptions) (*checks.Report, er
 		return nil, runError(err)
 	}
 	return rep, nil
+}
+
+// demoProfile is the client's profile: the built-in itself in the default
+// auth mode, else the profile `serve --write-profile` would write.
+func demoProfile(o *demoOptions, srv *fixtures.Running, getenv func(string) string) (*schemas.Profile, error) {
+	if o.Auth == "" || o.Auth == fixtures.AuthKey {
+		p, err := schemas.Builtin(o.Profile, srv.Keys.Getenv(getenv))
+		if err != nil {
+			return nil, usageError(err)
+		}
+		return p, nil
+	}
+	dir, err := os.MkdirTemp("", "errprobe-demo-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "errprobe.yaml")
+	if err := os.WriteFile(path, []byte(srv.ClientProfile()), 0o600); err != nil {
+		return nil, err
+	}
+	p, err := schemas.Load(path, srv.Keys.Getenv(getenv))
+	if err != nil {
+		return nil, usageError(err)
+	}
+	return p, nil
 }

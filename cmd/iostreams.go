@@ -19,6 +19,21 @@ type IO struct {
 	ErrTTY bool
 	Getenv func(string) string
 	Now    func() time.Time
+	// Getwd is the working directory profile discovery starts from (nil: os.Getwd).
+	Getwd func() (string, error)
+}
+
+// wd returns the working directory ("" if it cannot be read).
+func (io *IO) wd() string {
+	getwd := io.Getwd
+	if getwd == nil {
+		getwd = os.Getwd
+	}
+	d, err := getwd()
+	if err != nil {
+		return ""
+	}
+	return d
 }
 
 // System returns the process's real IO.
@@ -31,5 +46,6 @@ func System() *IO {
 		ErrTTY: isatty.IsTerminal(os.Stderr.Fd()),
 		Getenv: os.Getenv,
 		Now:    time.Now,
+		Getwd:  os.Getwd,
 	}
 }

@@ -7,9 +7,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// Version is set at build time with -ldflags "-X github.com/errprobe/errprobe/cmd.Version=…".
-var Version = "dev"
-
 const exitCodesHelp = `Exit codes:
   0    every check passed (nothing failed at the --fail-on level)
   1    a check failed
@@ -28,10 +25,16 @@ response against the API's contract profile: envelope schema, code table and
 headers.
 
 ` + exitCodesHelp,
-		Version:       Version,
+		Version:       version(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	// --version has no shorthand: -v is --verbose on the commands.
+	root.Flags().Bool("version", false, "print errprobe's version and exit")
+	// Known (hidden) on the root so `errprobe -v run URL` reads -v as the
+	// subcommand's boolean --verbose rather than taking "run" as its value.
+	root.Flags().BoolP("verbose", "v", false, "")
+	_ = root.Flags().MarkHidden("verbose")
 	root.SetOut(io.Out)
 	root.SetErr(io.Err)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError(err) })
@@ -44,5 +47,6 @@ headers.
 		newProbesCmd(io),
 		newBenchBurstCmd(io),
 	)
+	registerCompletions(root)
 	return root
 }

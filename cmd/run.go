@@ -1,10 +1,10 @@
 package cmd
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -12,9 +12,6 @@ import (
 	"github.com/errprobe/errprobe/reporters"
 	"github.com/errprobe/errprobe/schemas"
 )
-
-// defaultProfileFile is used when --profile is not given.
-const defaultProfileFile = "errprobe.yaml"
 
 // runOptions are `errprobe run`'s flags and argument.
 type runOptions struct {
@@ -36,6 +33,7 @@ func runCmd(io *IO, runF func(context.Context, *IO, *runOptions) error) *cobra.C
 bodies, missing, bad and revoked keys, unknown and foreign ids, invalid bodies,
 replayed idempotency keys and, last and alone, a bounded rate-limit burst.
 Every error response is checked against the profile's envelope and code table.
+BASE_URL defaults to $ERRPROBE_BASE_URL, then the profile's base_url.
 Keys come from the environment variables the profile names (ERRPROBE_API_KEY,
 …); probes that need a key that is not set are skipped, with the reason.
 Resources the probes create are deleted at the end.
@@ -54,7 +52,7 @@ Resources the probes create are deleted at the end.
 		},
 	}
 	fs := c.Flags()
-	fs.StringVarP(&o.Profile, "profile", "p", "", "built-in profile `NAME` or profile FILE (default ./errprobe.yaml)")
+	fs.StringVarP(&o.Profile, "profile", "p", "", "built-in profile `NAME` or profile FILE (default $ERRPROBE_PROFILE, else\nerrprobe.yaml or errprobe.yml in this directory or the nearest parent up to\nthe repository root)")
 	addRunFlags(fs, &o.runFlags)
 	addReportFlags(fs, &o.report, "error")
 	return c
@@ -75,7 +73,7 @@ func runRun(ctx context.Context, io *IO, o *runOptions) error {
 	color := colorEnabled(io, o.report.NoColor)
 	progress := reporters.NewProgress(io.Err, io.ErrTTY && !o.Quiet && !o.Verbose)
 	cfg := o.engineConfig(io, color, progress)
-	cfg.Contract, cfg.BaseURL = contract, o.BaseURL
+	cfg.Contract, cfg.BaseURL = contract, cmp.Or(o.BaseURL, io.Getenv("ERRPROBE_BASE_URL"))
 	rep, err := checks.Run(ctx, cfg)
 	progress.Done()
 	if err != nil {
@@ -84,13 +82,18 @@ func runRun(ctx context.Context, io *IO, o *runOptions) error {
 	return finish(io, rep, &o.report)
 }
 
-// loadContract resolves --profile (default ./errprobe.yaml) and compiles it.
+// loadContract resolves --profile (else $ERRPROBE_PROFILE, else the
+// errprobe.yaml or errprobe.yml discovered from the working directory) and
+// compiles it.
 func loadContract(io *IO, name string) (*schemas.Contract, error) {
 	if name == "" {
-		if _, err := os.Stat(defaultProfileFile); err != nil {
-			return nil, usageError(errors.New("no profile: give --profile NAME|FILE or create ./errprobe.yaml (errprobe init)"))
-		}
-		name = defaultProfileFile
+		name = io.Getenv("ERRPROBE_PROFILE")
+	}
+	if name == "" {
+		name = discoverProfile(io.wd())
+	}
+	if name == "" {
+		return nil, usageError(errors.New("no profile: give --profile NAME|FILE, set ERRPROBE_PROFILE, or create ./errprobe.yaml (errprobe init)"))
 	}
 	p, err := schemas.Resolve(name, io.Getenv)
 	if err != nil {
@@ -113,6 +116,9 @@ func runError(err error) error {
 
 // finish writes the reports and turns the verdict into the exit code.
 func finish(io *IO, rep *checks.Report, o *reportOptions) error {
+	if rep.Keyless != "" {
+		fmt.Fprintf(io.Err, "errprobe: no valid key: %s; ran only the probes that need no key, the rest are skipped\n", rep.Keyless)
+	}
 	if rep.Stopped != "" {
 		fmt.Fprintf(io.Err, "errprobe: stopped early: %s; results so far are reported and gated\n", rep.Stopped)
 	}

@@ -118,7 +118,7 @@ func TestRunRun_ExitCodes(t *testing.T) {
 		{name: "unreachable", env: env, args: []string{closed, "--profile", "erzycall"}, code: ExitUnreachable, errLine: "target unreachable"},
 		{name: "bad profile", env: env, args: []string{url, "--profile", bad}, code: ExitUsage, errLine: "bad.yaml:3:"},
 		{name: "no profile", env: env, args: []string{url}, code: ExitUsage, errLine: "no profile"},
-		{name: "no key", args: []string{url, "--profile", "erzycall"}, code: ExitUsage, errLine: "keys.valid not set ($ERRPROBE_API_KEY is empty)"},
+		{name: "no key", args: []string{url, "--profile", "erzycall"}, code: ExitOK, errLine: "no valid key: keys.valid not set ($ERRPROBE_API_KEY is empty); ran only the probes that need no key"},
 		{name: "bad header", env: env, args: []string{url, "--profile", "erzycall", "--header", "nocolon"}, code: ExitUsage, errLine: "--header"},
 		{name: "bad suite", env: env, args: []string{url, "--profile", "erzycall", "--suite", "nope"}, code: ExitUsage, errLine: "--suite nope"},
 		{name: "bad base url", env: env, args: []string{"ftp://x", "--profile", "erzycall"}, code: ExitUsage, errLine: "base URL"},

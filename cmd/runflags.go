@@ -42,8 +42,7 @@ type runFlags struct {
 }
 
 func addRunFlags(fs *pflag.FlagSet, f *runFlags) {
-	fs.StringSliceVar(&f.Suites, "suite", nil, "run only these suites or check IDs (comma-separated or repeated)")
-	fs.StringSliceVar(&f.Skip, "skip", nil, "skip these suites or check IDs (comma-separated or repeated)")
+	addSelectFlags(fs, f)
 	fs.IntVar(&f.MaxRequests, "max-requests", checks.DefaultMaxRequests, "hard ceiling on requests sent, the burst included")
 	fs.IntVar(&f.Concurrency, "concurrency", checks.DefaultConcurrency, "probes run at once")
 	fs.DurationVar(&f.Timeout, "timeout", checks.DefaultTimeout, "per-request timeout")
@@ -56,6 +55,12 @@ func addRunFlags(fs *pflag.FlagSet, f *runFlags) {
 	fs.StringVar(&f.CACert, "ca-cert", "", "trust the PEM certificates in `FILE` (as well as the system's) for TLS")
 	fs.BoolVar(&f.DryRun, "dry-run", false, "print every request it would send (keys masked) and send none")
 	addOutputFlags(fs, f)
+}
+
+// addSelectFlags registers --suite and --skip.
+func addSelectFlags(fs *pflag.FlagSet, f *runFlags) {
+	fs.StringSliceVar(&f.Suites, "suite", nil, "run only these suites or check IDs (comma-separated or repeated)")
+	fs.StringSliceVar(&f.Skip, "skip", nil, "skip these suites or check IDs (comma-separated or repeated)")
 }
 
 // addOutputFlags registers -v and --quiet.
@@ -168,7 +173,7 @@ func (f *runFlags) engineConfig(io *IO, color bool, progress *reporters.Progress
 		Proxy:    proxyFrom(io.Getenv),
 		Now:      io.Now,
 		Progress: progress.Update,
-		Version:  Version,
+		Version:  version(),
 	}
 	if hook := f.onProgress; hook != nil {
 		cfg.Progress = func(p checks.Progress) { progress.Update(p); hook(p) }

@@ -1,8 +1,10 @@
 package cmd
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -15,11 +17,13 @@ import (
 
 // serveOptions are `errprobe serve`'s flags.
 type serveOptions struct {
-	Profile    string
-	Addr       string
-	Rate       string
-	Faults     []string
-	ListFaults bool
+	Profile      string
+	Addr         string
+	Rate         string
+	Faults       []string
+	ListFaults   bool
+	Auth         string
+	WriteProfile string
 }
 
 func newServeCmd(io *IO) *cobra.Command { return serveCmd(io, runServe) }
@@ -44,11 +48,14 @@ them. It prints the base URL and the generated API keys, and stops on Ctrl-C.`,
 		},
 	}
 	fs := c.Flags()
-	fs.StringVar(&o.Profile, "profile", "erzycall", "built-in profile to serve: "+strings.Join(schemas.BuiltinNames(), "|"))
+	fs.StringVarP(&o.Profile, "profile", "p", "erzycall", "built-in profile to serve: "+strings.Join(schemas.BuiltinNames(), "|"))
 	fs.StringVar(&o.Addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.StringVar(&o.Rate, "rate-limit", "20/2s", "requests per API key per fixed window, N/WINDOW")
 	fs.StringArrayVar(&o.Faults, "fault", nil, "switch on a fault by name (repeatable; see --list-faults)")
 	fs.BoolVar(&o.ListFaults, "list-faults", false, "list the faults, one a line, and exit")
+	fs.StringVar(&o.Auth, "auth", fixtures.AuthKey, "how clients authenticate: "+strings.Join(fixtures.AuthModes(), "|")+
+		"\n(basic: username:password; oauth2: Bearer tokens from POST "+fixtures.TokenPath+";\nmtls: https with a client certificate from a generated CA)")
+	fs.StringVar(&o.WriteProfile, "write-profile", "", "write a profile `FILE` that runs against this server in its auth mode\n(credentials as ${VAR}, never values)")
 	return c
 }
 
@@ -70,11 +77,16 @@ func runServe(ctx context.Context, io *IO, o *serveOptions) error {
 		}
 	}
 	srv, err := fixtures.Start(ctx, o.Addr, p, fixtures.WithFaults(o.Faults...),
-		fixtures.WithRateLimit(n, window), fixtures.WithClock(io.Now))
+		fixtures.WithRateLimit(n, window), fixtures.WithClock(io.Now), fixtures.WithAuth(o.Auth))
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
+	if o.WriteProfile != "" {
+		if err := os.WriteFile(o.WriteProfile, []byte(srv.ClientProfile()), 0o644); err != nil {
+			return usageError(fmt.Errorf("--write-profile: %w", err))
+		}
+	}
 	printServing(io, o, srv, n, window)
 	<-ctx.Done()
 	fmt.Fprintln(io.Err, "errprobe serve: stopped")
@@ -87,12 +99,25 @@ func printServing(io *IO, o *serveOptions, srv *fixtures.Running, n int, window 
 		faults = strings.Join(o.Faults, ", ")
 	}
 	fmt.Fprintf(io.Out, "errprobe reference server: profile %s at %s\n", o.Profile, srv.URL)
-	fmt.Fprintf(io.Out, "rate limit %d per %s per key; faults: %s\n\n", n, window, faults)
-	fmt.Fprintf(io.Out, "# API keys (generated for this run; paste into your shell):\n")
+	fmt.Fprintf(io.Out, "rate limit %d per %s per key; faults: %s; auth: %s\n", n, window, faults, cmp.Or(o.Auth, fixtures.AuthKey))
+	switch o.Auth {
+	case fixtures.AuthOAuth2:
+		fmt.Fprintf(io.Out, "token endpoint (client credentials): POST %s%s\n", srv.URL, fixtures.TokenPath)
+	case fixtures.AuthMTLS:
+		fmt.Fprintf(io.Out, "https needs a client certificate signed by $ERRPROBE_CA_CERT; plain %s answers too\n", srv.PlainURL)
+	}
+	fmt.Fprintf(io.Out, "\n# Credentials (generated for this run; paste into your shell):\n")
 	for _, v := range srv.Keys.Vars() {
 		fmt.Fprintf(io.Out, "export %s=%s\n", v.Name, v.Value)
 	}
-	fmt.Fprintf(io.Out, "\n# then: errprobe run --profile %s %s\n", o.Profile, srv.URL)
+	switch {
+	case o.WriteProfile != "":
+		fmt.Fprintf(io.Out, "\n# then: errprobe run --profile %s\n", o.WriteProfile)
+	case cmp.Or(o.Auth, fixtures.AuthKey) != fixtures.AuthKey:
+		fmt.Fprintf(io.Out, "\n# then: errprobe serve … --write-profile FILE writes the profile for this mode\n")
+	default:
+		fmt.Fprintf(io.Out, "\n# then: errprobe run --profile %s %s\n", o.Profile, srv.URL)
+	}
 	fmt.Fprintln(io.Err, "Press Ctrl-C to stop.")
 }
 

@@ -130,10 +130,36 @@ func expandEnv(p *Profile, getenv func(string) string) {
 		}
 		*s = os.Expand(*s, getenv)
 	}
+	a := &p.Auth
+	if b := a.Basic; b != nil {
+		b.Username, b.Password = os.Expand(b.Username, getenv), os.Expand(b.Password, getenv)
+	}
+	if o := a.OAuth2; o != nil {
+		o.TokenURL = os.Expand(o.TokenURL, getenv)
+		o.ClientID, o.ClientSecret = os.Expand(o.ClientID, getenv), os.Expand(o.ClientSecret, getenv)
+	}
+	t := &a.TLS
+	t.Cert, t.Key, t.CACert = os.Expand(t.Cert, getenv), os.Expand(t.Key, getenv), os.Expand(t.CACert, getenv)
+}
+
+// authDefaults: Basic credentials go in Authorization with the Basic
+// scheme; a token (OAuth2, token_command) as Bearer unless the profile
+// names another header or scheme.
+func authDefaults(a *Auth) {
+	switch {
+	case a.Basic != nil:
+		a.Header, a.Scheme = "Authorization", "Basic"
+	case a.OAuth2 != nil || a.TokenCommand != "":
+		a.Header = cmpOr(a.Header, "Authorization")
+		if strings.EqualFold(a.Header, "Authorization") {
+			a.Scheme = cmpOr(a.Scheme, "Bearer")
+		}
+	}
 }
 
 // applyDefaults fills the defaults the Profile field comments document.
 func applyDefaults(p *Profile) {
+	authDefaults(&p.Auth)
 	if p.Auth.QueryParam == "" {
 		p.Auth.QueryParam = "api_key"
 	}

@@ -92,7 +92,55 @@ type Auth struct {
 	// QueryParam is the query parameter a key sent in the URL would use
 	// (probed to prove the API refuses it); default "api_key".
 	QueryParam string `yaml:"query_param,omitempty" json:"query_param,omitempty"`
-	Keys       Keys   `yaml:"keys" json:"keys"`
+	Keys       Keys   `yaml:"keys,omitempty" json:"keys,omitempty"`
+	// Basic, when set, sends HTTP Basic credentials (RFC 7617): the valid
+	// credential is username:password, and keys.revoked, keys.expired,
+	// keys.no_scope and keys.other_tenant are then username:password pairs.
+	Basic *BasicAuth `yaml:"basic,omitempty" json:"basic,omitempty"`
+	// OAuth2, when set, obtains the valid key as an OAuth2 access token by
+	// the client-credentials grant; other keys.* are fixed tokens.
+	OAuth2 *OAuth2 `yaml:"oauth2,omitempty" json:"oauth2,omitempty"`
+	// TokenCommand, when set, is a shell command whose standard output is the
+	// valid key; it is run again when a response says the key expired.
+	TokenCommand string `yaml:"token_command,omitempty" json:"token_command,omitempty"`
+	// TLS is a client certificate for mutual TLS (--cert/--key win).
+	TLS ClientTLS `yaml:"tls,omitempty" json:"tls,omitempty"`
+}
+
+// BasicAuth is the valid HTTP Basic credential, each part usually ${VAR}.
+type BasicAuth struct {
+	Username string `yaml:"username" json:"username"`
+	Password string `yaml:"password" json:"password"`
+}
+
+// OAuth2 is an OAuth2 client-credentials grant (RFC 6749 §4.4).
+type OAuth2 struct {
+	TokenURL     string   `yaml:"token_url" json:"token_url"`
+	ClientID     string   `yaml:"client_id" json:"client_id"`
+	ClientSecret string   `yaml:"client_secret" json:"client_secret"`
+	Scopes       []string `yaml:"scopes,omitempty" json:"scopes,omitempty"`
+}
+
+// ClientTLS names a PEM client certificate and key (paths relative to the
+// profile) and, optionally, a CA certificate to trust for the server.
+type ClientTLS struct {
+	Cert   string `yaml:"cert,omitempty" json:"cert,omitempty"`
+	Key    string `yaml:"key,omitempty" json:"key,omitempty"`
+	CACert string `yaml:"ca_cert,omitempty" json:"ca_cert,omitempty"`
+}
+
+// Credential says where the valid key comes from: "basic", "oauth2",
+// "token_command" or "" (keys.valid).
+func (a Auth) Credential() string {
+	switch {
+	case a.Basic != nil:
+		return "basic"
+	case a.OAuth2 != nil:
+		return "oauth2"
+	case a.TokenCommand != "":
+		return "token_command"
+	}
+	return ""
 }
 
 // Keys are the API keys probes use. Values are written as ${ENV_VAR} in

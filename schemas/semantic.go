@@ -36,6 +36,7 @@ func checkSemantics(p *Profile, docs []*doc) []Problem {
 	if p.Auth.Header == "Authorization" && p.Auth.Scheme == "" {
 		add("header Authorization needs a scheme such as Bearer", "auth", "scheme")
 	}
+	checkAuth(p.Auth, add)
 	env, err := compileEnvelope(p)
 	if err != nil {
 		add(err.Error(), "envelope", "schema")
@@ -156,5 +157,25 @@ func checkEndpoints(e Endpoints, add func(string, ...string)) {
 	}
 	if e.Create.InvalidBody != "" && e.Create.InvalidField == "" {
 		add("invalid_body needs invalid_field, the member it breaks", "endpoints", "create")
+	}
+}
+
+// checkAuth: one source for the valid credential, and a header to send it in.
+func checkAuth(a Auth, add func(string, ...string)) {
+	var sources []string
+	for name, set := range map[string]bool{"basic": a.Basic != nil, "oauth2": a.OAuth2 != nil, "token_command": a.TokenCommand != ""} {
+		if set {
+			sources = append(sources, name)
+		}
+	}
+	sort.Strings(sources)
+	if len(sources) > 1 {
+		add("give one of basic, oauth2 and token_command, not "+strings.Join(sources, " and "), "auth", sources[1])
+	}
+	if a.Header == "" {
+		add("is required (the header the key goes in, e.g. X-API-Key or Authorization)", "auth", "header")
+	}
+	if (a.TLS.Cert == "") != (a.TLS.Key == "") {
+		add("cert and key go together: give both or neither", "auth", "tls")
 	}
 }

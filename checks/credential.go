@@ -1,0 +1,152 @@
+package checks
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os/exec"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
+
+	"github.com/errprobe/errprobe/schemas"
+)
+
+// tokenCommandTimeout bounds one run of auth.token_command.
+const tokenCommandTimeout = 60 * time.Second
+
+// tokenEarly renews a token this long before it expires.
+const tokenEarly = 10 * time.Second
+
+// credential is the run's valid key when it is not simply keys.valid: an
+// OAuth2 access token (cached until shortly before it expires) or
+// auth.token_command's output, both fetched again when a response says the
+// key expired. Every value it fetches is masked from then on.
+type credential struct {
+	source string // profile key, for messages: auth.oauth2.token_url, auth.token_command
+	fetch  func(ctx context.Context) (string, time.Time, error)
+	now    func() time.Time
+	onNew  func(string)
+
+	mu     sync.Mutex
+	value  string
+	expiry time.Time // zero: valid until a response says otherwise
+}
+
+// newCredential returns the fetched credential for p's auth, or nil when the
+// valid key is keys.valid or Basic's username:password.
+func newCredential(p *schemas.Profile, cfg Config, client *http.Client) *credential {
+	a := p.Auth
+	switch {
+	case a.OAuth2 != nil:
+		cc := &clientcredentials.Config{ClientID: a.OAuth2.ClientID, ClientSecret: a.OAuth2.ClientSecret,
+			TokenURL: a.OAuth2.TokenURL, Scopes: a.OAuth2.Scopes}
+		return &credential{source: "auth.oauth2.token_url", now: cfg.Now,
+			fetch: func(ctx context.Context) (string, time.Time, error) {
+				tok, err := cc.Token(context.WithValue(ctx, oauth2.HTTPClient, client))
+				if err != nil {
+					return "", time.Time{}, tokenError(err)
+				}
+				return tok.AccessToken, tok.Expiry, nil
+			}}
+	case a.TokenCommand != "":
+		run := cfg.RunCommand
+		if run == nil {
+			run = runShell
+		}
+		return &credential{source: "auth.token_command", now: cfg.Now,
+			fetch: func(ctx context.Context) (string, time.Time, error) {
+				out, err := run(ctx, a.TokenCommand)
+				if err != nil {
+					return "", time.Time{}, err
+				}
+				tok, _, _ := strings.Cut(strings.TrimSpace(string(out)), "\n")
+				if tok = strings.TrimSpace(tok); tok == "" {
+					return "", time.Time{}, errors.New("printed no token on standard output")
+				}
+				return tok, time.Time{}, nil
+			}}
+	}
+	return nil
+}
+
+// runShell runs command with sh -c and returns its standard output. Its
+// error says how it ended, never what it printed (that may be a secret).
+func runShell(ctx context.Context, command string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, tokenCommandTimeout)
+	defer cancel()
+	var out bytes.Buffer
+	c := exec.CommandContext(ctx, "sh", "-c", command)
+	c.Stdout = &out
+	if err := c.Run(); err != nil {
+		var exit *exec.ExitError
+		switch {
+		case ctx.Err() != nil:
+			return nil, fmt.Errorf("did not finish within %s", tokenCommandTimeout)
+		case errors.As(err, &exit):
+			return nil, fmt.Errorf("exited with status %d", exit.ExitCode())
+		}
+		return nil, fmt.Errorf("could not run: %w", err)
+	}
+	return out.Bytes(), nil
+}
+
+// tokenError describes a failed token request without its body or the
+// client secret: the endpoint's status and OAuth2 error code, or why it
+// could not be reached (ErrUnreachable).
+func tokenError(err error) error {
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) {
+		msg := "the token endpoint answered"
+		if re.Response != nil {
+			msg += " " + re.Response.Status
+		}
+		if re.ErrorCode != "" {
+			msg += " (" + re.ErrorCode + ")"
+		}
+		return errors.New(msg)
+	}
+	if isDialError(err) || isCertError(err) {
+		return fmt.Errorf("%w: %s", ErrUnreachable, errorLine(err))
+	}
+	return errors.New(strings.TrimPrefix(errorLine(err), "oauth2: "))
+}
+
+// get returns the current value, fetching one when there is none yet or
+// the one held is about to expire.
+func (c *credential) get(ctx context.Context) (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.value != "" && (c.expiry.IsZero() || c.now().Add(tokenEarly).Before(c.expiry)) {
+		return c.value, nil
+	}
+	return c.fetchLocked(ctx)
+}
+
+// refresh fetches a new value: stale is the one a response refused as
+// expired (a concurrent refresh may already have replaced it).
+func (c *credential) refresh(ctx context.Context, stale string) (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.value != stale {
+		return c.value, nil
+	}
+	return c.fetchLocked(ctx)
+}
+
+func (c *credential) fetchLocked(ctx context.Context) (string, error) {
+	v, exp, err := c.fetch(ctx)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", c.source, err)
+	}
+	if v != c.value && c.onNew != nil {
+		c.onNew(v)
+	}
+	c.value, c.expiry = v, exp
+	return v, nil
+}
