@@ -18,6 +18,8 @@ type initOptions struct {
 	Profile string // the built-in the file extends
 	Force   bool   // overwrite an existing file
 	Output  string // where to write; default ./errprobe.yaml
+	// FromOpenAPI is an OpenAPI document to write the profile from.
+	FromOpenAPI string
 }
 
 func newInitCmd(io *IO) *cobra.Command {
@@ -30,8 +32,14 @@ base URL, its keys read from environment variables, and the built-in's
 endpoints shown commented out to override. An existing file is kept unless
 --force.
 
+--from-openapi FILE writes the profile from an OpenAPI 3.0 or 3.1 document
+(YAML or JSON; local $refs only, never the network): base URL, auth,
+envelope schema, code table, expectations and endpoints, with a comment on
+every guess.
+
 Built-in profiles: ` + strings.Join(schemas.BuiltinNames(), ", ") + `.`,
 		Example: `  errprobe init --profile erzycall
+  errprobe init --from-openapi openapi.yaml
   export ERRPROBE_API_KEY=...
   errprobe run --profile errprobe.yaml https://api.example.com`,
 		Args: cobra.NoArgs,
@@ -41,15 +49,29 @@ Built-in profiles: ` + strings.Join(schemas.BuiltinNames(), ", ") + `.`,
 	f.StringVarP(&o.Profile, "profile", "p", "erzycall", "built-in profile to extend ("+strings.Join(schemas.BuiltinNames(), ", ")+")")
 	f.BoolVarP(&o.Force, "force", "f", false, "overwrite an existing file")
 	f.StringVarP(&o.Output, "output", "o", "errprobe.yaml", "file to write")
+	f.StringVar(&o.FromOpenAPI, "from-openapi", "", "write the profile from this OpenAPI 3.0/3.1 `FILE`")
 	return cmd
 }
 
 // runInit writes the starter profile, refusing to overwrite without --force.
 func runInit(o *initOptions) error {
+	if o.FromOpenAPI != "" {
+		return initFromOpenAPI(o)
+	}
 	src, err := schemas.Starter(o.Profile)
 	if err != nil {
 		return usageError(err)
 	}
+	if err := writeNew(o, src); err != nil {
+		return err
+	}
+	fmt.Fprintf(o.IO.Out, "wrote %s (extends %s); set ERRPROBE_API_KEY, then: errprobe run --profile %s BASE_URL\n",
+		o.Output, o.Profile, o.Output)
+	return nil
+}
+
+// writeNew writes src to o.Output, refusing to overwrite without --force.
+func writeNew(o *initOptions, src []byte) error {
 	flags := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
 	if !o.Force {
 		flags |= os.O_EXCL
@@ -68,7 +90,5 @@ func runInit(o *initOptions) error {
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("cannot write %s: %w", o.Output, err)
 	}
-	fmt.Fprintf(o.IO.Out, "wrote %s (extends %s); set ERRPROBE_API_KEY, then: errprobe run --profile %s BASE_URL\n",
-		o.Output, o.Profile, o.Output)
 	return nil
 }

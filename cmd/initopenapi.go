@@ -1,0 +1,27 @@
+package cmd
+
+import (
+	"fmt"
+
+	"github.com/errprobe/errprobe/openapi"
+	"github.com/errprobe/errprobe/schemas"
+)
+
+// initFromOpenAPI writes the profile `init --from-openapi FILE` derives
+// from the document, and checks that it loads.
+func initFromOpenAPI(o *initOptions) error {
+	doc, err := openapi.Load(o.FromOpenAPI)
+	if err != nil {
+		return usageError(err)
+	}
+	src := openapi.Profile(doc)
+	if err := writeNew(o, src); err != nil {
+		return err
+	}
+	if _, err := schemas.Load(o.Output, o.IO.Getenv); err != nil {
+		return usageError(fmt.Errorf("wrote %s, but it does not load (edit it): %w", o.Output, err))
+	}
+	fmt.Fprintf(o.IO.Out, "wrote %s from %s (%d operations); read the comments marked guess, set ERRPROBE_API_KEY, then: errprobe run --profile %s\n",
+		o.Output, o.FromOpenAPI, len(doc.Operations), o.Output)
+	return nil
+}

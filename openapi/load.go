@@ -1,0 +1,239 @@
+package openapi
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// Load reads an OpenAPI 3.0 or 3.1 document (YAML or JSON) and the local
+// files its $refs name. A document that is not OpenAPI 3, a Swagger 2.0
+// document, a $ref to a URL or to a missing file is an *Error: one line
+// with the file and the JSON Pointer. Nothing is ever fetched over the
+// network.
+func Load(file string) (*Document, error) {
+	tree, err := readTree(file)
+	if err != nil {
+		return nil, err
+	}
+	version, err := checkVersion(file, tree)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkRefs(file, tree, map[string]bool{}); err != nil {
+		return nil, err
+	}
+	loader := openapi3.NewLoader()
+	loader.IsExternalRefsAllowed = true
+	loader.ReadFromURIFunc = readLocal
+	t, err := loader.LoadFromFile(file)
+	if err != nil {
+		return nil, &Error{File: file, Msg: libError(err)}
+	}
+	if err := t.Validate(context.Background(), openapi3.DisableExamplesValidation(),
+		openapi3.DisableSchemaDefaultsValidation(), openapi3.DisableSchemaFormatValidation()); err != nil {
+		return nil, &Error{File: file, Msg: "invalid OpenAPI document: " + libError(err)}
+	}
+	return fromKin(file, version, t), nil
+}
+
+// readLocal is the loader's only way to read a $ref: local files, never a URL.
+func readLocal(_ *openapi3.Loader, u *url.URL) ([]byte, error) {
+	if u.Scheme != "" && u.Scheme != "file" {
+		return nil, fmt.Errorf("$ref %s is a URL: errprobe reads local files only", u)
+	}
+	return os.ReadFile(filepath.FromSlash(u.Path))
+}
+
+func libError(err error) string {
+	return strings.ReplaceAll(firstLine(err.Error()), "\t", " ")
+}
+
+// fromKin reduces the library's document to errprobe's model.
+func fromKin(file, version string, t *openapi3.T) *Document {
+	d := &Document{File: file, Version: version, Schemes: map[string]SecurityScheme{}}
+	if t.Info != nil {
+		d.Title = t.Info.Title
+	}
+	for _, s := range t.Servers {
+		if s != nil && s.URL != "" {
+			d.Servers = append(d.Servers, s.URL)
+		}
+	}
+	if t.Components != nil {
+		for name, ref := range t.Components.SecuritySchemes {
+			if ref == nil || ref.Value == nil {
+				continue
+			}
+			v := ref.Value
+			d.Schemes[name] = SecurityScheme{Name: name, Type: v.Type, In: v.In, Param: v.Name, Scheme: strings.ToLower(v.Scheme)}
+		}
+	}
+	paths := t.Paths.Map()
+	names := make([]string, 0, len(paths))
+	for p := range paths {
+		names = append(names, p)
+	}
+	sort.Strings(names)
+	for _, p := range names {
+		item := paths[p]
+		for _, m := range methodOrder {
+			op := item.GetOperation(m)
+			if op == nil {
+				continue
+			}
+			d.Operations = append(d.Operations, operation(t, p, m, item, op))
+		}
+	}
+	return d
+}
+
+func operation(t *openapi3.T, path, method string, item *openapi3.PathItem, op *openapi3.Operation) *Operation {
+	o := &Operation{Method: method, Path: path, ID: op.OperationID, Tags: op.Tags,
+		Responses: map[string]*Response{}, Pointer: "/paths/" + escapePointer(path) + "/" + strings.ToLower(method)}
+	sec := t.Security
+	if op.Security != nil {
+		sec = *op.Security
+	}
+	seen := map[string]bool{}
+	for _, req := range sec {
+		if len(req) == 0 {
+			o.Security = nil // an empty requirement: anonymous access is allowed
+			seen = nil
+			break
+		}
+		for name := range req {
+			if !seen[name] {
+				seen[name] = true
+				o.Security = append(o.Security, name)
+			}
+		}
+	}
+	sort.Strings(o.Security)
+	params := map[string]*openapi3.Parameter{}
+	var order []string
+	for _, list := range []openapi3.Parameters{item.Parameters, op.Parameters} {
+		for _, pr := range list {
+			if pr == nil || pr.Value == nil {
+				continue
+			}
+			key := pr.Value.In + ":" + pr.Value.Name
+			if _, ok := params[key]; !ok {
+				order = append(order, key)
+			}
+			params[key] = pr.Value
+		}
+	}
+	for _, key := range order {
+		p := params[key]
+		o.Params = append(o.Params, Param{Name: p.Name, In: p.In, Required: p.Required, Schema: jsonSchema(p.Schema), Example: p.Example})
+	}
+	if op.RequestBody != nil && op.RequestBody.Value != nil {
+		rb := op.RequestBody.Value
+		ct, mt := pickMedia(rb.Content)
+		b := &Body{Required: rb.Required, ContentType: ct}
+		if mt != nil {
+			b.Schema = jsonSchema(mt.Schema)
+			b.Example = mediaExample(mt)
+		}
+		o.Body = b
+	}
+	if op.Responses != nil {
+		for status, ref := range op.Responses.Map() {
+			if ref == nil || ref.Value == nil {
+				continue
+			}
+			o.Responses[strings.ToUpper(status)] = response(ref.Value)
+		}
+		if def := op.Responses.Default(); def != nil && def.Value != nil {
+			o.Responses["DEFAULT"] = response(def.Value)
+			o.Responses["default"] = o.Responses["DEFAULT"]
+			delete(o.Responses, "DEFAULT")
+		}
+	}
+	return o
+}
+
+func response(r *openapi3.Response) *Response {
+	out := &Response{}
+	if r.Description != nil {
+		out.Description = *r.Description
+	}
+	for name, h := range r.Headers {
+		hd := Header{Name: name}
+		if h != nil && h.Value != nil {
+			hd.Required, hd.Description = h.Value.Required, h.Value.Description
+		}
+		out.Headers = append(out.Headers, hd)
+	}
+	sort.Slice(out.Headers, func(i, j int) bool { return out.Headers[i].Name < out.Headers[j].Name })
+	for ct := range r.Content {
+		out.ContentTypes = append(out.ContentTypes, ct)
+	}
+	sort.Strings(out.ContentTypes)
+	ct, mt := pickMedia(r.Content)
+	out.ContentType = ct
+	if mt != nil {
+		out.Schema = jsonSchema(mt.Schema)
+		if mt.Example != nil {
+			out.Examples = append(out.Examples, Example{Name: "example", Value: mt.Example})
+		}
+		names := make([]string, 0, len(mt.Examples))
+		for n := range mt.Examples {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			ex := mt.Examples[n]
+			if ex == nil || ex.Value == nil {
+				continue
+			}
+			out.Examples = append(out.Examples, Example{Name: n, Summary: ex.Value.Summary, Value: ex.Value.Value})
+		}
+	}
+	return out
+}
+
+// pickMedia prefers a JSON media type, else the first by name.
+func pickMedia(c openapi3.Content) (string, *openapi3.MediaType) {
+	names := make([]string, 0, len(c))
+	for n := range c {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if isJSON(n) {
+			return n, c[n]
+		}
+	}
+	if len(names) == 0 {
+		return "", nil
+	}
+	return names[0], c[names[0]]
+}
+
+func mediaExample(mt *openapi3.MediaType) any {
+	if mt.Example != nil {
+		return mt.Example
+	}
+	names := make([]string, 0, len(mt.Examples))
+	for n := range mt.Examples {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if ex := mt.Examples[n]; ex != nil && ex.Value != nil && ex.Value.Value != nil {
+			return ex.Value.Value
+		}
+	}
+	if mt.Schema != nil && mt.Schema.Value != nil && mt.Schema.Value.Example != nil {
+		return mt.Schema.Value.Example
+	}
+	return nil
+}

@@ -1,0 +1,273 @@
+package openapi
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Profile writes a starter errprobe profile (YAML) for the document: base
+// URL, auth, envelope schema and pointers, code table, expectations,
+// endpoints with sample bodies and ids, rate-limit and idempotency
+// headers. Every guess is a comment in the file; what the document does
+// not say is not invented.
+func Profile(d *Document) []byte {
+	im := newImport(d)
+	y := &yamlOut{}
+	im.header(y)
+	im.writeEnvelope(y)
+	im.writeCodes(y)
+	im.writeAuth(y)
+	im.writeRequestID(y)
+	im.writeIdempotency(y)
+	im.writeRateLimit(y)
+	im.writeEndpoints(y)
+	im.writeExpect(y)
+	return y.b.Bytes()
+}
+
+// errorResponse is one documented error response of one operation.
+type errorResponse struct {
+	op     *Operation
+	key    string // "404", "4XX", "default"
+	status int    // 0 for ranges and default
+	resp   *Response
+}
+
+func (e errorResponse) where() string { return e.key + " response of " + e.op.Name() }
+
+type importer struct {
+	d        *Document
+	errs     []errorResponse
+	envelope map[string]any
+	envWhere string
+	envCount int
+	ptrs     map[string]pointerGuess
+	docs     []documented
+	codes    map[string][]int
+	codeDesc map[string]string
+	sits     map[string]situationGuess
+}
+
+func newImport(d *Document) *importer {
+	im := &importer{d: d, codes: map[string][]int{}, codeDesc: map[string]string{}}
+	for _, op := range d.Operations {
+		keys := make([]string, 0, len(op.Responses))
+		for k := range op.Responses {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			st, err := strconv.Atoi(k)
+			isErr := (err == nil && st >= 400) || k == "4XX" || k == "5XX" || k == "default"
+			if !isErr {
+				continue
+			}
+			if err != nil {
+				st = 0
+			}
+			im.errs = append(im.errs, errorResponse{op: op, key: k, status: st, resp: op.Responses[k]})
+		}
+	}
+	im.chooseEnvelope()
+	if im.envelope != nil {
+		im.ptrs = guessPointers(im.envelope)
+		im.collectCodes()
+	}
+	im.sits = guessSituations(im.docs)
+	return im
+}
+
+// chooseEnvelope takes the JSON error schema documented most often.
+func (im *importer) chooseEnvelope() {
+	count := map[string]int{}
+	first := map[string]errorResponse{}
+	var order []string
+	for _, e := range im.errs {
+		if e.resp.Schema == nil || !isJSON(e.resp.ContentType) {
+			continue
+		}
+		b, _ := json.Marshal(e.resp.Schema)
+		k := string(b)
+		if count[k] == 0 {
+			order = append(order, k)
+			first[k] = e
+		}
+		count[k]++
+	}
+	best := ""
+	for _, k := range order {
+		if count[k] > count[best] {
+			best = k
+		}
+	}
+	if best == "" {
+		return
+	}
+	im.envelope = first[best].resp.Schema
+	im.envWhere = first[best].where()
+	im.envCount = count[best]
+}
+
+// collectCodes reads the code of every error example, and the statuses
+// per-status schemas give their code enums.
+func (im *importer) collectCodes() {
+	cp := im.ptrs["code"].Pointer
+	if cp == "" {
+		return
+	}
+	seen := map[string]bool{}
+	for _, e := range im.errs {
+		for _, ex := range e.resp.Examples {
+			code, ok := at(ex.Value, cp)
+			if !ok {
+				continue
+			}
+			st := e.status
+			if st == 0 {
+				if sp := im.ptrs["status"].Pointer; sp != "" {
+					if v, ok := atValue(ex.Value, sp).(float64); ok {
+						st = int(v)
+					}
+				}
+			}
+			if st == 0 {
+				continue
+			}
+			key := fmt.Sprintf("%s %d %s", code, st, ex.Name)
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			im.docs = append(im.docs, documented{Code: code, Status: st, Name: ex.Name, Summary: ex.Summary,
+				Where: fmt.Sprintf("the %d example %q of %s", st, ex.Name, e.op.Name())})
+			im.addCode(code, st, ex.Summary)
+		}
+	}
+	envEnum := enumAt(im.envelope, cp)
+	for _, e := range im.errs {
+		if e.status == 0 || e.resp.Schema == nil {
+			continue
+		}
+		enum := enumAt(e.resp.Schema, cp)
+		if len(enum) == 0 || sameStrings(enum, envEnum) && im.envCount > 1 {
+			continue
+		}
+		for _, code := range enum {
+			key := fmt.Sprintf("%s %d enum", code, e.status)
+			if !seen[key] {
+				seen[key] = true
+				im.docs = append(im.docs, documented{Code: code, Status: e.status, Name: code,
+					Where: fmt.Sprintf("the code enum of the %s", e.where())})
+				im.addCode(code, e.status, "")
+			}
+		}
+	}
+}
+
+func (im *importer) addCode(code string, st int, desc string) {
+	for _, s := range im.codes[code] {
+		if s == st {
+			return
+		}
+	}
+	im.codes[code] = append(im.codes[code], st)
+	sort.Ints(im.codes[code])
+	if im.codeDesc[code] == "" {
+		im.codeDesc[code] = desc
+	}
+}
+
+// at is the scalar at a JSON Pointer of v, as text.
+func at(v any, ptr string) (string, bool) {
+	switch x := atValue(v, ptr).(type) {
+	case string:
+		return x, x != ""
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64), true
+	}
+	return "", false
+}
+
+func atValue(v any, ptr string) any {
+	for _, part := range strings.Split(strings.TrimPrefix(ptr, "/"), "/") {
+		part = strings.ReplaceAll(strings.ReplaceAll(part, "~1", "/"), "~0", "~")
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[part]
+	}
+	return v
+}
+
+// enumAt is the enum of the schema member a pointer names.
+func enumAt(schema map[string]any, ptr string) []string {
+	s := mergeAllOf(schema)
+	for _, part := range strings.Split(strings.TrimPrefix(ptr, "/"), "/") {
+		props, _ := s["properties"].(map[string]any)
+		next, _ := props[part].(map[string]any)
+		if next == nil {
+			return nil
+		}
+		s = mergeAllOf(next)
+	}
+	var out []string
+	enum, _ := s["enum"].([]any)
+	for _, e := range enum {
+		if str, ok := e.(string); ok {
+			out = append(out, str)
+		}
+	}
+	return out
+}
+
+func sameStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+var slugRE = regexp.MustCompile(`[^A-Za-z0-9]+`)
+
+func (im *importer) header(y *yamlOut) {
+	d := im.d
+	y.comment(0, "errprobe profile written by `errprobe init --from-openapi %s` from %s (OpenAPI %s). "+
+		"Every value below comes from the document; where errprobe had to guess, a comment says so and why. "+
+		"Read the guesses, then run it: errprobe run --dry-run, then errprobe run.", d.File, orDefault(d.Title, "the document"), d.Version)
+	name := strings.Trim(strings.ToLower(slugRE.ReplaceAllString(d.Title, "-")), "-")
+	if name == "" {
+		name = "openapi-import"
+	}
+	y.kv(0, "name", name)
+	y.kv(0, "description", "Imported from "+d.File)
+	switch {
+	case len(d.Servers) == 0:
+		y.comment(0, "The document names no server: give the base URL on the command line (errprobe run BASE_URL).")
+	case strings.Contains(d.Servers[0], "{"):
+		y.comment(0, "The first server's URL has variables (%s): replace them, or give BASE_URL on the command line.", d.Servers[0])
+		y.kv(0, "base_url", d.Servers[0])
+	default:
+		if len(d.Servers) > 1 {
+			y.comment(0, "The first of the document's %d servers; the command line's BASE_URL wins.", len(d.Servers))
+		}
+		y.kv(0, "base_url", d.Servers[0])
+	}
+	y.blank()
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

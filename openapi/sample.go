@@ -1,0 +1,286 @@
+package openapi
+
+import (
+	"encoding/json"
+	"regexp"
+	"regexp/syntax"
+	"sort"
+	"strings"
+	"unicode"
+)
+
+// fromPattern builds the shortest string a simple regular expression
+// matches, choosing '0' (else 'a', else the class's first character) for
+// character classes. ok is false for what it cannot build from (and the
+// result is checked against the pattern before it is used).
+func fromPattern(pattern string) (string, bool) {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return "", false
+	}
+	var b strings.Builder
+	if !build(re, &b, 0) {
+		return "", false
+	}
+	out := b.String()
+	if m, err := regexp.MatchString(pattern, out); err != nil || !m {
+		return "", false
+	}
+	return out, true
+}
+
+func build(re *syntax.Regexp, b *strings.Builder, depth int) bool {
+	if depth > 50 || b.Len() > 256 {
+		return false
+	}
+	switch re.Op {
+	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
+		syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return true
+	case syntax.OpLiteral:
+		b.WriteString(string(re.Rune))
+		return true
+	case syntax.OpCharClass:
+		b.WriteRune(pickRune(re.Rune))
+		return len(re.Rune) > 0
+	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		b.WriteByte('0')
+		return true
+	case syntax.OpCapture:
+		return build(re.Sub[0], b, depth+1)
+	case syntax.OpStar, syntax.OpQuest:
+		return true
+	case syntax.OpPlus:
+		return build(re.Sub[0], b, depth+1)
+	case syntax.OpRepeat:
+		for i := 0; i < re.Min; i++ {
+			if !build(re.Sub[0], b, depth+1) {
+				return false
+			}
+		}
+		return true
+	case syntax.OpConcat:
+		for _, s := range re.Sub {
+			if !build(s, b, depth+1) {
+				return false
+			}
+		}
+		return true
+	case syntax.OpAlternate:
+		return build(re.Sub[0], b, depth+1)
+	}
+	return false
+}
+
+// pickRune prefers '0', then 'a', then the first rune of the class.
+func pickRune(ranges []rune) rune {
+	for _, want := range []rune{'0', 'a', 'A'} {
+		for i := 0; i+1 < len(ranges); i += 2 {
+			if ranges[i] <= want && want <= ranges[i+1] {
+				return want
+			}
+		}
+	}
+	if len(ranges) == 0 {
+		return '0'
+	}
+	return ranges[0]
+}
+
+// breaking returns a value of the schema's type that breaks its pattern,
+// and what it breaks; ok is false when the schema states nothing to break.
+func breaking(schema map[string]any, candidates ...string) (value any, why string, ok bool) {
+	if p, _ := schema["pattern"].(string); p != "" {
+		for _, v := range append(candidates, "12345", "not-an-id!", "x", "") {
+			if m, err := regexp.MatchString(p, v); err == nil && !m {
+				return v, "does not match the pattern " + p, true
+			}
+		}
+	}
+	switch typeOf(schema) {
+	case "integer", "number":
+		return "not-a-number", "is not a " + typeOf(schema), true
+	}
+	if enum, _ := schema["enum"].([]any); len(enum) > 0 {
+		return "not-in-the-enum!", "is not one of the enum's values", true
+	}
+	return nil, "", false
+}
+
+// typeOf is the schema's type, the first non-null one of a list.
+func typeOf(schema map[string]any) string {
+	switch t := schema["type"].(type) {
+	case string:
+		return t
+	case []any:
+		for _, x := range t {
+			if s, _ := x.(string); s != "" && s != "null" {
+				return s
+			}
+		}
+	}
+	if _, ok := schema["properties"]; ok {
+		return "object"
+	}
+	return ""
+}
+
+// sampleValue builds a value valid against schema from its example, enum,
+// const or constraints; allOf members are merged. ok is false when it
+// cannot be sure.
+func sampleValue(schema map[string]any, depth int) (any, bool) {
+	if schema == nil || depth > 8 {
+		return nil, false
+	}
+	schema = mergeAllOf(schema)
+	if v, ok := schema["example"]; ok {
+		return v, true
+	}
+	if vs, _ := schema["examples"].([]any); len(vs) > 0 {
+		return vs[0], true
+	}
+	if v, ok := schema["const"]; ok {
+		return v, true
+	}
+	if enum, _ := schema["enum"].([]any); len(enum) > 0 {
+		return enum[0], true
+	}
+	switch typeOf(schema) {
+	case "string":
+		if p, _ := schema["pattern"].(string); p != "" {
+			s, ok := fromPattern(p)
+			return s, ok
+		}
+		switch schema["format"] {
+		case "email":
+			return "errprobe@example.com", true
+		case "uri", "url":
+			return "https://example.com/errprobe", true
+		case "date-time":
+			return "2026-01-01T00:00:00Z", true
+		case "date":
+			return "2026-01-01", true
+		case "uuid":
+			return "00000000-0000-4000-8000-000000000000", true
+		}
+		return "errprobe", true
+	case "integer", "number":
+		if m, ok := schema["minimum"].(float64); ok {
+			return m, true
+		}
+		return 1, true
+	case "boolean":
+		return true, true
+	case "array":
+		items, _ := schema["items"].(map[string]any)
+		min, _ := schema["minItems"].(float64)
+		if min == 0 {
+			return []any{}, true
+		}
+		v, ok := sampleValue(items, depth+1)
+		return []any{v}, ok
+	case "object":
+		props, _ := schema["properties"].(map[string]any)
+		out := map[string]any{}
+		for _, name := range requiredOf(schema) {
+			ps, _ := props[name].(map[string]any)
+			v, ok := sampleValue(ps, depth+1)
+			if !ok {
+				return nil, false
+			}
+			out[name] = v
+		}
+		return out, true
+	}
+	return nil, false
+}
+
+// mergeAllOf folds allOf members' properties and required lists in.
+func mergeAllOf(schema map[string]any) map[string]any {
+	all, _ := schema["allOf"].([]any)
+	if len(all) == 0 {
+		return schema
+	}
+	out := map[string]any{}
+	props := map[string]any{}
+	var req []any
+	for i, part := range append([]any{schema}, all...) {
+		m, _ := part.(map[string]any)
+		if i > 0 {
+			m = mergeAllOf(m)
+		}
+		for k, v := range m {
+			switch k {
+			case "allOf":
+			case "properties":
+				for pk, pv := range v.(map[string]any) {
+					props[pk] = pv
+				}
+			case "required":
+				r, _ := v.([]any)
+				req = append(req, r...)
+			default:
+				out[k] = v
+			}
+		}
+	}
+	if len(props) > 0 {
+		out["properties"] = props
+		if _, ok := out["type"]; !ok {
+			out["type"] = "object"
+		}
+	}
+	if len(req) > 0 {
+		out["required"] = req
+	}
+	return out
+}
+
+func requiredOf(schema map[string]any) []string {
+	r, _ := schema["required"].([]any)
+	var out []string
+	for _, x := range r {
+		if s, ok := x.(string); ok {
+			out = append(out, s)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// uniqueBody makes string members of a sample body unique per run with
+// errprobe's {{n}}: trailing runs of 7 digits are replaced, free-text
+// members without a pattern, format or enum get " {{n}}" appended. It
+// returns the JSON and which members changed.
+func uniqueBody(body map[string]any, schema map[string]any) (string, []string) {
+	props, _ := mergeAllOf(schema)["properties"].(map[string]any)
+	out := map[string]any{}
+	var changed []string
+	for k, v := range body {
+		out[k] = v
+		s, ok := v.(string)
+		if !ok {
+			continue
+		}
+		ps, _ := props[k].(map[string]any)
+		switch {
+		case trailingDigits(s) >= 7:
+			out[k] = s[:len(s)-7] + "{{n}}"
+			changed = append(changed, k)
+		case ps != nil && ps["pattern"] == nil && ps["format"] == nil && ps["enum"] == nil && ps["maxLength"] == nil:
+			out[k] = s + " {{n}}"
+			changed = append(changed, k)
+		}
+	}
+	sort.Strings(changed)
+	b, _ := json.Marshal(out)
+	return string(b), changed
+}
+
+func trailingDigits(s string) int {
+	n := 0
+	for i := len(s) - 1; i >= 0 && unicode.IsDigit(rune(s[i])); i-- {
+		n++
+	}
+	return n
+}

@@ -1,0 +1,98 @@
+package schemas
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// EnvelopeSchema returns the profile's envelope schema as a JSON value:
+// the embedded schema for builtin:NAME, the file's contents, or the inline
+// schema (a fresh copy each call).
+func EnvelopeSchema(p *Profile) (map[string]any, error) {
+	var b []byte
+	switch s := p.Envelope.Schema.(type) {
+	case string:
+		if name, ok := strings.CutPrefix(s, "builtin:"); ok {
+			var err error
+			if b, err = embedded.ReadFile("envelopes/" + name + ".json"); err != nil {
+				return nil, fmt.Errorf("no built-in envelope schema %q", name)
+			}
+			break
+		}
+		path := s
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(p.Dir, path)
+		}
+		var err error
+		if b, err = os.ReadFile(path); err != nil {
+			return nil, fmt.Errorf("envelope schema %s: %w", s, err)
+		}
+	default:
+		var err error
+		if b, err = json.Marshal(s); err != nil {
+			return nil, fmt.Errorf("inline envelope schema: %w", err)
+		}
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("envelope schema: %w", err)
+	}
+	return m, nil
+}
+
+// Validator checks JSON values against one compiled JSON Schema.
+type Validator struct{ s *jsonschema.Schema }
+
+// CompileSchema compiles a self-contained JSON Schema (2020-12 unless it
+// says otherwise; no remote $refs), e.g. one an OpenAPI document documents
+// for a response.
+func CompileSchema(name string, schema map[string]any) (*Validator, error) {
+	b, err := json.Marshal(schema)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	c := jsonschema.NewCompiler()
+	c.UseLoader(localLoader{})
+	url := "file:///errprobe/openapi/" + name + ".json"
+	if err := c.AddResource(url, doc); err != nil {
+		return nil, err
+	}
+	s, err := c.Compile(url)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s", name, compileMessage(err))
+	}
+	return &Validator{s: s}, nil
+}
+
+// Validate checks a JSON body; the error is one line naming where it fails.
+func (v *Validator) Validate(body []byte) error {
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(body))
+	if err != nil {
+		return fmt.Errorf("not JSON: %v", err)
+	}
+	if err := v.s.Validate(inst); err != nil {
+		return fmt.Errorf("%s", oneLineValidation(err))
+	}
+	return nil
+}
+
+func oneLineValidation(err error) string {
+	if ve, ok := err.(*jsonschema.ValidationError); ok {
+		for len(ve.Causes) > 0 {
+			ve = ve.Causes[0]
+		}
+		loc := "/" + strings.Join(ve.InstanceLocation, "/")
+		return loc + ": " + strings.ReplaceAll(ve.ErrorKind.LocalizedString(printer), "\n", " ")
+	}
+	return strings.ReplaceAll(err.Error(), "\n", " ")
+}
