@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/goccy/go-yaml"
+
+	"github.com/errprobe/errprobe/schemas"
 )
 
 // Error is a bad document: one line naming the file and, where known, the
@@ -26,21 +28,16 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("%s: %s", e.File, e.Msg)
 }
 
-// maxDocBytes caps one document file.
-const maxDocBytes = 32 << 20
-
-// readTree reads a YAML or JSON file into a generic tree.
+// readTree reads a YAML or JSON file into a generic tree, through the
+// input guards every errprobe input passes (size, nesting depth, aliases,
+// byte-order mark).
 func readTree(file string) (any, error) {
-	st, err := os.Stat(file)
+	b, err := schemas.ReadInput(file, "the document")
 	if err != nil {
-		return nil, &Error{File: file, Msg: "cannot read: " + errText(err)}
+		return nil, &Error{File: file, Msg: err.Error()}
 	}
-	if st.Size() > maxDocBytes {
-		return nil, &Error{File: file, Msg: fmt.Sprintf("larger than %d MiB", maxDocBytes>>20)}
-	}
-	b, err := os.ReadFile(file)
-	if err != nil {
-		return nil, &Error{File: file, Msg: "cannot read: " + errText(err)}
+	if b, err = schemas.GuardYAML(b); err != nil {
+		return nil, &Error{File: file, Msg: err.Error()}
 	}
 	var tree any
 	if err := yaml.Unmarshal(b, &tree); err != nil {
