@@ -100,12 +100,16 @@ func newMaskSet(secrets []string) *maskSet {
 // JSON-escaped, and base64 (alone and as a Basic credential).
 func secretForms(s string) []string {
 	q := url.QueryEscape(s)
-	forms := []string{s, q, url.PathEscape(s), strings.ReplaceAll(q, "+", "%20"), lowerEscapes(q),
-		base64.StdEncoding.EncodeToString([]byte(s + ":")),
+	forms := []string{s}
+	for _, e := range []string{q, url.PathEscape(s), strings.ReplaceAll(q, "+", "%20")} {
+		forms = append(forms, e, lowerEscapes(e))
+	}
+	forms = append(forms,
+		base64.StdEncoding.EncodeToString([]byte(s+":")),
 		base64.StdEncoding.EncodeToString([]byte(s)),
 		base64.RawStdEncoding.EncodeToString([]byte(s)),
 		base64.URLEncoding.EncodeToString([]byte(s)),
-	}
+	)
 	if b, err := json.Marshal(s); err == nil {
 		forms = append(forms, string(b[1:len(b)-1]))
 	}

@@ -189,7 +189,8 @@ func (localLoader) Load(u string) (any, error) {
 	if ext := filepath.Ext(pu.Path); ext == ".yaml" || ext == ".yml" {
 		var v any
 		if err := yaml.Unmarshal(b, &v); err != nil {
-			return nil, err
+			msg, _, _ := strings.Cut(err.Error(), "\n") // goccy appends a source excerpt
+			return nil, errors.New(msg)
 		}
 		return jsonTyped(v)
 	}

@@ -1,0 +1,164 @@
+package checks_test
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/schemas"
+)
+
+// keyedConfig is erzycall aimed at base with key as the valid key.
+func keyedConfig(t *testing.T, base, key string) checks.Config {
+	t.Helper()
+	p, err := schemas.Builtin("erzycall", func(k string) string {
+		if k == "ERRPROBE_API_KEY" {
+			return key
+		}
+		return ""
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := schemas.Compile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return checks.Config{Contract: c, BaseURL: base, Timeout: 2 * time.Second, MaxWait: time.Second}
+}
+
+// reportText is the whole report as JSON: what every reporter draws from.
+func reportText(t *testing.T, rep *checks.Report) string {
+	t.Helper()
+	b, err := json.Marshal(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestRun_BaseURLRefused: a base URL with a query, a fragment or a port
+// out of range is a set-up error naming the problem (never sent to, never
+// "unreachable"), and the message hides the URL's password.
+func TestRun_BaseURLRefused(t *testing.T) {
+	type testCase struct{ url, want string }
+	run := func(t *testing.T, tc testCase) {
+		cfg := keyedConfig(t, tc.url, "ek_live_0123456789abcdef")
+		_, err := checks.Run(context.Background(), cfg)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Fatalf("error %v, want it to contain %q", err, tc.want)
+		}
+		if strings.Contains(err.Error(), "PASSWORDsekret") {
+			t.Errorf("password in %q", err)
+		}
+	}
+	for _, tc := range []testCase{
+		{"http://127.0.0.1:9/api?x=1", "a query string is not allowed"},
+		{"http://127.0.0.1:9/api?", "a query string is not allowed"},
+		{"http://127.0.0.1:9/api#frag", "a fragment (#…) is not allowed"},
+		{"http://127.0.0.1:99999", "port 99999 is out of range"},
+		{"http://127.0.0.1:0", "port 0 is out of range"},
+		{"http://admin:PASSWORDsekret@127.0.0.1:70000", "port 70000"},
+		{"ftp://127.0.0.1", "want http(s)://"},
+	} {
+		t.Run(tc.url, func(t *testing.T) { run(t, tc) })
+	}
+}
+
+// TestRun_SecretsMasked: in a dry run's plan and report, no byte of a
+// UUID-shaped key, of a URL password, or of any --header value not
+// marked public appears; public header values do.
+func TestRun_SecretsMasked(t *testing.T) {
+	url, _ := untouchable(t)
+	url = strings.Replace(url, "http://", "http://admin:PASSWORDsekret-0123456789@", 1)
+	cfg := keyedConfig(t, url, "123e4567-e89b-12d3-a456-426614174000")
+	cfg.DryRun = true
+	cfg.Headers = http.Header{"X-Auth": {"HDRsecret-0123456789"}, "X-Signature": {"abc"}, "X-Trace": {"trace-visible-1"}}
+	cfg.PublicHeaders = []string{"x-trace"}
+	rep := run(t, cfg)
+	text := reportText(t, rep)
+	for _, secret := range []string{"123e4567", "426614174000", "e89b", "PASSWORDsekret", "0123456789", "HDRsecret", `"abc"`} {
+		if strings.Contains(text, secret) {
+			i := strings.Index(text, secret)
+			t.Errorf("%q in the report: …%s…", secret, text[max(0, i-40):min(len(text), i+40)])
+		}
+	}
+	if !strings.Contains(text, "trace-visible-1") {
+		t.Error("the public header's value is not shown")
+	}
+}
+
+func TestMask_NoKeyMaterial(t *testing.T) {
+	type testCase struct{ in, want string }
+	run := func(t *testing.T, tc testCase) {
+		if got := checks.Mask(tc.in); got != tc.want {
+			t.Errorf("Mask(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	for _, tc := range []testCase{
+		{"123e4567-e89b-12d3-a456-426614174000", "****"},
+		{"0123456789abcdef0123456789abcdef", "****"},
+		{"ek_live_abcdef0123452345", "ek_live_…2345"},
+		{"SEKRETkey-0123456789abcdef", "…cdef"},
+		{"12345678_abcdefghijklmnop", "…mnop"},
+	} {
+		t.Run(tc.in, func(t *testing.T) { run(t, tc) })
+	}
+}
+
+// TestRun_EchoedKeyForms: a target echoing the key URL-escaped (%20 for a
+// space), JSON-escaped or in base64 has every form masked in the report.
+func TestRun_EchoedKeyForms(t *testing.T) {
+	const key = "SEKRET key/0123456789<abcdef>"
+	echo := `{"error":{"code":"NOT_FOUND","message":"q=SEKRET%20key%2F0123456789%3Cabcdef%3E p=SEKRET+key%2f0123456789%3cabcdef%3e j=SEKRET key/0123456789\u003cabcdef\u003e"}}`
+	base := rawServer(t, "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: "+itoa(int64(len(echo)))+"\r\nConnection: close\r\n\r\n"+echo, false)
+	cfg := keyedConfig(t, base, key)
+	cfg.Suites = []string{"auth.missing-key"}
+	rep := runHostile(t, cfg, 60*time.Second)
+	text := reportText(t, rep)
+	for _, part := range []string{"SEKRET", "0123456789"} {
+		if strings.Contains(text, part) {
+			i := strings.Index(text, part)
+			t.Errorf("%q in the report: …%s…", part, text[max(0, i-40):min(len(text), i+40)])
+		}
+	}
+}
+
+// TestRun_MaxBodyNoOverflow: --max-body 2^63-1 reads whole bodies (the
+// read limit used to overflow to negative and read nothing).
+func TestRun_MaxBodyNoOverflow(t *testing.T) {
+	cfg := target(t, "erzycall")
+	cfg.MaxBody = math.MaxInt64
+	cfg.Skip = []string{"ratelimit"}
+	rep := run(t, cfg)
+	if f := failures(rep); len(f) > 0 {
+		t.Errorf("%d failures against the reference server, e.g. %s", len(f), f[0])
+	}
+}
+
+// TestRun_StatusLineKeyMasked: a target whose status line echoes the key
+// ("HTTP/1.1 4<KEY> nope") makes every request fail with net/http's error
+// quoting it; the burst's error text in ratelimit.reached is masked too.
+func TestRun_StatusLineKeyMasked(t *testing.T) {
+	const key = "SEKRETkey-0123456789abcdef"
+	base := rawServer(t, "HTTP/1.1 4"+key+" nope\r\nContent-Length: 0\r\n\r\n", false)
+	cfg := keyedConfig(t, base, key)
+	cfg.Suites = []string{"auth.missing-key", "ratelimit.reached"}
+	cfg.MaxRequests = 40
+	rep := runHostile(t, cfg, 60*time.Second)
+	text := reportText(t, rep)
+	for _, part := range []string{key, key[:12], key[len(key)-12:]} {
+		if strings.Contains(text, part) {
+			i := strings.Index(text, part)
+			t.Errorf("%q in the report: …%s…", part, text[max(0, i-60):min(len(text), i+40)])
+		}
+	}
+	if !strings.Contains(text, "ratelimit.reached") {
+		t.Errorf("no ratelimit.reached result: %s", text)
+	}
+}
