@@ -1,16 +1,16 @@
 package checks
 
 import (
-	"context"
-	"encoding/base64"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/errprobe/errprobe/schemas"
 )
 
-func authProbes(p *schemas.Profile) []probe {
+// authProbes send the read route with missing, empty, garbage, revoked,
+// expired and wrongly placed keys, and the scoped operation with the
+// no-scope key; any 401 among them must carry WWW-Authenticate.
+func authProbes(p *schemas.Profile) []Probe {
 	keys := profileKeys(p)
 	list := readSkip(p)
 	keyed := func(r role) string {
@@ -26,46 +26,29 @@ func authProbes(p *schemas.Profile) []probe {
 	if scopeSkip == "" && p.Endpoints.Scoped == "" && p.Endpoints.Create.Path == "" {
 		scopeSkip = "neither endpoints.scoped nor endpoints.create is set"
 	}
-	ps := []probe{
-		authProbe("missing-key", AuthMissingKey, list, func(s *session) call {
-			return s.readCall(roleNone)
-		}, schemas.ExpectMissingKey),
-		authProbe("empty-key", AuthEmptyKey, list, func(s *session) call {
-			c := s.readCall(roleNone)
-			c.auth = func(h http.Header) {
-				name, value := s.keyHeader("")
-				h.Set(name, strings.TrimSpace(value))
-			}
-			return c
-		}, schemas.ExpectMissingKey, schemas.ExpectInvalidKey),
-		authProbe(garbageName(p), AuthGarbageKey, list, func(s *session) call {
-			return s.fixedKeyCall(garbageKey(p))
-		}, schemas.ExpectInvalidKey),
-		authProbe("wrong-scheme", AuthWrongScheme, keyed(roleValid), wrongSchemeCall,
+	read := func(key string) ProbeRequest { return readRequest(p, key) }
+	fixed := func(key string) ProbeRequest { rq := read(schemas.KeyNone); rq.KeyValue = &key; return rq }
+	param := p.Auth.QueryParam
+	if param == "" {
+		param = "api_key"
+	}
+	inQuery := read(schemas.KeyNone)
+	inQuery.Path += sep(inQuery.Path) + param + "={{key:valid}}"
+	ps := []Probe{
+		authProbe("missing-key", AuthMissingKey, list, read(schemas.KeyNone), schemas.ExpectMissingKey),
+		authProbe("empty-key", AuthEmptyKey, list, fixed(""), schemas.ExpectMissingKey, schemas.ExpectInvalidKey),
+		authProbe(garbageName(p), AuthGarbageKey, list, fixed(garbageKey(p)), schemas.ExpectInvalidKey),
+		authProbe("wrong-scheme", AuthWrongScheme, keyed(roleValid), wrongSchemeRequest(p),
 			schemas.ExpectInvalidKey, schemas.ExpectMissingKey),
-		authProbe("revoked-key", AuthRevokedKey, keyed(roleRevoked), func(s *session) call {
-			return s.readCall(roleRevoked)
-		}, schemas.ExpectRevokedKey),
-		authProbe("expired-key", AuthExpiredKey, keyed(roleExpired), func(s *session) call {
-			return s.readCall(roleExpired)
-		}, schemas.ExpectExpiredKey),
-		authProbe("missing-scope", AuthMissingScope, scopeSkip, scopedCall, schemas.ExpectMissingScope),
-		authProbe("key-in-query", AuthKeyInQuery, keyed(roleValid), func(s *session) call {
-			c := s.readCall(roleNone)
-			param := s.p.Auth.QueryParam
-			if param == "" {
-				param = "api_key"
-			}
-			c.path += sep(c.path) + url.QueryEscape(param) + "=" + url.QueryEscape(s.keys[roleValid])
-			c.auth, c.keyAt = func(http.Header) {}, "query:"+param
-			return c
-		}, schemas.ExpectMissingKey, schemas.ExpectInvalidKey),
+		authProbe("revoked-key", AuthRevokedKey, keyed(roleRevoked), read(schemas.KeyRevoked), schemas.ExpectRevokedKey),
+		authProbe("expired-key", AuthExpiredKey, keyed(roleExpired), read(schemas.KeyExpired), schemas.ExpectExpiredKey),
+		authProbe("missing-scope", AuthMissingScope, scopeSkip, scopedRequest(p), schemas.ExpectMissingScope),
+		authProbe("key-in-query", AuthKeyInQuery, keyed(roleValid), inQuery, schemas.ExpectMissingKey, schemas.ExpectInvalidKey),
 	}
 	if b := p.Auth.Basic; b != nil {
 		// Basic's credential matrix adds the known user with a wrong password.
-		ps = append(ps, authProbe("wrong-password", AuthGarbageKey, keyed(roleValid), func(s *session) call {
-			return s.fixedKeyCall(b.Username + ":errprobe-wrong-password-0000")
-		}, schemas.ExpectInvalidKey))
+		ps = append(ps, authProbe("wrong-password", AuthGarbageKey, keyed(roleValid),
+			fixed(b.Username+":errprobe-wrong-password-0000"), schemas.ExpectInvalidKey))
 	}
 	return ps
 }
@@ -86,16 +69,6 @@ func garbageKey(p *schemas.Profile) string {
 	return "errprobe_garbage_0000000000000000"
 }
 
-// fixedKeyCall reads with a key the profile does not provide.
-func (s *session) fixedKeyCall(key string) call {
-	c := s.readCall(roleNone)
-	c.auth = func(h http.Header) {
-		name, value := s.keyHeader(key)
-		h.Set(name, value)
-	}
-	return c
-}
-
 func sep(path string) string {
 	if strings.Contains(path, "?") {
 		return "&"
@@ -103,54 +76,40 @@ func sep(path string) string {
 	return "?"
 }
 
-// wrongSchemeCall sends the valid key the wrong way: Basic instead of the
-// profile's scheme, or Authorization: Bearer when the key belongs in another
-// header.
-func wrongSchemeCall(s *session) call {
-	c := s.readCall(roleNone)
-	key := s.keys[roleValid]
-	header := s.p.Auth.Header
-	c.auth = func(h http.Header) {
-		if b := s.p.Auth.Basic; b != nil {
-			h.Set("Authorization", "Bearer "+b.Password) // the password as a token
-			return
-		}
-		if header == "" || strings.EqualFold(header, "Authorization") {
-			h.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(key+":")))
-			return
-		}
-		h.Set("Authorization", "Bearer "+key)
+// wrongSchemeRequest sends the valid key the wrong way: Basic instead of
+// the profile's scheme, Authorization: Bearer when the key belongs in
+// another header, or a Basic password sent as a Bearer token.
+func wrongSchemeRequest(p *schemas.Profile) ProbeRequest {
+	rq := readRequest(p, schemas.KeyNone)
+	switch h := p.Auth.Header; {
+	case p.Auth.Basic != nil:
+		rq.Headers = map[string]string{"Authorization": "Bearer {{password:valid}}"}
+	case h == "" || strings.EqualFold(h, "Authorization"):
+		rq.Headers = map[string]string{"Authorization": "Basic {{basic:valid}}"}
+	default:
+		rq.Headers = map[string]string{"Authorization": "Bearer {{key:valid}}"}
 	}
-	if header != "" && !strings.EqualFold(header, "Authorization") {
-		c.keyAt = "Authorization"
-	}
-	return c
+	return rq
 }
 
-// scopedCall is the operation the no-scope key may not do.
-func scopedCall(s *session) call {
-	method, path := endpoint(s.p.Endpoints.Scoped)
-	if s.p.Endpoints.Scoped == "" {
-		method, path = createMethod(s.p), s.p.Endpoints.Create.Path
+// scopedRequest is the operation the no-scope key may not do.
+func scopedRequest(p *schemas.Profile) ProbeRequest {
+	method, path := endpoint(p.Endpoints.Scoped)
+	if p.Endpoints.Scoped == "" {
+		method, path = createMethod(p), p.Endpoints.Create.Path
 	}
-	c := call{method: method, path: path, key: roleNoScope}
+	rq := ProbeRequest{Method: method, Path: path, Key: schemas.KeyNoScope}
 	if method != http.MethodGet && method != http.MethodDelete && method != http.MethodHead {
-		c.body, c.hasBody, c.contentType = s.expandN(s.p.Endpoints.Create.Body), true, "application/json"
+		body := p.Endpoints.Create.Body
+		rq.Body, rq.ContentType = &body, "application/json"
 	}
-	return c
+	return rq
 }
 
-// authProbe sends one call and checks its code; any 401 must carry
+// authProbe is one auth request expecting situations; any 401 must carry
 // WWW-Authenticate.
-func authProbe(name, check, skip string, build func(*session) call, situations ...string) probe {
-	return probe{name: name, suite: SuiteAuth, checks: []string{check, AuthWWWAuthenticate}, skip: skip,
-		run: func(ctx context.Context, s *session, o *outcome) {
-			ex := s.do(ctx, o, build(s))
-			s.expectCheck(o, check, ex, situations...)
-			if ex.Response != nil && ex.Response.Status == http.StatusUnauthorized {
-				ok := ex.Response.Header.Get("WWW-Authenticate") != ""
-				o.verdict(AuthWWWAuthenticate, ok, ex, "401 without WWW-Authenticate (RFC 9110 §11.6.1)",
-					"WWW-Authenticate header", "none")
-			}
-		}}
+func authProbe(name, check, skip string, rq ProbeRequest, situations ...string) Probe {
+	rq.Expect = ProbeExpect{Situations: situations}
+	return Probe{Name: name, Suite: SuiteAuth, Check: check, Skip: skip, Also: []string{AuthWWWAuthenticate},
+		Requests: []ProbeRequest{rq}}
 }

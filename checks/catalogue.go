@@ -8,12 +8,13 @@ const (
 	SuiteResources   = "resources"
 	SuiteValidation  = "validation"
 	SuiteIdempotency = "idempotency"
+	SuiteCustom      = "custom" // a profile's own probes (custom.NAME)
 	SuiteRateLimit   = "ratelimit"
 )
 
 // Suites lists every suite in run order.
 func Suites() []string {
-	return []string{SuiteEnvelope, SuiteMalformed, SuiteAuth, SuiteResources, SuiteValidation, SuiteIdempotency, SuiteRateLimit}
+	return []string{SuiteEnvelope, SuiteMalformed, SuiteAuth, SuiteResources, SuiteValidation, SuiteIdempotency, SuiteCustom, SuiteRateLimit}
 }
 
 // Check IDs. Each is "suite.name" and never changes once released.
@@ -28,6 +29,7 @@ const (
 	EnvelopeRequestIDUniq  = "envelope.request-id-unique"
 	EnvelopeNoLeak         = "envelope.no-leak"
 	EnvelopeConsistent     = "envelope.consistent-shape"
+	EnvelopeHeaders        = "envelope.headers"
 	MalformedTruncated     = "malformed.truncated-json"
 	MalformedTrailing      = "malformed.trailing-garbage"
 	MalformedNotJSON       = "malformed.not-json"
@@ -35,6 +37,7 @@ const (
 	MalformedWrongType     = "malformed.wrong-type"
 	MalformedContentType   = "malformed.content-type"
 	MalformedMethod        = "malformed.method"
+	MalformedMethodAllow   = "malformed.method-allow"
 	AuthMissingKey         = "auth.missing-key"
 	AuthEmptyKey           = "auth.empty-key"
 	AuthGarbageKey         = "auth.garbage-key"
@@ -51,12 +54,16 @@ const (
 	ResourcesTenantBreach  = "resources.tenant-breach"
 	ResourcesUnknownRoute  = "resources.unknown-route"
 	ResourcesDelete        = "resources.delete"
+	ResourcesConflict      = "resources.conflict"
+	ResourcesInternal      = "resources.internal"
+	ResourcesCreateHeaders = "resources.create-headers"
 	ValidationRejected     = "validation.rejected"
 	ValidationDetails      = "validation.details-field"
 	IdempotencyReplay      = "idempotency.replay"
 	IdempotencyNoDuplicate = "idempotency.no-duplicate"
 	IdempotencyMismatch    = "idempotency.mismatch"
 	IdempotencyConcurrent  = "idempotency.concurrent"
+	IdempotencyReplayHdrs  = "idempotency.replay-headers"
 	RateLimitReached       = "ratelimit.reached"
 	RateLimitEnvelope      = "ratelimit.envelope"
 	RateLimitHeaders       = "ratelimit.headers"
@@ -78,13 +85,15 @@ var catalogue = []Check{
 	{EnvelopeRequestIDUniq, SuiteEnvelope, SeverityError, "request ids are unique across the run"},
 	{EnvelopeNoLeak, SuiteEnvelope, SeverityError, "no stack trace, file path, SQL or exception name in error bodies"},
 	{EnvelopeConsistent, SuiteEnvelope, SeverityWarning, "all error bodies share one top-level member set"},
+	{EnvelopeHeaders, SuiteEnvelope, SeverityError, "error responses carry the headers their code promises (codes.X.headers)"},
 	{MalformedTruncated, SuiteMalformed, SeverityError, "truncated JSON is answered with the malformed-JSON code"},
 	{MalformedTrailing, SuiteMalformed, SeverityError, "JSON followed by garbage is answered with the malformed-JSON code"},
 	{MalformedNotJSON, SuiteMalformed, SeverityError, "a body that is not JSON is answered with the malformed-JSON code"},
 	{MalformedEmptyBody, SuiteMalformed, SeverityError, "an empty POST body is answered with the malformed-JSON or validation code"},
 	{MalformedWrongType, SuiteMalformed, SeverityError, "JSON of the wrong top-level type is answered with the malformed-JSON or validation code"},
 	{MalformedContentType, SuiteMalformed, SeverityError, "valid JSON sent as text/plain is answered with the wrong-content-type code"},
-	{MalformedMethod, SuiteMalformed, SeverityError, "an unsupported method is answered 405 with an Allow header"},
+	{MalformedMethod, SuiteMalformed, SeverityError, "an unsupported method gets what expect.method_not_allowed says (default 405); a 405 carries Allow"},
+	{MalformedMethodAllow, SuiteMalformed, SeverityWarning, "an unsupported method is answered 405 with an Allow header (RFC 9110)"},
 	{AuthMissingKey, SuiteAuth, SeverityError, "a request without a key gets the missing-key code"},
 	{AuthEmptyKey, SuiteAuth, SeverityError, "an empty key gets the missing-key or invalid-key code"},
 	{AuthGarbageKey, SuiteAuth, SeverityError, "an unknown key gets the invalid-key code"},
@@ -93,7 +102,7 @@ var catalogue = []Check{
 	{AuthExpiredKey, SuiteAuth, SeverityError, "an expired key gets the expired-key code"},
 	{AuthMissingScope, SuiteAuth, SeverityError, "a key without the scope gets the missing-scope code"},
 	{AuthKeyInQuery, SuiteAuth, SeverityError, "a valid key sent only in the query string is refused"},
-	{AuthWWWAuthenticate, SuiteAuth, SeverityWarning, "401 responses carry WWW-Authenticate"},
+	{AuthWWWAuthenticate, SuiteAuth, SeverityError, "401 responses carry WWW-Authenticate (RFC 9110 §11.6.1 MUST)"},
 	{ResourcesUnknownID, SuiteResources, SeverityError, "a well-formed unknown id gets the not-found code"},
 	{ResourcesMalformedID, SuiteResources, SeverityError, "a malformed id gets the invalid-id code"},
 	{ResourcesCrossTenant, SuiteResources, SeverityError, "another organisation's id gets the cross-tenant code"},
@@ -101,12 +110,16 @@ var catalogue = []Check{
 	{ResourcesTenantBreach, SuiteResources, SeverityError, "another organisation's id is not answered 2xx (tenant breach)"},
 	{ResourcesUnknownRoute, SuiteResources, SeverityError, "an unknown route gets the unknown-route code in the envelope"},
 	{ResourcesDelete, SuiteResources, SeverityError, "DELETE answers 204 with an empty body"},
+	{ResourcesConflict, SuiteResources, SeverityError, "creating the same resource twice gets the conflict code"},
+	{ResourcesInternal, SuiteResources, SeverityError, "the server-error route (endpoints.server_error) gets the internal code in the envelope"},
+	{ResourcesCreateHeaders, SuiteResources, SeverityError, "a successful create carries the headers endpoints.create.headers promises"},
 	{ValidationRejected, SuiteValidation, SeverityError, "an invalid body gets the validation code and status"},
 	{ValidationDetails, SuiteValidation, SeverityError, "validation details name the offending field"},
 	{IdempotencyReplay, SuiteIdempotency, SeverityError, "a replay with the same key and body returns the same status and body"},
 	{IdempotencyNoDuplicate, SuiteIdempotency, SeverityError, "a replay creates nothing new"},
 	{IdempotencyMismatch, SuiteIdempotency, SeverityError, "the same key with another body gets the mismatch code"},
 	{IdempotencyConcurrent, SuiteIdempotency, SeverityError, "concurrent requests with one fresh key create at most one resource"},
+	{IdempotencyReplayHdrs, SuiteIdempotency, SeverityError, "a replay carries the replay header and the headers the create carried (Location)"},
 	{RateLimitReached, SuiteRateLimit, SeverityError, "a bounded burst reaches 429 within the budget"},
 	{RateLimitEnvelope, SuiteRateLimit, SeverityError, "429 bodies carry the envelope and the rate-limit code"},
 	{RateLimitHeaders, SuiteRateLimit, SeverityError, "rate-limit headers are present on successes and on 429s"},

@@ -81,6 +81,10 @@ type Config struct {
 	// RunCommand runs auth.token_command and returns its standard output
 	// (default: sh -c, bounded; tests pass their own).
 	RunCommand func(ctx context.Context, command string) ([]byte, error)
+	// Probes are extra data probes (e.g. derived from an OpenAPI document)
+	// run after the profile's own, through the same engine; build them as
+	// Probe values. Each Check is a catalogue ID or "custom.NAME".
+	Probes []Probe
 }
 
 // Progress is a snapshot for the terminal's live line.

@@ -31,12 +31,15 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	defer s.closeIdle() // the run's own connections end with it
-	sel, err := newSelection(cfg.Suites, cfg.Skip)
+	plan := probes(s.p, cfg.Probes)
+	sel, err := newSelection(cfg.Suites, cfg.Skip, planChecks(plan))
 	if err != nil {
 		return nil, err
 	}
+	if err := checkSeverities(s.p, plan); err != nil {
+		return nil, err
+	}
 	rep := &Report{Tool: "errprobe", Version: cfg.Version, Profile: s.p.Name, BaseURL: s.base, Started: cfg.Now(), DryRun: cfg.DryRun}
-	plan := probes(s.p)
 	outs := make([]*outcome, len(plan))
 	if err := s.execute(ctx, plan, sel, outs); err != nil {
 		return nil, err
@@ -56,7 +59,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		s.mask.Report(rep)
 		return rep, nil
 	}
-	rep.Results = s.assemble(plan, sel, outs)
+	rep.Results = applySeverity(s.p, plan, s.assemble(plan, sel, outs))
 	s.mask.Report(rep)
 	return rep, nil
 }

@@ -13,11 +13,20 @@ import (
 // responses, in report order.
 var perProbeEnvelope = []string{
 	EnvelopeContentType, EnvelopeJSON, EnvelopeSchema, EnvelopeCodeKnown,
-	EnvelopeStatusMatch, EnvelopeMessage, EnvelopeRequestID, EnvelopeNoLeak,
+	EnvelopeStatusMatch, EnvelopeMessage, EnvelopeRequestID, EnvelopeNoLeak, EnvelopeHeaders,
 }
 
 func isError(ex *Exchange) bool {
 	return ex != nil && ex.Response != nil && ex.Response.Status >= 400
+}
+
+func promisesCodeHeaders(p *schemas.Profile) bool {
+	for _, c := range p.Codes {
+		if len(c.Headers) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func promisesRequestID(p *schemas.Profile) bool {
@@ -56,6 +65,8 @@ func (s *session) envelopeResults(probe string, exs []*Exchange, want func(strin
 		r.Exchange = sample
 		if id == EnvelopeRequestID && !promisesRequestID(s.p) {
 			r.Status, r.Exchange, r.Message = StatusSkip, nil, "request_id not set (the profile promises no request id)"
+		} else if id == EnvelopeHeaders && !promisesCodeHeaders(s.p) {
+			r.Status, r.Exchange, r.Message = StatusSkip, nil, "no codes.X.headers in the profile (no header promises per code)"
 		} else if id == EnvelopeCodeKnown && s.p.Envelope.Code == "" {
 			r.Status, r.Exchange, r.Message = StatusSkip, nil, "envelope.code not set (the profile's errors carry no code)"
 		} else if v := first[id]; v != nil {

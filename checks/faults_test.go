@@ -6,6 +6,7 @@ import (
 
 	"github.com/errprobe/errprobe/checks"
 	"github.com/errprobe/errprobe/fixtures"
+	"github.com/errprobe/errprobe/schemas"
 )
 
 // faultChecks is the SPEC's table: the check each reference-server fault
@@ -53,15 +54,34 @@ var faultChecks = map[string]string{
 	"reset-in-past":             checks.RateLimitReset,
 	"missing-retry-after":       checks.RateLimitRetryAfter,
 	"no-recovery":               checks.RateLimitRecovery,
+	"conflict-accepted":         checks.ResourcesConflict,
+	"no-location":               checks.ResourcesCreateHeaders,
+	"replay-drops-headers":      checks.IdempotencyReplayHdrs,
+	"internal-html":             checks.ResourcesInternal,
+}
+
+// promiseMore adds to erzycall the promises its seed document does not make
+// but the reference server keeps, so the checks that read them run: a
+// Location on 201, WWW-Authenticate on every 401 code, a server-error route.
+func promiseMore(p *schemas.Profile) {
+	p.Endpoints.Create.Headers = map[string]schemas.HeaderRule{"Location": {Pattern: "^/api/v1/contacts/ct_"}}
+	p.Endpoints.ServerError = "GET /api/v1/crash"
+	for _, code := range []string{"UNAUTHORIZED", "KEY_REVOKED", "KEY_EXPIRED"} {
+		c := p.Codes[code]
+		c.Headers = map[string]schemas.HeaderRule{"WWW-Authenticate": {Required: true}}
+		p.Codes[code] = c
+	}
 }
 
 // alsoProven are checks a fault proves besides its own table entry (the
 // SPEC's table lists a second fault for them).
 var alsoProven = map[string][]string{
-	"malformed-html-500": {checks.MalformedNotJSON, checks.MalformedEmptyBody, checks.MalformedWrongType},
-	"missing-key-200":    {checks.AuthEmptyKey},
-	"wrong-status":       {checks.ResourcesUnknownID},
-	"cross-tenant-403":   {checks.ResourcesCrossTenant},
+	"malformed-html-500":  {checks.MalformedNotJSON, checks.MalformedEmptyBody, checks.MalformedWrongType},
+	"missing-key-200":     {checks.AuthEmptyKey},
+	"wrong-status":        {checks.ResourcesUnknownID},
+	"cross-tenant-403":    {checks.ResourcesCrossTenant},
+	"method-404":          {checks.MalformedMethodAllow},
+	"no-www-authenticate": {checks.EnvelopeHeaders},
 }
 
 func TestRun_EveryFaultFailsItsCheck(t *testing.T) {
@@ -82,7 +102,7 @@ func TestRun_EveryFaultFailsItsCheck(t *testing.T) {
 	for i, tc := range cases {
 		faults[i] = tc.fault
 	}
-	reports := runFaults(t, "erzycall", faults)
+	reports := runFaultsWith(t, "erzycall", promiseMore, faults)
 	proven := map[string]bool{}
 	run := func(t *testing.T, tc testCase) {
 		rep := reports[tc.fault]

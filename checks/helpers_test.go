@@ -20,6 +20,13 @@ const demoRate, demoWindow = 100, time.Second
 // Config aimed at it, with the server's keys in the profile.
 func target(t testing.TB, profile string, faults ...string) checks.Config {
 	t.Helper()
+	return targetWith(t, profile, nil, faults...)
+}
+
+// targetWith is target with the probing profile edited by edit (the server
+// keeps the built-in): promises the built-in does not make.
+func targetWith(t testing.TB, profile string, edit func(*schemas.Profile), faults ...string) checks.Config {
+	t.Helper()
 	base, err := schemas.Builtin(profile, func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
@@ -35,6 +42,9 @@ func target(t testing.TB, profile string, faults ...string) checks.Config {
 		t.Fatal(err)
 	}
 	p.RateLimit.Burst.MaxWait = "3s"
+	if edit != nil {
+		edit(p)
+	}
 	c, err := schemas.Compile(p)
 	if err != nil {
 		t.Fatal(err)
@@ -83,12 +93,17 @@ func summary(r *checks.Report) string {
 // (the runs mostly wait for rate-limit windows), and returns the reports.
 func runFaults(t *testing.T, profile string, faults []string) map[string]*checks.Report {
 	t.Helper()
+	return runFaultsWith(t, profile, nil, faults)
+}
+
+func runFaultsWith(t *testing.T, profile string, edit func(*schemas.Profile), faults []string) map[string]*checks.Report {
+	t.Helper()
 	out := make([]*checks.Report, len(faults))
 	errs := make([]error, len(faults))
 	sem := make(chan struct{}, 8)
 	var wg sync.WaitGroup
 	for i, f := range faults {
-		cfg := target(t, profile, f)
+		cfg := targetWith(t, profile, edit, f)
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()

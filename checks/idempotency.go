@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -26,7 +27,7 @@ func idempotencyProbes(p *schemas.Profile) []probe {
 		mismatch = "idempotency.mismatch_code not set"
 	}
 	return []probe{
-		{name: "replay", suite: SuiteIdempotency, checks: []string{IdempotencyReplay, IdempotencyNoDuplicate},
+		{name: "replay", suite: SuiteIdempotency, checks: []string{IdempotencyReplay, IdempotencyNoDuplicate, IdempotencyReplayHdrs},
 			skip: skip, serial: true, run: probeReplay},
 		{name: "mismatch", suite: SuiteIdempotency, checks: []string{IdempotencyMismatch},
 			skip: mismatch, serial: true, run: probeMismatch},
@@ -59,6 +60,7 @@ func probeReplay(ctx context.Context, s *session, o *outcome) {
 		first.Response.Status == second.Response.Status && sameJSON(first.Response.Body, second.Response.Body)
 	o.verdict(IdempotencyReplay, same, second, "the replay did not return the first response",
 		describeBody(first), describeBody(second))
+	s.judgeReplayHeaders(o, first, second)
 
 	id1, ok1 := responseID(s, first)
 	id2, ok2 := responseID(s, second)
@@ -74,6 +76,55 @@ func probeReplay(ctx context.Context, s *session, o *outcome) {
 		o.fail(IdempotencyNoDuplicate, second, "cannot prove the replay created nothing: no ids and no list count",
 			"same id or unchanged list count", describe(second, s.code(second)))
 	}
+}
+
+// replayCarried are the create's headers a replay must repeat when the
+// create carried them.
+var replayCarried = []string{"Location"}
+
+// judgeReplayHeaders wants the replay to carry idempotency.replay_header
+// (when the profile names one), the create's Location and the headers
+// endpoints.create.headers promises, with the create's values.
+func (s *session) judgeReplayHeaders(o *outcome, first, second *Exchange) {
+	if first.Response == nil || second.Response == nil || first.Response.Status/100 != 2 {
+		o.skip(IdempotencyReplayHdrs, "no successful create to compare the replay with")
+		return
+	}
+	names := append([]string(nil), replayCarried...)
+	for n := range s.p.Endpoints.Create.Headers {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	names = slices.Compact(names)
+	evidence := false
+	fail := func(msg, want, got string) { o.fail(IdempotencyReplayHdrs, second, msg, want, got) }
+	if rh := s.p.Idempotency.ReplayHeader; rh != "" {
+		evidence = true
+		if second.Response.Header.Get(rh) == "" {
+			fail("the replay carries no "+rh+" header (idempotency.replay_header)", rh+" present", "absent")
+			return
+		}
+		if v := first.Response.Header.Get(rh); v != "" {
+			fail("the first create already carries the replay header "+rh+": "+strconv.Quote(v), "no "+rh+" on the first create", v)
+			return
+		}
+	}
+	for _, n := range names {
+		want := first.Response.Header.Get(n)
+		if want == "" {
+			continue
+		}
+		evidence = true
+		if got := second.Response.Header.Get(n); got != want {
+			fail("the replay's "+n+" differs from the create's", n+": "+want, n+": "+got)
+			return
+		}
+	}
+	if !evidence {
+		o.skip(IdempotencyReplayHdrs, "the create carried no Location and the profile names no idempotency.replay_header")
+		return
+	}
+	o.pass(IdempotencyReplayHdrs, second)
 }
 
 // probeMismatch reuses a key with another body: the mismatch code.

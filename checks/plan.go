@@ -8,12 +8,21 @@ import (
 )
 
 // probes is every probe for a profile, in plan order; inapplicable ones
-// carry their skip reason.
-func probes(p *schemas.Profile) []probe {
+// carry their skip reason. Data probes (built-in, the profile's custom
+// probes, and extra ones such as OpenAPI-derived probes from
+// Config.Probes) all run through the one engine, runData.
+func probes(p *schemas.Profile, extra []Probe) []probe {
 	var all []probe
+	data := func(ps []Probe) []probe {
+		out := make([]probe, len(ps))
+		for i, dp := range ps {
+			out[i] = dp.asProbe()
+		}
+		return out
+	}
 	for _, group := range [][]probe{
-		malformedProbes(p), authProbes(p), resourceProbes(p),
-		validationProbes(p), idempotencyProbes(p), rateLimitProbes(p),
+		data(malformedProbes(p)), data(authProbes(p)), resourceProbes(p),
+		data(validationProbes(p)), idempotencyProbes(p), data(customProbes(p)), data(extra), rateLimitProbes(p),
 	} {
 		all = append(all, group...)
 	}
@@ -25,7 +34,18 @@ type selection struct {
 	include, exclude map[string]bool
 }
 
-func newSelection(suites, skip []string) (selection, error) {
+// planChecks are the check IDs of the plan's custom and extra probes.
+func planChecks(plan []probe) map[string]bool {
+	ids := map[string]bool{}
+	for _, p := range plan {
+		for _, c := range p.checks {
+			ids[c] = true
+		}
+	}
+	return ids
+}
+
+func newSelection(suites, skip []string, known map[string]bool) (selection, error) {
 	sel := selection{include: map[string]bool{}, exclude: map[string]bool{}}
 	for _, pair := range []struct {
 		flag  string
@@ -39,7 +59,7 @@ func newSelection(suites, skip []string) (selection, error) {
 					continue
 				}
 				if !isSuite(name) {
-					if _, ok := Lookup(name); !ok {
+					if _, ok := Lookup(name); !ok && !known[name] {
 						return sel, fmt.Errorf("%s %s: no such suite or check (errprobe probes lists them)", pair.flag, name)
 					}
 				}
@@ -61,7 +81,10 @@ func isSuite(name string) bool {
 
 // wants reports whether check is selected.
 func (s selection) wants(check string) bool {
-	c, _ := Lookup(check)
+	c, ok := Lookup(check)
+	if !ok && isCustom(check) {
+		c.Suite = SuiteCustom
+	}
 	if s.exclude[check] || s.exclude[c.Suite] {
 		return false
 	}

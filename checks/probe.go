@@ -18,7 +18,10 @@ type probe struct {
 	// serial probes run alone after the concurrent ones (they count
 	// resources, which concurrent creates would disturb).
 	serial bool
-	run    func(ctx context.Context, s *session, o *outcome)
+	// severity, when set, is the severity of the probe's first check (a
+	// custom probe's own).
+	severity Severity
+	run      func(ctx context.Context, s *session, o *outcome)
 }
 
 // do sends c and keeps the exchange for the envelope checks.

@@ -40,6 +40,9 @@ type Result struct {
 	Check    string   `json:"check"`
 	Suite    string   `json:"suite"`
 	Severity Severity `json:"severity"`
+	// SeverityReason is the profile's reason for overriding the check's
+	// catalogue severity (severity.CHECK.reason); empty when not overridden.
+	SeverityReason string `json:"severity_reason,omitempty"`
 	// Probe names the request(s) the check looked at, e.g. "revoked-key".
 	Probe    string `json:"probe"`
 	Status   Status `json:"status"`

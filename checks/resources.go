@@ -37,50 +37,70 @@ func resourceProbes(p *schemas.Profile) []probe {
 		del = "endpoints.create not set"
 	}
 	return []probe{
-		{name: "unknown-id", suite: SuiteResources, checks: []string{ResourcesUnknownID}, skip: item("missing_id", e.MissingID),
-			run: func(ctx context.Context, s *session, o *outcome) {
-				s.itemMethodsCheck(ctx, o, ResourcesUnknownID, s.p.Endpoints.MissingID, schemas.ExpectNotFound)
-			}},
-		{name: "malformed-id", suite: SuiteResources, checks: []string{ResourcesMalformedID}, skip: item("malformed_id", e.MalformedID),
-			run: func(ctx context.Context, s *session, o *outcome) {
-				s.itemMethodsCheck(ctx, o, ResourcesMalformedID, s.p.Endpoints.MalformedID, schemas.ExpectInvalidID)
-			}},
+		itemProbe(p, "unknown-id", ResourcesUnknownID, item("missing_id", e.MissingID), e.MissingID, schemas.ExpectNotFound).asProbe(),
+		itemProbe(p, "malformed-id", ResourcesMalformedID, item("malformed_id", e.MalformedID), e.MalformedID, schemas.ExpectInvalidID).asProbe(),
 		{name: "cross-tenant", suite: SuiteResources, checks: []string{ResourcesCrossTenant, ResourcesTenantLeak, ResourcesTenantBreach},
 			skip: cross, run: probeCrossTenant},
-		{name: "unknown-route", suite: SuiteResources, checks: []string{ResourcesUnknownRoute},
-			run: func(ctx context.Context, s *session, o *outcome) {
-				ex := s.do(ctx, o, call{method: http.MethodGet, path: unknownRoute(s.p), key: roleValid})
-				s.expectCheck(o, ResourcesUnknownRoute, ex, schemas.ExpectUnknownRoute)
-			}},
+		Probe{Name: "unknown-route", Suite: SuiteResources, Check: ResourcesUnknownRoute, Requests: []ProbeRequest{{
+			Method: http.MethodGet, Path: unknownRoute(p), Key: schemas.KeyValid,
+			Expect: ProbeExpect{Situations: []string{schemas.ExpectUnknownRoute}}}}}.asProbe(),
 		{name: "delete", suite: SuiteResources, checks: []string{ResourcesDelete}, skip: del, run: probeDelete},
+		conflictProbe(p).asProbe(),
+		internalProbe(p).asProbe(),
 	}
 }
 
-// itemMethodsCheck sends id to the item route with each method it takes
-// (GET, DELETE, …) and passes check when every answer meets situation; the
-// first that does not is the failure.
-func (s *session) itemMethodsCheck(ctx context.Context, o *outcome, check, id, situation string) {
-	sub := &outcome{probe: o.probe}
-	var failed *Result
-	var last *Exchange
-	for _, m := range itemMethods(s.p) {
-		c := call{method: m, path: s.itemPath(id), key: roleValid}
+// itemProbe sends id to the item route with each method the route takes
+// (GET, DELETE, …): every answer must meet situation.
+func itemProbe(p *schemas.Profile, name, check, skip, id, situation string) Probe {
+	dp := Probe{Name: name, Suite: SuiteResources, Check: check, Skip: skip}
+	for _, m := range itemMethods(p) {
+		rq := ProbeRequest{Method: m, Path: itemPath(p, url.PathEscape(id)), Key: schemas.KeyValid,
+			Expect: ProbeExpect{Situations: []string{situation}}}
 		if m != http.MethodGet && m != http.MethodDelete && m != http.MethodHead {
-			c = jsonCall(m, c.path, s.expandN(s.p.Endpoints.Create.Body))
+			body := p.Endpoints.Create.Body
+			rq.Body, rq.ContentType = &body, "application/json"
 		}
-		last = s.do(ctx, o, c)
-		sub.results = nil
-		s.expectCheck(sub, check, last, situation)
-		if r := sub.results[0]; r.Status != StatusPass && failed == nil {
-			failed = &r
-			failed.Message = m + ": " + r.Message
-		}
+		dp.Requests = append(dp.Requests, rq)
 	}
-	if failed != nil {
-		o.add(*failed)
-		return
+	return dp
+}
+
+// conflictProbe creates the same resource twice ({{n}} is one number per
+// probe run): the first must succeed (and carry endpoints.create.headers),
+// the second get expect.conflict.
+func conflictProbe(p *schemas.Profile) Probe {
+	cr := p.Endpoints.Create
+	dp := Probe{Name: "conflict", Suite: SuiteResources, Check: ResourcesConflict, Also: []string{ResourcesCreateHeaders}}
+	switch _, ok := p.Expectation(schemas.ExpectConflict); {
+	case cr.Path == "" || cr.Body == "":
+		dp.Skip = "endpoints.create (path and body) not set"
+	case !ok:
+		dp.Skip = "the profile's expect table has no conflict"
 	}
-	o.pass(check, last)
+	body := cr.Body
+	create := ProbeRequest{Method: createMethod(p), Path: cr.Path, Key: schemas.KeyValid, Body: &body, ContentType: "application/json"}
+	first, second := create, create
+	first.Expect = ProbeExpect{Success: true}
+	second.Expect = ProbeExpect{Situations: []string{schemas.ExpectConflict}}
+	dp.Requests = []ProbeRequest{first, second}
+	return dp
+}
+
+// internalProbe requests endpoints.server_error: expect.internal, in the
+// envelope (the envelope checks judge the body like any error's).
+func internalProbe(p *schemas.Profile) Probe {
+	dp := Probe{Name: "internal", Suite: SuiteResources, Check: ResourcesInternal}
+	switch _, ok := p.Expectation(schemas.ExpectInternal); {
+	case p.Endpoints.ServerError == "":
+		dp.Skip = "endpoints.server_error not set (a route that answers 500)"
+	case !ok:
+		dp.Skip = "the profile's expect table has no internal"
+	}
+	method, path := endpoint(p.Endpoints.ServerError)
+	dp.Requests = []ProbeRequest{{Method: method, Path: path, Key: schemas.KeyValid,
+		Expect: ProbeExpect{Situations: []string{schemas.ExpectInternal}}}}
+	return dp
 }
 
 // create makes a resource with key r; the session tracks it for cleanup.

@@ -15,7 +15,10 @@ type outcome struct {
 }
 
 func newResult(check, probe string, st Status) Result {
-	c, _ := Lookup(check)
+	c, ok := Lookup(check)
+	if !ok && isCustom(check) {
+		c = Check{Suite: SuiteCustom, Severity: SeverityError}
+	}
 	return Result{Check: check, Suite: c.Suite, Severity: c.Severity, Probe: probe, Status: st}
 }
 

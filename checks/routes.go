@@ -2,6 +2,7 @@ package checks
 
 import (
 	"net/http"
+	"net/url"
 	"path"
 	"slices"
 	"strings"
@@ -102,14 +103,14 @@ func readSkip(p *schemas.Profile) string {
 	return "needs an authenticated read: endpoints.list, or endpoints.item with endpoints.missing_id"
 }
 
-// readCall is "some authenticated read" with key r: the list endpoint, else
-// a GET of the item route with the configured missing id.
-func (s *session) readCall(r role) call {
-	if s.p.Endpoints.List != "" {
-		method, path := endpoint(s.p.Endpoints.List)
-		return call{method: method, path: path, key: r}
+// readRequest is "some authenticated read" with key role r: the list
+// endpoint, else a GET of the item route with the configured missing id.
+func readRequest(p *schemas.Profile, r string) ProbeRequest {
+	if p.Endpoints.List != "" {
+		method, path := endpoint(p.Endpoints.List)
+		return ProbeRequest{Method: method, Path: path, Key: r}
 	}
-	return call{method: http.MethodGet, path: s.itemPath(s.p.Endpoints.MissingID), key: r}
+	return ProbeRequest{Method: http.MethodGet, Path: itemPath(p, url.PathEscape(p.Endpoints.MissingID)), Key: r}
 }
 
 // itemMethods are the methods the item route takes: endpoints.item_methods,
@@ -127,11 +128,11 @@ func itemMethods(p *schemas.Profile) []string {
 
 // unsupportedMethod picks a method the read route does not take (PATCH on a
 // list; on the item route the first of PATCH, PUT, POST it lacks).
-func (s *session) unsupportedMethod() string {
-	if s.p.Endpoints.List != "" {
+func unsupportedMethod(p *schemas.Profile) string {
+	if p.Endpoints.List != "" {
 		return http.MethodPatch
 	}
-	have := itemMethods(s.p)
+	have := itemMethods(p)
 	for _, m := range []string{http.MethodPatch, http.MethodPut, http.MethodPost} {
 		if !slices.Contains(have, m) {
 			return m

@@ -1,37 +1,41 @@
 package checks
 
 import (
-	"context"
 	"encoding/json"
 	"strings"
 
 	"github.com/errprobe/errprobe/schemas"
 )
 
-func validationProbes(p *schemas.Profile) []probe {
+// validationProbes send the invalid sample body: the validation code, with
+// details naming the offending field.
+func validationProbes(p *schemas.Profile) []Probe {
+	cr := p.Endpoints.Create
 	skip := ""
 	switch {
-	case p.Endpoints.Create.Path == "":
+	case cr.Path == "":
 		skip = "endpoints.create not set"
-	case p.Endpoints.Create.InvalidBody == "":
+	case cr.InvalidBody == "":
 		skip = "endpoints.create.invalid_body not set"
 	}
-	return []probe{{name: "invalid-body", suite: SuiteValidation, checks: []string{ValidationRejected, ValidationDetails},
-		skip: skip, run: probeInvalidBody}}
+	body := cr.InvalidBody
+	return []Probe{{Name: "invalid-body", Suite: SuiteValidation, Check: ValidationRejected, Skip: skip,
+		More: []string{ValidationDetails}, Extra: judgeDetails,
+		Requests: []ProbeRequest{{Method: createMethod(p), Path: cr.Path, Key: schemas.KeyValid, Body: &body,
+			ContentType: "application/json", Expect: ProbeExpect{Situations: []string{schemas.ExpectValidation}}}}}}
 }
 
-// probeInvalidBody sends the invalid sample body: the validation code, with
-// details naming the offending field.
-func probeInvalidBody(ctx context.Context, s *session, o *outcome) {
+// judgeDetails wants the validation error's details to name the field.
+func judgeDetails(s *session, o *outcome, exs []*Exchange) {
 	cr := s.p.Endpoints.Create
-	ex := s.do(ctx, o, jsonCall(createMethod(s.p), cr.Path, s.expandN(cr.InvalidBody)))
-	s.expectCheck(o, ValidationRejected, ex, schemas.ExpectValidation)
 	switch {
 	case cr.InvalidField == "":
 		o.skip(ValidationDetails, "endpoints.create.invalid_field not set")
 	case s.p.Envelope.Details == "":
 		o.skip(ValidationDetails, "envelope.details not set (the profile promises no details)")
+	case len(exs) == 0:
 	default:
+		ex := exs[0]
 		f := s.fields(ex)
 		want := "details naming " + cr.InvalidField
 		if !f.HasDetails {

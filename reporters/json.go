@@ -67,18 +67,20 @@ type JSONTotals struct {
 
 // JSONResult is one check applied to one probe.
 type JSONResult struct {
-	Check      string        `json:"check"`
-	Suite      string        `json:"suite"`
-	Severity   string        `json:"severity"`
-	Probe      string        `json:"probe"`
-	Status     string        `json:"status"`
-	Known      bool          `json:"known"`
-	Fixed      bool          `json:"fixed"`
-	Message    string        `json:"message"`
-	Expected   string        `json:"expected"`
-	Actual     string        `json:"actual"`
-	DurationMS float64       `json:"duration_ms"`
-	Exchange   *JSONExchange `json:"exchange"`
+	Check    string `json:"check"`
+	Suite    string `json:"suite"`
+	Severity string `json:"severity"`
+	// SeverityReason is the profile's reason for a severity override.
+	SeverityReason string        `json:"severity_reason,omitempty"`
+	Probe          string        `json:"probe"`
+	Status         string        `json:"status"`
+	Known          bool          `json:"known"`
+	Fixed          bool          `json:"fixed"`
+	Message        string        `json:"message"`
+	Expected       string        `json:"expected"`
+	Actual         string        `json:"actual"`
+	DurationMS     float64       `json:"duration_ms"`
+	Exchange       *JSONExchange `json:"exchange"`
 }
 
 // JSONExchange is the request and response that show a result (masked).
@@ -172,7 +174,7 @@ func verdict(r *checks.Report, v checks.Verdict) string {
 
 func jsonResult(res checks.Result) JSONResult {
 	out := JSONResult{
-		Check: res.Check, Suite: res.Suite, Severity: string(res.Severity), Probe: res.Probe,
+		Check: res.Check, Suite: res.Suite, Severity: string(res.Severity), SeverityReason: res.SeverityReason, Probe: res.Probe,
 		Status: string(res.Status), Known: res.Known, Fixed: res.Fixed,
 		Message: res.Message, Expected: res.Expected, Actual: res.Actual,
 		DurationMS: millis(res.Duration),

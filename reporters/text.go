@@ -145,6 +145,9 @@ func (t *textReport) failure(res checks.Result) {
 	if res.Severity == checks.SeverityWarning {
 		tags += "  " + t.s.warn.Sprint("warning")
 	}
+	if res.SeverityReason != "" {
+		tags += t.s.dim.Sprint(" (severity set by the profile: " + oneLine(res.SeverityReason) + ")")
+	}
 	if res.Known {
 		tags += "  " + t.s.known.Sprint("known") + t.s.dim.Sprint(" (in the baseline)")
 	}

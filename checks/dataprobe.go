@@ -1,0 +1,329 @@
+package checks
+
+import (
+	"context"
+	"encoding/base64"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/errprobe/errprobe/schemas"
+)
+
+// Probe is a probe as data: the requests it sends, what each must get, and
+// the check its verdict feeds. Built-in probes (malformed bodies, auth
+// keys, unknown ids and routes, validation, conflict, internal), a
+// profile's custom probes and OpenAPI-derived probes are all Probe values,
+// interpreted by one engine (runData). Only stateful probes (idempotency
+// races, the burst, tenant and delete sequences) are code.
+//
+// Build one with the exported fields and hand it to a run in Config.Probes;
+// Check must be a catalogue ID or "custom.NAME".
+type Probe struct {
+	// Name is the probe's name in reports, e.g. "missing-key".
+	Name string
+	// Suite is the suite the probe belongs to (SuiteCustom for custom.*).
+	Suite string
+	// Check is the check ID the probe's verdict feeds.
+	Check string
+	// Severity overrides the catalogue's severity (custom probes carry their own).
+	Severity Severity
+	// Description is a one-line summary (custom probes).
+	Description string
+	// Requests are sent in order; every one must meet its Expect for the
+	// check to pass; the first that does not is the failure.
+	Requests []ProbeRequest
+	// Also are further checks the engine judges on each response:
+	// AuthWWWAuthenticate (a 401 carries WWW-Authenticate) and
+	// ResourcesCreateHeaders (a 2xx create meets endpoints.create.headers).
+	Also []string
+	// Skip, when set, says why the probe does not apply (a key role unset, a
+	// route the profile lacks); its checks are reported skipped with it.
+	Skip string
+	// More are the checks Extra records.
+	More []string
+	// Extra, when set, judges More on the exchanges (validation details);
+	// it runs after the verdict and is the only code a built-in data probe
+	// may carry (unexported types: probes built outside leave it nil).
+	Extra func(s *session, o *outcome, exs []*Exchange)
+}
+
+// ProbeRequest is one request of a Probe. Path, Body and header values may
+// use {{n}} (a run-unique number, one per probe run, so two requests of a
+// probe share it) and {{key:ROLE}} / {{basic:ROLE}} / {{password:ROLE}}
+// (the key of ROLE, bare, as an HTTP Basic credential, or a Basic
+// credential's password); a key placed that way replaces the profile's key
+// header.
+type ProbeRequest struct {
+	Method string
+	Path   string
+	// Key is the key role sent in the profile's key header: valid, revoked,
+	// expired, no_scope, other_tenant, or "" / "none" for none.
+	Key string
+	// KeyValue, when set, is sent as the key instead of a role's (an empty
+	// or a garbage key).
+	KeyValue *string
+	// Body is the request body; nil sends none.
+	Body        *string
+	ContentType string
+	Headers     map[string]string
+	// Expect is what the response must be.
+	Expect ProbeExpect
+}
+
+// ProbeExpect is what one request must get: any of the profile's
+// expectations for Situations, or Rule, or (Success) any 2xx.
+type ProbeExpect struct {
+	Situations []string
+	Rule       *schemas.Expectation
+	Success    bool
+	// StatusHeaders are header rules that apply when the response has that
+	// status (Allow on a 405).
+	StatusHeaders map[int]map[string]schemas.HeaderRule
+}
+
+func ruleNames(rules map[string]schemas.HeaderRule) []string {
+	names := make([]string, 0, len(rules))
+	for n := range rules {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+var keyPlaceholder = regexp.MustCompile(`\{\{(key|basic|password):([a-z_]+)\}\}`)
+
+// checks lists every check the probe feeds.
+func (dp Probe) checks() []string {
+	return append(append([]string{dp.Check}, dp.Also...), dp.More...)
+}
+
+// asProbe wraps a data probe for the scheduler: its run is the one engine.
+func (dp Probe) asProbe() probe {
+	cp := dp
+	return probe{name: cp.Name, suite: cp.Suite, checks: cp.checks(), skip: cp.Skip, severity: cp.Severity,
+		run: func(ctx context.Context, s *session, o *outcome) { s.runData(ctx, o, cp) }}
+}
+
+// runData is the engine every data probe runs through: build each request,
+// send it, judge the response against its expectation, record the verdict.
+func (s *session) runData(ctx context.Context, o *outcome, dp Probe) {
+	n := s.expandN("{{n}}")
+	var verdict *Result
+	var last *Exchange
+	var exs []*Exchange
+	also := newAlsoJudge(dp.Also)
+	for _, rq := range dp.Requests {
+		ex := s.do(ctx, o, s.dataCall(rq, n))
+		exs, last = append(exs, ex), ex
+		also.judge(s, ex, rq)
+		if verdict != nil {
+			continue
+		}
+		if r, ok := s.judgeExpect(dp, rq, ex); !ok {
+			verdict = &r
+		}
+	}
+	if verdict != nil {
+		o.add(*verdict)
+	} else if len(dp.Requests) > 0 {
+		r := newResult(dp.Check, o.probe, StatusPass)
+		r.Exchange = last
+		o.add(r)
+	}
+	also.record(o)
+	if dp.Extra != nil {
+		dp.Extra(s, o, exs)
+	}
+}
+
+// dataCall turns a request template into a call.
+func (s *session) dataCall(rq ProbeRequest, n string) call {
+	method := rq.Method
+	if method == "" {
+		method = http.MethodGet
+	}
+	c := call{method: method, path: strings.ReplaceAll(rq.Path, "{{n}}", n), key: keyRole(rq.Key)}
+	if rq.Body != nil {
+		c.body, c.hasBody, c.contentType = strings.ReplaceAll(*rq.Body, "{{n}}", n), true, rq.ContentType
+	}
+	placed := ""
+	fill := map[string]string{}
+	for k, v := range rq.Headers {
+		if keyPlaceholder.MatchString(v) {
+			placed = k
+		}
+		fill[k] = strings.ReplaceAll(v, "{{n}}", n)
+	}
+	if keyPlaceholder.MatchString(c.path) {
+		c.path = keyPlaceholder.ReplaceAllStringFunc(c.path, func(m string) string {
+			return url.QueryEscape(s.expandKey(m))
+		})
+		if placed == "" {
+			placed = "query:" + queryParamOf(rq.Path)
+		}
+	}
+	switch {
+	case rq.KeyValue != nil:
+		v := *rq.KeyValue
+		c.auth = func(h http.Header) {
+			name, value := s.keyHeader(v)
+			h.Set(name, strings.TrimSpace(value))
+		}
+	case placed != "":
+		c.auth, c.keyAt = func(http.Header) {}, placed
+	}
+	if len(fill) > 0 {
+		c.header = http.Header{}
+		for k, v := range fill {
+			c.header.Set(k, keyPlaceholder.ReplaceAllStringFunc(v, s.expandKey))
+		}
+		if c.auth != nil && c.keyAt != "" && !strings.HasPrefix(c.keyAt, "query:") {
+			c.keyAt = http.CanonicalHeaderKey(c.keyAt)
+		}
+	}
+	return c
+}
+
+// expandKey replaces one {{key:ROLE}} or {{basic:ROLE}} placeholder.
+func (s *session) expandKey(m string) string {
+	sub := keyPlaceholder.FindStringSubmatch(m)
+	key := s.keys[role(sub[2])]
+	switch sub[1] {
+	case "basic":
+		return base64.StdEncoding.EncodeToString([]byte(key + ":"))
+	case "password": // with Basic auth the key is user:password
+		_, pw, _ := strings.Cut(key, ":")
+		return pw
+	}
+	return key
+}
+
+func queryParamOf(path string) string {
+	_, q, _ := strings.Cut(path, "?")
+	for _, kv := range strings.Split(q, "&") {
+		if k, v, _ := strings.Cut(kv, "="); keyPlaceholder.MatchString(v) {
+			return k
+		}
+	}
+	return ""
+}
+
+func keyRole(r string) role {
+	if r == schemas.KeyNone {
+		return roleNone
+	}
+	return role(r)
+}
+
+// judgeExpect judges one response; ok is false with the failing result.
+func (s *session) judgeExpect(dp Probe, rq ProbeRequest, ex *Exchange) (Result, bool) {
+	fail := func(msg, want, got string) (Result, bool) {
+		r := newResult(dp.Check, dp.Name, StatusFail)
+		r.Message, r.Expected, r.Actual, r.Exchange = msg, want, got, ex
+		return r, false
+	}
+	f := s.fields(ex)
+	actual := describe(ex, f.Code)
+	if rq.Expect.Success {
+		if ex.Response == nil || ex.Response.Status/100 != 2 {
+			return fail("got "+actual+", want 2xx", "2xx", actual)
+		}
+		return Result{}, true
+	}
+	e := expectation{p: s.p}
+	if rq.Expect.Rule != nil {
+		e = expectOne(s.p, *rq.Expect.Rule)
+	} else if x, ok := expect(s.p, rq.Expect.Situations...); ok {
+		e = x
+	} else {
+		r := newResult(dp.Check, dp.Name, StatusSkip)
+		r.Message = "the profile's expect table has no " + strings.Join(rq.Expect.Situations, " or ")
+		return r, false
+	}
+	if ex.Response == nil {
+		return fail("got "+actual+", want "+e.String(), e.String(), actual)
+	}
+	st := ex.Response.Status
+	matched, ok := e.match(st, f.Codes)
+	if !ok {
+		return fail("got "+actual+", want "+e.String(), e.String(), actual)
+	}
+	if msgs := schemas.CheckHeaders(matched.Headers, ex.Response.Header); len(msgs) > 0 {
+		return fail(msgs[0], "headers as the profile promises", actual)
+	}
+	if msgs := schemas.CheckHeaders(rq.Expect.StatusHeaders[st], ex.Response.Header); len(msgs) > 0 {
+		return fail(statusText(st)+": "+msgs[0], e.String()+" with "+strings.Join(ruleNames(rq.Expect.StatusHeaders[st]), ", "), actual)
+	}
+	return Result{}, true
+}
+
+// alsoJudge collects the verdicts of a probe's Also checks over its
+// responses: the first failure, else a pass where one applied.
+type alsoJudge struct {
+	checks []string
+	got    map[string]*Result
+}
+
+func newAlsoJudge(checks []string) *alsoJudge {
+	return &alsoJudge{checks: checks, got: map[string]*Result{}}
+}
+
+func (a *alsoJudge) judge(s *session, ex *Exchange, rq ProbeRequest) {
+	if ex.Response == nil {
+		return
+	}
+	for _, c := range a.checks {
+		if prev := a.got[c]; prev != nil && prev.Status == StatusFail {
+			continue
+		}
+		var msg string
+		applies := false
+		switch c {
+		case AuthWWWAuthenticate:
+			if applies = ex.Response.Status == http.StatusUnauthorized; applies && ex.Response.Header.Get("WWW-Authenticate") == "" {
+				msg = "401 without WWW-Authenticate (RFC 9110 §11.6.1)"
+			}
+		case MalformedMethodAllow:
+			applies = true
+			if st := ex.Response.Status; st != http.StatusMethodNotAllowed {
+				msg = rq.Method + " answered " + describe(ex, s.code(ex)) + "; RFC 9110 §15.5.5 recommends 405 with Allow"
+			} else if ex.Response.Header.Get("Allow") == "" {
+				msg = "405 without an Allow header (RFC 9110 §15.5.6)"
+			}
+		case ResourcesCreateHeaders:
+			if applies = ex.Response.Status/100 == 2 && len(s.p.Endpoints.Create.Headers) > 0; applies {
+				if msgs := schemas.CheckHeaders(s.p.Endpoints.Create.Headers, ex.Response.Header); len(msgs) > 0 {
+					msg = msgs[0]
+				}
+			}
+		}
+		if !applies {
+			continue
+		}
+		r := newResult(c, "", StatusPass)
+		r.Exchange = ex
+		if msg != "" {
+			r.Status, r.Message = StatusFail, msg
+			r.Expected, r.Actual = alsoWant[c], describe(ex, s.code(ex))
+		}
+		a.got[c] = &r
+	}
+}
+
+var alsoWant = map[string]string{
+	AuthWWWAuthenticate:    "WWW-Authenticate header",
+	MalformedMethodAllow:   "405 with an Allow header",
+	ResourcesCreateHeaders: "the headers endpoints.create.headers promises",
+}
+
+func (a *alsoJudge) record(o *outcome) {
+	for _, c := range a.checks {
+		if r := a.got[c]; r != nil {
+			r.Probe = o.probe
+			o.add(*r)
+		}
+	}
+}

@@ -1,0 +1,46 @@
+package checks
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/errprobe/errprobe/schemas"
+)
+
+// checkSeverities refuses a profile severity override naming no check of
+// the catalogue or the plan.
+func checkSeverities(p *schemas.Profile, plan []probe) error {
+	known := planChecks(plan)
+	ids := make([]string, 0, len(p.Severity))
+	for id := range p.Severity {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		if _, ok := Lookup(id); !ok && !known[id] {
+			return fmt.Errorf("%s: severity.%s: no such check (errprobe probes lists them)", p.Source, id)
+		}
+	}
+	return nil
+}
+
+// applySeverity sets each result's severity: a custom probe's own, then the
+// profile's severity overrides, whose reason the result carries.
+func applySeverity(p *schemas.Profile, plan []probe, rs []Result) []Result {
+	own := map[string]Severity{}
+	for _, pr := range plan {
+		if pr.severity != "" && len(pr.checks) > 0 {
+			own[pr.checks[0]] = pr.severity
+		}
+	}
+	for i := range rs {
+		r := &rs[i]
+		if sv, ok := own[r.Check]; ok {
+			r.Severity = sv
+		}
+		if o, ok := p.Severity[r.Check]; ok {
+			r.Severity, r.SeverityReason = Severity(o.Level), o.Reason
+		}
+	}
+	return rs
+}

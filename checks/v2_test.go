@@ -1,0 +1,143 @@
+package checks_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/schemas"
+)
+
+// TestRun_CleanWithPromises: the reference server keeps every promise
+// promiseMore adds, so every new check passes on it (and none is skipped).
+func TestRun_CleanWithPromises(t *testing.T) {
+	rep := run(t, targetWith(t, "erzycall", promiseMore))
+	if _, f, _ := rep.Counts(); f > 0 {
+		t.Errorf("%s", summary(rep))
+	}
+	for _, id := range []string{checks.ResourcesConflict, checks.ResourcesInternal, checks.ResourcesCreateHeaders,
+		checks.IdempotencyReplayHdrs, checks.EnvelopeHeaders, checks.MalformedMethodAllow} {
+		if st := statusOf(rep, id); st != checks.StatusPass {
+			t.Errorf("%s = %s, want pass", id, st)
+		}
+	}
+}
+
+func statusOf(rep *checks.Report, id string) checks.Status {
+	var st checks.Status
+	for _, r := range rep.Results {
+		if r.Check != id {
+			continue
+		}
+		if r.Status == checks.StatusFail || st == "" {
+			st = r.Status
+		}
+	}
+	return st
+}
+
+func resultOf(t *testing.T, rep *checks.Report, id string) checks.Result {
+	t.Helper()
+	for _, r := range rep.Results {
+		if r.Check == id {
+			return r
+		}
+	}
+	t.Fatalf("no result for %s; %s", id, summary(rep))
+	return checks.Result{}
+}
+
+// TestRun_CustomProbes: a profile's probes run through the same engine as
+// the built-ins, each with its own result id, severity and skip reason.
+func TestRun_CustomProbes(t *testing.T) {
+	body := `{"name":"x","phone":"+1415{{n}}"}`
+	rep := run(t, targetWith(t, "erzycall", func(p *schemas.Profile) {
+		p.Probes = []schemas.Probe{
+			{Name: "unknown-contact", Request: schemas.ProbeRequest{Path: "/api/v1/contacts/ct_00000000000000000000"},
+				Expect: schemas.Expectation{Code: "NOT_FOUND"}},
+			{Name: "wrong", Request: schemas.ProbeRequest{Path: "/api/v1/contacts/ct_00000000000000000000"},
+				Expect: schemas.Expectation{Code: "CONFLICT"}, Severity: "warning"},
+			{Name: "no-key", Request: schemas.ProbeRequest{Method: "POST", Path: "/api/v1/contacts", Key: "none", Body: &body},
+				Expect: schemas.Expectation{Status: schemas.Statuses{401}, Headers: map[string]schemas.HeaderRule{"WWW-Authenticate": {Pattern: "X-API-Key"}}}},
+			{Name: "revoked", Request: schemas.ProbeRequest{Path: "/api/v1/contacts", Key: "revoked"},
+				Expect: schemas.Expectation{Code: "KEY_REVOKED"}},
+		}
+		p.Auth.Keys.Revoked = ""
+	}))
+	for _, tc := range []struct {
+		id, status string
+		severity   checks.Severity
+		msg        string
+	}{
+		{"custom.unknown-contact", "pass", checks.SeverityError, ""},
+		{"custom.wrong", "fail", checks.SeverityWarning, "want 409 CONFLICT"},
+		{"custom.no-key", "pass", checks.SeverityError, ""},
+		{"custom.revoked", "skip", checks.SeverityError, "ERRPROBE_REVOKED_KEY"},
+	} {
+		r := resultOf(t, rep, tc.id)
+		if string(r.Status) != tc.status || r.Severity != tc.severity || r.Suite != checks.SuiteCustom || !strings.Contains(r.Message, tc.msg) {
+			t.Errorf("%s: %s %s %s %q, want %s %s custom %q", tc.id, r.Status, r.Severity, r.Suite, r.Message, tc.status, tc.severity, tc.msg)
+		}
+	}
+}
+
+// TestRun_NoListRoute: without endpoints.list the auth probes read the item
+// route, the unknown route matches no template, and nothing fails.
+func TestRun_NoListRoute(t *testing.T) {
+	cfg := targetWith(t, "erzycall", func(p *schemas.Profile) { p.Endpoints.List = "" })
+	rep := run(t, cfg)
+	if _, f, _ := rep.Counts(); f > 0 {
+		t.Errorf("%s", summary(rep))
+	}
+	r := resultOf(t, rep, checks.ResourcesUnknownRoute)
+	if r.Status != checks.StatusPass || r.Exchange == nil || strings.HasPrefix(pathOf(r.Exchange.Request.URL), "/api/v1/contacts/") {
+		t.Errorf("unknown-route %s at %v", r.Status, r.Exchange)
+	}
+	if st := statusOf(rep, checks.AuthMissingKey); st != checks.StatusPass {
+		t.Errorf("auth.missing-key = %s without a list route", st)
+	}
+}
+
+func pathOf(u string) string {
+	if i := strings.Index(u, "://"); i >= 0 {
+		u = u[i+3:]
+		if j := strings.IndexByte(u, '/'); j >= 0 {
+			return u[j:]
+		}
+	}
+	return u
+}
+
+// TestRun_SeverityOverride: a profile lowers a check with a reason the
+// result carries; a 404-for-wrong-method API says so in expect.
+func TestRun_SeverityOverride(t *testing.T) {
+	rep := run(t, targetWith(t, "erzycall", func(p *schemas.Profile) {
+		p.Severity = map[string]schemas.SeverityOverride{checks.AuthWWWAuthenticate: {Level: "warning", Reason: "gateway strips it"}}
+		p.Expect[schemas.ExpectMethodNotAllowed] = schemas.Expectation{Status: schemas.Statuses{http.StatusNotFound}}
+	}, "no-www-authenticate", "method-404"))
+	r := resultOf(t, rep, checks.AuthWWWAuthenticate)
+	if r.Severity != checks.SeverityWarning || r.SeverityReason != "gateway strips it" {
+		t.Errorf("www-authenticate severity %s %q", r.Severity, r.SeverityReason)
+	}
+	if st := statusOf(rep, checks.MalformedMethod); st != checks.StatusPass {
+		t.Errorf("malformed.method = %s: the API documents 404", st)
+	}
+	if r := resultOf(t, rep, checks.MalformedMethodAllow); r.Status != checks.StatusFail || r.Severity != checks.SeverityWarning {
+		t.Errorf("method-allow %s %s, want a warning failure", r.Status, r.Severity)
+	}
+}
+
+// TestRun_ExtraProbes: probes built outside (as an OpenAPI reader does) and
+// handed in through Config.Probes run through the same engine.
+func TestRun_ExtraProbes(t *testing.T) {
+	cfg := target(t, "erzycall")
+	cfg.Probes = []checks.Probe{{Name: "get-contact-404", Suite: checks.SuiteCustom, Check: "custom.get-contact-404",
+		Requests: []checks.ProbeRequest{{Path: "/api/v1/contacts/ct_00000000000000000000", Key: "valid",
+			Expect: checks.ProbeExpect{Situations: []string{schemas.ExpectNotFound}}}}}}
+	cfg.Suites = []string{"custom.get-contact-404"}
+	rep := run(t, cfg)
+	if r := resultOf(t, rep, "custom.get-contact-404"); r.Status != checks.StatusPass {
+		t.Errorf("extra probe %s %q", r.Status, r.Message)
+	}
+}
