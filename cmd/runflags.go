@@ -3,6 +3,7 @@ package cmd
 import (
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -35,6 +36,7 @@ type runFlags struct {
 	Follow      bool
 	Insecure    bool
 	CACert      string
+	Cert, Key   string
 
 	tls *tls.Config // built by validate from --insecure and --ca-cert
 	// onProgress, when set (tests), also receives the engine's progress.
@@ -53,6 +55,8 @@ func addRunFlags(fs *pflag.FlagSet, f *runFlags) {
 	fs.BoolVar(&f.Follow, "follow-redirects", false, "follow redirects within the base URL's scheme and host (never elsewhere: the key\nstays with the base URL's host)")
 	fs.BoolVar(&f.Insecure, "insecure", false, "do not verify the server's TLS certificate")
 	fs.StringVar(&f.CACert, "ca-cert", "", "trust the PEM certificates in `FILE` (as well as the system's) for TLS")
+	fs.StringVar(&f.Cert, "cert", "", "TLS client certificate `FILE` (PEM) for mutual TLS, with --key (wins over auth.tls)")
+	fs.StringVar(&f.Key, "key", "", "private key `FILE` (PEM) of the --cert client certificate")
 	fs.BoolVar(&f.DryRun, "dry-run", false, "print every request it would send (keys masked) and send none")
 	addOutputFlags(fs, f)
 }
@@ -89,6 +93,14 @@ func (f *runFlags) validate() error {
 	tc, err := tlsConfig(f.Insecure, f.CACert)
 	if err != nil {
 		return usageError(err)
+	}
+	if f.Cert != "" || f.Key != "" {
+		if f.Cert == "" || f.Key == "" {
+			return usageError(errors.New("--cert and --key go together: give both"))
+		}
+		if tc, err = checks.ClientTLS(tc, f.Cert, f.Key, ""); err != nil {
+			return usageError(fmt.Errorf("--cert/--key: %w", err))
+		}
 	}
 	f.tls = tc
 	return nil

@@ -1,0 +1,227 @@
+package cmd
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime/debug"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/errprobe/errprobe/fixtures"
+)
+
+func TestRunDemo_AuthModes(t *testing.T) {
+	type testCase struct {
+		name string
+		args []string
+		code int
+	}
+	run := func(t *testing.T, tc testCase) {
+		code, out, errOut := errprobe(t, nil, append([]string{"demo"}, tc.args...)...)
+		if code != tc.code {
+			t.Fatalf("exit %d, want %d\n%s%s", code, tc.code, out, errOut)
+		}
+	}
+	var cases []testCase
+	for _, m := range []string{fixtures.AuthBasic, fixtures.AuthOAuth2, fixtures.AuthMTLS} {
+		cases = append(cases,
+			testCase{name: m, args: []string{"--auth", m}, code: ExitOK},
+			testCase{name: m + " missing-key-200", args: []string{"--auth", m, "--fault", "missing-key-200"}, code: ExitFailed})
+	}
+	cases = append(cases, testCase{name: "unknown mode", args: []string{"--auth", "kerberos"}, code: ExitUsage},
+		testCase{name: "suite", args: []string{"--auth", "basic", "--suite", "auth"}, code: ExitOK})
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+	}
+}
+
+// TestServe_WriteProfile: serve --auth MODE --write-profile writes a profile
+// that runs clean against it with the exported variables, and holds none
+// of their values.
+func TestServe_WriteProfile(t *testing.T) {
+	for _, mode := range []string{fixtures.AuthBasic, fixtures.AuthOAuth2, fixtures.AuthMTLS} {
+		t.Run(mode, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "p.yaml")
+			io, out, _ := serveIO()
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan error, 1)
+			go func() {
+				done <- runServe(ctx, io, &serveOptions{Profile: "erzycall", Addr: "127.0.0.1:0", Rate: "100/1s", Auth: mode, WriteProfile: path})
+			}()
+			defer func() { cancel(); <-done }()
+			exportRe := regexp.MustCompile(`(?m)^export (\w+)=(\S+)$`)
+			deadline := time.Now().Add(5 * time.Second)
+			for !strings.Contains(out.String(), "# then:") {
+				if time.Now().After(deadline) {
+					t.Fatalf("serve printed no credentials: %q", out.String())
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			env := map[string]string{}
+			for _, m := range exportRe.FindAllStringSubmatch(out.String(), -1) {
+				env[m[1]] = m[2]
+			}
+			src, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for name, v := range env {
+				if strings.Contains(string(src), v) {
+					t.Errorf("the profile holds the value of %s", name)
+				}
+			}
+			code, stdout, stderr := errprobe(t, env, "run", "-p", path, "--json", filepath.Join(t.TempDir(), "r.json"))
+			if code != ExitOK {
+				t.Fatalf("run with the written profile: exit %d\n%s%s", code, stdout, stderr)
+			}
+			for name, v := range env {
+				if len(v) >= 8 && !strings.HasPrefix(v, "/") && strings.Contains(stdout+stderr, v) {
+					t.Errorf("the value of %s appears in the run's output", name)
+				}
+			}
+		})
+	}
+}
+
+func TestDiscoverProfile(t *testing.T) {
+	type testCase struct {
+		name  string
+		files []string // created under the temp root ("d/" for a directory)
+		from  string
+		want  string // relative to the root; "" for none
+	}
+	run := func(t *testing.T, tc testCase) {
+		root := t.TempDir()
+		for _, f := range tc.files {
+			p := filepath.Join(root, f)
+			if strings.HasSuffix(f, "/") {
+				os.MkdirAll(p, 0o755)
+				continue
+			}
+			os.MkdirAll(filepath.Dir(p), 0o755)
+			os.WriteFile(p, []byte("extends: erzycall\n"), 0o644)
+		}
+		from := filepath.Join(root, tc.from)
+		os.MkdirAll(from, 0o755)
+		got := discoverProfile(from)
+		want := ""
+		if tc.want != "" {
+			want = filepath.Join(root, tc.want)
+		}
+		if got != want {
+			t.Errorf("discoverProfile(%s) = %q, want %q", tc.from, got, want)
+		}
+	}
+	for _, tc := range []testCase{
+		{name: "here yaml", files: []string{"errprobe.yaml"}, from: ".", want: "errprobe.yaml"},
+		{name: "here yml", files: []string{"errprobe.yml"}, from: ".", want: "errprobe.yml"},
+		{name: "yaml before yml", files: []string{"errprobe.yaml", "errprobe.yml"}, from: ".", want: "errprobe.yaml"},
+		{name: "parent in repo", files: []string{"repo/.git/", "repo/errprobe.yml"}, from: "repo/a/b", want: "repo/errprobe.yml"},
+		{name: "nearest parent", files: []string{"repo/.git/", "repo/errprobe.yml", "repo/a/errprobe.yaml"}, from: "repo/a/b", want: "repo/a/errprobe.yaml"},
+		{name: "not above the repo root", files: []string{"errprobe.yaml", "repo/.git/"}, from: "repo/a"},
+		{name: "outside a repo only here", files: []string{"errprobe.yaml"}, from: "a/b"},
+	} {
+		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+	}
+}
+
+// TestRunRun_ProfileFromEnvironment: ERRPROBE_PROFILE and ERRPROBE_BASE_URL
+// stand in for --profile and BASE_URL; the flags win.
+func TestRunRun_ProfileFromEnvironment(t *testing.T) {
+	url, env := serveFor(t, "erzycall")
+	env["ERRPROBE_PROFILE"] = "erzycall"
+	env["ERRPROBE_BASE_URL"] = url
+	code, out, errOut := errprobe(t, env, "run", "--dry-run")
+	if code != ExitOK || !strings.Contains(out, url) {
+		t.Fatalf("ERRPROBE_PROFILE/ERRPROBE_BASE_URL: exit %d\n%s%s", code, out, errOut)
+	}
+	code, _, errOut = errprobe(t, env, "run", "--dry-run", "-p", "./nope.yaml")
+	if code != ExitUsage || !strings.Contains(errOut, "nope.yaml") {
+		t.Errorf("--profile does not win over ERRPROBE_PROFILE: exit %d %s", code, errOut)
+	}
+	code, out, _ = errprobe(t, env, "run", "--dry-run", "http://127.0.0.1:9")
+	if code != ExitOK || !strings.Contains(out, "http://127.0.0.1:9") || strings.Contains(out, url+"/") {
+		t.Errorf("BASE_URL does not win over ERRPROBE_BASE_URL: exit %d", code)
+	}
+}
+
+func TestComplete_FlagValues(t *testing.T) {
+	type testCase struct {
+		args []string
+		want string
+	}
+	run := func(t *testing.T, tc testCase) {
+		out, _, _ := execute(t, nil, append([]string{"__complete"}, tc.args...)...)
+		if !regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(tc.want) + `$`).MatchString(out) {
+			t.Errorf("__complete %v offers no %q:\n%s", tc.args, tc.want, out)
+		}
+	}
+	for _, tc := range []testCase{
+		{args: []string{"demo", "--fault", ""}, want: "wrong-status"},
+		{args: []string{"serve", "--fault", ""}, want: "missing-key-200"},
+		{args: []string{"run", "--suite", ""}, want: "auth"},
+		{args: []string{"demo", "--skip", ""}, want: "ratelimit.reached"},
+		{args: []string{"run", "--profile", ""}, want: "erzycall"},
+		{args: []string{"serve", "-p", ""}, want: "problem"},
+		{args: []string{"run", "--format", ""}, want: "json"},
+		{args: []string{"demo", "--fail-on", ""}, want: "warning"},
+		{args: []string{"serve", "--auth", ""}, want: "oauth2"},
+	} {
+		t.Run(strings.Join(tc.args[:2], " "), func(t *testing.T) { run(t, tc) })
+	}
+}
+
+func TestRoot_VersionFlagOnly(t *testing.T) {
+	out, _, code := execute(t, nil, "--version")
+	if code != ExitOK || !strings.HasPrefix(out, "errprobe version ") {
+		t.Errorf("--version: exit %d %q", code, out)
+	}
+	// -v is run's --verbose, also before the subcommand.
+	code2, out2, errOut := errprobe(t, map[string]string{"ERRPROBE_API_KEY": "k"}, "-v", "run", "http://127.0.0.1:9", "-p", "erzycall", "--dry-run")
+	if code2 != ExitOK {
+		t.Errorf("errprobe -v run …: exit %d %s%s", code2, out2, errOut)
+	}
+}
+
+func TestBuildVersion(t *testing.T) {
+	type testCase struct {
+		name string
+		bi   *debug.BuildInfo
+		want string
+	}
+	vcs := func(rev, modified string) []debug.BuildSetting {
+		return []debug.BuildSetting{{Key: "vcs.revision", Value: rev}, {Key: "vcs.modified", Value: modified}}
+	}
+	for _, tc := range []testCase{
+		{name: "module version", bi: &debug.BuildInfo{Main: debug.Module{Version: "v1.2.3"}}, want: "v1.2.3"},
+		{name: "revision", bi: &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: vcs("0123456789abcdef0123", "false")}, want: "dev-0123456789ab"},
+		{name: "dirty", bi: &debug.BuildInfo{Settings: vcs("0123456789abcdef0123", "true")}, want: "dev-0123456789ab-dirty"},
+		{name: "nothing", bi: &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}, want: ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := buildVersion(tc.bi, true); got != tc.want {
+				t.Errorf("buildVersion = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestRunRun_ClientCertFlags(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.pem")
+	os.WriteFile(bad, []byte("not a certificate"), 0o600)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--cert", bad}, "errprobe: --cert and --key go together: give both"},
+		{[]string{"--cert", bad, "--key", bad}, "errprobe: --cert/--key: "},
+	} {
+		code, _, errOut := errprobe(t, nil, append([]string{"run", "http://127.0.0.1:9", "-p", "erzycall"}, tc.args...)...)
+		if code != ExitUsage || !strings.HasPrefix(errOut, tc.want) || strings.Count(errOut, "\n") != 1 {
+			t.Errorf("%v: exit %d %q, want exit 2 and one line %q…", tc.args, code, errOut, tc.want)
+		}
+	}
+}
