@@ -4,10 +4,14 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 LDFLAGS  := -X github.com/errprobe/errprobe/cmd.Version=$(VERSION)
 FUZZTIME ?= 30s
 
-.PHONY: build test lint demo bench bench-go bench-burst fuzz clean
+.PHONY: build install test lint demo bench bench-go bench-burst fuzz clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o errprobe .
+
+# go install . into $(go env GOPATH)/bin, with the version from git describe.
+install:
+	$(GO) install -ldflags "$(LDFLAGS)" .
 
 # vet, formatting, then every test with the race detector.
 test: lint
