@@ -12,7 +12,9 @@ import (
 // profilesOptions are the inputs of `errprobe profiles [show NAME]`.
 type profilesOptions struct {
 	IO   *IO
-	Name string // show: the built-in to print
+	Name string // show: the built-in to print (with Resolved: or a file)
+	// Resolved prints the profile with its extends chain merged.
+	Resolved bool
 }
 
 func newProfilesCmd(io *IO) *cobra.Command {
@@ -35,21 +37,42 @@ use. Print one with "errprobe profiles show NAME", or start your own with
 
 func newProfilesShowCmd(io *IO) *cobra.Command {
 	o := &profilesOptions{IO: io}
-	return &cobra.Command{
-		Use:   "show NAME",
-		Short: "Print a built-in profile's YAML, comments included",
+	cmd := &cobra.Command{
+		Use:   "show NAME | --resolved FILE",
+		Short: "Print a built-in profile's YAML, or a profile file resolved",
 		Long: `Print a built-in profile's YAML, comments included: a starting point to copy.
 The output loads back as a profile file:
 
   errprobe profiles show erzycall > p.yaml
-  errprobe run --profile ./p.yaml BASE_URL`,
+  errprobe run --profile ./p.yaml BASE_URL
+
+With --resolved, print a profile (a file or a built-in) with its extends
+chain merged, each part commented with the file it came from. ${VAR}s stay
+as written; the output loads again unchanged:
+
+  errprobe profiles show --resolved ./errprobe.yaml > resolved.yaml`,
 		Args:      cobra.ExactArgs(1),
 		ValidArgs: schemas.BuiltinNames(),
 		RunE: func(_ *cobra.Command, args []string) error {
 			o.Name = args[0]
+			if o.Resolved {
+				return runProfilesResolved(o)
+			}
 			return runProfilesShow(o)
 		},
 	}
+	cmd.Flags().BoolVar(&o.Resolved, "resolved", false, "merge the extends chain of a profile file (or built-in) and print the result")
+	return cmd
+}
+
+// runProfilesResolved prints a profile with its extends chain merged.
+func runProfilesResolved(o *profilesOptions) error {
+	out, err := schemas.Resolved(o.Name, o.IO.Getenv)
+	if err != nil {
+		return usageError(err)
+	}
+	_, err = o.IO.Out.Write(out)
+	return err
 }
 
 // runProfiles lists every built-in: name and one-line description.

@@ -58,7 +58,7 @@ var brokenProfiles = []struct{ name, src, want string }{
 	{"invalid sample body", "extends: erzycall\nendpoints:\n  create:\n    body: '{\"name\":'\n",
 		"bad.yaml:4:5: endpoints.create.body: is not valid JSON (with {{n}} as a number)"},
 	{"unknown built-in", "extends: erzycal\n",
-		"bad.yaml:1:1: extends: must name a built-in profile (erzycall, messaging, problem, voiceagent)"},
+		"bad.yaml:1:1: extends: must name a built-in profile (erzycall, messaging, problem, voiceagent) or a profile file like ./base.yaml"},
 	{"missing required", "name: mine\nenvelope:\n  schema: builtin:erzycall\n  code: /code\n  message: /message\ncodes:\n  X: {status: 400}\nauth:\n  header: X-API-Key\n  keys: {valid: k}\n",
 		"bad.yaml:1:1: missing required key \"endpoints\""},
 	{"yaml syntax", "extends: erzycall\ncodes:\n  NOT_FOUND: {status: 404\n",

@@ -89,7 +89,7 @@ func load(file, dir string, src []byte, getenv func(string) string) (*Profile, e
 	if err != nil {
 		return nil, err
 	}
-	docs, merged, err := resolveExtends(user)
+	docs, merged, err := resolveExtends(user, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -177,27 +177,6 @@ func jsonTyped(v any) (any, error) {
 	var out any
 	err = d.Decode(&out)
 	return out, err
-}
-
-// resolveExtends merges the user's document over the built-in it extends.
-// docs lists the user's document first, then the base.
-func resolveExtends(user *doc) ([]*doc, map[string]any, error) {
-	ext, ok := user.value["extends"]
-	if !ok {
-		return []*doc{user}, user.value, nil
-	}
-	name, _ := ext.(string)
-	if !IsBuiltin(name) {
-		line, col, _ := user.position([]string{"extends"})
-		return nil, nil, newProfileError([]Problem{{File: user.file, Line: line, Col: col, Path: "extends",
-			Msg: "must name a built-in profile (" + strings.Join(BuiltinNames(), ", ") + ")"}})
-	}
-	src, _ := BuiltinSource(name)
-	base, err := parseDoc("builtin:"+name, src)
-	if err != nil {
-		return nil, nil, err
-	}
-	return []*doc{user, base}, merge(base.value, user.value), nil
 }
 
 // merge deep-merges over onto base: maps merge key by key, scalars and lists

@@ -1,8 +1,12 @@
 package schemas
 
 import (
+	"encoding/json"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -181,4 +185,74 @@ func TestLoad_BrokenV2Keys(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestLoad_ExtendsFiles(t *testing.T) {
+	dir := t.TempDir()
+	writeProfile(t, dir, "base.yaml", "extends: erzycall\ndescription: the base\ncodes:\n  GONE: {status: 410}\n")
+	if err := os.Mkdir(filepath.Join(dir, "sub"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	writeProfile(t, dir, "sub/mid.yaml", "extends: ../base.yaml\nexpect:\n  not_found: GONE\n")
+	child := writeProfile(t, dir, "child.yaml", "extends: ./sub/mid.yaml\nname: child\n")
+	p, err := Load(child, testEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Name != "child" || p.Description != "the base" || p.ExpectCode(ExpectNotFound) != "GONE" || len(p.StatusesFor("KEY_REVOKED")) == 0 {
+		t.Errorf("merged chain: name %q description %q not_found %q", p.Name, p.Description, p.ExpectCode(ExpectNotFound))
+	}
+	repl := writeProfile(t, dir, "repl.yaml", "extends: ./base.yaml\nreplace: [codes, expect]\nidempotency: null\nrate_limit: {code: null}\ncodes:\n  NOT_FOUND: {status: 404}\nexpect:\n  not_found: NOT_FOUND\n")
+	if p, err = Load(repl, testEnv); err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Codes) != 1 || len(p.Expect) != 1 {
+		t.Errorf("replace: %d codes, %d expectations, want 1 and 1", len(p.Codes), len(p.Expect))
+	}
+	for _, tc := range []struct{ name, src, want string }{
+		{"loop", "extends: ./loop.yaml\n", "loop: "},
+		{"missing", "extends: ./nope.yaml\n", "cannot read "},
+	} {
+		path := writeProfile(t, dir, tc.name+".yaml", tc.src)
+		_, err := Load(path, testEnv)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "extends") || !strings.Contains(err.Error(), tc.name+".yaml") {
+			t.Errorf("%s: %v", tc.name, err)
+		}
+	}
+}
+
+func TestResolved_LoadsAgainUnchanged(t *testing.T) {
+	dir := t.TempDir()
+	writeProfile(t, dir, "base.yaml", "extends: erzycall\ndescription: the base\n")
+	child := writeProfile(t, dir, "child.yaml", "extends: ./base.yaml\nprobes:\n  - name: x\n    request: {path: /api/v1/x}\n    expect: {status: 404}\n")
+	out, err := Resolved(child, testEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"# from " + child, "# from builtin:erzycall", "# from " + filepath.Join(dir, "base.yaml"), "${ERRPROBE_API_KEY}"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("resolved output lacks %q:\n%s", want, out)
+		}
+	}
+	res := writeProfile(t, dir, "resolved.yaml", string(out))
+	a, err := Load(child, testEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Load(res, testEnv)
+	if err != nil {
+		t.Fatalf("resolved output does not load: %v\n%s", err, out)
+	}
+	a.Source, b.Source, a.Extends, a.envelope, b.envelope = "", "", "", nil, nil
+	if ja, jb := mustJSON(t, a), mustJSON(t, b); ja != jb {
+		t.Errorf("resolved profile differs:\n%s\n%s", ja, jb)
+	}
+}
+
+func mustJSON(t *testing.T, v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
