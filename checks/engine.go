@@ -59,7 +59,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		s.mask.Report(rep)
 		return rep, nil
 	}
-	rep.Results = applySeverity(s.p, plan, s.assemble(plan, sel, outs))
+	rep.Results = applySeverity(s.p, plan, s.assemble(ctx, plan, sel, outs))
+	rep.Exchanges = s.exchanges
 	s.mask.Report(rep)
 	return rep, nil
 }
@@ -209,10 +210,18 @@ func (s *session) runSuite(ctx context.Context, plan []probe, sel selection, out
 func (s *session) runProbe(ctx context.Context, p probe, outs []*outcome, i int) {
 	o := &outcome{probe: p.name}
 	start := s.cfg.Now()
-	p.run(ctx, s, o)
+	p.run(withProbe(ctx, p.name), s, o)
 	d := s.cfg.Now().Sub(start)
 	for j := range o.results {
 		o.results[j].Duration = d
+	}
+	for _, ex := range o.exchanges {
+		if ex.Probe == "" {
+			ex.Probe = p.name
+		}
+		if p.suite == SuiteRateLimit && ex.Started.IsZero() {
+			ex.Burst = true // a burst sample: sent by the burst engine, not send
+		}
 	}
 	outs[i] = o
 }
@@ -224,7 +233,7 @@ func (s *session) cleanup(ctx context.Context) []string {
 		return nil
 	}
 	s.suite.Store("cleanup")
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	ctx, cancel := context.WithTimeout(withProbe(context.WithoutCancel(ctx), "cleanup"), cleanupTimeout)
 	defer cancel()
 	s.mu.Lock()
 	todo := append([]created(nil), s.created...)
@@ -248,7 +257,7 @@ func (s *session) cleanup(ctx context.Context) []string {
 // assemble puts results in plan order: each probe's own checks, then the
 // envelope checks of its error responses; the run-level envelope checks and
 // the skipped probes' checks in place.
-func (s *session) assemble(plan []probe, sel selection, outs []*outcome) []Result {
+func (s *session) assemble(ctx context.Context, plan []probe, sel selection, outs []*outcome) []Result {
 	var results, rateResults []Result
 	var errs []*Exchange
 	for i, p := range plan {
@@ -263,7 +272,7 @@ func (s *session) assemble(plan []probe, sel selection, outs []*outcome) []Resul
 				}
 			}
 		case o == nil:
-			continue
+			rs = s.notRun(ctx, p, sel)
 		default:
 			unsent := unsentReason(o)
 			for _, r := range o.results {
@@ -278,7 +287,10 @@ func (s *session) assemble(plan []probe, sel selection, outs []*outcome) []Resul
 			}
 			if unsent == "" {
 				rs = append(rs, s.envelopeResults(p.name, o.exchanges, sel.wants)...)
+			} else {
+				rs = append(rs, envelopeSkips(p.name, unsent, sel.wants)...)
 			}
+			s.annotate(rs, o.exchanges)
 			errs = append(errs, o.exchanges...)
 		}
 		if p.suite == SuiteRateLimit {

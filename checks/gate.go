@@ -9,15 +9,18 @@ const (
 	FailOnError   FailOn = "error"   // only error-severity failures fail the run
 	FailOnWarning FailOn = "warning" // errors and warnings fail the run
 	FailOnNever   FailOn = "never"   // nothing fails the run; findings are only reported
+	// FailOnSecurity fails the run on new failures of checks tagged security
+	// (of any severity) and on nothing else.
+	FailOnSecurity FailOn = "security"
 )
 
 // ParseFailOn checks a --fail-on value.
 func ParseFailOn(s string) (FailOn, error) {
 	switch f := FailOn(s); f {
-	case FailOnError, FailOnWarning, FailOnNever:
+	case FailOnError, FailOnWarning, FailOnNever, FailOnSecurity:
 		return f, nil
 	}
-	return "", fmt.Errorf("invalid --fail-on %q: want error, warning or never", s)
+	return "", fmt.Errorf("invalid --fail-on %q: want error, warning, security or never", s)
 }
 
 // Verdict is the gate's decision. Errors and Warnings count new failures (not
@@ -27,8 +30,11 @@ type Verdict struct {
 	Failed   bool `json:"failed"`
 	Errors   int  `json:"errors"`
 	Warnings int  `json:"warnings"`
-	Known    int  `json:"known"`
-	Fixed    int  `json:"fixed"`
+	// Security counts new failures of checks tagged security (also counted
+	// in Errors or Warnings).
+	Security int `json:"security"`
+	Known    int `json:"known"`
+	Fixed    int `json:"fixed"`
 }
 
 // Gate judges a report: it marks each result Known or Fixed against the
@@ -51,6 +57,9 @@ func Gate(r *Report, failOn FailOn, b *Baseline) Verdict {
 		case res.Status == StatusFail:
 			v.Errors++
 		}
+		if res.Status == StatusFail && !res.Known && IsSecurity(res.Check) {
+			v.Security++
+		}
 	}
 	v.Failed = fails(failOn, v)
 	return v
@@ -62,6 +71,8 @@ func fails(failOn FailOn, v Verdict) bool {
 		return false
 	case FailOnWarning:
 		return v.Errors+v.Warnings > 0
+	case FailOnSecurity:
+		return v.Security > 0
 	default:
 		return v.Errors > 0
 	}

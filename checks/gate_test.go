@@ -42,11 +42,13 @@ func TestGate_Verdicts(t *testing.T) {
 		}
 	}
 	for _, tc := range []testCase{
-		{name: "error fails on error", failOn: FailOnError, keep: all, want: Verdict{Failed: true, Errors: 1, Warnings: 1}},
+		{name: "error fails on error", failOn: FailOnError, keep: all, want: Verdict{Failed: true, Errors: 1, Warnings: 1, Security: 1}},
+		{name: "security finding fails on security", failOn: FailOnSecurity, keep: all, want: Verdict{Failed: true, Errors: 1, Warnings: 1, Security: 1}},
+		{name: "warning only passes on security", failOn: FailOnSecurity, keep: noErrors, want: Verdict{Warnings: 1}},
 		{name: "warning only passes on error", failOn: FailOnError, keep: noErrors, want: Verdict{Warnings: 1}},
 		{name: "warning only fails on warning", failOn: FailOnWarning, keep: noErrors, want: Verdict{Failed: true, Warnings: 1}},
 		{name: "warning only passes on never", failOn: FailOnNever, keep: noErrors, want: Verdict{Warnings: 1}},
-		{name: "error passes on never", failOn: FailOnNever, keep: all, want: Verdict{Errors: 1, Warnings: 1}},
+		{name: "error passes on never", failOn: FailOnNever, keep: all, want: Verdict{Errors: 1, Warnings: 1, Security: 1}},
 		{name: "all passing", failOn: FailOnWarning, keep: passing, want: Verdict{}},
 		{
 			name: "baseline makes failures known", failOn: FailOnWarning, keep: all,
@@ -56,7 +58,7 @@ func TestGate_Verdicts(t *testing.T) {
 		{
 			name: "baseline entry with another probe does not match", failOn: FailOnError, keep: all,
 			baseline: []BaselineEntry{{"auth.revoked-key", "garbage-key"}},
-			want:     Verdict{Failed: true, Errors: 1, Warnings: 1},
+			want:     Verdict{Failed: true, Errors: 1, Warnings: 1, Security: 1},
 		},
 		{
 			name: "passing baseline entry is fixed", failOn: FailOnError, keep: passing,
@@ -86,7 +88,7 @@ func TestGate_MarksResults(t *testing.T) {
 }
 
 func TestParseFailOn_Values(t *testing.T) {
-	for _, s := range []string{"error", "warning", "never"} {
+	for _, s := range []string{"error", "warning", "never", "security"} {
 		if f, err := ParseFailOn(s); err != nil || string(f) != s {
 			t.Errorf("ParseFailOn(%q) = %q, %v", s, f, err)
 		}

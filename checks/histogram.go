@@ -30,9 +30,12 @@ func readCapped(r io.Reader, dst []byte, max int64) ([]byte, bool) {
 }
 
 // latencyHist is a log-linear histogram: 16 sub-buckets per power of two
-// of microseconds, so quantiles are within about 6%.
+// of microseconds. Each bucket also sums its samples, so a quantile is the
+// mean of the real samples in the bucket it falls in (within about 6% of
+// the exact order statistic), never the bucket's lower edge.
 type latencyHist struct {
 	counts [64 * 16]uint32
+	sums   [64 * 16]uint64 // µs
 	n      uint64
 }
 
@@ -63,12 +66,14 @@ func (h *latencyHist) add(d time.Duration) {
 		i = len(h.counts) - 1
 	}
 	h.counts[i]++
+	h.sums[i] += us
 	h.n++
 }
 
 func (h *latencyHist) merge(o *latencyHist) {
 	for i, c := range o.counts {
 		h.counts[i] += c
+		h.sums[i] += o.sums[i]
 	}
 	h.n += o.n
 }
@@ -85,7 +90,7 @@ func (h *latencyHist) quantile(q float64) time.Duration {
 	for i, c := range h.counts {
 		acc += uint64(c)
 		if acc >= target {
-			return histValue(i)
+			return time.Duration(h.sums[i]/uint64(c)) * time.Microsecond
 		}
 	}
 	return histValue(len(h.counts) - 1)

@@ -101,3 +101,17 @@ func TestCatalogue_Unique(t *testing.T) {
 		t.Errorf("%d checks, want 53", len(seen))
 	}
 }
+
+// A quantile is read from the samples, not the bucket's lower edge: samples
+// of 79.5–79.9 ms all fall into the bucket that starts at 77.8 ms.
+func TestLatencyHist_NotBucketFloor(t *testing.T) {
+	var h latencyHist
+	for i := 0; i < 100; i++ {
+		h.add(79500*time.Microsecond + time.Duration(i%5)*100*time.Microsecond)
+	}
+	for _, q := range []float64{0.5, 0.9, 0.99} {
+		if got := h.quantile(q); got < 79500*time.Microsecond || got > 79900*time.Microsecond {
+			t.Errorf("q%.2f = %s, want within the samples' 79.5–79.9ms", q, got)
+		}
+	}
+}

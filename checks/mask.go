@@ -192,7 +192,14 @@ func (m *masker) Report(r *Report) {
 	for i := range r.Results {
 		res := &r.Results[i]
 		res.Message, res.Expected, res.Actual = m.String(res.Message), m.String(res.Expected), m.String(res.Actual)
+		res.Code, res.Header = m.String(res.Code), m.String(res.Header)
 		m.Exchange(res.Exchange)
+		for _, x := range res.Setup {
+			m.Exchange(x)
+		}
+	}
+	for _, x := range r.Exchanges {
+		m.Exchange(x)
 	}
 	for i := range r.Planned {
 		m.request(&r.Planned[i])

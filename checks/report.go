@@ -49,8 +49,18 @@ type Result struct {
 	Message  string `json:"message,omitempty"`
 	Expected string `json:"expected,omitempty"`
 	Actual   string `json:"actual,omitempty"`
+	// Code is the error code the failing response carried ("" if none);
+	// Header names the header a failure is about (missing or wrong), where
+	// one is. With the status and Content-Type they are the failure's
+	// signature, which groups failures by cause (Report.Groups).
+	Code   string `json:"code,omitempty"`
+	Header string `json:"header,omitempty"`
 	// Exchange is the request and response that show a failure (keys masked).
-	Exchange *Exchange     `json:"exchange,omitempty"`
+	Exchange *Exchange `json:"exchange,omitempty"`
+	// Setup are the earlier requests of the same probe the exchange depends
+	// on (a create before a cross-tenant read, a first request before its
+	// replay), in the order sent, so a reproduction can replay them first.
+	Setup    []*Exchange   `json:"setup,omitempty"`
 	Duration time.Duration `json:"duration_ns"`
 	// Baseline marks: Known is a failure the baseline lists; Fixed is a
 	// baseline entry whose check now passes. Set by the gate.
@@ -66,6 +76,14 @@ type Exchange struct {
 	Response *Response     `json:"response,omitempty"`
 	Err      string        `json:"error,omitempty"`
 	Duration time.Duration `json:"duration_ns"`
+	// Started is when the request was sent (zero for burst samples, whose
+	// times are not kept).
+	Started time.Time `json:"started,omitzero"`
+	// Probe names the probe that sent it ("cleanup" for the clean-up).
+	Probe string `json:"probe,omitempty"`
+	// Burst marks a sample of the rate-limit burst: one exchange standing
+	// for many (BurstStats counts them).
+	Burst bool `json:"burst,omitempty"`
 }
 
 // Request is a sent (or, in a dry run, planned) request.
@@ -92,9 +110,12 @@ type Response struct {
 // Report is a finished (or interrupted) run: what reporters render and the
 // gate judges.
 type Report struct {
-	Tool        string    `json:"tool"`
-	Version     string    `json:"version"`
-	Profile     string    `json:"profile"`
+	Tool    string `json:"tool"`
+	Version string `json:"version"`
+	Profile string `json:"profile"`
+	// ProfileFile is the file the profile came from ("builtin:NAME" for a
+	// built-in), for JUnit's file attribute and CI annotations.
+	ProfileFile string    `json:"profile_file,omitempty"`
 	BaseURL     string    `json:"base_url"`
 	Started     time.Time `json:"started"`
 	Finished    time.Time `json:"finished"`
@@ -117,6 +138,9 @@ type Report struct {
 	Leftovers []string `json:"leftovers,omitempty"`
 	// Burst summarises the rate-limit burst, if one ran.
 	Burst *BurstStats `json:"burst,omitempty"`
+	// Exchanges is every exchange of the run in the order recorded, the
+	// burst's samples included (marked Burst), for HAR export.
+	Exchanges []*Exchange `json:"exchanges,omitempty"`
 }
 
 // BurstStats summarises a rate-limit burst.

@@ -90,6 +90,8 @@ type session struct {
 	mu      sync.Mutex
 	created []created
 	planned []Request
+	// exchanges is every exchange logged, in order (Report.Exchanges).
+	exchanges []*Exchange
 	logMu   sync.Mutex
 	suite   atomic.Value // string: the suite running, for progress
 	burst   *BurstStats
@@ -262,6 +264,7 @@ func (s *session) sendOnce(ctx context.Context, c call) *Exchange {
 	rctx, cancel := s.requestContext(ctx)
 	defer cancel()
 	start := s.cfg.Now()
+	ex.Started, ex.Probe = start, probeOf(ctx)
 	resp, err := s.client.Do(req.WithContext(rctx))
 	if err != nil {
 		ex.Err = s.failure(ctx, err)
@@ -377,6 +380,9 @@ func errorLine(err error) string {
 }
 
 func (s *session) log(ex *Exchange) {
+	s.mu.Lock()
+	s.exchanges = append(s.exchanges, ex)
+	s.mu.Unlock()
 	if s.cfg.Progress != nil {
 		s.progress(Progress{})
 	}

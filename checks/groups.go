@@ -1,0 +1,121 @@
+package checks
+
+import (
+	"fmt"
+	"mime"
+	"sort"
+	"strings"
+)
+
+// Signature is what a failing response looked like: failures of one check
+// with one signature share a cause.
+type Signature struct {
+	Status      int    `json:"status"`
+	Code        string `json:"code"`
+	ContentType string `json:"content_type"`
+	Header      string `json:"header"`
+	// Error is the transport error when nothing came back.
+	Error string `json:"error"`
+}
+
+// String renders a signature: "404 NOT_FOUND text/html".
+func (s Signature) String() string {
+	var parts []string
+	if s.Status != 0 {
+		parts = append(parts, fmt.Sprint(s.Status))
+	}
+	if s.Code != "" {
+		parts = append(parts, s.Code)
+	}
+	if s.ContentType != "" {
+		parts = append(parts, s.ContentType)
+	}
+	if s.Header != "" {
+		parts = append(parts, "header "+s.Header)
+	}
+	if s.Error != "" {
+		parts = append(parts, s.Error)
+	}
+	if len(parts) == 0 {
+		return "no response"
+	}
+	return strings.Join(parts, " ")
+}
+
+// SignatureOf is a failed result's signature.
+func SignatureOf(r Result) Signature {
+	sig := Signature{Code: r.Code, Header: r.Header}
+	if x := r.Exchange; x != nil {
+		if x.Response != nil {
+			sig.Status = x.Response.Status
+			sig.ContentType = mediaType(x.Response.Header.Get("Content-Type"))
+		} else {
+			sig.Error = x.Err
+		}
+	}
+	return sig
+}
+
+func mediaType(ct string) string {
+	if ct == "" {
+		return ""
+	}
+	if mt, _, err := mime.ParseMediaType(ct); err == nil {
+		return mt
+	}
+	return strings.ToLower(strings.TrimSpace(strings.SplitN(ct, ";", 2)[0]))
+}
+
+// Group is one cause: the failures of one check that share a signature.
+type Group struct {
+	Check     string
+	Suite     string
+	Severity  Severity
+	Security  bool
+	Signature Signature
+	// Message is what the failures say: their message when they all say the
+	// same, else the first one's.
+	Message string
+	// Results index Report.Results, in report order.
+	Results []int
+	// Known is true when every failure of the group is in the baseline.
+	Known bool
+}
+
+// Groups gathers the report's failures by cause: security groups first, then
+// errors before warnings, then in report order.
+func (r *Report) Groups() []Group {
+	var out []Group
+	index := map[string]int{}
+	for i, res := range r.Results {
+		if res.Status != StatusFail {
+			continue
+		}
+		sig := SignatureOf(res)
+		key := res.Check + "\x00" + fmt.Sprintf("%+v", sig)
+		g, ok := index[key]
+		if !ok {
+			g = len(out)
+			index[key] = g
+			out = append(out, Group{
+				Check: res.Check, Suite: res.Suite, Severity: res.Severity, Security: IsSecurity(res.Check),
+				Signature: sig, Message: res.Message, Known: true,
+			})
+		}
+		out[g].Results = append(out[g].Results, i)
+		out[g].Known = out[g].Known && res.Known
+	}
+	sort.SliceStable(out, func(i, j int) bool { return groupRank(out[i]) < groupRank(out[j]) })
+	return out
+}
+
+func groupRank(g Group) int {
+	rank := 0
+	if !g.Security {
+		rank += 2
+	}
+	if g.Severity == SeverityWarning {
+		rank++
+	}
+	return rank
+}

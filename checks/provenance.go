@@ -1,0 +1,94 @@
+package checks
+
+import (
+	"context"
+	"net/http"
+)
+
+type probeKey struct{}
+
+// withProbe tags ctx with the probe whose requests it carries, so every
+// exchange (and -v line) names its probe.
+func withProbe(ctx context.Context, name string) context.Context {
+	return context.WithValue(ctx, probeKey{}, name)
+}
+
+func probeOf(ctx context.Context) string {
+	name, _ := ctx.Value(probeKey{}).(string)
+	return name
+}
+
+// notRun lists the selected checks of a probe that never ran (the run was
+// interrupted or stopped first) as skipped, so every run of a profile and
+// selection reports the same set of results.
+func (s *session) notRun(ctx context.Context, p probe, sel selection) []Result {
+	if !sel.runs(p) {
+		return nil
+	}
+	reason := "not run"
+	switch interrupted, stopped := stopReason(ctx); {
+	case interrupted:
+		reason = "not run: interrupted"
+	case stopped != "":
+		reason = "not run: " + stopped
+	}
+	var out []Result
+	for _, c := range p.checks {
+		if sel.wants(c) {
+			r := newResult(c, p.name, StatusSkip)
+			r.Message = reason
+			out = append(out, r)
+		}
+	}
+	if p.suite != SuiteRateLimit {
+		out = append(out, envelopeSkips(p.name, reason, sel.wants)...)
+	}
+	return out
+}
+
+// envelopeSkips are the per-probe envelope checks, skipped with reason.
+func envelopeSkips(probe, reason string, want func(string) bool) []Result {
+	var out []Result
+	for _, id := range perProbeEnvelope {
+		if want(id) {
+			r := newResult(id, probe, StatusSkip)
+			r.Message = reason
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// annotate fills what reports derive from a failure's evidence: the error
+// code its response carried (part of its cause's signature) and the earlier
+// requests of its probe that set up the state it depends on.
+func (s *session) annotate(rs []Result, exs []*Exchange) {
+	for i := range rs {
+		r := &rs[i]
+		if r.Status != StatusFail || r.Exchange == nil {
+			continue
+		}
+		r.Code = s.code(r.Exchange)
+		r.Setup = setupOf(r.Exchange, exs)
+	}
+}
+
+// setupOf returns the exchanges before x in its probe that changed state
+// (a non-GET answered 2xx: a create, a first idempotent request).
+func setupOf(x *Exchange, exs []*Exchange) []*Exchange {
+	var setup []*Exchange
+	for _, e := range exs {
+		if e == x {
+			return setup
+		}
+		if e.Burst || e.Response == nil || e.Response.Status/100 != 2 {
+			continue
+		}
+		switch e.Request.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+			continue
+		}
+		setup = append(setup, e)
+	}
+	return nil // x is not among the probe's exchanges
+}
