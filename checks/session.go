@@ -92,9 +92,9 @@ type session struct {
 	planned []Request
 	// exchanges is every exchange logged, in order (Report.Exchanges).
 	exchanges []*Exchange
-	logMu   sync.Mutex
-	suite   atomic.Value // string: the suite running, for progress
-	burst   *BurstStats
+	logMu     sync.Mutex
+	suite     atomic.Value // string: the suite running, for progress
+	burst     *BurstStats
 }
 
 // expandN replaces {{n}} with a run-unique 7-digit number, one per body.
