@@ -39,7 +39,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err := checkSeverities(s.p, plan); err != nil {
 		return nil, err
 	}
-	rep := &Report{Tool: "errprobe", Version: cfg.Version, Profile: s.p.Name, BaseURL: s.base, Started: cfg.Now(), DryRun: cfg.DryRun}
+	rep := &Report{Tool: "errprobe", Version: cfg.Version, Profile: s.p.Name, ProfileFile: s.p.Source, BaseURL: s.base, Started: cfg.Now(), DryRun: cfg.DryRun}
 	outs := make([]*outcome, len(plan))
 	if err := s.execute(ctx, plan, sel, outs); err != nil {
 		return nil, err

@@ -54,7 +54,7 @@ func jsonResponse(status int, body string) *checks.Response {
 func fixedReport() *checks.Report {
 	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
 	return &checks.Report{
-		Tool: testTool, Version: testVer, Profile: "erzycall", BaseURL: testBase,
+		Tool: testTool, Version: testVer, Profile: "erzycall", ProfileFile: "errprobe.yaml", BaseURL: testBase,
 		Started: started(), Finished: started().Add(testLength), Requests: 87,
 		Results: []checks.Result{
 			{Check: "envelope.schema", Suite: "envelope", Severity: checks.SeverityError, Probe: "unknown-id", Status: checks.StatusPass, Duration: ms(3)},
@@ -94,6 +94,16 @@ func fixedReport() *checks.Report {
 				},
 				Duration: ms(5),
 			},
+			{
+				Check: "envelope.content-type", Suite: "envelope", Severity: checks.SeverityError, Probe: "not-json", Status: checks.StatusFail,
+				Message: "Content-Type text/html is not one the profile accepts", Expected: "application/json", Actual: "text/html",
+				Exchange: htmlExchange("POST", "/v1/calls", "hello"), Duration: ms(1),
+			},
+			{
+				Check: "envelope.content-type", Suite: "envelope", Severity: checks.SeverityError, Probe: "empty-body", Status: checks.StatusFail,
+				Message: "Content-Type text/html is not one the profile accepts", Expected: "application/json", Actual: "text/html",
+				Exchange: htmlExchange("POST", "/v1/calls", ""), Duration: ms(1),
+			},
 			{Check: "auth.missing-key", Suite: "auth", Severity: checks.SeverityError, Probe: "missing-key", Status: checks.StatusPass, Duration: ms(2)},
 			{
 				Check: "auth.revoked-key", Suite: "auth", Severity: checks.SeverityError, Probe: "revoked-key", Status: checks.StatusFail, Known: true,
@@ -124,6 +134,17 @@ func fixedReport() *checks.Report {
 				Exchange: &checks.Exchange{Request: authed("GET", "/v1/it's-not-here", ""), Err: "read tcp 127.0.0.1:4242: connection reset by peer"},
 				Duration: ms(1),
 			},
+			{
+				Check: "resources.tenant-breach", Suite: "resources", Severity: checks.SeverityError, Probe: "cross-tenant", Status: checks.StatusFail,
+				Message:  "another organisation's resource was served: tenant isolation is broken",
+				Expected: "404", Actual: "200", Code: "",
+				Setup: []*checks.Exchange{{
+					Request:  authed("POST", "/v1/calls", `{"to":"+15550100"}`),
+					Response: jsonResponse(201, `{"id":"call_9"}`),
+				}},
+				Exchange: &checks.Exchange{Request: authed("GET", "/v1/calls/call_9", ""), Response: jsonResponse(200, `{"id":"call_9"}`)},
+				Duration: ms(3),
+			},
 			{Check: "ratelimit.reached", Suite: "ratelimit", Severity: checks.SeverityError, Probe: "burst", Status: checks.StatusPass, Duration: ms(1200)},
 			{Check: "ratelimit.recovery", Suite: "ratelimit", Severity: checks.SeverityError, Probe: "recovery", Status: checks.StatusSkip, Message: "the recovery wait exceeds max_wait"},
 		},
@@ -131,6 +152,16 @@ func fixedReport() *checks.Report {
 		Burst: &checks.BurstStats{
 			Sent: 40, Status429: 20, Errors: 1, Rate: 33.3, FirstLimit: ms(510), Elapsed: ms(1200), PerSecond: []int{33, 7},
 			LatencyP50: ms(3), LatencyP90: ms(8), LatencyP99: ms(12), RecoveryWait: ms(2000),
+		},
+	}
+}
+
+func htmlExchange(method, path, body string) *checks.Exchange {
+	return &checks.Exchange{
+		Request: authed(method, path, body),
+		Response: &checks.Response{
+			Status: 400, Proto: "HTTP/1.1", Header: http.Header{"Content-Type": {"text/html; charset=utf-8"}},
+			Body: "<html><body>Bad Request</body></html>",
 		},
 	}
 }

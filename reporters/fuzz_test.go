@@ -76,7 +76,7 @@ func FuzzJSON(f *testing.F) {
 		if err := json.Unmarshal(out, &doc); err != nil {
 			t.Fatal(err)
 		}
-		if len(doc.Results) != 1 || doc.Results[0].Exchange == nil || doc.Results[0].Exchange.Response == nil {
+		if len(doc.Results) != 1 || doc.Results[0].Exchange == nil || len(doc.Exchanges) != 1 || doc.Exchanges[0].Response == nil {
 			t.Fatalf("structure lost: %+v", doc.Results)
 		}
 	})

@@ -1,6 +1,7 @@
 package reporters
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -12,7 +13,11 @@ import (
 // JSONSchemaVersion is the JSON report's schema_version. It changes only on
 // incompatible changes; fields may be added within a version. The document's
 // JSON Schema is schemas/report.schema.json.
-const JSONSchemaVersion = "1"
+const JSONSchemaVersion = "2"
+
+// reportBodyCap caps each response body stored in the JSON report; the rest
+// is cut with a marker and the full length is kept in body_length.
+const reportBodyCap = 16 << 10
 
 // Verdicts in the JSON report's totals.
 const (
@@ -22,33 +27,102 @@ const (
 )
 
 // JSON renders the report as one JSON document (see JSONDocument).
+//
+// The document's members and the elements of its lists are one a line, each
+// element compact: readable, diffable line by line, and small.
 func JSON(w io.Writer, r *checks.Report, o Options) error {
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(NewJSONDocument(r, o))
+	if err := enc.Encode(NewJSONDocument(r, o)); err != nil {
+		return err
+	}
+	_, err := w.Write(shallowIndent(bytes.TrimSpace(buf.Bytes()), 2))
+	return err
+}
+
+// shallowIndent breaks compact JSON into lines down to depth levels of
+// nesting (1: the top-level members; 2: also their lists' elements) and
+// leaves everything deeper on one line.
+func shallowIndent(src []byte, depth int) []byte {
+	out := make([]byte, 0, len(src)+len(src)/16)
+	level, inString, escaped := 0, false, false
+	newline := func(n int) {
+		out = append(out, '\n')
+		for i := 0; i < n; i++ {
+			out = append(out, ' ', ' ')
+		}
+	}
+	for i, c := range src {
+		if inString {
+			out = append(out, c)
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
+			out = append(out, c)
+		case '{', '[':
+			out = append(out, c)
+			level++
+			if level <= depth && i+1 < len(src) && src[i+1] != '}' && src[i+1] != ']' {
+				newline(level)
+			}
+		case '}', ']':
+			if level <= depth && i > 0 && src[i-1] != '{' && src[i-1] != '[' {
+				newline(level - 1)
+			}
+			level--
+			out = append(out, c)
+		case ',':
+			out = append(out, c)
+			if level <= depth {
+				newline(level)
+			}
+		case ':':
+			out = append(out, c)
+			if level <= depth {
+				out = append(out, ' ')
+			}
+		default:
+			out = append(out, c)
+		}
+	}
+	return append(out, '\n')
 }
 
 // JSONDocument is the JSON report, a public interface: times are RFC 3339 in
 // UTC, durations are milliseconds, every list is present (possibly empty).
 type JSONDocument struct {
-	SchemaVersion string        `json:"schema_version"`
-	Tool          string        `json:"tool"`
-	Version       string        `json:"version"`
-	Profile       string        `json:"profile"`
-	BaseURL       string        `json:"base_url"`
-	Started       time.Time     `json:"started"`
-	Finished      time.Time     `json:"finished"`
-	DurationMS    float64       `json:"duration_ms"`
-	Interrupted   bool          `json:"interrupted"`
-	Stopped       string        `json:"stopped"`
-	DryRun        bool          `json:"dry_run"`
-	Requests      int           `json:"requests"`
-	Totals        JSONTotals    `json:"totals"`
-	Results       []JSONResult  `json:"results"`
-	Planned       []JSONRequest `json:"planned"`
-	Leftovers     []string      `json:"leftovers"`
-	Burst         *JSONBurst    `json:"burst"`
+	SchemaVersion string       `json:"schema_version"`
+	Tool          string       `json:"tool"`
+	Version       string       `json:"version"`
+	Profile       string       `json:"profile"`
+	BaseURL       string       `json:"base_url"`
+	Started       time.Time    `json:"started"`
+	Finished      time.Time    `json:"finished"`
+	DurationMS    float64      `json:"duration_ms"`
+	Interrupted   bool         `json:"interrupted"`
+	Stopped       string       `json:"stopped"`
+	DryRun        bool         `json:"dry_run"`
+	Requests      int          `json:"requests"`
+	Totals        JSONTotals   `json:"totals"`
+	Groups        []JSONGroup  `json:"groups"`
+	Results       []JSONResult `json:"results"`
+	// Exchanges holds each exchange a result refers to once; results name
+	// them by index.
+	Exchanges []JSONExchange `json:"exchanges"`
+	Planned   []JSONRequest  `json:"planned"`
+	Leftovers []string       `json:"leftovers"`
+	Burst     *JSONBurst     `json:"burst"`
 }
 
 // JSONTotals counts results and carries the gate's verdict.
@@ -59,10 +133,13 @@ type JSONTotals struct {
 	Known   int `json:"known"`
 	Fixed   int `json:"fixed"`
 	// Errors and Warnings count new (not known) failures by severity.
-	Errors   int    `json:"errors"`
-	Warnings int    `json:"warnings"`
-	FailOn   string `json:"fail_on"`
-	Verdict  string `json:"verdict"` // pass | fail | interrupted
+	Errors   int `json:"errors"`
+	Warnings int `json:"warnings"`
+	Security int `json:"security"`
+	// Causes is how many groups the failures form.
+	Causes  int    `json:"causes"`
+	FailOn  string `json:"fail_on"`
+	Verdict string `json:"verdict"` // pass | fail | interrupted
 }
 
 // JSONResult is one check applied to one probe.
@@ -71,20 +148,58 @@ type JSONResult struct {
 	Suite    string `json:"suite"`
 	Severity string `json:"severity"`
 	// SeverityReason is the profile's reason for a severity override.
-	SeverityReason string        `json:"severity_reason,omitempty"`
-	Probe          string        `json:"probe"`
-	Status         string        `json:"status"`
-	Known          bool          `json:"known"`
-	Fixed          bool          `json:"fixed"`
-	Message        string        `json:"message"`
-	Expected       string        `json:"expected"`
-	Actual         string        `json:"actual"`
-	DurationMS     float64       `json:"duration_ms"`
-	Exchange       *JSONExchange `json:"exchange"`
+	SeverityReason string  `json:"severity_reason,omitempty"`
+	Probe          string  `json:"probe"`
+	Status         string  `json:"status"`
+	Known          bool    `json:"known"`
+	Fixed          bool    `json:"fixed"`
+	Message        string  `json:"message"`
+	Expected       string  `json:"expected"`
+	Actual         string  `json:"actual"`
+	DurationMS     float64 `json:"duration_ms"`
+	// Security marks a check tagged security; Code is the error code a
+	// failing response carried. Both are left out when false or empty.
+	Security bool   `json:"security,omitempty"`
+	Code     string `json:"code,omitempty"`
+	// Exchange indexes Exchanges (null for none); Setup lists the earlier
+	// exchanges of a stateful probe that reproduce its state (left out when
+	// none).
+	Exchange *int  `json:"exchange"`
+	Setup    []int `json:"setup,omitempty"`
 }
 
-// JSONExchange is the request and response that show a result (masked).
+// JSONGroup is one cause: the failures of one check sharing a response
+// signature.
+type JSONGroup struct {
+	Check      string        `json:"check"`
+	Suite      string        `json:"suite"`
+	Severity   string        `json:"severity"`
+	Security   bool          `json:"security"`
+	Tags       []string      `json:"tags"`
+	References []string      `json:"references"`
+	Signature  JSONSignature `json:"signature"`
+	Message    string        `json:"message"`
+	Known      bool          `json:"known"`
+	Count      int           `json:"count"`
+	// Results index the results the group covers; Probes name their probes.
+	Results []int    `json:"results"`
+	Probes  []string `json:"probes"`
+}
+
+// JSONSignature is what a group's responses have in common.
+type JSONSignature struct {
+	Status      int    `json:"status"`
+	Code        string `json:"code"`
+	ContentType string `json:"content_type"`
+	Header      string `json:"header"`
+	Error       string `json:"error"`
+}
+
+// JSONExchange is a request and its response (masked), stored once.
 type JSONExchange struct {
+	ID         int           `json:"id"`
+	Probe      string        `json:"probe"`
+	Burst      bool          `json:"burst"`
 	Request    JSONRequest   `json:"request"`
 	Response   *JSONResponse `json:"response"`
 	Error      string        `json:"error"`
@@ -110,6 +225,9 @@ type JSONResponse struct {
 	Headers   map[string][]string `json:"headers"`
 	Body      string              `json:"body"`
 	Truncated bool                `json:"truncated"`
+	// BodyLength is the body's length as read; Body holds at most the
+	// report's cap of it, the cut marked.
+	BodyLength int `json:"body_length"`
 }
 
 // JSONBurst summarises the rate-limit burst.
@@ -130,6 +248,7 @@ type JSONBurst struct {
 // NewJSONDocument builds the JSON report's document.
 func NewJSONDocument(r *checks.Report, o Options) JSONDocument {
 	c := count(r.Results)
+	groups := r.Groups()
 	doc := JSONDocument{
 		SchemaVersion: JSONSchemaVersion,
 		Tool:          nonEmpty(r.Tool, "errprobe"),
@@ -145,16 +264,22 @@ func NewJSONDocument(r *checks.Report, o Options) JSONDocument {
 		Requests:      r.Requests,
 		Totals: JSONTotals{
 			Passed: c.Passed, Failed: c.Failed, Skipped: c.Skipped, Known: c.Known, Fixed: c.Fixed,
-			Errors: o.Verdict.Errors, Warnings: o.Verdict.Warnings,
+			Errors: o.Verdict.Errors, Warnings: o.Verdict.Warnings, Security: o.Verdict.Security, Causes: len(groups),
 			FailOn: nonEmpty(string(o.FailOn), string(checks.FailOnError)), Verdict: verdict(r, o.Verdict),
 		},
+		Groups:    make([]JSONGroup, 0, len(groups)),
 		Results:   make([]JSONResult, 0, len(r.Results)),
+		Exchanges: []JSONExchange{},
 		Planned:   make([]JSONRequest, 0, len(r.Planned)),
 		Leftovers: append([]string{}, r.Leftovers...),
 		Burst:     jsonBurst(r.Burst),
 	}
+	for _, g := range groups {
+		doc.Groups = append(doc.Groups, jsonGroup(r, g))
+	}
+	t := exchangeTable{doc: &doc, index: map[*checks.Exchange]int{}}
 	for _, res := range r.Results {
-		doc.Results = append(doc.Results, jsonResult(res))
+		doc.Results = append(doc.Results, t.result(res))
 	}
 	for _, req := range r.Planned {
 		doc.Planned = append(doc.Planned, jsonRequest(req))
@@ -172,20 +297,82 @@ func verdict(r *checks.Report, v checks.Verdict) string {
 	return VerdictPass
 }
 
-func jsonResult(res checks.Result) JSONResult {
+func jsonGroup(r *checks.Report, g checks.Group) JSONGroup {
+	out := JSONGroup{
+		Check: g.Check, Suite: g.Suite, Severity: string(g.Severity), Security: g.Security,
+		Tags: nonNil(checks.Tags(g.Check)), References: nonNil(checks.References(g.Check)),
+		Signature: JSONSignature{
+			Status: g.Signature.Status, Code: g.Signature.Code, ContentType: g.Signature.ContentType,
+			Header: g.Signature.Header, Error: g.Signature.Error,
+		},
+		Message: g.Message, Known: g.Known, Count: len(g.Results),
+		Results: append([]int{}, g.Results...), Probes: groupProbes(r, g),
+	}
+	return out
+}
+
+// groupProbes names the probes (and operations, where known) of a group's
+// results, each once, in report order.
+func groupProbes(r *checks.Report, g checks.Group) []string {
+	out := []string{}
+	seen := map[string]bool{}
+	for _, i := range g.Results {
+		p := r.Results[i].Probe
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// exchangeTable stores each exchange once in the document, however many
+// results refer to it.
+type exchangeTable struct {
+	doc   *JSONDocument
+	index map[*checks.Exchange]int
+}
+
+func (t *exchangeTable) ref(x *checks.Exchange) int {
+	if i, ok := t.index[x]; ok {
+		return i
+	}
+	i := len(t.doc.Exchanges)
+	t.index[x] = i
+	t.doc.Exchanges = append(t.doc.Exchanges, jsonExchange(i, x))
+	return i
+}
+
+func (t *exchangeTable) result(res checks.Result) JSONResult {
 	out := JSONResult{
 		Check: res.Check, Suite: res.Suite, Severity: string(res.Severity), SeverityReason: res.SeverityReason, Probe: res.Probe,
 		Status: string(res.Status), Known: res.Known, Fixed: res.Fixed,
 		Message: res.Message, Expected: res.Expected, Actual: res.Actual,
-		DurationMS: millis(res.Duration),
+		DurationMS: millis(res.Duration), Security: checks.IsSecurity(res.Check), Code: res.Code,
 	}
-	if x := res.Exchange; x != nil {
-		out.Exchange = &JSONExchange{Request: jsonRequest(x.Request), Error: x.Err, DurationMS: millis(x.Duration)}
-		if resp := x.Response; resp != nil {
-			out.Exchange.Response = &JSONResponse{
-				Status: resp.Status, Proto: resp.Proto, Headers: headers(resp.Header),
-				Body: resp.Body, Truncated: resp.Truncated,
-			}
+	if res.Exchange != nil {
+		i := t.ref(res.Exchange)
+		out.Exchange = &i
+	}
+	for _, x := range res.Setup {
+		out.Setup = append(out.Setup, t.ref(x))
+	}
+	return out
+}
+
+func jsonExchange(id int, x *checks.Exchange) JSONExchange {
+	out := JSONExchange{ID: id, Probe: x.Probe, Burst: x.Burst, Request: jsonRequest(x.Request), Error: x.Err, DurationMS: millis(x.Duration)}
+	if resp := x.Response; resp != nil {
+		out.Response = &JSONResponse{
+			Status: resp.Status, Proto: resp.Proto, Headers: headers(resp.Header),
+			Body: truncate(resp.Body, reportBodyCap), Truncated: resp.Truncated, BodyLength: len(resp.Body),
 		}
 	}
 	return out

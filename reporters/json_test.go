@@ -3,6 +3,8 @@ package reporters
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/errprobe/errprobe/checks"
@@ -57,7 +59,7 @@ func TestJSON_Totals(t *testing.T) {
 		if doc.Totals.Verdict != tc.verdict {
 			t.Errorf("verdict = %q, want %q", doc.Totals.Verdict, tc.verdict)
 		}
-		if got := doc.Totals; got.Passed != 5 || got.Failed != 6 || got.Skipped != 2 || got.Known != 1 || got.Fixed != 1 {
+		if got := doc.Totals; got.Passed != 5 || got.Failed != 9 || got.Skipped != 2 || got.Known != 1 || got.Fixed != 1 {
 			t.Errorf("totals = %+v", got)
 		}
 	}
@@ -83,5 +85,55 @@ func TestReportSchema_RejectsDrift(t *testing.T) {
 	bad, _ := json.Marshal(doc)
 	if err := schemas.ValidateReport(bad); err == nil {
 		t.Error("the schema accepted an unknown top-level member")
+	}
+}
+
+func TestJSON_ExchangesStoredOnce(t *testing.T) {
+	shared := htmlExchange("GET", "/v1/calls/x", "")
+	one := &checks.Report{Results: []checks.Result{{Check: "envelope.json", Probe: "p0", Status: checks.StatusFail, Exchange: shared}}}
+	many := &checks.Report{}
+	for i := range 100 {
+		many.Results = append(many.Results, checks.Result{Check: "envelope.json", Probe: fmt.Sprint("p", i), Status: checks.StatusFail, Exchange: shared})
+	}
+	size := func(r *checks.Report) (int, JSONDocument) {
+		var buf bytes.Buffer
+		if err := JSON(&buf, r, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		var doc JSONDocument
+		if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Len(), doc
+	}
+	n1, _ := size(one)
+	n100, doc := size(many)
+	if len(doc.Exchanges) != 1 {
+		t.Fatalf("%d exchanges for one shared exchange", len(doc.Exchanges))
+	}
+	for _, r := range doc.Results {
+		if r.Exchange == nil || *r.Exchange != 0 {
+			t.Fatalf("result %s refers to %v, want exchange 0", r.Probe, r.Exchange)
+		}
+	}
+	// 99 more results cost their own lines (~200 bytes each), not 99 copies of the exchange.
+	if per := (n100 - n1) / 99; per > 260 {
+		t.Errorf("each further result costs %d bytes", per)
+	}
+	if len(doc.Groups) != 1 || doc.Groups[0].Count != 100 || doc.Totals.Causes != 1 {
+		t.Errorf("groups %+v, want one cause covering 100 results", doc.Groups)
+	}
+}
+
+func TestJSON_BodyCap(t *testing.T) {
+	body := strings.Repeat("x", 3*reportBodyCap)
+	x := &checks.Exchange{Response: &checks.Response{Status: 500, Body: body}}
+	doc := NewJSONDocument(&checks.Report{Results: []checks.Result{{Check: "envelope.json", Status: checks.StatusFail, Exchange: x}}}, Options{})
+	resp := doc.Exchanges[0].Response
+	if resp.BodyLength != len(body) {
+		t.Errorf("body_length %d, want %d", resp.BodyLength, len(body))
+	}
+	if len(resp.Body) > reportBodyCap+64 || !strings.Contains(resp.Body, "more bytes)") {
+		t.Errorf("body of %d bytes kept, want it cut at %d with a marker", len(resp.Body), reportBodyCap)
 	}
 }

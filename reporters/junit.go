@@ -26,14 +26,17 @@ type junitTestsuites struct {
 }
 
 type junitTestsuite struct {
-	Name       string          `xml:"name,attr"`
-	Tests      int             `xml:"tests,attr"`
-	Failures   int             `xml:"failures,attr"`
-	Errors     int             `xml:"errors,attr"`
-	Skipped    int             `xml:"skipped,attr"`
-	Time       string          `xml:"time,attr"`
-	Timestamp  string          `xml:"timestamp,attr"`
-	Hostname   string          `xml:"hostname,attr"`
+	Name      string `xml:"name,attr"`
+	Tests     int    `xml:"tests,attr"`
+	Failures  int    `xml:"failures,attr"`
+	Errors    int    `xml:"errors,attr"`
+	Skipped   int    `xml:"skipped,attr"`
+	Time      string `xml:"time,attr"`
+	Timestamp string `xml:"timestamp,attr"`
+	Hostname  string `xml:"hostname,attr"`
+	// File is the profile the suite checked. (The Jenkins schema allows a
+	// file attribute on testsuite, not on testcase.)
+	File       string          `xml:"file,attr,omitempty"`
 	Properties []junitProperty `xml:"properties>property"`
 	Cases      []junitTestcase `xml:"testcase"`
 	SystemOut  string          `xml:"system-out,omitempty"`
@@ -94,10 +97,11 @@ func junitSuite(r *checks.Report, s suite, o Options) junitTestsuite {
 		Time:       seconds(c.Time),
 		Timestamp:  r.Started.UTC().Format(junitTimestamp),
 		Hostname:   clean(nonEmpty(o.Hostname, "localhost")),
+		File:       clean(profileFile(r)),
 		Properties: junitProperties(r),
 	}
 	for _, res := range s.Results {
-		ts.Cases = append(ts.Cases, junitCase(res))
+		ts.Cases = append(ts.Cases, junitCase(res, r.Burst))
 	}
 	if s.Name == "ratelimit" && r.Burst != nil {
 		ts.SystemOut = "burst: " + burstLine(r.Burst)
@@ -123,19 +127,47 @@ func junitProperties(r *checks.Report) []junitProperty {
 	return props
 }
 
-func junitCase(res checks.Result) junitTestcase {
-	tc := junitTestcase{Classname: clean(res.Suite), Name: clean(title(res)), Time: seconds(res.Duration)}
+// junitName is a testcase's name under its suite's classname: the check
+// without the suite ("status-match (unknown-id)"), so CI views that join
+// classname and name do not say the suite twice.
+func junitName(res checks.Result) string {
+	name := strings.TrimPrefix(res.Check, res.Suite+".")
+	if res.Probe != "" {
+		name += " (" + res.Probe + ")"
+	}
+	return name
+}
+
+// profileFile is the file the profile came from, "" for a built-in.
+func profileFile(r *checks.Report) string {
+	if strings.HasPrefix(r.ProfileFile, "builtin:") {
+		return ""
+	}
+	return r.ProfileFile
+}
+
+func junitCase(res checks.Result, burst *checks.BurstStats) junitTestcase {
+	tc := junitTestcase{Classname: clean(res.Suite), Name: clean(junitName(res)), Time: seconds(res.Duration)}
 	switch {
 	case res.Status == checks.StatusFail && res.Known:
-		tc.Skipped = &junitMessage{Message: "known failure (baseline): " + oneLine(res.Message), Text: failureText(res)}
+		tc.Skipped = &junitMessage{Message: "known failure (baseline): " + oneLine(res.Message), Text: failureText(res, burst)}
 	case res.Status == checks.StatusFail:
-		tc.Failure = &junitMessage{Message: oneLine(failureMessage(res)), Type: string(res.Severity), Text: failureText(res)}
+		tc.Failure = &junitMessage{Message: oneLine(failureMessage(res)), Type: failureType(res), Text: failureText(res, burst)}
 	case res.Status == checks.StatusSkip:
 		tc.Skipped = &junitMessage{Message: oneLine(res.Message)}
 	case res.Fixed:
 		tc.SystemOut = "fixed: listed in the baseline, passes now"
 	}
 	return tc
+}
+
+// failureType is a failure's type attribute: its severity, "security
+// error" for a check tagged security.
+func failureType(res checks.Result) string {
+	if checks.IsSecurity(res.Check) {
+		return "security " + string(res.Severity)
+	}
+	return string(res.Severity)
 }
 
 func failureMessage(res checks.Result) string {
@@ -147,9 +179,12 @@ func failureMessage(res checks.Result) string {
 
 // failureText is a failure's body: expected vs actual, then the reproducing
 // request and the response (masked by the engine).
-func failureText(res checks.Result) string {
+func failureText(res checks.Result, burst *checks.BurstStats) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s (%s)\n", res.Check, res.Severity)
+	fmt.Fprintf(&b, "%s (%s)\n", res.Check, failureType(res))
+	if refs := checks.References(res.Check); len(refs) > 0 {
+		fmt.Fprintf(&b, "references: %s\n", strings.Join(refs, "; "))
+	}
 	if res.Message != "" {
 		fmt.Fprintf(&b, "%s\n", res.Message)
 	}
@@ -160,7 +195,7 @@ func failureText(res checks.Result) string {
 		fmt.Fprintf(&b, "actual:   %s\n", res.Actual)
 	}
 	if x := res.Exchange; x != nil {
-		b.WriteString("\nreproduce:\n" + Curl(x.Request) + "\n")
+		b.WriteString("\nreproduce:\n" + Reproduce(res, burst) + "\n")
 		if x.Err != "" {
 			b.WriteString("\nerror: " + x.Err + "\n")
 		}

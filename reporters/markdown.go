@@ -33,9 +33,14 @@ func Markdown(w io.Writer, r *checks.Report, o Options) error {
 		p.line("")
 		p.line("> **Stopped early:** " + mdText(r.Stopped) + "; results cover only what completed.")
 	}
+	groups := newGroups(r)
+	if len(groups) > 0 {
+		p.line("")
+		p.line("**" + mdText(causeHeadline(r, groups)) + "**")
+	}
 	p.line("")
 	mdTable(p, r)
-	mdFailures(p, r, false)
+	mdCauses(p, r, groups)
 	mdFailures(p, r, true)
 	mdFixed(p, r)
 	mdExtras(p, r)
@@ -61,7 +66,57 @@ func mdTable(p *printer, r *checks.Report) {
 	}
 }
 
-// mdFailures lists new failures, or (known) the baseline's known ones.
+// newGroups are the causes of new (not known) failures.
+func newGroups(r *checks.Report) []checks.Group {
+	var out []checks.Group
+	for _, g := range r.Groups() {
+		if !g.Known {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// mdCauses details each cause of new failures once: the check, the shared
+// signature, the probes it covers and one failure's reproduction.
+func mdCauses(p *printer, r *checks.Report, groups []checks.Group) {
+	if len(groups) == 0 {
+		return
+	}
+	p.line("")
+	p.line("### Causes: " + mdText(causeHeadline(r, groups)))
+	for i, g := range groups {
+		if i == mdMaxDetailed {
+			p.line("")
+			p.line(fmt.Sprintf("… and %d more (see the JSON or JUnit report):", len(groups)-i))
+			p.line("")
+			for _, g := range groups[i:] {
+				p.line(fmt.Sprintf("- %s %s — %s", mdCode(g.Check), mdText(g.Signature.String()), mdText(g.Message)))
+			}
+			return
+		}
+		mdCause(p, r, g)
+	}
+}
+
+func mdCause(p *printer, r *checks.Report, g checks.Group) {
+	res := r.Results[g.Results[0]]
+	tag := ""
+	if g.Security {
+		tag = "🔒 **security** · "
+	}
+	p.line("")
+	p.line(fmt.Sprintf("#### ✗ %s%s — %s", tag, mdCode(g.Check), mdText(string(g.Severity))))
+	p.line("")
+	p.line(fmt.Sprintf("%s · %s: %s", mdCode(g.Signature.String()), plural(len(g.Results), "failed probe"), mdText(causeProbes(r, g))))
+	if refs := checks.References(g.Check); len(refs) > 0 {
+		p.line("")
+		p.line("References: " + mdText(strings.Join(refs, "; ")))
+	}
+	mdFailureBody(p, r, res)
+}
+
+// mdFailures lists the baseline's known failures.
 func mdFailures(p *printer, r *checks.Report, known bool) {
 	var list []checks.Result
 	for _, res := range r.Results {
@@ -73,32 +128,16 @@ func mdFailures(p *printer, r *checks.Report, known bool) {
 		return
 	}
 	p.line("")
-	if known {
-		p.line(fmt.Sprintf("### Known failures (in the baseline): %d", len(list)))
-		p.line("")
-		for _, res := range list {
-			p.line(fmt.Sprintf("- %s %s", mdCode(title(res)), mdText(res.Message)))
-		}
-		return
-	}
-	p.line(fmt.Sprintf("### Failures: %d", len(list)))
-	for i, res := range list {
-		if i == mdMaxDetailed {
-			p.line("")
-			p.line(fmt.Sprintf("… and %d more (see the JSON or JUnit report):", len(list)-i))
-			p.line("")
-			for _, res := range list[i:] {
-				p.line(fmt.Sprintf("- %s %s", mdCode(title(res)), mdText(res.Message)))
-			}
-			return
-		}
-		mdFailure(p, res)
+	p.line(fmt.Sprintf("### Known failures (in the baseline): %d", len(list)))
+	p.line("")
+	for _, res := range list {
+		p.line(fmt.Sprintf("- %s %s", mdCode(title(res)), mdText(res.Message)))
 	}
 }
 
-func mdFailure(p *printer, res checks.Result) {
-	p.line("")
-	p.line(fmt.Sprintf("#### ✗ %s — %s", mdCode(title(res)), mdText(string(res.Severity))))
+// mdFailureBody is one failure's detail: message, expected and actual, the
+// reproduction and the response.
+func mdFailureBody(p *printer, r *checks.Report, res checks.Result) {
 	if res.Message != "" {
 		p.line("")
 		p.line(mdText(res.Message))
@@ -117,7 +156,7 @@ func mdFailure(p *printer, res checks.Result) {
 		return
 	}
 	p.line("")
-	p.line(mdFence("sh", Curl(x.Request)))
+	p.line(mdFence("sh", Reproduce(res, r.Burst)))
 	if x.Err != "" {
 		p.line("")
 		p.line("Error: " + mdCode(x.Err))

@@ -5,7 +5,7 @@ import "github.com/fatih/color"
 // styles are the Text reporter's color styles. Color is switched per style
 // object, never through fatih/color's global switch.
 type styles struct {
-	pass, fail, skip, known, fixed, warn, dim, bold, banner *color.Color
+	pass, fail, skip, known, fixed, warn, dim, bold, banner, security *color.Color
 }
 
 func newStyles(enabled bool) styles {
@@ -19,8 +19,10 @@ func newStyles(enabled bool) styles {
 		dim:    color.New(color.Faint),
 		bold:   color.New(color.Bold),
 		banner: color.New(color.FgHiWhite, color.BgRed, color.Bold),
+		// security findings stand out in any palette: inverse magenta.
+		security: color.New(color.FgMagenta, color.Bold, color.ReverseVideo),
 	}
-	for _, c := range []*color.Color{s.pass, s.fail, s.skip, s.known, s.fixed, s.warn, s.dim, s.bold, s.banner} {
+	for _, c := range []*color.Color{s.pass, s.fail, s.skip, s.known, s.fixed, s.warn, s.dim, s.bold, s.banner, s.security} {
 		if enabled {
 			c.EnableColor()
 		} else {

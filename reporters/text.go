@@ -24,6 +24,7 @@ const bodyPreview = 300
 func Text(w io.Writer, r *checks.Report, o Options) error {
 	t := &textReport{p: &printer{w: w}, r: r, o: o, s: newStyles(o.Color)}
 	t.header()
+	t.causes()
 	t.planned()
 	for _, s := range bySuite(r) {
 		t.suite(s)
@@ -41,6 +42,23 @@ type textReport struct {
 	r *checks.Report
 	o Options
 	s styles
+	// shown maps a cause (check and signature) to the probe whose failure
+	// was shown in full; later failures of that cause are one line.
+	shown map[string]string
+}
+
+// firstOfCause returns the probe of an earlier failure with res's cause,
+// and records res as the first when there is none.
+func (t *textReport) firstOfCause(res checks.Result) (string, bool) {
+	if t.shown == nil {
+		t.shown = map[string]string{}
+	}
+	key := res.Check + "\x00" + fmt.Sprintf("%+v", checks.SignatureOf(res))
+	if p, ok := t.shown[key]; ok {
+		return p, true
+	}
+	t.shown[key] = res.Probe
+	return "", false
 }
 
 func (t *textReport) header() {
@@ -135,13 +153,16 @@ func (t *textReport) result(res checks.Result) {
 		}
 		t.p.line("  " + t.s.pass.Sprint(markPass) + " " + oneLine(title(res)) + tag)
 		if t.o.Verbose {
-			t.exchange(res.Exchange)
+			t.exchange(res)
 		}
 	}
 }
 
 func (t *textReport) failure(res checks.Result) {
 	tags := ""
+	if checks.IsSecurity(res.Check) {
+		tags += "  " + t.s.security.Sprint("security")
+	}
 	if res.Severity == checks.SeverityWarning {
 		tags += "  " + t.s.warn.Sprint("warning")
 	}
@@ -150,6 +171,10 @@ func (t *textReport) failure(res checks.Result) {
 	}
 	if res.Known {
 		tags += "  " + t.s.known.Sprint("known") + t.s.dim.Sprint(" (in the baseline)")
+	}
+	if first, ok := t.firstOfCause(res); ok && !t.o.Verbose {
+		t.p.line("  " + t.s.fail.Sprint(markFail) + " " + oneLine(title(res)) + tags + t.s.dim.Sprint("  same cause as ("+oneLine(first)+") above"))
+		return
 	}
 	t.p.line("  " + t.s.fail.Sprint(markFail) + " " + oneLine(title(res)) + tags)
 	const pad = "      "
@@ -167,11 +192,12 @@ func (t *textReport) failure(res checks.Result) {
 	if res.Known && !t.o.Verbose {
 		return
 	}
-	t.exchange(res.Exchange)
+	t.exchange(res)
 }
 
-// exchange prints the response seen and the curl command that reproduces it.
-func (t *textReport) exchange(x *checks.Exchange) {
+// exchange prints the response seen and the commands that reproduce it.
+func (t *textReport) exchange(res checks.Result) {
+	x := res.Exchange
 	if x == nil {
 		return
 	}
@@ -189,7 +215,7 @@ func (t *textReport) exchange(x *checks.Exchange) {
 		t.p.line(pad + t.s.dim.Sprint("headers:  ") + headerLine(x))
 	}
 	t.p.line(pad + t.s.dim.Sprint("reproduce:"))
-	t.p.line(indent(clean(Curl(x.Request)), pad+"  "))
+	t.p.line(indent(clean(Reproduce(res, t.r.Burst)), pad+"  "))
 }
 
 func responseLine(resp *checks.Response) string {

@@ -1,0 +1,67 @@
+package reporters
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/errprobe/errprobe/checks"
+)
+
+// maxCauseProbes is how many probes a cause line names before "and N more".
+const maxCauseProbes = 4
+
+// causeHeadline is the line reports lead with: "6 causes, 68 failed checks
+// (2 security)".
+func causeHeadline(r *checks.Report, groups []checks.Group) string {
+	failed, sec := 0, 0
+	for _, g := range groups {
+		failed += len(g.Results)
+		if g.Security {
+			sec++
+		}
+	}
+	line := plural(len(groups), "cause") + ", " + plural(failed, "failed check")
+	if sec > 0 {
+		line += fmt.Sprintf(" (%d security)", sec)
+	}
+	return line
+}
+
+// causeProbes names a group's probes (and operations where the results
+// carry one): "not-json, empty-body and 3 more".
+func causeProbes(r *checks.Report, g checks.Group) string {
+	names := groupProbes(r, g)
+	if len(names) > maxCauseProbes {
+		return strings.Join(names[:maxCauseProbes], ", ") + fmt.Sprintf(" and %d more", len(names)-maxCauseProbes)
+	}
+	return strings.Join(names, ", ")
+}
+
+// causes prints the groups of failures before the per-suite detail.
+func (t *textReport) causes() {
+	groups := t.r.Groups()
+	if len(groups) == 0 {
+		return
+	}
+	t.p.gap()
+	t.p.line(t.s.bold.Sprint(causeHeadline(t.r, groups)))
+	for _, g := range groups {
+		mark := t.s.fail.Sprint(markFail)
+		if g.Known {
+			mark = t.s.known.Sprint(markFail)
+		}
+		tag := ""
+		if g.Security {
+			tag = t.s.security.Sprint("security") + " "
+		}
+		line := "  " + mark + " " + tag + oneLine(g.Check) + t.s.dim.Sprint(" · "+oneLine(g.Signature.String()))
+		line += t.s.dim.Sprintf(" · %s: %s", plural(len(g.Results), "probe"), oneLine(causeProbes(t.r, g)))
+		if g.Known {
+			line += "  " + t.s.known.Sprint("known")
+		}
+		t.p.line(line)
+		if g.Message != "" {
+			t.p.line("      " + oneLine(truncate(g.Message, 2*bodyPreview)))
+		}
+	}
+}
