@@ -35,6 +35,7 @@ var (
 	_ Func = JSON
 	_ Func = JUnit
 	_ Func = Markdown
+	_ Func = HAR
 )
 
 var byName = map[string]Func{
@@ -42,6 +43,7 @@ var byName = map[string]Func{
 	"json":     JSON,
 	"junit":    JUnit,
 	"markdown": Markdown,
+	"har":      HAR,
 }
 
 // Names lists the format names ByName knows, sorted.

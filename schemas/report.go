@@ -34,6 +34,42 @@ var compiledReport = sync.OnceValues(func() (*jsonschema.Schema, error) {
 	return c.Compile(reportSchemaURL)
 })
 
+// harSchema is the structure of an HTTP Archive 1.2 log (reporters.HAR).
+//
+//go:embed har.schema.json
+var harSchema []byte
+
+const harSchemaURL = "https://github.com/errprobe/errprobe/schemas/har.schema.json"
+
+var compiledHAR = sync.OnceValues(func() (*jsonschema.Schema, error) {
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(harSchema))
+	if err != nil {
+		return nil, err
+	}
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	if err := c.AddResource(harSchemaURL, doc); err != nil {
+		return nil, err
+	}
+	return c.Compile(harSchemaURL)
+})
+
+// ValidateHAR checks a HAR document against the HAR 1.2 structure.
+func ValidateHAR(har []byte) error {
+	sch, err := compiledHAR()
+	if err != nil {
+		return fmt.Errorf("HAR schema: %w", err)
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(har))
+	if err != nil {
+		return fmt.Errorf("HAR is not JSON: %w", err)
+	}
+	if err := sch.Validate(doc); err != nil {
+		return fmt.Errorf("HAR does not match HAR 1.2: %v", err)
+	}
+	return nil
+}
+
 // ValidateReport checks a JSON report document against ReportSchema.
 func ValidateReport(report []byte) error {
 	sch, err := compiledReport()
