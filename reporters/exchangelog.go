@@ -9,14 +9,18 @@ import (
 )
 
 // ExchangeLog returns a sink for checks.Config.Log that prints each exchange
-// as it is recorded, for -v: the request line, what came back and how long
+// as it is recorded, for -v: the probe it belongs to, the request line, what came back and how long
 // it took. Exchanges arrive masked; text from the target is cleaned. Safe
 // for concurrent use.
 func ExchangeLog(w io.Writer, color bool) func(checks.Exchange) {
 	s := newStyles(color)
 	var mu sync.Mutex
 	return func(x checks.Exchange) {
-		line := s.dim.Sprint("→ ") + oneLine(x.Request.Method+" "+x.Request.URL) + s.dim.Sprint("  ← ") + exchangeOutcome(s, x)
+		probe := ""
+		if x.Probe != "" {
+			probe = s.dim.Sprint("["+oneLine(x.Probe)+"] ")
+		}
+		line := s.dim.Sprint("→ ") + probe + oneLine(x.Request.Method+" "+x.Request.URL) + s.dim.Sprint("  ← ") + exchangeOutcome(s, x)
 		mu.Lock()
 		defer mu.Unlock()
 		io.WriteString(w, line+"\n")

@@ -2,19 +2,23 @@ package reporters
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 )
 
 func TestMarkdown_CapsDetailedFailures(t *testing.T) {
 	r := bigReport()
+	for i := range r.Results {
+		r.Results[i].Code = fmt.Sprintf("E%d", i) // every failure its own cause
+	}
 	var buf bytes.Buffer
 	if err := Markdown(&buf, r, gated(r, Options{})); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()
 	if n := strings.Count(out, "\n#### ✗"); n != mdMaxDetailed {
-		t.Errorf("%d detailed failures, want %d", n, mdMaxDetailed)
+		t.Errorf("%d detailed causes, want %d", n, mdMaxDetailed)
 	}
 	if !strings.Contains(out, "… and ") {
 		t.Error("no list of the remaining failures")
@@ -39,5 +43,20 @@ func TestMdCode_Backticks(t *testing.T) {
 		{"two\nlines", "`two lines`"},
 	} {
 		t.Run(tc.in, func(t *testing.T) { run(t, tc) })
+	}
+}
+
+func TestMarkdown_LeadsWithCauses(t *testing.T) {
+	r := bigReport() // 500 results sharing the fixed report's exchanges
+	out := render(t, "markdown", r, Options{})
+	lines := strings.Split(out, "\n")
+	if len(lines) < 5 || !strings.HasPrefix(lines[4], "**8 causes, ") {
+		t.Errorf("line 5 = %q, want the causes headline", lines[4])
+	}
+	if n := strings.Count(out, "\n#### ✗"); n != 8 {
+		t.Errorf("%d detailed causes, want 8 (one per cause, not per failure)", n)
+	}
+	if first := strings.Index(out, "#### ✗"); first < 0 || !strings.Contains(out[first:first+40], "security") {
+		t.Errorf("first cause is not the security one:\n%s", out[first:first+80])
 	}
 }

@@ -21,7 +21,7 @@ func TestText_SummaryLine(t *testing.T) {
 			t.Fatal(err)
 		}
 		lines := strings.Split(strings.TrimRight(buf.String(), "\n"), "\n")
-		if got := lines[len(lines)-2]; got != "5 passed, 6 failed, 2 skipped" {
+		if got := lines[len(lines)-2]; got != "5 passed, 9 failed, 2 skipped" {
 			t.Errorf("summary line = %q", got)
 		}
 	}
@@ -64,8 +64,12 @@ func TestText_Quiet(t *testing.T) {
 			t.Errorf("quiet output holds %q:\n%s", absent, out)
 		}
 	}
-	if strings.Count(out, markFail) != 6 {
-		t.Errorf("quiet output has %d failures, want 6:\n%s", strings.Count(out, markFail), out)
+	// 8 causes, then the 9 failures (one folded into its cause's first).
+	if strings.Count(out, markFail) != 17 {
+		t.Errorf("quiet output has %d failure marks, want 17:\n%s", strings.Count(out, markFail), out)
+	}
+	if !strings.HasPrefix(out, "8 causes, 9 failed checks (4 security)\n") {
+		t.Errorf("quiet output does not lead with the causes:\n%s", out)
 	}
 }
 
@@ -157,9 +161,15 @@ func TestExchangeLog_Lines(t *testing.T) {
 	var buf bytes.Buffer
 	log := ExchangeLog(&buf, false)
 	r := fixedReport()
-	log(*r.Results[2].Exchange)
-	log(*r.Results[10].Exchange)
-	want := "→ POST http://127.0.0.1:4242/v1/calls  ← 400 application/json 35 bytes (4.0ms)\n" +
+	first := *r.Results[2].Exchange
+	first.Probe = "truncated-json"
+	log(first)
+	for _, res := range r.Results {
+		if res.Check == "resources.unknown-route" {
+			log(*res.Exchange)
+		}
+	}
+	want := "→ [truncated-json] POST http://127.0.0.1:4242/v1/calls  ← 400 application/json 35 bytes (4.0ms)\n" +
 		"→ GET http://127.0.0.1:4242/v1/it's-not-here  ← error: read tcp 127.0.0.1:4242: connection reset by peer (0.0ms)\n"
 	if buf.String() != want {
 		t.Errorf("log =\n%s\nwant\n%s", buf.String(), want)
