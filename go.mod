@@ -24,4 +24,5 @@ require (
 	github.com/mattn/go-colorable v0.1.14 // indirect
 	go.yaml.in/yaml/v4 v4.0.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect
+	golang.org/x/term v0.47.0 // indirect
 )

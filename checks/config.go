@@ -95,8 +95,12 @@ type Progress struct {
 	// BurstRate is the burst's requests per second; Status429 the 429s seen.
 	BurstRate float64
 	Status429 int
-	// Wait is the time left before the recovery request (a countdown).
-	Wait time.Duration
+	// Wait is the time left in a wait (a countdown); Waiting says what is
+	// awaited ("the rate-limit window to reset", "a 429 back-off") and
+	// WaitCap the most the run will wait for it.
+	Wait    time.Duration
+	Waiting string
+	WaitCap time.Duration
 }
 
 func (c Config) withDefaults() Config {

@@ -245,7 +245,7 @@ func (s *session) waitFrom(rh RateHeaders, at time.Time, ok bool) time.Duration 
 // countdown waits d, reporting the time left through Progress.
 func (s *session) countdown(ctx context.Context, d time.Duration) bool {
 	for left := d; left > 0; left -= 100 * time.Millisecond {
-		s.progress(Progress{Wait: left})
+		s.progress(Progress{Wait: left, Waiting: "the rate-limit window to reset", WaitCap: s.maxWait})
 		if !sleepCtx(ctx, min(left, 100*time.Millisecond)) {
 			return false
 		}

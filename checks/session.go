@@ -235,6 +235,9 @@ func (s *session) send(ctx context.Context, c call) *Exchange {
 			return ex
 		}
 		wait := s.spendWait(retryWait(s.p, ex.Response.Header, s.cfg.Now(), s.maxWait))
+		if wait > 0 {
+			s.progress(Progress{Wait: wait, Waiting: "a 429 back-off (Retry-After)", WaitCap: s.maxWait})
+		}
 		if wait <= 0 || !sleepCtx(ctx, wait) {
 			return ex
 		}

@@ -113,7 +113,7 @@ func demoReport(ctx context.Context, io *IO, o *demoOptions) (*checks.Report, er
 	if err != nil {
 		return nil, usageError(err)
 	}
-	progress := reporters.NewProgress(io.Err, io.ErrTTY && !o.Quiet && !o.Verbose)
+	progress := reporters.NewProgress(io.Err, io.progressOptions(o.Quiet, o.Verbose, o.report.NoColor))
 	o.runFlags.MaxRequests, o.runFlags.Concurrency = checks.DefaultMaxRequests, checks.DefaultConcurrency
 	o.runFlags.Timeout, o.runFlags.MaxBody = checks.DefaultTimeout, checks.DefaultMaxBody
 	cfg := o.engineConfig(io, colorEnabled(io, o.report.NoColor), progress)

@@ -6,6 +6,9 @@ import (
 	"time"
 
 	"github.com/mattn/go-isatty"
+	"golang.org/x/term"
+
+	"github.com/errprobe/errprobe/reporters"
 )
 
 // IO is the outside world as the commands see it. System() is the real one;
@@ -17,8 +20,10 @@ type IO struct {
 	// OutTTY and ErrTTY say whether Out and Err are terminals.
 	OutTTY bool
 	ErrTTY bool
-	Getenv func(string) string
-	Now    func() time.Time
+	// ErrWidth is the width of the terminal on Err in columns (0 unknown).
+	ErrWidth func() int
+	Getenv   func(string) string
+	Now      func() time.Time
 	// Getwd is the working directory profile discovery starts from (nil: os.Getwd).
 	Getwd func() (string, error)
 }
@@ -44,8 +49,29 @@ func System() *IO {
 		Err:    os.Stderr,
 		OutTTY: isatty.IsTerminal(os.Stdout.Fd()),
 		ErrTTY: isatty.IsTerminal(os.Stderr.Fd()),
+		ErrWidth: func() int {
+			w, _, err := term.GetSize(int(os.Stderr.Fd()))
+			if err != nil {
+				return 0
+			}
+			return w
+		},
 		Getenv: os.Getenv,
 		Now:    time.Now,
 		Getwd:  os.Getwd,
+	}
+}
+
+// progressOptions says how the live progress may be shown on Err: off with
+// -q and -v; on a terminal one line, cut to its width, with escape
+// sequences only when the color rules allow them on stderr; elsewhere a
+// heartbeat line during long work.
+func (io *IO) progressOptions(quiet, verbose, noColor bool) reporters.ProgressOptions {
+	return reporters.ProgressOptions{
+		Enabled: !quiet && !verbose,
+		TTY:     io.ErrTTY,
+		Escapes: io.ErrTTY && colorOn(io.Getenv, io.ErrTTY, noColor),
+		Width:   io.ErrWidth,
+		Now:     io.Now,
 	}
 }

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -13,6 +14,7 @@ import (
 // probesOptions are `errprobe probes`'s flags.
 type probesOptions struct {
 	Markdown bool
+	Format   string // text|markdown|json
 }
 
 func newProbesCmd(ios *IO) *cobra.Command {
@@ -23,21 +25,61 @@ func newProbesCmd(ios *IO) *cobra.Command {
 		Long: `probes lists the check catalogue: every check's stable ID (suite.name), its
 severity (error: the contract or an RFC requires it; warning: good practice)
 and a one-line description, grouped by suite. --markdown prints the table the
-README embeds.`,
+README embeds; --format json lists every check with its suite, severity,
+tags (security) and references (OWASP API Security Top 10 2023, RFCs).`,
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			return runProbes(ios, o)
 		},
 	}
-	c.Flags().BoolVar(&o.Markdown, "markdown", false, "print a Markdown table")
+	c.Flags().BoolVar(&o.Markdown, "markdown", false, "print a Markdown table (same as --format markdown)")
+	c.Flags().StringVar(&o.Format, "format", "text", "output format: text|markdown|json")
 	return c
 }
 
 func runProbes(ios *IO, o *probesOptions) error {
+	format := o.Format
 	if o.Markdown {
-		return writeCatalogueMarkdown(ios.Out, checks.Catalogue())
+		format = "markdown"
 	}
-	return writeCatalogueText(ios.Out, checks.Catalogue())
+	switch format {
+	case "markdown":
+		return writeCatalogueMarkdown(ios.Out, checks.Catalogue())
+	case "json":
+		return writeCatalogueJSON(ios.Out, checks.Catalogue())
+	case "text":
+		return writeCatalogueText(ios.Out, checks.Catalogue())
+	}
+	return usageError(fmt.Errorf("--format %q: want text, markdown or json", o.Format))
+}
+
+// catalogueEntry is one check in `probes --format json`.
+type catalogueEntry struct {
+	ID          string   `json:"id"`
+	Suite       string   `json:"suite"`
+	Severity    string   `json:"severity"`
+	Description string   `json:"description"`
+	Tags        []string `json:"tags"`
+	References  []string `json:"references"`
+}
+
+func writeCatalogueJSON(w io.Writer, cat []checks.Check) error {
+	out := make([]catalogueEntry, 0, len(cat))
+	for _, c := range cat {
+		e := catalogueEntry{ID: c.ID, Suite: c.Suite, Severity: string(c.Severity), Description: c.Description,
+			Tags: checks.Tags(c.ID), References: checks.References(c.ID)}
+		if e.Tags == nil {
+			e.Tags = []string{}
+		}
+		if e.References == nil {
+			e.References = []string{}
+		}
+		out = append(out, e)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(map[string]any{"checks": out})
 }
 
 func writeCatalogueText(w io.Writer, cat []checks.Check) error {

@@ -17,8 +17,10 @@ import (
 // reportOptions are the report and gate flags shared by run and demo.
 type reportOptions struct {
 	JUnit, JSON, Markdown string // file paths; "-" is stdout
-	Format                string // text|json|junit|markdown, what goes to stdout
-	FailOn                string // error|warning|never
+	HAR                   string // HAR 1.2 file path; "-" is stdout
+	MarkdownAppend        bool   // append the Markdown report to its file
+	Format                string // text|json|junit|markdown|har, what goes to stdout
+	FailOn                string // error|warning|security|never
 	Baseline              string
 	WriteBaseline         string
 	NoColor               bool
@@ -34,9 +36,11 @@ type reportOptions struct {
 func addReportFlags(fs *pflag.FlagSet, o *reportOptions, defaultFailOn string) {
 	fs.StringVar(&o.JUnit, "junit", "", "also write a JUnit XML report to `FILE` (- for stdout)")
 	fs.StringVar(&o.JSON, "json", "", "also write a JSON report to `FILE` (- for stdout)")
-	fs.StringVar(&o.Markdown, "markdown", "", "also write a Markdown summary to `FILE` (- for stdout), e.g. $GITHUB_STEP_SUMMARY")
+	fs.StringVar(&o.Markdown, "markdown", "", "also write a Markdown summary to `FILE` (- for stdout); appended to when FILE is\n$GITHUB_STEP_SUMMARY and exists")
+	fs.BoolVar(&o.MarkdownAppend, "markdown-append", false, "append the Markdown summary to its file instead of replacing it")
+	fs.StringVar(&o.HAR, "har", "", "also write every exchange as an HTTP Archive (HAR 1.2) to `FILE` (- for stdout),\nkeys masked, the burst sampled")
 	fs.StringVar(&o.Format, "format", "text", "report written to stdout: "+strings.Join(reporters.Names(), "|"))
-	fs.StringVar(&o.FailOn, "fail-on", defaultFailOn, "lowest severity that fails the run: error|warning|never")
+	fs.StringVar(&o.FailOn, "fail-on", defaultFailOn, "what fails the run: error|warning (the lowest severity), security (only checks\ntagged security) or never")
 	fs.StringVar(&o.Baseline, "baseline", "", "treat failures listed in `FILE` as known: reported, not failing")
 	fs.StringVar(&o.WriteBaseline, "write-baseline", "", "write the current failures to `FILE` (.json, or .yaml/.yml)")
 	fs.BoolVar(&o.NoColor, "no-color", false, "never color the terminal report (also NO_COLOR=1, TERM=dumb)")
@@ -83,7 +87,7 @@ func (o *reportOptions) outputs() ([]output, error) {
 	var files []output
 	stdout := output{format: o.Format, path: "-"}
 	var toStdout []string
-	for _, f := range []output{{"junit", o.JUnit}, {"json", o.JSON}, {"markdown", o.Markdown}} {
+	for _, f := range []output{{"junit", o.JUnit}, {"json", o.JSON}, {"markdown", o.Markdown}, {"har", o.HAR}} {
 		switch f.path {
 		case "":
 		case "-":
@@ -158,8 +162,11 @@ func writeReports(ios *IO, r *checks.Report, o *reportOptions) (int, error) {
 	default:
 		errs = append(errs, writeBaseline(ios, o.WriteBaseline, r))
 	}
+	if ios.Getenv("GITHUB_ACTIONS") == "true" {
+		errs = append(errs, writeAnnotations(ios, r, outs))
+	}
 	for _, out := range outs {
-		errs = append(errs, writeReport(ios, out, r, opts))
+		errs = append(errs, writeReport(ios, out, r, opts, o.appends(ios, out)))
 	}
 	if err := firstError(errs); err != nil {
 		return ExitUsage, usageError(err)
@@ -177,7 +184,34 @@ func exitCode(r *checks.Report, v checks.Verdict) int {
 	return ExitOK
 }
 
-func writeReport(ios *IO, out output, r *checks.Report, opts reporters.Options) error {
+// appends reports whether out is added to its file rather than replacing
+// it: the Markdown report with --markdown-append, or when its file is
+// GitHub's step summary and exists (earlier steps' lines stay).
+func (o *reportOptions) appends(ios *IO, out output) bool {
+	if out.format != "markdown" || out.path == "-" {
+		return false
+	}
+	if o.MarkdownAppend {
+		return true
+	}
+	summary := ios.Getenv("GITHUB_STEP_SUMMARY")
+	if summary == "" || !samePath(summary, out.path) {
+		return false
+	}
+	_, err := os.Stat(out.path)
+	return err == nil
+}
+
+func samePath(a, b string) bool {
+	if a == b {
+		return true
+	}
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(fa, fb)
+}
+
+func writeReport(ios *IO, out output, r *checks.Report, opts reporters.Options, appending bool) error {
 	render, err := reporters.ByName(out.format)
 	if err != nil {
 		return err
@@ -185,7 +219,11 @@ func writeReport(ios *IO, out output, r *checks.Report, opts reporters.Options) 
 	if out.format != "text" {
 		opts.Color = false
 	}
-	err = writeTo(ios, out.path, func(w io.Writer) error { return render(w, r, opts) })
+	write := writeTo
+	if appending {
+		write = appendTo
+	}
+	err = write(ios, out.path, func(w io.Writer) error { return render(w, r, opts) })
 	if err != nil {
 		return fmt.Errorf("failed to write %s report: %w", out.format, err)
 	}
@@ -212,6 +250,26 @@ func writeTo(ios *IO, path string, write func(io.Writer) error) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return f.Close()
+}
+
+// appendTo adds to the end of the file (creating it if need be), after a
+// blank line when it already holds something.
+func appendTo(_ *IO, path string, write func(io.Writer) error) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return err
+	}
+	if st, err := f.Stat(); err == nil && st.Size() > 0 {
+		if _, err := io.WriteString(f, "\n"); err != nil {
+			f.Close()
+			return fmt.Errorf("%s: %w", path, err)
+		}
 	}
 	if err := write(f); err != nil {
 		f.Close()

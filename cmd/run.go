@@ -71,7 +71,7 @@ func runRun(ctx context.Context, io *IO, o *runOptions) error {
 		return err
 	}
 	color := colorEnabled(io, o.report.NoColor)
-	progress := reporters.NewProgress(io.Err, io.ErrTTY && !o.Quiet && !o.Verbose)
+	progress := reporters.NewProgress(io.Err, io.progressOptions(o.Quiet, o.Verbose, o.report.NoColor))
 	cfg := o.engineConfig(io, color, progress)
 	cfg.Contract, cfg.BaseURL = contract, cmp.Or(o.BaseURL, io.Getenv("ERRPROBE_BASE_URL"))
 	rep, err := checks.Run(ctx, cfg)

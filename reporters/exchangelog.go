@@ -18,7 +18,7 @@ func ExchangeLog(w io.Writer, color bool) func(checks.Exchange) {
 	return func(x checks.Exchange) {
 		probe := ""
 		if x.Probe != "" {
-			probe = s.dim.Sprint("["+oneLine(x.Probe)+"] ")
+			probe = s.dim.Sprint("[" + oneLine(x.Probe) + "] ")
 		}
 		line := s.dim.Sprint("→ ") + probe + oneLine(x.Request.Method+" "+x.Request.URL) + s.dim.Sprint("  ← ") + exchangeOutcome(s, x)
 		mu.Lock()

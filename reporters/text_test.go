@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/errprobe/errprobe/checks"
 )
@@ -118,42 +117,6 @@ func TestReporters_WriteErrors(t *testing.T) {
 				t.Error("write error not returned")
 			}
 		})
-	}
-}
-
-func TestProgress_Line(t *testing.T) {
-	type testCase struct {
-		name    string
-		enabled bool
-		updates []checks.Progress
-		want    string
-	}
-	run := func(t *testing.T, tc testCase) {
-		var buf bytes.Buffer
-		p := NewProgress(&buf, tc.enabled)
-		for _, u := range tc.updates {
-			p.Update(u)
-		}
-		p.Done()
-		if buf.String() != tc.want {
-			t.Errorf("progress wrote %q, want %q", buf.String(), tc.want)
-		}
-	}
-	const clear = "\r\x1b[K"
-	for _, tc := range []testCase{
-		{name: "disabled writes nothing", updates: []checks.Progress{{Suite: "auth", Sent: 3}}},
-		{
-			name: "suite and requests, unchanged lines skipped", enabled: true,
-			updates: []checks.Progress{{Suite: "auth", Sent: 3}, {Suite: "auth", Sent: 3}},
-			want:    clear + "errprobe: auth · 3 requests" + clear,
-		},
-		{
-			name: "burst and recovery countdown", enabled: true,
-			updates: []checks.Progress{{Suite: "ratelimit", Sent: 40, BurstRate: 33.3, Status429: 20, Wait: 1500 * time.Millisecond}},
-			want:    clear + "errprobe: ratelimit · 40 requests · burst 33/s · 20 × 429 · recovery in 1.5s" + clear,
-		},
-	} {
-		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
 	}
 }
 
