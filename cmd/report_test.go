@@ -192,7 +192,7 @@ func TestWriteReports_Stdout(t *testing.T) {
 		}
 	}
 	for _, tc := range []testCase{
-		{name: "format json", opts: reportOptions{Format: "json"}, prefix: "{\n  \"schema_version\": \"1\""},
+		{name: "format json", opts: reportOptions{Format: "json"}, prefix: "{\n  \"schema_version\": \"2\""},
 		{name: "format junit", opts: reportOptions{Format: "junit"}, prefix: "<?xml"},
 		{name: "format markdown", opts: reportOptions{Format: "markdown"}, prefix: "## errprobe: ✅"},
 		{name: "json to dash", opts: reportOptions{Format: "text", JSON: "-"}, prefix: "{"},
