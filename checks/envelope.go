@@ -78,6 +78,9 @@ func (s *session) envelopeResults(probe string, exs []*Exchange, want func(strin
 				r.Message = v.Path + ": " + v.Message
 			}
 			r.Actual = describe(firstEx[id], s.code(firstEx[id]))
+			if id == EnvelopeHeaders {
+				r.Header = v.Message // which header is missing or wrong: part of the cause
+			}
 		}
 		out = append(out, r)
 	}
