@@ -336,7 +336,7 @@ func (s *session) failure(ctx context.Context, err error) string {
 // noteFailure remembers the first failure that means the target cannot be
 // reached at all: a dial or DNS error, or a TLS certificate not trusted.
 func (s *session) noteFailure(err error) {
-	if isDialError(err) || isCertError(err) {
+	if isDialError(err) || isCertError(err) || isClientCertRefused(err) {
 		s.dialFailure.CompareAndSwap(nil, errorLine(err))
 	}
 }
@@ -348,6 +348,19 @@ func isCertError(err error) bool {
 	var invalid x509.CertificateInvalidError
 	var host x509.HostnameError
 	return errors.As(err, &verr) || errors.As(err, &unknown) || errors.As(err, &invalid) || errors.As(err, &host)
+}
+
+// isClientCertRefused reports a server that refused the TLS handshake for
+// want of a (valid) client certificate: crypto/tls reports the peer's alert
+// as a "remote error" whose alert type is not exported.
+func isClientCertRefused(err error) bool {
+	var op *net.OpError
+	if !errors.As(err, &op) || op.Op != "remote error" {
+		return false
+	}
+	msg := op.Err.Error()
+	return strings.Contains(msg, "certificate required") || strings.Contains(msg, "bad certificate") ||
+		strings.Contains(msg, "unknown certificate authority")
 }
 
 // isDialError reports a failure to reach the host at all.
@@ -375,6 +388,9 @@ func errorLine(err error) string {
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		return "timed out (--timeout)"
+	}
+	if isClientCertRefused(err) {
+		return "TLS: " + strings.ReplaceAll(err.Error(), "\n", " ") + " (the server wants a client certificate: --cert FILE --key FILE, or auth.tls)"
 	}
 	if isCertError(err) {
 		return "TLS: " + strings.ReplaceAll(err.Error(), "\n", " ") + " (trust it with --ca-cert FILE, or skip verification with --insecure)"

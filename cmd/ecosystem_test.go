@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/errprobe/errprobe/fixtures"
+	"github.com/errprobe/errprobe/schemas"
 )
 
 func TestRunDemo_AuthModes(t *testing.T) {
@@ -223,5 +224,30 @@ func TestRunRun_ClientCertFlags(t *testing.T) {
 		if code != ExitUsage || !strings.HasPrefix(errOut, tc.want) || strings.Count(errOut, "\n") != 1 {
 			t.Errorf("%v: exit %d %q, want exit 2 and one line %q…", tc.args, code, errOut, tc.want)
 		}
+	}
+}
+
+// TestRunRun_MutualTLS: without a client certificate the mTLS server is
+// unreachable (exit 3, one line saying what it wants); with --cert/--key
+// the run is clean.
+func TestRunRun_MutualTLS(t *testing.T) {
+	p, _ := schemas.Builtin("erzycall", nil)
+	srv, err := fixtures.Start(context.Background(), "127.0.0.1:0", p, fixtures.WithAuth(fixtures.AuthMTLS), fixtures.WithRateLimit(100, time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	env := map[string]string{}
+	for _, v := range srv.Keys.Vars() {
+		env[v.Name] = v.Value
+	}
+	args := []string{"run", srv.URL, "-p", "erzycall", "--ca-cert", srv.Keys.CAFile}
+	code, out, errOut := errprobe(t, env, args...)
+	if code != ExitUnreachable || !strings.Contains(errOut, "client certificate") || strings.Count(errOut, "\n") != 1 {
+		t.Errorf("no client certificate: exit %d, stderr %q", code, errOut)
+	}
+	code, out, errOut = errprobe(t, env, append(args, "--cert", srv.Keys.CertFile, "--key", srv.Keys.KeyFile)...)
+	if code != ExitOK {
+		t.Errorf("with --cert/--key: exit %d\n%s%s", code, out, errOut)
 	}
 }
