@@ -299,6 +299,7 @@ func (s *session) assemble(ctx context.Context, plan []probe, sel selection, out
 			results = append(results, rs...)
 		}
 	}
+	results = append(results, s.runSkips(sel.wants)...)
 	if sel.wants(EnvelopeRequestIDUniq) {
 		results = append(results, s.uniqueRequestIDs(errs))
 	}

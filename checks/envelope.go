@@ -20,6 +20,31 @@ func isError(ex *Exchange) bool {
 	return ex != nil && ex.Response != nil && ex.Response.Status >= 400
 }
 
+// runSkip says why a per-probe envelope check cannot apply to this profile
+// at all; such a check is reported skipped once, for the run, not per probe.
+func runSkip(p *schemas.Profile, id string) string {
+	switch {
+	case id == EnvelopeHeaders && !promisesCodeHeaders(p):
+		return "no codes.X.headers in the profile (no header promises per code)"
+	case id == EnvelopeCodeKnown && p.Envelope.Code == "":
+		return "envelope.code not set (the profile's errors carry no code)"
+	}
+	return ""
+}
+
+// runSkips are the run-level skips of the envelope checks runSkip names.
+func (s *session) runSkips(want func(string) bool) []Result {
+	var out []Result
+	for _, id := range perProbeEnvelope {
+		if msg := runSkip(s.p, id); msg != "" && want(id) {
+			r := newResult(id, "run", StatusSkip)
+			r.Message = msg
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 func promisesCodeHeaders(p *schemas.Profile) bool {
 	for _, c := range p.Codes {
 		if len(c.Headers) > 0 {
@@ -67,10 +92,8 @@ func (s *session) envelopeResults(probe string, exs []*Exchange, want func(strin
 		r.Exchange = sample
 		if id == EnvelopeRequestID && !promisesRequestID(s.p) {
 			r.Status, r.Exchange, r.Message = StatusSkip, nil, "request_id not set (the profile promises no request id)"
-		} else if id == EnvelopeHeaders && !promisesCodeHeaders(s.p) {
-			r.Status, r.Exchange, r.Message = StatusSkip, nil, "no codes.X.headers in the profile (no header promises per code)"
-		} else if id == EnvelopeCodeKnown && s.p.Envelope.Code == "" {
-			r.Status, r.Exchange, r.Message = StatusSkip, nil, "envelope.code not set (the profile's errors carry no code)"
+		} else if runSkip(s.p, id) != "" {
+			continue // reported once for the run (runSkips)
 		} else if v := first[id]; v != nil {
 			r.Status, r.Exchange = StatusFail, firstEx[id]
 			r.Message = v.Message

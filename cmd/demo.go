@@ -109,6 +109,7 @@ func demoReport(ctx context.Context, io *IO, o *demoOptions) (*checks.Report, er
 	if err != nil {
 		return nil, err
 	}
+	srv.Promise(p)
 	contract, err := schemas.Compile(p)
 	if err != nil {
 		return nil, usageError(err)
