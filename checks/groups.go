@@ -42,7 +42,11 @@ func (s Signature) String() string {
 	return strings.Join(parts, " ")
 }
 
-// SignatureOf is a failed result's signature.
+// SignatureOf is a failed result's signature: the status, error code,
+// Content-Type and header of its response, narrowed to what its check looks
+// at — an HTML error page is one cause of envelope.content-type failures
+// whatever status each probe got, a code given the wrong status one cause
+// of envelope.status-match failures whatever the Content-Type.
 func SignatureOf(r Result) Signature {
 	sig := Signature{Code: r.Code, Header: r.Header}
 	if x := r.Exchange; x != nil {
@@ -52,6 +56,14 @@ func SignatureOf(r Result) Signature {
 		} else {
 			sig.Error = x.Err
 		}
+	}
+	switch r.Check {
+	case EnvelopeContentType, EnvelopeJSON:
+		sig.Status, sig.Code = 0, ""
+	case EnvelopeStatusMatch:
+		sig.ContentType = ""
+	case EnvelopeRequestID, EnvelopeHeaders:
+		sig.Status, sig.Code, sig.ContentType = 0, "", ""
 	}
 	return sig
 }

@@ -105,10 +105,24 @@ func writeCatalogueText(w io.Writer, cat []checks.Check) error {
 
 func writeCatalogueMarkdown(w io.Writer, cat []checks.Check) error {
 	var b strings.Builder
-	b.WriteString("| Suite | Check | Severity | Passes when |\n|---|---|---|---|\n")
+	b.WriteString("| Suite | Check | Severity | Passes when | Security |\n|---|---|---|---|---|\n")
 	for _, c := range cat {
-		fmt.Fprintf(&b, "| %s | `%s` | %s | %s |\n", c.Suite, c.ID, c.Severity, strings.ReplaceAll(c.Description, "|", `\|`))
+		fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s |\n", c.Suite, c.ID, c.Severity, strings.ReplaceAll(c.Description, "|", `\|`), securityCell(c.ID))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// securityCell marks a security check with its OWASP API Security Top 10
+// 2023 id ("API1:2023").
+func securityCell(id string) string {
+	if !checks.IsSecurity(id) {
+		return ""
+	}
+	for _, ref := range checks.References(id) {
+		if f := strings.Fields(ref); len(f) > 1 && f[0] == "OWASP" {
+			return "yes, " + f[1]
+		}
+	}
+	return "yes"
 }
