@@ -288,7 +288,7 @@ func (s *session) assemble(ctx context.Context, plan []probe, sel selection, out
 			if unsent == "" {
 				rs = append(rs, s.envelopeResults(p.name, o.exchanges, sel.wants)...)
 			} else {
-				rs = append(rs, envelopeSkips(p.name, unsent, sel.wants)...)
+				rs = append(rs, s.envelopeSkips(p.name, unsent, sel.wants)...)
 			}
 			s.annotate(rs, o.exchanges)
 			errs = append(errs, o.exchanges...)

@@ -81,7 +81,7 @@ func (s *session) envelopeResults(probe string, exs []*Exchange, want func(strin
 	if sample == nil {
 		// Skipped rather than left out: every run of a profile reports the
 		// same set of results, whatever came back.
-		return envelopeSkips(probe, "no error response to check", want)
+		return s.envelopeSkips(probe, "no error response to check", want)
 	}
 	var out []Result
 	for _, id := range perProbeEnvelope {

@@ -41,16 +41,17 @@ func (s *session) notRun(ctx context.Context, p probe, sel selection) []Result {
 		}
 	}
 	if p.suite != SuiteRateLimit {
-		out = append(out, envelopeSkips(p.name, reason, sel.wants)...)
+		out = append(out, s.envelopeSkips(p.name, reason, sel.wants)...)
 	}
 	return out
 }
 
-// envelopeSkips are the per-probe envelope checks, skipped with reason.
-func envelopeSkips(probe, reason string, want func(string) bool) []Result {
+// envelopeSkips are the per-probe envelope checks, skipped with reason
+// (but those the profile rules out, which are skipped once for the run).
+func (s *session) envelopeSkips(probe, reason string, want func(string) bool) []Result {
 	var out []Result
 	for _, id := range perProbeEnvelope {
-		if want(id) {
+		if want(id) && runSkip(s.p, id) == "" {
 			r := newResult(id, probe, StatusSkip)
 			r.Message = reason
 			out = append(out, r)
