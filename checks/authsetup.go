@@ -60,6 +60,12 @@ func rel(p *schemas.Profile, path string) string {
 // when the key is built or fetched (Basic, OAuth2, token_command), so the
 // curl line carries the masked value instead of a wrong variable.
 func (s *session) reproEnv(r role) string {
+	if b := s.p.Auth.Basic; b != nil && r == roleValid {
+		if b.UsernameEnv == "" || b.PasswordEnv == "" {
+			return ""
+		}
+		return b.UsernameEnv + ":$" + b.PasswordEnv // curl -u "$USER:$PASSWORD"
+	}
 	if r == roleValid && s.p.Auth.Credential() != "" {
 		return ""
 	}

@@ -242,3 +242,34 @@ func TestRun_ClientCertDoesNotLoad(t *testing.T) {
 }
 
 func strconvQuote(s string) string { b, _ := json.Marshal(s); return string(b) }
+
+// TestRun_NoValidKey: with no valid key the run sends the keyless probes,
+// skips the others naming the variable, and says so in Report.Keyless.
+func TestRun_NoValidKey(t *testing.T) {
+	_, srv := authTarget(t, fixtures.AuthKey, nil)
+	cfg := loadAuthProfile(t, srv, "extends: erzycall\n", map[string]string{"ERRPROBE_API_KEY": ""})
+	rep := run(t, cfg)
+	if !strings.Contains(rep.Keyless, "$ERRPROBE_API_KEY") {
+		t.Errorf("Keyless = %q, want the variable named", rep.Keyless)
+	}
+	status := map[string]checks.Status{}
+	for _, r := range rep.Results {
+		if r.Status == checks.StatusSkip && !strings.Contains(r.Message, "ERRPROBE_") && strings.HasPrefix(r.Check, "ratelimit.") {
+			t.Errorf("%s skipped without naming the variable: %s", r.Check, r.Message)
+		}
+		if _, seen := status[r.Check]; !seen {
+			status[r.Check] = r.Status
+		}
+	}
+	for check, want := range map[string]checks.Status{
+		checks.AuthMissingKey: checks.StatusPass, checks.AuthGarbageKey: checks.StatusPass,
+		checks.RateLimitReached: checks.StatusSkip, checks.AuthRevokedKey: checks.StatusPass,
+	} {
+		if status[check] != want {
+			t.Errorf("%s: %s, want %s", check, status[check], want)
+		}
+	}
+	if f := failures(rep); len(f) > 0 {
+		t.Errorf("failures:\n%s", strings.Join(f, "\n"))
+	}
+}

@@ -31,6 +31,11 @@ func Curl(req checks.Request) string {
 			continue
 		}
 		for _, v := range req.Header[name] {
+			if basicKey(req, name, v) {
+				// curl builds the Basic credential itself from user:password.
+				parts = append(parts, "-u "+doubleQuote("$"+req.KeyEnv, req.KeyEnv))
+				continue
+			}
 			parts = append(parts, "-H "+curlHeader(req, name, v))
 		}
 	}
@@ -54,6 +59,12 @@ func curlURL(req checks.Request) string {
 	}
 	kept = append(kept, param+"=$"+req.KeyEnv)
 	return doubleQuote(base+"?"+strings.Join(kept, "&"), req.KeyEnv)
+}
+
+// basicKey: the key header carries a Basic credential whose user:password
+// is in $KEYENV (or, for the valid user, "$USERVAR:$PASSVAR").
+func basicKey(req checks.Request, name, value string) bool {
+	return req.KeyEnv != "" && strings.EqualFold(name, req.KeyHeader) && strings.HasPrefix(value, "Basic ")
 }
 
 func curlHeader(req checks.Request, name, value string) string {

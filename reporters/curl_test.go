@@ -31,6 +31,12 @@ func TestCurl_Reproductions(t *testing.T) {
 			want: "curl -sS -i \\\n  -X DELETE \\\n  http://h/v1/calls/1 \\\n  -H \"Authorization: Bearer $ERRPROBE_API_KEY\"",
 		},
 		{
+			name: "basic credential as curl -u",
+			req: checks.Request{URL: "http://h/", KeyHeader: "Authorization", KeyEnv: "ERRPROBE_USERNAME:$ERRPROBE_PASSWORD",
+				Header: http.Header{"Authorization": {"Basic ****"}}},
+			want: "curl -sS -i \\\n  http://h/ \\\n  -u \"$ERRPROBE_USERNAME:$ERRPROBE_PASSWORD\"",
+		},
+		{
 			name: "bare key header",
 			req: checks.Request{URL: "http://h/", KeyHeader: "x-api-key", KeyEnv: "VOICE_KEY",
 				Header: http.Header{"X-Api-Key": {"****"}}},

@@ -132,6 +132,7 @@ func expandEnv(p *Profile, getenv func(string) string) {
 	}
 	a := &p.Auth
 	if b := a.Basic; b != nil {
+		b.UsernameEnv, b.PasswordEnv = wholeVarName(b.Username), wholeVarName(b.Password)
 		b.Username, b.Password = os.Expand(b.Username, getenv), os.Expand(b.Password, getenv)
 	}
 	if o := a.OAuth2; o != nil {
@@ -140,6 +141,14 @@ func expandEnv(p *Profile, getenv func(string) string) {
 	}
 	t := &a.TLS
 	t.Cert, t.Key, t.CACert = os.Expand(t.Cert, getenv), os.Expand(t.Key, getenv), os.Expand(t.CACert, getenv)
+}
+
+// wholeVarName is VAR when s is exactly ${VAR} or $VAR, else "".
+func wholeVarName(s string) string {
+	if m := wholeVar.FindStringSubmatch(s); m != nil {
+		return m[1] + m[2]
+	}
+	return ""
 }
 
 // authDefaults: Basic credentials go in Authorization with the Basic

@@ -111,6 +111,10 @@ type Auth struct {
 type BasicAuth struct {
 	Username string `yaml:"username" json:"username"`
 	Password string `yaml:"password" json:"password"`
+	// UsernameEnv and PasswordEnv name the variables the two came from, when
+	// the profile wrote exactly ${VAR} (for curl reproductions).
+	UsernameEnv string `yaml:"-" json:"-"`
+	PasswordEnv string `yaml:"-" json:"-"`
 }
 
 // OAuth2 is an OAuth2 client-credentials grant (RFC 6749 §4.4).
