@@ -57,6 +57,9 @@ func (s *connSender) send() (*http.Response, error) {
 		return nil, errBudget
 	}
 	for attempt := 0; ; attempt++ {
+		if attempt > 0 && s.take != nil && !s.take() {
+			return nil, errBudget // the redial is a request the server sees too
+		}
 		if s.conn == nil {
 			if err := s.connect(); err != nil {
 				return nil, err

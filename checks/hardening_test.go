@@ -1,11 +1,16 @@
 package checks_test
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
 	"math"
+	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -160,5 +165,69 @@ func TestRun_StatusLineKeyMasked(t *testing.T) {
 	}
 	if !strings.Contains(text, "ratelimit.reached") {
 		t.Errorf("no ratelimit.reached result: %s", text)
+	}
+}
+
+// closeReuseServer answers the first request of each connection and
+// closes a reused connection after reading its request, unanswered; it
+// counts every request it reads.
+func closeReuseServer(t *testing.T) (string, *atomic.Int64) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	var n atomic.Int64
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				br := bufio.NewReader(c)
+				for served := 0; ; served++ {
+					req, err := http.ReadRequest(br)
+					if err != nil {
+						return
+					}
+					io.Copy(io.Discard, req.Body)
+					n.Add(1)
+					if served > 0 {
+						return
+					}
+					c.Write([]byte("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{\"data\":[]}"))
+				}
+			}()
+		}
+	}()
+	return "http://" + ln.Addr().String(), &n
+}
+
+// TestRun_BudgetCountsTransportRetries: against a server that drops
+// reused connections, http.Transport retries idempotent requests on a
+// new connection and the burst redials; the server still never sees more
+// than --max-requests.
+func TestRun_BudgetCountsTransportRetries(t *testing.T) {
+	type testCase struct {
+		max, concurrency int
+	}
+	run := func(t *testing.T, tc testCase) {
+		base, seen := closeReuseServer(t)
+		cfg := keyedConfig(t, base, "ek_live_0123456789abcdef")
+		cfg.MaxRequests, cfg.Concurrency = tc.max, tc.concurrency
+		cfg.Suites = nil
+		rep := runHostile(t, cfg, 90*time.Second)
+		if n := seen.Load(); n > int64(tc.max) {
+			t.Errorf("the server saw %d requests, want at most %d (report says %d)", n, tc.max, rep.Requests)
+		}
+		if rep.Requests > tc.max {
+			t.Errorf("report says %d requests, want at most %d", rep.Requests, tc.max)
+		}
+	}
+	for _, tc := range []testCase{{7, 8}, {50, 8}, {200, 8}} {
+		t.Run(fmt.Sprint(tc.max), func(t *testing.T) { run(t, tc) })
 	}
 }

@@ -1,9 +1,11 @@
 package checks
 
 import (
+	"context"
 	"crypto/tls"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"sync/atomic"
 	"time"
@@ -36,7 +38,7 @@ func NewTransport(o TransportOptions) *http.Transport {
 	dialer := &net.Dialer{Timeout: o.Timeout, KeepAlive: 30 * time.Second}
 	return &http.Transport{
 		Proxy:                  o.Proxy,
-		DialContext:            dialer.DialContext,
+		DialContext:            wireDialer(dialer.DialContext),
 		ForceAttemptHTTP2:      true,
 		DisableCompression:     true,
 		TLSClientConfig:        o.TLS,
@@ -69,7 +71,63 @@ func (b *budget) RoundTrip(r *http.Request) (*http.Response, error) {
 		}
 		return nil, errBudget
 	}
-	return b.next.RoundTrip(r)
+	return b.next.RoundTrip(r.WithContext(httptrace.WithClientTrace(r.Context(), b.retries())))
+}
+
+// retries counts the transport's own retries at the wire. http.Transport
+// sends an idempotent request again, on another connection, when a reused
+// one dies before the answer (a server closing keep-alive connections):
+// the server sees each attempt. Every connection after the first one a
+// request gets takes one more request from the budget; once it is spent,
+// the connection refuses the write, so the server never sees more than max.
+func (b *budget) retries() *httptrace.ClientTrace {
+	var attempts atomic.Int32
+	return &httptrace.ClientTrace{GotConn: func(info httptrace.GotConnInfo) {
+		if attempts.Add(1) == 1 || b.take() {
+			return
+		}
+		if wc := asWireConn(info.Conn); wc != nil {
+			wc.refuse.Store(true)
+		}
+	}}
+}
+
+// wireConn is a connection of the run's transport; refuse makes its next
+// write fail without sending a byte (a retry over the budget).
+type wireConn struct {
+	net.Conn
+	refuse atomic.Bool
+}
+
+func (c *wireConn) Write(p []byte) (int, error) {
+	if c.refuse.Swap(false) {
+		return 0, errBudget
+	}
+	return c.Conn.Write(p)
+}
+
+func wireDialer(dial func(context.Context, string, string) (net.Conn, error)) func(context.Context, string, string) (net.Conn, error) {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := dial(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		return &wireConn{Conn: c}, nil
+	}
+}
+
+// asWireConn finds the wireConn under c (TLS included); nil for HTTP/2,
+// whose connection carries other streams and which retries only requests
+// the server refused unprocessed.
+func asWireConn(c net.Conn) *wireConn {
+	if tc, ok := c.(*tls.Conn); ok {
+		if tc.ConnectionState().NegotiatedProtocol == "h2" {
+			return nil
+		}
+		c = tc.NetConn()
+	}
+	wc, _ := c.(*wireConn)
+	return wc
 }
 
 // take reserves one request; false once the budget is spent.
