@@ -63,13 +63,16 @@ func promisesRequestID(p *schemas.Profile) bool {
 func (s *session) envelopeResults(probe string, exs []*Exchange, want func(string) bool) []Result {
 	first := map[string]*schemas.Violation{}
 	firstEx := map[string]*Exchange{}
-	var sample *Exchange
+	var sample, jsonSample *Exchange
 	for _, ex := range exs {
 		if !isError(ex) {
 			continue
 		}
 		if sample == nil {
 			sample = ex
+		}
+		if jsonSample == nil && jsonBody(ex) {
+			jsonSample = ex
 		}
 		for _, v := range s.contract.CheckError(toSchemaResponse(ex.Response)) {
 			if _, seen := first[v.Rule]; !seen {
@@ -90,10 +93,15 @@ func (s *session) envelopeResults(probe string, exs []*Exchange, want func(strin
 		}
 		r := newResult(id, probe, StatusPass)
 		r.Exchange = sample
+		if jsonSample != nil && s.needsJSON(id) {
+			r.Exchange = jsonSample
+		}
 		if id == EnvelopeRequestID && !promisesRequestID(s.p) {
 			r.Status, r.Exchange, r.Message = StatusSkip, nil, "request_id not set (the profile promises no request id)"
 		} else if runSkip(s.p, id) != "" {
 			continue // reported once for the run (runSkips)
+		} else if jsonSample == nil && s.needsJSON(id) {
+			r.Status, r.Exchange, r.Message = StatusSkip, nil, "no JSON error body to check (every error response failed envelope.json)"
 		} else if v := first[id]; v != nil {
 			r.Status, r.Exchange = StatusFail, firstEx[id]
 			r.Message = v.Message
@@ -108,6 +116,23 @@ func (s *session) envelopeResults(probe string, exs []*Exchange, want func(strin
 		out = append(out, r)
 	}
 	return out
+}
+
+// needsJSON: the check reads members of a parsed error body, so a probe
+// whose error bodies are none of them JSON gives it no evidence.
+func (s *session) needsJSON(id string) bool {
+	switch id {
+	case EnvelopeSchema, EnvelopeCodeKnown, EnvelopeStatusMatch, EnvelopeMessage:
+		return true
+	case EnvelopeRequestID:
+		return s.p.RequestID.Header == ""
+	}
+	return false
+}
+
+// jsonBody: the response's body arrived whole and parses as JSON.
+func jsonBody(ex *Exchange) bool {
+	return ex.Response != nil && !ex.Response.Truncated && json.Valid([]byte(ex.Response.Body))
 }
 
 func toSchemaResponse(r *Response) schemas.Response {

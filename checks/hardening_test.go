@@ -9,6 +9,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -230,4 +231,82 @@ func TestRun_BudgetCountsTransportRetries(t *testing.T) {
 	for _, tc := range []testCase{{7, 8}, {50, 8}, {200, 8}} {
 		t.Run(fmt.Sprint(tc.max), func(t *testing.T) { run(t, tc) })
 	}
+}
+
+// TestRun_NoEvidenceSkipped: checks that had nothing to judge are skipped
+// with the reason, never passed: the envelope's member checks on plain-text
+// error bodies, the idempotency checks when the creates got no answer.
+func TestRun_NoEvidenceSkipped(t *testing.T) {
+	t.Run("plain-text error bodies", func(t *testing.T) {
+		cfg := target(t, "erzycall", "error-not-json")
+		cfg.Suites = []string{"resources", "envelope"}
+		rep := run(t, cfg)
+		notJSON := map[string]bool{} // probes whose error bodies were all plain text
+		for _, r := range rep.Results {
+			if r.Check == checks.EnvelopeJSON && r.Status == checks.StatusFail {
+				notJSON[r.Probe] = true
+			}
+		}
+		judged := 0
+		for _, r := range rep.Results {
+			switch r.Check {
+			case checks.EnvelopeSchema, checks.EnvelopeCodeKnown, checks.EnvelopeStatusMatch, checks.EnvelopeMessage:
+				if !notJSON[r.Probe] {
+					continue
+				}
+				judged++
+				if r.Status != checks.StatusSkip || !strings.Contains(r.Message, "no JSON error body") {
+					t.Errorf("%s %s: %s %q on a plain-text body, want skipped", r.Check, r.Probe, r.Status, r.Message)
+				}
+			}
+		}
+		if judged == 0 {
+			t.Fatal("no envelope results: the test proves nothing")
+		}
+	})
+	t.Run("creates that time out", func(t *testing.T) {
+		cfg := target(t, "erzycall")
+		ref := cfg.BaseURL
+		hold := make(chan struct{})
+		stall := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost {
+				io.Copy(io.Discard, r.Body) // then a client hang-up ends r's context
+				select {                    // longer than the run's --timeout
+				case <-hold:
+				case <-r.Context().Done():
+				}
+				return
+			}
+			proxyTo(t, ref, w, r)
+		}))
+		t.Cleanup(stall.Close)
+		t.Cleanup(func() { close(hold) }) // runs first
+		cfg.BaseURL, cfg.Timeout = stall.URL, 300*time.Millisecond
+		cfg.Suites = []string{"idempotency"}
+		rep := run(t, cfg)
+		for _, id := range []string{checks.IdempotencyReplay, checks.IdempotencyNoDuplicate, checks.IdempotencyConcurrent} {
+			for _, r := range rep.Results {
+				if r.Check == id && r.Status != checks.StatusSkip {
+					t.Errorf("%s: %s (%s), want skipped for want of evidence", id, r.Status, r.Message)
+				}
+			}
+		}
+	})
+}
+
+// proxyTo forwards r to base (the reference server).
+func proxyTo(t *testing.T, base string, w http.ResponseWriter, r *http.Request) {
+	req, _ := http.NewRequestWithContext(r.Context(), r.Method, base+r.URL.RequestURI(), r.Body)
+	req.Header = r.Header.Clone()
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	defer resp.Body.Close()
+	for k, vs := range resp.Header {
+		w.Header()[k] = vs
+	}
+	w.WriteHeader(resp.StatusCode)
+	io.Copy(w, resp.Body)
 }

@@ -56,8 +56,12 @@ func probeReplay(ctx context.Context, s *session, o *outcome) {
 	second := s.do(ctx, o, s.idemCall(k, body))
 	after, counted2 := s.listCount(ctx, o)
 
-	same := first.Response != nil && second.Response != nil &&
-		first.Response.Status == second.Response.Status && sameJSON(first.Response.Body, second.Response.Body)
+	if why := unanswered(first, second); why != "" {
+		o.skip(IdempotencyReplay, "no evidence: "+why)
+		o.skip(IdempotencyNoDuplicate, "no evidence: "+why)
+		return
+	}
+	same := first.Response.Status == second.Response.Status && sameJSON(first.Response.Body, second.Response.Body)
 	o.verdict(IdempotencyReplay, same, second, "the replay did not return the first response",
 		describeBody(first), describeBody(second))
 	s.judgeReplayHeaders(o, first, second)
@@ -172,6 +176,12 @@ func probeConcurrent(ctx context.Context, s *session, o *outcome) {
 		}
 	}
 	after, counted2 := s.listCount(ctx, o)
+	if why := unanswered(exs...); why != "" && (!(counted && counted2) || allUnanswered(exs)) {
+		// An unanswered create may still make a resource after the count:
+		// with no answer at all, or no list count, nothing tells how many.
+		o.skip(IdempotencyConcurrent, "no evidence: "+why)
+		return
+	}
 	created := len(ids)
 	if counted && counted2 && after-before > created {
 		created = after - before
@@ -186,6 +196,37 @@ func probeConcurrent(ctx context.Context, s *session, o *outcome) {
 	o.verdict(IdempotencyConcurrent, created <= 1, last,
 		fmt.Sprintf("%d concurrent requests with one key created %d resources", n, created),
 		"at most 1 resource", strconv.Itoa(created)+" resources")
+}
+
+// unanswered says which of exs got no complete answer (no response, or a
+// body cut short by a timeout or reset), "" when all did.
+func unanswered(exs ...*Exchange) string {
+	n, why := 0, ""
+	for _, ex := range exs {
+		if ex != nil && ex.Response != nil && ex.Err == "" {
+			continue
+		}
+		n++
+		if why == "" && ex != nil {
+			why = ex.Err
+		}
+	}
+	switch {
+	case n == 0:
+		return ""
+	case len(exs) == 1 || n == 1:
+		return fmt.Sprintf("a request got no complete answer (%s)", why)
+	}
+	return fmt.Sprintf("%d of %d requests got no complete answer (%s)", n, len(exs), why)
+}
+
+func allUnanswered(exs []*Exchange) bool {
+	for _, ex := range exs {
+		if ex != nil && ex.Response != nil && ex.Err == "" {
+			return false
+		}
+	}
+	return true
 }
 
 func responseID(s *session, ex *Exchange) (string, bool) {
