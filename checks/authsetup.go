@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"path/filepath"
+	"strings"
 
 	"github.com/errprobe/errprobe/schemas"
 )
@@ -96,3 +98,16 @@ func newMaskedError(err error, m *masker) error {
 func (e maskedError) Error() string { return e.msg }
 
 func (e maskedError) Is(target error) bool { return e.unreachable && target == ErrUnreachable }
+
+// tokenRequest is the OAuth2 token request a run would send first, for the
+// dry run's plan: the client authenticates with Basic, shown masked.
+func tokenRequest(o *schemas.OAuth2) Request {
+	body := "grant_type=client_credentials"
+	if len(o.Scopes) > 0 {
+		body += "&scope=" + url.QueryEscape(strings.Join(o.Scopes, " "))
+	}
+	return Request{Method: http.MethodPost, URL: o.TokenURL, Body: body, Header: http.Header{
+		"Authorization": {"Basic ****"}, // client_id:client_secret
+		"Content-Type":  {"application/x-www-form-urlencoded"},
+	}}
+}

@@ -273,3 +273,21 @@ func TestRun_NoValidKey(t *testing.T) {
 		t.Errorf("failures:\n%s", strings.Join(f, "\n"))
 	}
 }
+
+// TestRun_OAuth2DryRun plans the token request first, without its secret,
+// and sends nothing (the server issues no token).
+func TestRun_OAuth2DryRun(t *testing.T) {
+	cfg, srv := authTarget(t, fixtures.AuthOAuth2, nil)
+	cfg.DryRun = true
+	rep := run(t, cfg)
+	if len(rep.Planned) == 0 || rep.Planned[0].Method != "POST" || !strings.HasSuffix(rep.Planned[0].URL, fixtures.TokenPath) {
+		t.Fatalf("the plan does not start with the token request: %+v", rep.Planned[:min(1, len(rep.Planned))])
+	}
+	b, _ := json.Marshal(rep)
+	if strings.Contains(string(b), srv.Keys.ClientSecret) {
+		t.Error("the client secret is in the dry run's report")
+	}
+	if rep.Requests != 0 {
+		t.Errorf("dry run sent %d requests", rep.Requests)
+	}
+}

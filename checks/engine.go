@@ -128,6 +128,9 @@ func newSession(ctx context.Context, cfg Config) (*session, error) {
 	if keys[roleValid] == "" {
 		s.keyless = missingKey(p, roleValid)
 	}
+	if cfg.DryRun && p.Auth.OAuth2 != nil {
+		s.planned = append(s.planned, tokenRequest(p.Auth.OAuth2))
+	}
 	s.maxWait = maxWaitFor(p, cfg)
 	s.waitLeft.Store(int64(s.maxWait))
 	return s, nil
