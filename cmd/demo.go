@@ -61,7 +61,7 @@ catch. demo fails on any finding (--fail-on warning).
 	}
 	fs := c.Flags()
 	fs.StringVarP(&o.Profile, "profile", "p", "erzycall", "built-in profile: "+strings.Join(schemas.BuiltinNames(), "|"))
-	fs.StringArrayVar(&o.Faults, "fault", nil, "switch on a reference-server fault (repeatable; errprobe serve --list-faults)")
+	fs.StringArrayVar(&o.Faults, "fault", nil, "switch on a reference-server fault (repeatable; errprobe serve --profile NAME --list-faults)")
 	fs.StringVar(&o.Auth, "auth", fixtures.AuthKey, "how the reference server authenticates: "+strings.Join(fixtures.AuthModes(), "|"))
 	addSelectFlags(fs, &o.runFlags)
 	addOutputFlags(fs, &o.runFlags)
@@ -77,10 +77,12 @@ func runDemo(ctx context.Context, io *IO, o *demoOptions) error {
 	if !schemas.IsBuiltin(o.Profile) {
 		return usageError(fmt.Errorf("--profile %q: demo runs a built-in profile (%s)", o.Profile, strings.Join(schemas.BuiltinNames(), ", ")))
 	}
-	for _, f := range o.Faults {
-		if !knownFault(f) {
-			return usageError(fmt.Errorf("--fault: unknown fault %q (errprobe serve --list-faults lists them)", f))
-		}
+	served, err := schemas.Builtin(o.Profile, io.Getenv)
+	if err != nil {
+		return usageError(err)
+	}
+	if err := checkFaults(served, o.Faults); err != nil {
+		return err
 	}
 	rep, err := demoReport(ctx, io, o)
 	if err != nil {

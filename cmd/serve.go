@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -38,7 +39,9 @@ func serveCmd(io *IO, runF func(context.Context, *IO, *serveOptions) error) *cob
 		Long: `serve runs errprobe's reference API in the foreground: a small API that keeps a
 built-in profile's error contract exactly, for trying errprobe out and for its
 own tests. --fault switches on a named defect (repeatable); --list-faults lists
-them. It prints the base URL and the generated API keys, and stops on Ctrl-C.`,
+those that apply to the profile's style (a code-less profile has no code to
+get wrong). It prints the base URL and the generated API keys, and stops on
+Ctrl-C.`,
 		Example: `  errprobe serve --profile erzycall
   errprobe serve --profile problem --addr 127.0.0.1:9090 --rate-limit 100/1s
   errprobe serve --profile erzycall --fault wrong-status --fault no-rate-limit`,
@@ -52,7 +55,7 @@ them. It prints the base URL and the generated API keys, and stops on Ctrl-C.`,
 	fs.StringVar(&o.Addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.StringVar(&o.Rate, "rate-limit", "20/2s", "requests per API key per fixed window, N/WINDOW")
 	fs.StringArrayVar(&o.Faults, "fault", nil, "switch on a fault by name (repeatable; see --list-faults)")
-	fs.BoolVar(&o.ListFaults, "list-faults", false, "list the faults, one a line, and exit")
+	fs.BoolVar(&o.ListFaults, "list-faults", false, "list the faults that apply to --profile, one a line, and exit")
 	fs.StringVar(&o.Auth, "auth", fixtures.AuthKey, "how clients authenticate: "+strings.Join(fixtures.AuthModes(), "|")+
 		"\n(basic: username:password; oauth2: Bearer tokens from POST "+fixtures.TokenPath+";\nmtls: https with a client certificate from a generated CA)")
 	fs.StringVar(&o.WriteProfile, "write-profile", "", "write a profile `FILE` that runs against this server in its auth mode\n(credentials as ${VAR}, never values)")
@@ -60,21 +63,22 @@ them. It prints the base URL and the generated API keys, and stops on Ctrl-C.`,
 }
 
 func runServe(ctx context.Context, io *IO, o *serveOptions) error {
-	if o.ListFaults {
-		return listFaults(io)
+	if o.Profile == "" {
+		o.Profile = "erzycall"
 	}
 	p, err := schemas.Builtin(o.Profile, io.Getenv)
 	if err != nil {
 		return usageError(fmt.Errorf("--profile: %w", err))
 	}
+	if o.ListFaults {
+		return listFaults(io, p)
+	}
 	n, window, err := fixtures.ParseRate(o.Rate)
 	if err != nil {
 		return usageError(fmt.Errorf("--rate-limit: %w", err))
 	}
-	for _, f := range o.Faults {
-		if !knownFault(f) {
-			return usageError(fmt.Errorf("--fault: unknown fault %q (errprobe serve --list-faults lists them)", f))
-		}
+	if err := checkFaults(p, o.Faults); err != nil {
+		return err
 	}
 	srv, err := fixtures.Start(ctx, o.Addr, p, fixtures.WithFaults(o.Faults...),
 		fixtures.WithRateLimit(n, window), fixtures.WithClock(io.Now), fixtures.WithAuth(o.Auth))
@@ -121,19 +125,34 @@ func printServing(io *IO, o *serveOptions, srv *fixtures.Running, n int, window 
 	fmt.Fprintln(io.Err, "Press Ctrl-C to stop.")
 }
 
-func listFaults(io *IO) error {
+// listFaults lists the faults that apply to p's reference server.
+func listFaults(io *IO, p *schemas.Profile) error {
+	faults, err := fixtures.FaultsFor(p)
+	if err != nil {
+		return usageError(fmt.Errorf("--profile: %w", err))
+	}
 	tw := tabwriter.NewWriter(io.Out, 0, 0, 2, ' ', 0)
-	for _, f := range fixtures.Faults() {
+	for _, f := range faults {
 		fmt.Fprintf(tw, "%s\t%s\n", f.Name, f.Breaks)
 	}
 	return tw.Flush()
 }
 
-func knownFault(name string) bool {
-	for _, f := range fixtures.Faults() {
-		if f.Name == name {
-			return true
+// checkFaults refuses, as a usage error naming the flag, a fault the server
+// does not know or one that does not apply to p.
+func checkFaults(p *schemas.Profile, names []string) error {
+	applies, err := fixtures.FaultsFor(p)
+	if err != nil {
+		return usageError(fmt.Errorf("--profile: %w", err))
+	}
+	for _, name := range names {
+		switch {
+		case slices.ContainsFunc(applies, func(f fixtures.Fault) bool { return f.Name == name }):
+		case slices.ContainsFunc(fixtures.Faults(), func(f fixtures.Fault) bool { return f.Name == name }):
+			return usageError(fmt.Errorf("--fault: fault %q does not apply to profile %s (errprobe serve --profile %s --list-faults lists those that do)", name, p.Name, p.Name))
+		default:
+			return usageError(fmt.Errorf("--fault: unknown fault %q (errprobe serve --list-faults lists them)", name))
 		}
 	}
-	return false
+	return nil
 }

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"net/http"
 	"regexp"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/errprobe/errprobe/fixtures"
+	"github.com/errprobe/errprobe/schemas"
 )
 
 // syncBuffer is a bytes.Buffer safe to read while serve writes to it.
@@ -67,19 +69,45 @@ func TestServeCmd_Flags(t *testing.T) {
 }
 
 func TestServeCmd_ListFaults(t *testing.T) {
-	io, out, _ := serveIO()
-	if err := runServe(context.Background(), io, &serveOptions{ListFaults: true}); err != nil {
-		t.Fatal(err)
+	type testCase struct {
+		profile    string
+		has, lacks string
 	}
-	lines := strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
-	faults := fixtures.Faults()
-	if len(lines) != len(faults) {
-		t.Fatalf("%d lines for %d faults", len(lines), len(faults))
+	cases := []testCase{
+		{"", "unknown-code", "status-not-string"},
+		{"erzycall", "idempotency-race", "json-content-type"},
+		{"problem", "status-mismatch", "status-not-string"},
+		{"jsonapi", "bearer-no-error-param", "error-object"},
 	}
-	for i, f := range faults {
-		if !strings.HasPrefix(lines[i], f.Name+" ") || !strings.HasSuffix(lines[i], f.Breaks) {
-			t.Errorf("line %d %q, want %s … %s", i, lines[i], f.Name, f.Breaks)
+	run := func(t *testing.T, tc testCase) {
+		io, out, _ := serveIO()
+		if err := runServe(context.Background(), io, &serveOptions{Profile: tc.profile, ListFaults: true}); err != nil {
+			t.Fatal(err)
 		}
+		name := cmp.Or(tc.profile, "erzycall")
+		p, err := schemas.Builtin(name, func(string) string { return "" })
+		if err != nil {
+			t.Fatal(err)
+		}
+		faults, err := fixtures.FaultsFor(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
+		if len(lines) != len(faults) || len(faults) < 19 {
+			t.Fatalf("%d lines for %d faults", len(lines), len(faults))
+		}
+		for i, f := range faults {
+			if !strings.HasPrefix(lines[i], f.Name+" ") || !strings.HasSuffix(lines[i], f.Breaks) {
+				t.Errorf("line %d %q, want %s … %s", i, lines[i], f.Name, f.Breaks)
+			}
+		}
+		if !strings.Contains(out.String(), "\n"+tc.has+" ") || strings.Contains(out.String(), "\n"+tc.lacks+" ") {
+			t.Errorf("%s: want %s listed and %s not:\n%s", name, tc.has, tc.lacks, out)
+		}
+	}
+	for _, tc := range cases {
+		t.Run(cmp.Or(tc.profile, "default"), func(t *testing.T) { run(t, tc) })
 	}
 }
 
@@ -91,6 +119,8 @@ func TestServeCmd_UsageErrors(t *testing.T) {
 	}
 	cases := []testCase{
 		{"unknown fault", serveOptions{Profile: "erzycall", Rate: "20/2s", Faults: []string{"nope"}}, `--fault: unknown fault "nope"`},
+		{"fault of another style", serveOptions{Profile: "erzycall", Rate: "20/2s", Faults: []string{"status-not-string"}},
+			`--fault: fault "status-not-string" does not apply to profile erzycall`},
 		{"unknown profile", serveOptions{Profile: "nope", Rate: "20/2s"}, "--profile"},
 		{"bad rate", serveOptions{Profile: "erzycall", Rate: "fast"}, "--rate-limit"},
 	}
