@@ -58,6 +58,12 @@ var faultChecks = map[string]string{
 	"no-location":               checks.ResourcesCreateHeaders,
 	"replay-drops-headers":      checks.IdempotencyReplayHdrs,
 	"internal-html":             checks.ResourcesInternal,
+	"json-content-type":         checks.EnvelopeContentType,
+	"status-mismatch":           checks.EnvelopeStatusMatch,
+	"status-not-string":         checks.EnvelopeSchema,
+	"second-error-unknown-code": checks.EnvelopeCodeKnown,
+	"bearer-no-error-param":     checks.AuthWWWAuthenticate,
+	"error-object":              checks.EnvelopeSchema,
 }
 
 // promiseMore adds to erzycall the promises its seed document does not make
@@ -82,6 +88,21 @@ var alsoProven = map[string][]string{
 	"cross-tenant-403":    {checks.ResourcesCrossTenant},
 	"method-404":          {checks.MalformedMethodAllow},
 	"no-www-authenticate": {checks.EnvelopeHeaders},
+	"error-object":        {checks.EnvelopeMessage},
+}
+
+// faultsFor lists the faults that apply to a built-in's reference server.
+func faultsFor(t *testing.T, profile string) []fixtures.Fault {
+	t.Helper()
+	p, err := schemas.Builtin(profile, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, err := fixtures.FaultsFor(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fs
 }
 
 func TestRun_EveryFaultFailsItsCheck(t *testing.T) {
@@ -90,7 +111,7 @@ func TestRun_EveryFaultFailsItsCheck(t *testing.T) {
 		checks []string
 	}
 	var cases []testCase
-	for _, f := range fixtures.Faults() {
+	for _, f := range faultsFor(t, "erzycall") {
 		id, ok := faultChecks[f.Name]
 		if !ok {
 			t.Errorf("fault %s has no check in the table", f.Name)
@@ -130,5 +151,55 @@ func TestRun_EveryFaultFailsItsCheck(t *testing.T) {
 	sort.Strings(unproven)
 	if len(unproven) > 0 {
 		t.Errorf("checks no fault proves: %v", unproven)
+	}
+}
+
+// styleFaultChecks are the checks that catch a fault on a style where its
+// own check cannot see it: a code-less profile has no status to match
+// against a code (the unknown-id probe's status expectation catches a wrong
+// status) and accepts any 404 on an unknown route (the envelope checks catch
+// a text body); a negative IETF t= is no valid RateLimit field at all.
+var styleFaultChecks = map[string]map[string]string{
+	"plain":   {"wrong-status": checks.ResourcesUnknownID, "unknown-route-plain": checks.EnvelopeJSON},
+	"jsonapi": {"reset-in-past": checks.RateLimitHeaders},
+}
+
+// TestRun_StyleFaultsFailTheirChecks runs every fault that applies to the
+// jsonapi and plain styles on them: each fails its own check there, and
+// every fault the server knows applies to at least one built-in.
+func TestRun_StyleFaultsFailTheirChecks(t *testing.T) {
+	applied := map[string]bool{}
+	for _, name := range schemas.BuiltinNames() {
+		for _, f := range faultsFor(t, name) {
+			applied[f.Name] = true
+		}
+	}
+	for _, f := range fixtures.Faults() {
+		if !applied[f.Name] {
+			t.Errorf("fault %s applies to no built-in", f.Name)
+		}
+	}
+	for _, profile := range []string{"jsonapi", "plain"} {
+		t.Run(profile, func(t *testing.T) {
+			t.Parallel()
+			var faults []string
+			for _, f := range faultsFor(t, profile) {
+				faults = append(faults, f.Name)
+			}
+			reports := runFaults(t, profile, faults)
+			for _, f := range faults {
+				id, ok := faultChecks[f]
+				if other, isOther := styleFaultChecks[profile][f]; isOther {
+					id = other
+				}
+				if !ok {
+					t.Errorf("fault %s has no check in the table", f)
+					continue
+				}
+				if !failedChecks(reports[f])[id] {
+					t.Errorf("fault %s: %s did not fail on %s; %s", f, id, profile, summary(reports[f]))
+				}
+			}
+		})
 	}
 }

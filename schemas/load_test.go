@@ -52,8 +52,8 @@ func TestBuiltin_LoadsAndCompiles(t *testing.T) {
 	}
 }
 
-func TestBuiltinNames_AreTheFour(t *testing.T) {
-	want := []string{"erzycall", "messaging", "problem", "voiceagent"}
+func TestBuiltinNames_AreTheSix(t *testing.T) {
+	want := []string{"erzycall", "jsonapi", "messaging", "plain", "problem", "voiceagent"}
 	if got := BuiltinNames(); !slices.Equal(got, want) {
 		t.Errorf("BuiltinNames() = %v, want %v", got, want)
 	}
