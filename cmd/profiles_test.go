@@ -112,7 +112,7 @@ func TestProfilesShow(t *testing.T) {
 	}
 	cases = append(cases,
 		testCase{name: "unknown", args: []string{"profiles", "show", "nosuch"}, wantCode: ExitUsage,
-			wantErr: `errprobe: no built-in profile "nosuch" (built-ins: erzycall, messaging, problem, voiceagent)`},
+			wantErr: `errprobe: no built-in profile "nosuch" (built-ins: erzycall, jsonapi, messaging, plain, problem, voiceagent)`},
 		testCase{name: "no name", args: []string{"profiles", "show"}, wantCode: ExitUsage, wantErr: "accepts 1 arg(s), received 0"},
 	)
 	for _, tc := range cases {
