@@ -27,9 +27,20 @@ func target(t testing.TB, profile string, faults ...string) checks.Config {
 // keeps the built-in): promises the built-in does not make.
 func targetWith(t testing.TB, profile string, edit func(*schemas.Profile), faults ...string) checks.Config {
 	t.Helper()
+	return targetEdited(t, profile, edit, false, faults...)
+}
+
+// targetEdited is targetWith whose server, when onServer is set, keeps the
+// edited profile too: a fault that applies only where the profile makes a
+// promise (fixtures.FaultsFor) needs the server to know the promise.
+func targetEdited(t testing.TB, profile string, edit func(*schemas.Profile), onServer bool, faults ...string) checks.Config {
+	t.Helper()
 	base, err := schemas.Builtin(profile, func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
+	}
+	if edit != nil && onServer {
+		edit(base)
 	}
 	srv, err := fixtures.Start(context.Background(), "127.0.0.1:0", base,
 		fixtures.WithFaults(faults...), fixtures.WithRateLimit(demoRate, demoWindow))
@@ -103,7 +114,7 @@ func runFaultsWith(t *testing.T, profile string, edit func(*schemas.Profile), fa
 	sem := make(chan struct{}, 8)
 	var wg sync.WaitGroup
 	for i, f := range faults {
-		cfg := targetWith(t, profile, edit, f)
+		cfg := targetEdited(t, profile, edit, true, f)
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
