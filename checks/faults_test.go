@@ -160,10 +160,11 @@ func TestRun_EveryFaultFailsItsCheck(t *testing.T) {
 // styleFaultChecks are the checks that catch a fault on a style where its
 // own check cannot see it: a code-less profile has no status to match
 // against a code (the unknown-id probe's status expectation catches a wrong
-// status) and accepts any 404 on an unknown route (the envelope checks catch
-// a text body); a negative IETF t= is no valid RateLimit field at all.
+// status) and accepts any 404 on an unknown route or 500 on the crash route
+// (the envelope checks catch a text body); a negative IETF t= is no valid RateLimit field at all.
 var styleFaultChecks = map[string]map[string]string{
-	"plain":   {"wrong-status": checks.ResourcesUnknownID, "unknown-route-plain": checks.EnvelopeJSON},
+	"plain": {"wrong-status": checks.ResourcesUnknownID, "unknown-route-plain": checks.EnvelopeJSON,
+		"internal-html": checks.EnvelopeJSON},
 	"jsonapi": {"reset-in-past": checks.RateLimitHeaders},
 }
 

@@ -30,16 +30,16 @@ func targetWith(t testing.TB, profile string, edit func(*schemas.Profile), fault
 	return targetEdited(t, profile, edit, false, faults...)
 }
 
-// targetEdited is targetWith whose server, when onServer is set, keeps the
-// edited profile too: a fault that applies only where the profile makes a
-// promise (fixtures.FaultsFor) needs the server to know the promise.
-func targetEdited(t testing.TB, profile string, edit func(*schemas.Profile), onServer bool, faults ...string) checks.Config {
+// targetEdited is targetWith that, when asDemo is set, probes as demo does:
+// the server keeps the edited profile too, and the client profile gets the
+// server's own promises (Running.Promise), which some faults break.
+func targetEdited(t testing.TB, profile string, edit func(*schemas.Profile), asDemo bool, faults ...string) checks.Config {
 	t.Helper()
 	base, err := schemas.Builtin(profile, func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
 	}
-	if edit != nil && onServer {
+	if edit != nil && asDemo {
 		edit(base)
 	}
 	srv, err := fixtures.Start(context.Background(), "127.0.0.1:0", base,
@@ -51,6 +51,9 @@ func targetEdited(t testing.TB, profile string, edit func(*schemas.Profile), onS
 	p, err := schemas.Builtin(profile, srv.Keys.Getenv(nil))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if asDemo {
+		srv.Promise(p)
 	}
 	p.RateLimit.Burst.MaxWait = "3s"
 	if edit != nil {
