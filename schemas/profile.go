@@ -206,7 +206,14 @@ type RateLimit struct {
 	// RetryAfter: whether Retry-After is required on 429.
 	RetryAfter bool `yaml:"retry_after,omitempty" json:"retry_after,omitempty"`
 	// Code is the error code expected on 429.
-	Code  string `yaml:"code,omitempty" json:"code,omitempty"`
+	Code string `yaml:"code,omitempty" json:"code,omitempty"`
+	// Route is the operation the burst spends, "GET /v1/contacts/{id}", for
+	// APIs that limit only some routes ({id} is a resource the run creates);
+	// empty: endpoints.list.
+	Route string `yaml:"route,omitempty" json:"route,omitempty"`
+	// Rate paces every request but the burst, "10/s" or "600/m" (--rate
+	// overrides it); empty: unpaced.
+	Rate  string `yaml:"rate,omitempty" json:"rate,omitempty"`
 	Burst Burst  `yaml:"burst,omitempty" json:"burst,omitempty"`
 }
 

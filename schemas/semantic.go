@@ -29,6 +29,14 @@ func checkSemantics(p *Profile, docs []*doc) []Problem {
 			add(fmt.Sprintf("%q is not a positive duration like 65s", p.RateLimit.Burst.MaxWait), "rate_limit", "burst", "max_wait")
 		}
 	}
+	if r := p.RateLimit.Rate; r != "" {
+		if _, err := ParseRate(r); err != nil {
+			add(err.Error(), "rate_limit", "rate")
+		}
+	}
+	if r := p.RateLimit.Route; strings.Contains(r, "{id}") && p.Endpoints.Create.Path == "" {
+		add("names {id}: the burst needs endpoints.create to make the resource", "rate_limit", "route")
+	}
 	if u, err := url.Parse(p.BaseURL); p.BaseURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
 		add(fmt.Sprintf("%q (after ${VAR} expansion) is not an http:// or https:// URL", p.BaseURL), "base_url")
 	}
