@@ -69,6 +69,7 @@ const (
 	RateLimitHeaders       = "ratelimit.headers"
 	RateLimitLimitConstant = "ratelimit.limit-constant"
 	RateLimitRemaining     = "ratelimit.remaining"
+	RateLimitRemainingZero = "ratelimit.remaining-zero"
 	RateLimitReset         = "ratelimit.reset"
 	RateLimitRetryAfter    = "ratelimit.retry-after"
 	RateLimitRecovery      = "ratelimit.recovery"
@@ -123,10 +124,11 @@ var catalogue = []Check{
 	{RateLimitReached, SuiteRateLimit, SeverityError, "a bounded burst reaches 429 within the budget"},
 	{RateLimitEnvelope, SuiteRateLimit, SeverityError, "429 bodies carry the envelope and the rate-limit code"},
 	{RateLimitHeaders, SuiteRateLimit, SeverityError, "rate-limit headers are present on successes and on 429s"},
-	{RateLimitLimitConstant, SuiteRateLimit, SeverityError, "the limit is the same on every response"},
-	{RateLimitRemaining, SuiteRateLimit, SeverityError, "remaining decreases and never increases within a window"},
-	{RateLimitReset, SuiteRateLimit, SeverityError, "reset is in the future and within the profile's max wait"},
-	{RateLimitRetryAfter, SuiteRateLimit, SeverityError, "429s carry Retry-After (when required) agreeing with reset"},
+	{RateLimitLimitConstant, SuiteRateLimit, SeverityError, "the limit is the same on every response of the run"},
+	{RateLimitRemaining, SuiteRateLimit, SeverityError, "remaining falls with each admitted request of the run and never increases within a window"},
+	{RateLimitRemainingZero, SuiteRateLimit, SeverityError, "remaining is 0 (IETF r=0) on every 429"},
+	{RateLimitReset, SuiteRateLimit, SeverityError, "reset is a readable time in the future, within the profile's max wait, counting down between 429s"},
+	{RateLimitRetryAfter, SuiteRateLimit, SeverityError, "429s carry a readable Retry-After (when required) agreeing with reset, not a constant window"},
 	{RateLimitRecovery, SuiteRateLimit, SeverityError, "after waiting until reset a request succeeds again"},
 }
 

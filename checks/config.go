@@ -64,6 +64,9 @@ type Config struct {
 	TLS *tls.Config
 	// DryRun plans every request into Report.Planned and sends nothing.
 	DryRun bool
+	// Rate paces every request but the burst's, in requests per second
+	// (--rate); 0: the profile's rate_limit.rate, else unpaced.
+	Rate float64
 	// MaxWait, when set, caps the profile's rate-limit max_wait (demo uses it).
 	MaxWait time.Duration
 	// Proxy chooses a proxy per request, e.g. http.ProxyFromEnvironment; nil: none.

@@ -8,6 +8,10 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/errprobe/errprobe/schemas"
 )
 
 // cleanupTimeout bounds the clean-up after an interrupt.
@@ -46,6 +50,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	rep.Leftovers = s.cleanup(ctx)
 	s.runSuite(ctx, plan, sel, outs, func(p probe) bool { return p.suite == SuiteRateLimit })
+	rep.Leftovers = append(rep.Leftovers, s.cleanup(ctx)...) // the burst's own resource
 	if err := s.unreachable(); err != nil {
 		return nil, err
 	}
@@ -54,15 +59,36 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	rep.Finished = cfg.Now()
 	rep.Requests = s.budget.Sent()
 	rep.Burst = s.burst
+	rep.Backoffs = s.backoffList
 	if cfg.DryRun {
 		rep.Planned = s.planned
+		rep.Plan, rep.PlanTotal = s.itemise()
 		s.mask.Report(rep)
 		return rep, nil
 	}
+	cut := ""
+	if ctx.Err() != nil {
+		cut = s.cutReason(ctx)
+	}
 	rep.Results = applySeverity(s.p, plan, s.assemble(ctx, plan, sel, outs))
 	rep.Exchanges = s.exchanges
+	rep.NothingTested = nothingTested(rep, cut)
 	s.mask.Report(rep)
 	return rep, nil
+}
+
+// nothingTested says why no check passed or failed; "" when one did.
+func nothingTested(rep *Report, cut string) string {
+	p, f, _ := rep.Counts()
+	switch {
+	case p+f > 0:
+		return ""
+	case cut != "":
+		return "no check ran: " + strings.TrimPrefix(cut, "not run: ")
+	case len(rep.Results) == 0:
+		return "no check ran: the selection (--suite/--skip) matches no check this profile can run"
+	}
+	return "no check ran: every selected check was skipped (see the reasons in the report)"
 }
 
 func newSession(ctx context.Context, cfg Config) (*session, error) {
@@ -133,6 +159,14 @@ func newSession(ctx context.Context, cfg Config) (*session, error) {
 	}
 	s.maxWait = maxWaitFor(p, cfg)
 	s.waitLeft.Store(int64(s.maxWait))
+	s.seen = newRunEvidence(RateFormatOf(p), s.maxWait)
+	if r := cfg.Rate; r > 0 {
+		s.pacer = rate.NewLimiter(rate.Limit(r), 1)
+	} else if p.RateLimit.Rate != "" {
+		if r, err := schemas.ParseRate(p.RateLimit.Rate); err == nil {
+			s.pacer = rate.NewLimiter(rate.Limit(r), 1)
+		}
+	}
 	return s, nil
 }
 
@@ -239,7 +273,8 @@ func (s *session) cleanup(ctx context.Context) []string {
 	ctx, cancel := context.WithTimeout(withProbe(context.WithoutCancel(ctx), "cleanup"), cleanupTimeout)
 	defer cancel()
 	s.mu.Lock()
-	todo := append([]created(nil), s.created...)
+	todo := s.created // each is deleted or listed as a leftover, once
+	s.created = nil
 	s.mu.Unlock()
 	var left []string
 	for _, c := range todo {
@@ -317,6 +352,10 @@ func (s *session) assemble(ctx context.Context, plan []probe, sel selection, out
 func unsentReason(o *outcome) string {
 	for _, ex := range o.exchanges {
 		switch {
+		case ex.cut != "":
+			return ex.cut
+		case ex.limited:
+			return "not run: rate limited (429 again after waiting out the limit once; see backoffs)"
 		case ex.Response != nil:
 		case strings.Contains(ex.Err, "context canceled"):
 			return "interrupted"

@@ -14,7 +14,7 @@ import (
 )
 
 // demoRate is the reference server's rate limit in the tests (as in demo).
-const demoRate, demoWindow = 100, time.Second
+const demoRate, demoWindow = 200, 2 * time.Second
 
 // target starts the reference server for a built-in profile and returns a
 // Config aimed at it, with the server's keys in the profile.

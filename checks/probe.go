@@ -26,6 +26,7 @@ type probe struct {
 
 // do sends c and keeps the exchange for the envelope checks.
 func (s *session) do(ctx context.Context, o *outcome, c call) *Exchange {
+	c.probe = o.probe
 	return o.record(s.send(ctx, c))
 }
 

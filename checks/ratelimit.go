@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/errprobe/errprobe/schemas"
@@ -22,11 +23,13 @@ func rateLimitProbes(p *schemas.Profile) []probe {
 	}
 	return []probe{{
 		name: "burst", suite: SuiteRateLimit, skip: skip,
-		checks: []string{RateLimitReached, RateLimitEnvelope, RateLimitHeaders, RateLimitLimitConstant,
-			RateLimitRemaining, RateLimitReset, RateLimitRetryAfter, RateLimitRecovery},
-		run: probeBurst,
+		checks: rateLimitChecks, run: probeBurst,
 	}}
 }
+
+// rateLimitChecks are the burst's checks, in catalogue order.
+var rateLimitChecks = []string{RateLimitReached, RateLimitEnvelope, RateLimitHeaders, RateLimitLimitConstant,
+	RateLimitRemaining, RateLimitRemainingZero, RateLimitReset, RateLimitRetryAfter, RateLimitRecovery}
 
 // maxWaitFor is the profile's max_wait, capped by Config.MaxWait.
 func maxWaitFor(p *schemas.Profile, cfg Config) time.Duration {
@@ -37,12 +40,35 @@ func maxWaitFor(p *schemas.Profile, cfg Config) time.Duration {
 	return w
 }
 
-// probeBurst spends the key's quota: a bounded concurrent burst, the header
-// checks on what came back, then a wait until reset and a request that must
-// succeed.
+// burstCall is the request the burst repeats: rate_limit.route (its {id} a
+// resource created for it) or the list endpoint.
+func (s *session) burstCall(ctx context.Context, o *outcome) (call, string) {
+	route := s.p.RateLimit.Route
+	if route == "" {
+		return s.listCall(roleValid), ""
+	}
+	method, path := endpoint(route)
+	c := call{method: method, path: path, key: roleValid}
+	if strings.Contains(path, "{id}") {
+		id, ex := s.create(ctx, o, roleValid)
+		if id == "" {
+			return c, "no resource for rate_limit.route's {id}: create got " + describe(ex, s.code(ex))
+		}
+		c.path = itemPathOf(path, s.escapeID(id))
+	}
+	return c, ""
+}
+
+// probeBurst spends the key's quota: on a fresh window, a bounded
+// concurrent burst, a 429 sampled later in the window, the header checks on
+// all of it, then a wait until reset and a request that must succeed.
 func probeBurst(ctx context.Context, s *session, o *outcome) {
 	b := s.p.RateLimit.Burst
-	call := s.listCall(roleValid)
+	call, why := s.burstCall(ctx, o)
+	if why != "" {
+		o.skipAll(why)
+		return
+	}
 	req, rec, err := s.newRequest(ctx, call)
 	if err != nil {
 		o.skip(RateLimitReached, err.Error())
@@ -59,13 +85,17 @@ func probeBurst(ctx context.Context, s *session, o *outcome) {
 		rec.Body = ""
 		s.mu.Lock()
 		s.planned = append(s.planned, rec)
+		s.burstMax = max
 		s.mu.Unlock()
 		return
 	}
 	if max <= 0 {
-		for _, c := range o.checksOf() {
-			o.skip(c, "request budget exhausted before the burst (raise --max-requests)")
-		}
+		o.skipAll("not run: request budget exhausted before the burst (raise --max-requests)")
+		return
+	}
+	fresh := s.freshWindow(ctx)
+	if ctx.Err() != nil {
+		o.skipAll(s.cutReason(ctx))
 		return
 	}
 	res := runBurst(ctx, BurstConfig{
@@ -80,19 +110,34 @@ func probeBurst(ctx context.Context, s *session, o *outcome) {
 		o.record(ex)
 		s.log(ex)
 	}
+	res.stats.FreshWait = fresh
 	s.burst = &res.stats
 	if res.dialFailed && res.stats.Sent == 0 {
 		s.dialFailure.CompareAndSwap(nil, res.firstErr)
 	}
-	if !s.judgeBurst(o, res, max) || ctx.Err() != nil {
+	if res.stats.Status429 == 0 && ctx.Err() != nil {
+		// Cut short: how many requests it would have taken is unknown.
+		o.skipAll(s.cutReason(ctx) + fmt.Sprintf(" (the burst was cut after %d requests)", res.stats.Sent))
 		return
 	}
-	s.recover(ctx, o, res)
+	if res.stats.Status429 > 0 {
+		s.sampleLater(ctx, o, call, &res)
+	}
+	if !s.judgeBurst(o, res, max) {
+		return
+	}
+	if ctx.Err() != nil {
+		o.skip(RateLimitRecovery, s.cutReason(ctx))
+		return
+	}
+	s.recover(ctx, o, call, res)
 }
 
-func (o *outcome) checksOf() []string {
-	return []string{RateLimitReached, RateLimitEnvelope, RateLimitHeaders, RateLimitLimitConstant,
-		RateLimitRemaining, RateLimitReset, RateLimitRetryAfter, RateLimitRecovery}
+// skipAll skips every rate-limit check with reason.
+func (o *outcome) skipAll(reason string) {
+	for _, c := range rateLimitChecks {
+		o.skip(c, reason)
+	}
 }
 
 // judgeBurst records the burst's checks; false when no 429 was reached.
@@ -112,8 +157,8 @@ func (s *session) judgeBurst(o *outcome, res burstResult, max int) bool {
 		if res.firstErr != "" {
 			actual += "; " + res.firstErr
 		}
-		o.fail(RateLimitReached, nil, fmt.Sprintf("no 429 within %d requests", max), "429 within "+fmt.Sprint(max), actual)
-		for _, c := range o.checksOf()[1:] {
+		o.fail(RateLimitReached, nil, fmt.Sprintf("no 429 within %d requests (cap %d)", st.Sent, max), "429 within "+fmt.Sprint(max), actual)
+		for _, c := range rateLimitChecks[1:] {
 			o.skip(c, "no 429 was reached")
 		}
 		return false
@@ -122,7 +167,7 @@ func (s *session) judgeBurst(o *outcome, res burstResult, max int) bool {
 	s.judge429Envelope(o, res.samples)
 	kind := RateFormatOf(s.p).Kind
 	if kind == "none" {
-		for _, c := range []string{RateLimitHeaders, RateLimitLimitConstant, RateLimitRemaining, RateLimitReset} {
+		for _, c := range []string{RateLimitHeaders, RateLimitLimitConstant, RateLimitRemaining, RateLimitRemainingZero, RateLimitReset} {
 			o.skip(c, "rate_limit.headers is none (the profile promises no rate-limit headers)")
 		}
 	} else {
@@ -134,19 +179,24 @@ func (s *session) judgeBurst(o *outcome, res burstResult, max int) bool {
 			headers = ev.parse
 		}
 		judgeFinding(o, RateLimitHeaders, headers, first429, kind+" rate-limit headers on every response")
-		judgeFinding(o, RateLimitLimitConstant, ev.limitVaries, first429, "one limit")
-		if ev.remainingSeen == 0 {
+		judgeFinding(o, RateLimitLimitConstant, s.withRun(RateLimitLimitConstant, ev.limitVaries), first429, "one limit")
+		if remaining := s.withRun(RateLimitRemaining, ev.remaining); ev.remainingSeen == 0 && remaining.n == 0 {
 			o.skip(RateLimitRemaining, "no remaining values seen")
 		} else {
-			judgeFinding(o, RateLimitRemaining, ev.remaining, first429, "remaining falling within a window")
+			judgeFinding(o, RateLimitRemaining, remaining, first429, "remaining falling with each admitted request")
 		}
-		judgeFinding(o, RateLimitReset, ev.reset, first429, "reset in the future, within "+s.maxWait.String())
+		if zero := s.withRun(RateLimitRemainingZero, ev.zero); ev.remainingSeen == 0 && zero.n == 0 {
+			o.skip(RateLimitRemainingZero, "no remaining values seen")
+		} else {
+			judgeFinding(o, RateLimitRemainingZero, zero, first429, "remaining 0 on every 429")
+		}
+		judgeFinding(o, RateLimitReset, s.withRun(RateLimitReset, ev.reset), first429, "reset in the future, within "+s.maxWait.String())
 	}
 	retry := ev.retryDisagree
-	if s.p.RateLimit.RetryAfter && ev.retryMissing.n > 0 {
+	if s.p.RateLimit.RetryAfter && ev.retryMissing.n > 0 && retry.n == 0 {
 		retry = ev.retryMissing
 	}
-	judgeFinding(o, RateLimitRetryAfter, retry, first429, "Retry-After agreeing with reset")
+	judgeFinding(o, RateLimitRetryAfter, s.withRun(RateLimitRetryAfter, retry), first429, "Retry-After agreeing with reset")
 	return true
 }
 
@@ -187,7 +237,7 @@ func (s *session) judge429Envelope(o *outcome, samples []*Exchange) {
 
 // recover waits until the reset the last 429 announced (capped by max
 // wait), then polls until a request succeeds or max wait is spent.
-func (s *session) recover(ctx context.Context, o *outcome, res burstResult) {
+func (s *session) recover(ctx context.Context, o *outcome, c call, res burstResult) {
 	start := s.cfg.Now()
 	deadline := start.Add(s.maxWait)
 	wait := s.waitFrom(res.ev.last, res.ev.lastAt, res.ev.hasLast)
@@ -197,11 +247,10 @@ func (s *session) recover(ctx context.Context, o *outcome, res burstResult) {
 		if until := now.Add(wait); until.After(deadline) {
 			wait = deadline.Sub(now)
 		}
-		if !s.countdown(ctx, wait) {
-			o.skip(RateLimitRecovery, "interrupted during the wait for the limit to reset")
+		if !s.countdownFor(ctx, wait, "the rate-limit reset (recovery)") {
+			o.skip(RateLimitRecovery, s.cutReason(ctx)+" (during the wait for the limit to reset)")
 			return
 		}
-		c := s.listCall(roleValid)
 		c.noRetry = true
 		ex = s.do(ctx, o, c)
 		if ex.Response != nil && ex.Response.Status/100 == 2 {
@@ -242,10 +291,11 @@ func (s *session) waitFrom(rh RateHeaders, at time.Time, ok bool) time.Duration 
 	return wait
 }
 
-// countdown waits d, reporting the time left through Progress.
-func (s *session) countdown(ctx context.Context, d time.Duration) bool {
+// countdownFor waits d for what is awaited, reporting the time left and the
+// cap (max wait) through Progress.
+func (s *session) countdownFor(ctx context.Context, d time.Duration, awaited string) bool {
 	for left := d; left > 0; left -= 100 * time.Millisecond {
-		s.progress(Progress{Wait: left, Waiting: "the rate-limit window to reset", WaitCap: s.maxWait})
+		s.progress(Progress{Wait: left, Waiting: awaited, WaitCap: s.maxWait})
 		if !sleepCtx(ctx, min(left, 100*time.Millisecond)) {
 			return false
 		}

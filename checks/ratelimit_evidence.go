@@ -21,6 +21,7 @@ const (
 	evRetryMissing
 	evRetryDisagree
 	evParse
+	evZero
 )
 
 // finding counts one kind of bad evidence and keeps its first example.
@@ -67,6 +68,8 @@ type rateEvidence struct {
 
 	missingOK, missing429, limitVaries, remaining, reset finding
 	retryMissing, retryDisagree, parse                   finding
+	// zero: a 429 whose remaining is not 0.
+	zero finding
 
 	last    RateHeaders
 	lastAt  time.Time
@@ -102,12 +105,15 @@ func (e *rateEvidence) observe(seq *rateSeq, status int, rh RateHeaders, at time
 	}
 	if limited {
 		k |= e.retryAfter(rh)
+		if kind != "none" && rh.HasRemaining && rh.Remaining > 0 && e.zero.note(fmt.Sprintf("429 with remaining %d", rh.Remaining)) {
+			k |= evZero
+		}
 	}
 	return k
 }
 
 func (e *rateEvidence) headers(status int, rh RateHeaders, limited bool) evKind {
-	if !rh.Complete() {
+	if !rh.Complete() && missingParts(rh) != "" {
 		msg := fmt.Sprintf("%d response without %s", status, missingParts(rh))
 		if limited && e.missing429.note(msg) {
 			return evMissing429
@@ -136,7 +142,7 @@ func missingParts(rh RateHeaders) string {
 	if !rh.HasRemaining {
 		parts = append(parts, "remaining")
 	}
-	if !rh.HasReset {
+	if !rh.HasReset && rh.ResetErr == nil {
 		parts = append(parts, "reset")
 	}
 	return joinAnd(parts)
@@ -188,6 +194,12 @@ func (e *rateEvidence) sequence(seq *rateSeq, status int, rh RateHeaders) evKind
 // resetWithin checks reset is in the future (1 s of slack for whole-second
 // values) and no later than max wait.
 func (e *rateEvidence) resetWithin(rh RateHeaders, at time.Time, maxWait time.Duration) evKind {
+	if rh.ResetErr != nil {
+		if e.reset.note(rh.ResetErr.Error()) {
+			return evReset
+		}
+		return 0
+	}
 	if !rh.HasReset {
 		return 0
 	}
@@ -209,6 +221,13 @@ func (e *rateEvidence) resetWithin(rh RateHeaders, at time.Time, maxWait time.Du
 
 // retryAfter checks a 429's Retry-After is present and agrees with reset.
 func (e *rateEvidence) retryAfter(rh RateHeaders) evKind {
+	if rh.RetryAfterErr != nil {
+		// Present but unreadable: its own finding, never "missing".
+		if e.retryDisagree.note(rh.RetryAfterErr.Error()) {
+			return evRetryDisagree
+		}
+		return 0
+	}
 	if !rh.HasRetryAfter {
 		if e.retryMissing.note("429 without Retry-After") {
 			return evRetryMissing
@@ -235,7 +254,7 @@ func (e *rateEvidence) attach(kinds evKind, ex *Exchange) {
 	}{
 		{evMissingOK, &e.missingOK}, {evMissing429, &e.missing429}, {evLimitVaries, &e.limitVaries},
 		{evRemaining, &e.remaining}, {evReset, &e.reset}, {evRetryMissing, &e.retryMissing},
-		{evRetryDisagree, &e.retryDisagree}, {evParse, &e.parse},
+		{evRetryDisagree, &e.retryDisagree}, {evParse, &e.parse}, {evZero, &e.zero},
 	} {
 		if kinds&x.k != 0 && x.f.ex == nil {
 			x.f.ex = ex
@@ -262,7 +281,7 @@ func (e *rateEvidence) merge(o *rateEvidence) {
 	for _, x := range [][2]*finding{
 		{&e.missingOK, &o.missingOK}, {&e.missing429, &o.missing429}, {&e.limitVaries, &o.limitVaries},
 		{&e.remaining, &o.remaining}, {&e.reset, &o.reset}, {&e.retryMissing, &o.retryMissing},
-		{&e.retryDisagree, &o.retryDisagree}, {&e.parse, &o.parse},
+		{&e.retryDisagree, &o.retryDisagree}, {&e.parse, &o.parse}, {&e.zero, &o.zero},
 	} {
 		x[0].merge(x[1])
 	}

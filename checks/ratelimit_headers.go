@@ -2,6 +2,7 @@ package checks
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"net/http"
 	"strconv"
@@ -54,8 +55,10 @@ type RateHeaders struct {
 	HasReset               bool
 	RetryAt                time.Time
 	HasRetryAfter          bool
-	// Err is the first header that did not parse.
-	Err error
+	// Err is the first limit or remaining header that did not parse;
+	// ResetErr and RetryAfterErr are a reset or Retry-After present but
+	// unparseable or out of range (their own findings, never "missing").
+	Err, ResetErr, RetryAfterErr error
 }
 
 // Complete reports whether limit, remaining and reset are all present.
@@ -74,7 +77,7 @@ func (f RateFormat) Parse(h http.Header, now time.Time) RateHeaders {
 	if v := first(h, "Retry-After"); v != "" {
 		d, err := ParseRetryAfter(v, now)
 		if err != nil {
-			r.setErr(err)
+			r.RetryAfterErr = err
 		} else {
 			r.RetryAt, r.HasRetryAfter = now.Add(d), true
 		}
@@ -117,7 +120,7 @@ func ParseLegacy(h http.Header, f RateFormat, now time.Time) RateHeaders {
 		t, err := ParseReset(v, f.Reset, now)
 		r.Reset, r.HasReset = t, err == nil
 		if err != nil {
-			r.setErr(errors.New(f.ResetHeader + ": " + err.Error()))
+			r.ResetErr = errors.New(f.ResetHeader + ": " + err.Error())
 		}
 	}
 	return r
@@ -169,20 +172,20 @@ func ParseRetryAfter(v string, now time.Time) (time.Duration, error) {
 	if v == "" {
 		return 0, errors.New("empty Retry-After")
 	}
-	if c := v[0]; c >= '0' && c <= '9' {
+	if c := v[0]; c >= '0' && c <= '9' && strings.Trim(v, "0123456789") == "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n > maxResetSeconds {
-			return 0, errors.New("Retry-After: not delay-seconds: " + strconv.Quote(clip(v)))
+			return 0, errors.New("Retry-After: " + clip(v) + " is out of range (delay-seconds up to 9000000000)")
 		}
 		return time.Duration(n) * time.Second, nil
 	}
 	t, err := http.ParseTime(v)
 	if err != nil {
-		return 0, errors.New("Retry-After: neither seconds nor an HTTP-date: " + strconv.Quote(clip(v)))
+		return 0, errors.New("Retry-After: " + strconv.Quote(clip(v)) + " is neither delay-seconds nor an HTTP-date")
 	}
 	// Beyond a century either way (year 0 saturates time.Duration): out of range.
 	if d := t.Sub(now); d > 100*365*24*time.Hour || d < -100*365*24*time.Hour {
-		return 0, errors.New("Retry-After: out of range: " + clip(v))
+		return 0, errors.New("Retry-After: " + clip(v) + " is out of range (more than a century away)")
 	}
 	return t.Sub(now), nil
 }
@@ -202,6 +205,8 @@ func ParseIETF(h http.Header, now time.Time) RateHeaders {
 			}
 			if n, ok := intParam(params, "t"); ok {
 				r.Reset, r.HasReset = now.Add(time.Duration(n)*time.Second), true
+			} else if v, present := params.Get("t"); present {
+				r.ResetErr = fmt.Errorf("RateLimit: t=%v is not delay-seconds in range", v)
 			}
 		}
 	}

@@ -84,6 +84,12 @@ type Exchange struct {
 	// Burst marks a sample of the rate-limit burst: one exchange standing
 	// for many (BurstStats counts them).
 	Burst bool `json:"burst,omitempty"`
+
+	// cut says why the request was not sent or not answered (--max-duration,
+	// an interrupt, the budget): its probe's checks are not run.
+	cut string
+	// limited: still 429 after the one back-off wait (or none allowed).
+	limited bool
 }
 
 // Request is a sent (or, in a dry run, planned) request.
@@ -141,6 +147,28 @@ type Report struct {
 	// Exchanges is every exchange of the run in the order recorded, the
 	// burst's samples included (marked Burst), for HAR export.
 	Exchanges []*Exchange `json:"exchanges,omitempty"`
+	// Backoffs are the 429s outside the burst that were waited out.
+	Backoffs []Backoff `json:"backoffs,omitempty"`
+	// Plan itemises what a dry run may send; PlanTotal bounds it.
+	Plan      []PlanItem `json:"plan,omitempty"`
+	PlanTotal int        `json:"plan_total,omitempty"`
+	// NothingTested says why no check passed or failed (every one was
+	// skipped or not run): such a run does not pass.
+	NothingTested string `json:"nothing_tested,omitempty"`
+}
+
+// Backoff is one 429 outside the burst: the request, the time waited
+// before its one retry, and a note when it was not retried or still 429.
+type Backoff struct {
+	Request string        `json:"request"`
+	Wait    time.Duration `json:"wait_ns"`
+	Note    string        `json:"note,omitempty"`
+}
+
+// PlanItem is one line of a dry run's itemised total.
+type PlanItem struct {
+	What     string `json:"what"`
+	Requests int    `json:"requests"`
 }
 
 // BurstStats summarises a rate-limit burst.
@@ -156,6 +184,9 @@ type BurstStats struct {
 	LatencyP90   time.Duration `json:"latency_p90_ns"`
 	LatencyP99   time.Duration `json:"latency_p99_ns"`
 	RecoveryWait time.Duration `json:"recovery_wait_ns,omitempty"`
+	// FreshWait is how long the run waited for a fresh window before the
+	// burst (the probes before it had spent from the window).
+	FreshWait time.Duration `json:"fresh_wait_ns,omitempty"`
 }
 
 // Counts tallies results by status.

@@ -19,6 +19,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/errprobe/errprobe/schemas"
 )
 
@@ -52,6 +54,8 @@ type call struct {
 	header http.Header
 	// noRetry: a 429 is evidence (the rate-limit suite), not a reason to wait.
 	noRetry bool
+	// probe names the probe sending it (set by session.do), for findings.
+	probe string
 }
 
 // created is a resource a probe made; cleanup deletes it with its key.
@@ -95,6 +99,31 @@ type session struct {
 	logMu     sync.Mutex
 	suite     atomic.Value // string: the suite running, for progress
 	burst     *BurstStats
+
+	// pacer paces every request but the burst's (--rate); nil: unpaced.
+	pacer       *rate.Limiter
+	backoffs    atomic.Int64
+	backoffList []Backoff
+	// burstMax is the burst's cap in a dry run (0: no burst planned).
+	burstMax int
+	// seen is the rate-limit evidence of every response outside the burst.
+	seen *runEvidence
+}
+
+// pace waits for the pacer's next slot; an error when ctx ends first.
+func (s *session) pace(ctx context.Context) error {
+	if s.pacer == nil {
+		return nil
+	}
+	if r := s.pacer.Reserve(); r.Delay() > 0 {
+		d := r.Delay()
+		s.progress(Progress{Wait: d, Waiting: "pacing (--rate)"})
+		if !sleepCtx(ctx, d) {
+			r.Cancel()
+			return context.Cause(ctx)
+		}
+	}
+	return nil
 }
 
 // expandN replaces {{n}} with a run-unique 7-digit number, one per body.
@@ -219,29 +248,71 @@ func (s *session) publicHeader(name string) bool {
 
 // send sends one call and records the exchange, masked. Network failures are
 // recorded in Exchange.Err. A 429 on a probe that is not about rate limits
-// is waited out (capped) and retried, at most twice.
+// is waited out once (Retry-After or the reset, within the run's max wait)
+// and retried; a second 429 marks the exchange limited: the probe's checks
+// are then not run, never failed.
 func (s *session) send(ctx context.Context, c call) *Exchange {
-	refreshed := false
-	for attempt := 0; ; attempt++ {
-		stale, _ := s.key(ctx, c.key)
-		ex := s.sendOnce(ctx, c)
-		if !refreshed && s.expiredToken(c, ex) {
-			refreshed = true
-			if _, err := s.cred.refresh(ctx, stale); err == nil {
-				continue
-			}
-		}
-		if c.noRetry || attempt == 2 || ex.Response == nil || ex.Response.Status != http.StatusTooManyRequests {
-			return ex
-		}
-		wait := s.spendWait(retryWait(s.p, ex.Response.Header, s.cfg.Now(), s.maxWait))
-		if wait > 0 {
-			s.progress(Progress{Wait: wait, Waiting: "a 429 back-off (Retry-After)", WaitCap: s.maxWait})
-		}
-		if wait <= 0 || !sleepCtx(ctx, wait) {
-			return ex
+	ex := s.sendFresh(ctx, c)
+	if c.noRetry || ex.Response == nil || ex.Response.Status != http.StatusTooManyRequests {
+		return ex
+	}
+	return s.backOff(ctx, c, ex)
+}
+
+// sendFresh sends c once, and once more with a refreshed token when the
+// answer says the token expired.
+func (s *session) sendFresh(ctx context.Context, c call) *Exchange {
+	stale, _ := s.key(ctx, c.key)
+	ex := s.sendOnce(ctx, c)
+	if s.expiredToken(c, ex) {
+		if _, err := s.cred.refresh(ctx, stale); err == nil {
+			return s.sendOnce(ctx, c)
 		}
 	}
+	return ex
+}
+
+// backOff waits out one 429 and sends c again, once.
+func (s *session) backOff(ctx context.Context, c call, ex *Exchange) *Exchange {
+	want := retryWait(s.p, ex.Response.Header, s.cfg.Now(), s.maxWait)
+	wait := s.spendWait(want)
+	b := Backoff{Request: c.method + " " + pathOnly(c.path), Wait: wait}
+	if wait <= 0 || s.backoffs.Add(1) > int64(maxBackoffs) {
+		b.Wait, b.Note = 0, "not retried: the run's wait allowance (max_wait) or back-off count is spent"
+		s.noteBackoff(b)
+		ex.limited = true
+		return ex
+	}
+	awaited := "rate-limit reset after 429 on " + b.Request
+	if !s.countdownFor(ctx, wait, awaited) {
+		ex.cut = s.cutReason(ctx)
+		return ex
+	}
+	again := s.sendFresh(ctx, c)
+	if again.Response != nil && again.Response.Status == http.StatusTooManyRequests {
+		again.limited = true
+		b.Note = "still 429 after the wait"
+	}
+	s.noteBackoff(b)
+	return again
+}
+
+func (s *session) noteBackoff(b Backoff) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.backoffList = append(s.backoffList, b)
+}
+
+// maxBackoffs bounds the back-off retries of one run (the dry run counts
+// them in its total).
+const maxBackoffs = 20
+
+// cutReason says why ctx ended: the run's time limit or an interrupt.
+func (s *session) cutReason(ctx context.Context) string {
+	if errors.Is(context.Cause(ctx), ErrMaxDuration) {
+		return "not run: " + ErrMaxDuration.Error()
+	}
+	return "not run: interrupted"
 }
 
 func (s *session) sendOnce(ctx context.Context, c call) *Exchange {
@@ -260,8 +331,8 @@ func (s *session) sendOnce(ctx context.Context, c call) *Exchange {
 		ex.Err = "dry run: not sent"
 		return ex
 	}
-	if ctx.Err() != nil {
-		ex.Err = "not sent: " + context.Cause(ctx).Error()
+	if err := s.pace(ctx); err != nil || ctx.Err() != nil {
+		ex.Err, ex.cut = "not sent: "+context.Cause(ctx).Error(), s.cutReason(ctx)
 		return ex
 	}
 	rctx, cancel := s.requestContext(ctx)
@@ -272,6 +343,12 @@ func (s *session) sendOnce(ctx context.Context, c call) *Exchange {
 	if err != nil {
 		ex.Err = s.failure(ctx, err)
 		s.noteFailure(err)
+		switch {
+		case ctx.Err() != nil:
+			ex.cut = s.cutReason(ctx) // in flight at the interrupt: interrupted, not failed
+		case errors.Is(err, errBudget):
+			ex.cut = "not run: request budget exhausted (raise --max-requests)"
+		}
 	} else {
 		var rerr error
 		ex.Response, rerr = s.readResponse(resp)
@@ -282,6 +359,7 @@ func (s *session) sendOnce(ctx context.Context, c call) *Exchange {
 	}
 	ex.Duration = s.cfg.Now().Sub(start)
 	s.mask.Exchange(ex)
+	s.seen.observe(c, ex, s.cfg.Now())
 	s.track(c, ex)
 	s.log(ex)
 	return ex

@@ -16,11 +16,12 @@ import (
 	"github.com/errprobe/errprobe/schemas"
 )
 
-// The demo server's rate limit and the cap on the recovery wait keep a demo
+// The demo server's rate limit (a 2 s window: long enough for a 429 late in
+// the window to show a constant Retry-After) and the cap on the waits keep a demo
 // run to a few seconds, even with a rate-limit fault.
 const (
-	demoRate    = 100
-	demoWindow  = time.Second
+	demoRate    = 200
+	demoWindow  = 2 * time.Second
 	demoMaxWait = 3 * time.Second
 )
 

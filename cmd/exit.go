@@ -17,6 +17,7 @@ const (
 	ExitFailed      = 1   // a check failed
 	ExitUsage       = 2   // bad flag, argument or profile
 	ExitUnreachable = 3   // the target could not be reached
+	ExitNotRun      = 4   // no check ran (all skipped or cut short): nothing was tested
 	ExitInterrupted = 130 // SIGINT/SIGTERM; reports were still written
 )
 

@@ -180,6 +180,8 @@ func exitCode(r *checks.Report, v checks.Verdict) int {
 		return ExitInterrupted
 	case v.Failed:
 		return ExitFailed
+	case r.NothingTested != "" && !r.DryRun:
+		return ExitNotRun
 	}
 	return ExitOK
 }

@@ -12,6 +12,7 @@ const exitCodesHelp = `Exit codes:
   1    a check failed
   2    usage or profile error
   3    the target could not be reached
+  4    no check ran (every one skipped or cut short): nothing was tested
   130  interrupted (reports are still written for what completed)`
 
 // NewRootCmd builds the errprobe command tree.

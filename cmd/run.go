@@ -126,6 +126,9 @@ func finish(io *IO, rep *checks.Report, o *reportOptions) error {
 	if err != nil {
 		return err
 	}
+	if code == ExitNotRun {
+		fmt.Fprintf(io.Err, "errprobe: %s; exit %d\n", rep.NothingTested, ExitNotRun)
+	}
 	if code != ExitOK {
 		return withCode(code, nil)
 	}

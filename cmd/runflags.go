@@ -17,6 +17,7 @@ import (
 
 	"github.com/errprobe/errprobe/checks"
 	"github.com/errprobe/errprobe/reporters"
+	"github.com/errprobe/errprobe/schemas"
 )
 
 // runFlags are the engine flags run shares (demo uses a subset).
@@ -33,12 +34,14 @@ type runFlags struct {
 	Verbose     bool
 	Quiet       bool
 	MaxDuration time.Duration
+	Rate        string
 	Follow      bool
 	Insecure    bool
 	CACert      string
 	Cert, Key   string
 
-	tls *tls.Config // built by validate from --insecure and --ca-cert
+	tls  *tls.Config // built by validate from --insecure and --ca-cert
+	rate float64     // requests per second, parsed by validate from --rate
 	// onProgress, when set (tests), also receives the engine's progress.
 	onProgress func(checks.Progress)
 }
@@ -52,6 +55,7 @@ func addRunFlags(fs *pflag.FlagSet, f *runFlags) {
 	fs.StringArrayVar(&f.Headers, "header", nil, "extra request header `K:V` (repeatable); the value is masked in every output")
 	fs.StringArrayVar(&f.Public, "public-header", nil, "extra request header `K:V` (repeatable) whose value is printed in full")
 	fs.DurationVar(&f.MaxDuration, "max-duration", 0, "ceiling on the whole run's time (0: none); on expiry sending stops, created\nresources are deleted and the results so far are reported and gated like a\nfinished run (not exit 130), with a note that the run was cut short")
+	fs.StringVar(&f.Rate, "rate", "", "pace every request but the burst's to `N/s` or N/m (default: the profile's\nrate_limit.rate, else unpaced)")
 	fs.BoolVar(&f.Follow, "follow-redirects", false, "follow redirects within the base URL's scheme and host (never elsewhere: the key\nstays with the base URL's host)")
 	fs.BoolVar(&f.Insecure, "insecure", false, "do not verify the server's TLS certificate")
 	fs.StringVar(&f.CACert, "ca-cert", "", "trust the PEM certificates in `FILE` (as well as the system's) for TLS")
@@ -86,6 +90,13 @@ func (f *runFlags) validate() error {
 		return usageError(fmt.Errorf("--max-body %d: want at least 1", f.MaxBody))
 	case f.MaxDuration < 0:
 		return usageError(fmt.Errorf("--max-duration %s: want a positive duration (or 0 for none)", f.MaxDuration))
+	}
+	if f.Rate != "" {
+		r, err := schemas.ParseRate(f.Rate)
+		if err != nil {
+			return usageError(fmt.Errorf("--rate %w", err))
+		}
+		f.rate = r
 	}
 	if _, _, err := f.headers(); err != nil {
 		return err
@@ -181,7 +192,7 @@ func (f *runFlags) engineConfig(io *IO, color bool, progress *reporters.Progress
 		Suites: f.Suites, Skip: f.Skip,
 		MaxRequests: f.MaxRequests, Concurrency: f.Concurrency, Timeout: f.Timeout, MaxBody: f.MaxBody,
 		Headers: headers, PublicHeaders: public, DryRun: f.DryRun,
-		MaxDuration: f.MaxDuration, FollowRedirects: f.Follow, TLS: f.tls,
+		MaxDuration: f.MaxDuration, FollowRedirects: f.Follow, TLS: f.tls, Rate: f.rate,
 		Proxy:    proxyFrom(io.Getenv),
 		Now:      io.Now,
 		Progress: progress.Update,

@@ -24,6 +24,7 @@ const (
 	VerdictPass        = "pass"
 	VerdictFail        = "fail"
 	VerdictInterrupted = "interrupted"
+	VerdictNotRun      = "not-run" // no check passed or failed
 )
 
 // JSON renders the report as one JSON document (see JSONDocument).
@@ -123,6 +124,19 @@ type JSONDocument struct {
 	Planned   []JSONRequest  `json:"planned"`
 	Leftovers []string       `json:"leftovers"`
 	Burst     *JSONBurst     `json:"burst"`
+	// Backoffs are the 429s outside the burst waited out; Plan and
+	// PlanTotal a dry run's itemised bound; NothingTested why no check ran.
+	Backoffs      []JSONBackoff     `json:"backoffs,omitempty"`
+	Plan          []checks.PlanItem `json:"plan,omitempty"`
+	PlanTotal     int               `json:"plan_total,omitempty"`
+	NothingTested string            `json:"nothing_tested,omitempty"`
+}
+
+// JSONBackoff is one 429 outside the burst and the wait before its retry.
+type JSONBackoff struct {
+	Request string  `json:"request"`
+	WaitMS  float64 `json:"wait_ms"`
+	Note    string  `json:"note,omitempty"`
 }
 
 // JSONTotals counts results and carries the gate's verdict.
@@ -243,6 +257,7 @@ type JSONBurst struct {
 	LatencyP90MS   float64 `json:"latency_p90_ms"`
 	LatencyP99MS   float64 `json:"latency_p99_ms"`
 	RecoveryWaitMS float64 `json:"recovery_wait_ms"`
+	FreshWaitMS    float64 `json:"fresh_wait_ms,omitempty"`
 }
 
 // NewJSONDocument builds the JSON report's document.
@@ -273,6 +288,10 @@ func NewJSONDocument(r *checks.Report, o Options) JSONDocument {
 		Planned:   make([]JSONRequest, 0, len(r.Planned)),
 		Leftovers: append([]string{}, r.Leftovers...),
 		Burst:     jsonBurst(r.Burst),
+		Plan:      r.Plan, PlanTotal: r.PlanTotal, NothingTested: r.NothingTested,
+	}
+	for _, b := range r.Backoffs {
+		doc.Backoffs = append(doc.Backoffs, JSONBackoff{Request: b.Request, WaitMS: millis(b.Wait), Note: b.Note})
 	}
 	for _, g := range groups {
 		doc.Groups = append(doc.Groups, jsonGroup(r, g))
@@ -293,6 +312,8 @@ func verdict(r *checks.Report, v checks.Verdict) string {
 		return VerdictInterrupted
 	case v.Failed:
 		return VerdictFail
+	case r.NothingTested != "" && !r.DryRun:
+		return VerdictNotRun
 	}
 	return VerdictPass
 }
@@ -401,6 +422,6 @@ func jsonBurst(b *checks.BurstStats) *JSONBurst {
 		Sent: b.Sent, Status429: b.Status429, Errors: b.Errors, RatePerSecond: b.Rate, First429MS: millis(b.FirstLimit), ElapsedMS: millis(b.Elapsed),
 		PerSecond:    append([]int{}, b.PerSecond...),
 		LatencyP50MS: millis(b.LatencyP50), LatencyP90MS: millis(b.LatencyP90), LatencyP99MS: millis(b.LatencyP99),
-		RecoveryWaitMS: millis(b.RecoveryWait),
+		RecoveryWaitMS: millis(b.RecoveryWait), FreshWaitMS: millis(b.FreshWait),
 	}
 }

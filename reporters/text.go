@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/errprobe/errprobe/checks"
 )
@@ -66,6 +67,9 @@ func (t *textReport) header() {
 		t.p.line(t.s.banner.Sprint(" INTERRUPTED ") + " the run was stopped; results cover only what completed")
 		t.p.gap()
 	}
+	if t.r.NothingTested != "" && !t.r.Interrupted {
+		t.p.line(t.s.banner.Sprint(" NOT RUN ") + " " + oneLine(t.r.NothingTested) + "; this run does not pass")
+	}
 	if t.r.Stopped != "" {
 		t.p.line(t.s.banner.Sprint(" STOPPED ") + " " + oneLine(t.r.Stopped) + "; results cover only what completed")
 		t.p.gap()
@@ -82,7 +86,14 @@ func (t *textReport) planned() {
 		return
 	}
 	t.p.gap()
-	t.p.line(t.s.bold.Sprintf("dry run: %d requests planned, none sent", len(t.r.Planned)))
+	total := t.r.PlanTotal
+	if total == 0 {
+		total = len(t.r.Planned)
+	}
+	t.p.line(t.s.bold.Sprintf("dry run: %d requests at most, none sent", total))
+	for _, it := range t.r.Plan {
+		t.p.line(fmt.Sprintf("  %5d  %s", it.Requests, oneLine(it.What)))
+	}
 	for _, req := range t.r.Planned {
 		t.p.line(indent(clean(Curl(req)), "  "))
 	}
@@ -242,6 +253,14 @@ func headerLine(x *checks.Exchange) string {
 }
 
 func (t *textReport) burst() {
+	if n := len(t.r.Backoffs); n > 0 {
+		var wait time.Duration
+		for _, b := range t.r.Backoffs {
+			wait += b.Wait
+		}
+		t.p.gap()
+		t.p.line(t.s.bold.Sprint("back-off") + fmt.Sprintf(" %s outside the burst waited out once (%ss in all)", plural(n, "429"), seconds(wait)))
+	}
 	b := t.r.Burst
 	if b == nil {
 		return
@@ -265,6 +284,9 @@ func burstLine(b *checks.BurstStats) string {
 	line += fmt.Sprintf(" · latency p50 %s p90 %s p99 %s", ms(b.LatencyP50), ms(b.LatencyP90), ms(b.LatencyP99))
 	if b.RecoveryWait > 0 {
 		line += fmt.Sprintf(" · recovery wait %ss", seconds(b.RecoveryWait))
+	}
+	if b.FreshWait > 0 {
+		line += fmt.Sprintf(" · started on a fresh window after waiting %ss for the reset", seconds(b.FreshWait))
 	}
 	return line
 }

@@ -1,0 +1,95 @@
+package checks
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// freshWindow waits, before the burst, for the reset of a window the run's
+// own requests have spent from (bounded by max wait), so the burst starts
+// on a full quota. It returns the time waited (0: the window was fresh, or
+// the headers said nothing usable).
+func (s *session) freshWindow(ctx context.Context) time.Duration {
+	rh, _, ok := s.seen.latest(roleValid)
+	if !ok || !rh.HasReset {
+		return 0
+	}
+	if rh.HasRemaining && rh.HasLimit && rh.Remaining*10 >= rh.Limit*9 {
+		return 0 // nine tenths of the quota left: as good as fresh
+	}
+	start := s.cfg.Now()
+	d := rh.Reset.Sub(start) + 50*time.Millisecond
+	if d <= 50*time.Millisecond || d > s.maxWait {
+		return 0
+	}
+	s.countdownFor(ctx, d, "a fresh rate-limit window before the burst")
+	return s.cfg.Now().Sub(start)
+}
+
+// laterSampleMin is how far the reset must be after the burst's last 429
+// for a second 429 later in the same window to be worth a request.
+const laterSampleMin = 1500 * time.Millisecond
+
+// sampleLater sends one more request late in the window the burst spent
+// (600 ms before its reset): its 429 shows whether the reset counts down,
+// whether remaining is 0, and whether Retry-After follows the reset or is a
+// constant window.
+func (s *session) sampleLater(ctx context.Context, o *outcome, c call, res *burstResult) {
+	ev := &res.ev
+	if !ev.hasLast {
+		return
+	}
+	prev, prevAt := ev.last, ev.lastAt
+	end := prev.Reset
+	if !prev.HasReset {
+		if !prev.HasRetryAfter {
+			return
+		}
+		end = prev.RetryAt
+	}
+	left := end.Sub(s.cfg.Now())
+	if left < laterSampleMin || left > s.maxWait {
+		return
+	}
+	if !s.countdownFor(ctx, left-600*time.Millisecond, "a later 429 in the burst's window") {
+		return
+	}
+	c.noRetry = true
+	ex := s.do(ctx, o, c)
+	if ex.Response == nil || ex.Response.Status != http.StatusTooManyRequests {
+		return
+	}
+	at := s.cfg.Now()
+	f := RateFormatOf(s.p)
+	rh := f.Parse(ex.Response.Header, at)
+	note := func(fd *finding, msg string) {
+		if fd.note(msg) {
+			fd.ex = ex
+		}
+	}
+	if f.Kind != "none" && rh.HasReset && prev.HasReset {
+		if moved := rh.Reset.Sub(prev.Reset); moved > 1500*time.Millisecond {
+			note(&ev.reset, fmt.Sprintf("reset did not count down between 429s: %s away, then %s away %s later",
+				round(prev.Reset.Sub(prevAt)), round(rh.Reset.Sub(at)), round(at.Sub(prevAt))))
+		}
+	}
+	if f.Kind != "none" && rh.HasRemaining && rh.Remaining > 0 {
+		note(&ev.zero, fmt.Sprintf("429 with remaining %d", rh.Remaining))
+	}
+	if rh.RetryAfterErr != nil {
+		note(&ev.retryDisagree, rh.RetryAfterErr.Error())
+		return
+	}
+	if !rh.HasRetryAfter || !prev.HasRetryAfter || !rh.HasReset {
+		return
+	}
+	ra, raPrev := rh.RetryAt.Sub(at), prev.RetryAt.Sub(prevAt)
+	// A Retry-After that did not count down while the reset did, and now
+	// points past the reset: the window's length, not the time left.
+	if ra >= raPrev && at.Sub(prevAt) >= time.Second && rh.RetryAt.Sub(rh.Reset) > 1100*time.Millisecond {
+		note(&ev.retryDisagree, fmt.Sprintf("Retry-After stayed %s while the reset counted down to %s: a constant window, not the time left",
+			round(ra), round(rh.Reset.Sub(at))))
+	}
+}
