@@ -47,12 +47,16 @@ var faultChecks = map[string]string{
 	"idempotency-no-mismatch":   checks.IdempotencyMismatch,
 	"idempotency-race":          checks.IdempotencyConcurrent,
 	"no-rate-limit":             checks.RateLimitReached,
+	"per-route-limit":           checks.RateLimitReached,
 	"ratelimit-plain-429":       checks.RateLimitEnvelope,
 	"ratelimit-no-headers":      checks.RateLimitHeaders,
 	"limit-varies":              checks.RateLimitLimitConstant,
 	"remaining-constant":        checks.RateLimitRemaining,
+	"remaining-stuck-on-429":    checks.RateLimitRemainingZero,
 	"reset-in-past":             checks.RateLimitReset,
+	"reset-stale":               checks.RateLimitReset,
 	"missing-retry-after":       checks.RateLimitRetryAfter,
+	"retry-after-window":        checks.RateLimitRetryAfter,
 	"no-recovery":               checks.RateLimitRecovery,
 	"conflict-accepted":         checks.ResourcesConflict,
 	"no-location":               checks.ResourcesCreateHeaders,
@@ -108,6 +112,13 @@ func faultsFor(t *testing.T, profile string, edit func(*schemas.Profile)) []fixt
 	return fs
 }
 
+// onlyItsOwn are faults whose failures must be their own check alone among
+// the rate-limit checks (each new rate-limit fault is caught by its own
+// check ID and not by the others').
+var onlyItsOwn = map[string]bool{
+	"remaining-stuck-on-429": true, "retry-after-window": true, "reset-stale": true, "per-route-limit": true,
+}
+
 func TestRun_EveryFaultFailsItsCheck(t *testing.T) {
 	type testCase struct {
 		fault  string
@@ -131,6 +142,13 @@ func TestRun_EveryFaultFailsItsCheck(t *testing.T) {
 	run := func(t *testing.T, tc testCase) {
 		rep := reports[tc.fault]
 		failed := failedChecks(rep)
+		if onlyItsOwn[tc.fault] {
+			for id := range failed {
+				if c, _ := checks.Lookup(id); c.Suite == checks.SuiteRateLimit && id != tc.checks[0] {
+					t.Errorf("fault %s: %s failed too (want only %s)", tc.fault, id, tc.checks[0])
+				}
+			}
+		}
 		for _, id := range tc.checks {
 			if !failed[id] {
 				t.Errorf("fault %s: %s did not fail; %s", tc.fault, id, summary(rep))

@@ -38,8 +38,8 @@ func TestParseLegacy(t *testing.T) {
 			f.Reset = tc.reset
 		}
 		r := checks.ParseLegacy(tc.header, f, now)
-		if r.Complete() != tc.complete || (r.Err != nil) != tc.wantErr {
-			t.Fatalf("complete %v err %v, want %v / err %v", r.Complete(), r.Err, tc.complete, tc.wantErr)
+		if r.Complete() != tc.complete || (r.Err != nil || r.ResetErr != nil) != tc.wantErr {
+			t.Fatalf("complete %v err %v/%v, want %v / err %v", r.Complete(), r.Err, r.ResetErr, tc.complete, tc.wantErr)
 		}
 		if r.HasLimit != tc.hasLimit || r.HasRemaining != tc.hasRemain {
 			t.Fatalf("has limit %v remaining %v", r.HasLimit, r.HasRemaining)
