@@ -39,15 +39,17 @@ func TestRunDemo_ExitCodes(t *testing.T) {
 		if tc.errLine != "" && !strings.Contains(errOut, tc.errLine) {
 			t.Errorf("stderr %q, want %q", errOut, tc.errLine)
 		}
+		// Hang detectors: a demo waits up to two 2 s windows (a fresh one for the
+		// burst, then the reset); the bounds are generous for a loaded machine.
 		if d := time.Since(start); tc.within > 0 && d > tc.within {
 			t.Errorf("demo took %s, want under %s", d, tc.within)
 		}
 	}
 	for _, tc := range []testCase{
-		{name: "clean", code: ExitOK, within: 3 * time.Second},
-		{name: "problem", args: []string{"--profile", "problem"}, code: ExitOK, within: 3 * time.Second},
-		{name: "fault", args: []string{"--fault", "inconsistent-shape"}, code: ExitFailed, within: 3 * time.Second},
-		{name: "slow fault", args: []string{"--fault", "no-recovery"}, code: ExitFailed, within: 5 * time.Second},
+		{name: "clean", code: ExitOK, within: 10 * time.Second},
+		{name: "problem", args: []string{"--profile", "problem"}, code: ExitOK, within: 10 * time.Second},
+		{name: "fault", args: []string{"--fault", "inconsistent-shape"}, code: ExitFailed, within: 10 * time.Second},
+		{name: "slow fault", args: []string{"--fault", "no-recovery"}, code: ExitFailed, within: 15 * time.Second},
 		{name: "fail-on never", args: []string{"--fault", "wrong-status", "--fail-on", "never"}, code: ExitOK},
 		{name: "unknown fault", args: []string{"--fault", "nope"}, code: ExitUsage, errLine: `unknown fault "nope"`},
 		{name: "not built in", args: []string{"--profile", "./x.yaml"}, code: ExitUsage, errLine: "built-in profile"},
