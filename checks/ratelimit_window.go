@@ -29,11 +29,15 @@ func (s *session) freshWindow(ctx context.Context) time.Duration {
 }
 
 // laterSampleMin is how far the reset must be after the burst's last 429
-// for a second 429 later in the same window to be worth a request.
-const laterSampleMin = 1500 * time.Millisecond
+// for a second 429 later in the same window to be worth a request; the
+// sample is sent laterSampleLead before the reset.
+const (
+	laterSampleMin  = time.Second
+	laterSampleLead = 400 * time.Millisecond
+)
 
 // sampleLater sends one more request late in the window the burst spent
-// (600 ms before its reset): its 429 shows whether the reset counts down,
+// (laterSampleLead before its reset): its 429 shows whether the reset counts down,
 // whether remaining is 0, and whether Retry-After follows the reset or is a
 // constant window.
 func (s *session) sampleLater(ctx context.Context, o *outcome, c call, res *burstResult) {
@@ -53,7 +57,7 @@ func (s *session) sampleLater(ctx context.Context, o *outcome, c call, res *burs
 	if left < laterSampleMin || left > s.maxWait {
 		return
 	}
-	if !s.countdownFor(ctx, left-600*time.Millisecond, "a later 429 in the burst's window") {
+	if !s.countdownFor(ctx, left-laterSampleLead, "a later 429 in the burst's window") {
 		return
 	}
 	c.noRetry = true
@@ -87,8 +91,9 @@ func (s *session) sampleLater(ctx context.Context, o *outcome, c call, res *burs
 	}
 	ra, raPrev := rh.RetryAt.Sub(at), prev.RetryAt.Sub(prevAt)
 	// A Retry-After that did not count down while the reset did, and now
-	// points past the reset: the window's length, not the time left.
-	if ra >= raPrev && at.Sub(prevAt) >= time.Second && rh.RetryAt.Sub(rh.Reset) > 1100*time.Millisecond {
+	// points more than its one-second rounding past the reset: the
+	// window's length, not the time left.
+	if ra >= raPrev && rh.RetryAt.Sub(rh.Reset) > 1100*time.Millisecond {
 		note(&ev.retryDisagree, fmt.Sprintf("Retry-After stayed %s while the reset counted down to %s: a constant window, not the time left",
 			round(ra), round(rh.Reset.Sub(at))))
 	}
