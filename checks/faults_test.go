@@ -66,6 +66,7 @@ var faultChecks = map[string]string{
 	"status-mismatch":           checks.EnvelopeStatusMatch,
 	"status-not-string":         checks.EnvelopeSchema,
 	"second-error-unknown-code": checks.EnvelopeCodeKnown,
+	"bearer-no-error-param":     checks.AuthWWWAuthenticate,
 	"error-object":              checks.EnvelopeSchema,
 }
 

@@ -77,7 +77,7 @@ func TestServeCmd_ListFaults(t *testing.T) {
 		{"", "unknown-code", "status-not-string"},
 		{"erzycall", "idempotency-race", "json-content-type"},
 		{"problem", "status-mismatch", "status-not-string"},
-		{"jsonapi", "second-error-unknown-code", "error-object"},
+		{"jsonapi", "bearer-no-error-param", "error-object"},
 	}
 	run := func(t *testing.T, tc testCase) {
 		io, out, _ := serveIO()
