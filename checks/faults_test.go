@@ -66,7 +66,7 @@ var faultChecks = map[string]string{
 	"status-mismatch":           checks.EnvelopeStatusMatch,
 	"status-not-string":         checks.EnvelopeSchema,
 	"second-error-unknown-code": checks.EnvelopeCodeKnown,
-	"bearer-no-error-param":     checks.AuthWWWAuthenticate,
+	"bearer-no-error-param":     checks.EnvelopeHeaders,
 	"error-object":              checks.EnvelopeSchema,
 }
 
