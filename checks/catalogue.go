@@ -9,12 +9,13 @@ const (
 	SuiteValidation  = "validation"
 	SuiteIdempotency = "idempotency"
 	SuiteCustom      = "custom" // a profile's own probes (custom.NAME)
+	SuiteOpenAPI     = "openapi"
 	SuiteRateLimit   = "ratelimit"
 )
 
 // Suites lists every suite in run order.
 func Suites() []string {
-	return []string{SuiteEnvelope, SuiteMalformed, SuiteAuth, SuiteResources, SuiteValidation, SuiteIdempotency, SuiteCustom, SuiteRateLimit}
+	return []string{SuiteEnvelope, SuiteMalformed, SuiteAuth, SuiteResources, SuiteValidation, SuiteIdempotency, SuiteCustom, SuiteOpenAPI, SuiteRateLimit}
 }
 
 // Check IDs. Each is "suite.name" and never changes once released.
@@ -64,6 +65,9 @@ const (
 	IdempotencyMismatch    = "idempotency.mismatch"
 	IdempotencyConcurrent  = "idempotency.concurrent"
 	IdempotencyReplayHdrs  = "idempotency.replay-headers"
+	OpenAPIStatus          = "openapi.status"
+	OpenAPISchema          = "openapi.schema"
+	OpenAPIHeaders         = "openapi.headers"
 	RateLimitReached       = "ratelimit.reached"
 	RateLimitEnvelope      = "ratelimit.envelope"
 	RateLimitHeaders       = "ratelimit.headers"
@@ -121,6 +125,9 @@ var catalogue = []Check{
 	{IdempotencyMismatch, SuiteIdempotency, SeverityError, "the same key with another body gets the mismatch code"},
 	{IdempotencyConcurrent, SuiteIdempotency, SeverityError, "concurrent requests with one fresh key create at most one resource"},
 	{IdempotencyReplayHdrs, SuiteIdempotency, SeverityError, "a replay carries the replay header and the headers the create carried (Location)"},
+	{OpenAPIStatus, SuiteOpenAPI, SeverityError, "with --openapi: every response's status is documented for its operation (or covered by 4XX/default)"},
+	{OpenAPISchema, SuiteOpenAPI, SeverityError, "with --openapi: every response body validates against its status's documented schema"},
+	{OpenAPIHeaders, SuiteOpenAPI, SeverityError, "with --openapi: every response carries the headers documented as required for its status"},
 	{RateLimitReached, SuiteRateLimit, SeverityError, "a bounded burst reaches 429 within the budget"},
 	{RateLimitEnvelope, SuiteRateLimit, SeverityError, "429 bodies carry the envelope and the rate-limit code"},
 	{RateLimitHeaders, SuiteRateLimit, SeverityError, "rate-limit headers are present on successes and on 429s"},

@@ -79,6 +79,9 @@ type Config struct {
 	// (masked). Both are optional and called from one goroutine at a time.
 	Progress func(Progress)
 	Log      func(Exchange)
+	// OpenAPI, when set (run --openapi), adds per-operation probes and checks
+	// every response against the operation's documented responses.
+	OpenAPI *OpenAPI
 	// Version is written into the report.
 	Version string
 	// RunCommand runs auth.token_command and returns its standard output

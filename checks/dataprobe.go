@@ -48,6 +48,9 @@ type Probe struct {
 	// it runs after the verdict and is the only code a built-in data probe
 	// may carry (unexported types: probes built outside leave it nil).
 	Extra func(s *session, o *outcome, exs []*Exchange)
+	// Operation names the documented operation the probe is for (probes
+	// planned from an OpenAPI document); every result it yields carries it.
+	Operation string
 }
 
 // ProbeRequest is one request of a Probe. Path, Body and header values may
@@ -82,6 +85,10 @@ type ProbeExpect struct {
 	// StatusHeaders are header rules that apply when the response has that
 	// status (Allow on a 405).
 	StatusHeaders map[int]map[string]schemas.HeaderRule
+	// Allow, when set, is the exact method set a 405's Allow header must
+	// list (HEAD with GET, and OPTIONS, may be added): the methods an
+	// OpenAPI document gives the path.
+	Allow []string
 }
 
 func ruleNames(rules map[string]schemas.HeaderRule) []string {
@@ -103,7 +110,7 @@ func (dp Probe) checks() []string {
 // asProbe wraps a data probe for the scheduler: its run is the one engine.
 func (dp Probe) asProbe() probe {
 	cp := dp
-	return probe{name: cp.Name, suite: cp.Suite, checks: cp.checks(), skip: cp.Skip, severity: cp.Severity,
+	return probe{name: cp.Name, suite: cp.Suite, checks: cp.checks(), skip: cp.Skip, severity: cp.Severity, operation: cp.Operation,
 		run: func(ctx context.Context, s *session, o *outcome) { s.runData(ctx, o, cp) }}
 }
 
@@ -256,6 +263,11 @@ func (s *session) judgeExpect(dp Probe, rq ProbeRequest, ex *Exchange) (Result, 
 	}
 	if msgs := schemas.CheckHeaders(rq.Expect.StatusHeaders[st], ex.Response.Header); len(msgs) > 0 {
 		return fail(statusText(st)+": "+msgs[0], e.String()+" with "+strings.Join(ruleNames(rq.Expect.StatusHeaders[st]), ", "), actual)
+	}
+	if len(rq.Expect.Allow) > 0 && st == http.StatusMethodNotAllowed {
+		if msg := allowMessage(rq.Expect.Allow, ex.Response.Header); msg != "" {
+			return fail(msg, "405 with Allow: "+strings.Join(rq.Expect.Allow, ", "), actual)
+		}
 	}
 	return Result{}, true
 }

@@ -40,6 +40,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.OpenAPI == nil {
+		sel.exclude[SuiteOpenAPI] = true // its checks need the document
+	}
 	if err := checkSeverities(s.p, plan); err != nil {
 		return nil, err
 	}
@@ -325,12 +328,14 @@ func (s *session) assemble(ctx context.Context, plan []probe, sel selection, out
 			}
 			if unsent == "" {
 				rs = append(rs, s.envelopeResults(p.name, o.exchanges, sel.wants)...)
+				rs = append(rs, s.documentedResults(p.name, o.exchanges, sel.wants)...)
 			} else {
 				rs = append(rs, s.envelopeSkips(p.name, unsent, sel.wants)...)
 			}
 			s.annotate(rs, o.exchanges)
 			errs = append(errs, o.exchanges...)
 		}
+		s.nameOperations(rs, p.operation)
 		if p.suite == SuiteRateLimit {
 			rateResults = append(rateResults, rs...)
 		} else {

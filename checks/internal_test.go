@@ -97,8 +97,8 @@ func TestCatalogue_Unique(t *testing.T) {
 		}
 		seen[c.ID] = true
 	}
-	if len(seen) != 54 {
-		t.Errorf("%d checks, want 54", len(seen))
+	if len(seen) != 57 {
+		t.Errorf("%d checks, want 57", len(seen))
 	}
 }
 

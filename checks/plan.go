@@ -107,5 +107,10 @@ func (s selection) runs(p probe) bool {
 			return true
 		}
 	}
+	for _, c := range []string{OpenAPIStatus, OpenAPISchema, OpenAPIHeaders} {
+		if s.wants(c) {
+			return true
+		}
+	}
 	return false
 }

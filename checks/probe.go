@@ -21,7 +21,9 @@ type probe struct {
 	// severity, when set, is the severity of the probe's first check (a
 	// custom probe's own).
 	severity Severity
-	run      func(ctx context.Context, s *session, o *outcome)
+	// operation is the documented operation a per-operation probe is for.
+	operation string
+	run       func(ctx context.Context, s *session, o *outcome)
 }
 
 // do sends c and keeps the exchange for the envelope checks.

@@ -44,11 +44,14 @@ type Result struct {
 	// catalogue severity (severity.CHECK.reason); empty when not overridden.
 	SeverityReason string `json:"severity_reason,omitempty"`
 	// Probe names the request(s) the check looked at, e.g. "revoked-key".
-	Probe    string `json:"probe"`
-	Status   Status `json:"status"`
-	Message  string `json:"message,omitempty"`
-	Expected string `json:"expected,omitempty"`
-	Actual   string `json:"actual,omitempty"`
+	Probe string `json:"probe"`
+	// Operation names the documented operation the evidence is for, e.g.
+	// "GET /v1/contacts/{id}" (runs with --openapi); empty otherwise.
+	Operation string `json:"operation,omitempty"`
+	Status    Status `json:"status"`
+	Message   string `json:"message,omitempty"`
+	Expected  string `json:"expected,omitempty"`
+	Actual    string `json:"actual,omitempty"`
 	// Code is the error code the failing response carried ("" if none);
 	// Header names the header a failure is about (missing or wrong), where
 	// one is. With the status and Content-Type they are the failure's

@@ -108,6 +108,8 @@ type session struct {
 	burstMax int
 	// seen is the rate-limit evidence of every response outside the burst.
 	seen *runEvidence
+	// validators caches the compiled documented schemas (run --openapi).
+	validators map[string]validatorOrErr
 }
 
 // pace waits for the pacer's next slot; an error when ctx ends first.

@@ -1,8 +1,10 @@
 package cmd
 
 import (
+	"errors"
 	"fmt"
 
+	"github.com/errprobe/errprobe/checks"
 	"github.com/errprobe/errprobe/openapi"
 	"github.com/errprobe/errprobe/schemas"
 )
@@ -24,4 +26,23 @@ func initFromOpenAPI(o *initOptions) error {
 	fmt.Fprintf(o.IO.Out, "wrote %s from %s (%d operations); read the comments marked guess, set ERRPROBE_API_KEY, then: errprobe run --profile %s\n",
 		o.Output, o.FromOpenAPI, len(doc.Operations), o.Output)
 	return nil
+}
+
+// loadOpenAPI reads `run --openapi FILE` and plans its operations.
+func loadOpenAPI(file string, operations []string) (*checks.OpenAPI, error) {
+	if file == "" {
+		if len(operations) > 0 {
+			return nil, usageError(errors.New("--operations needs --openapi FILE"))
+		}
+		return nil, nil
+	}
+	doc, err := openapi.Load(file)
+	if err != nil {
+		return nil, usageError(err)
+	}
+	plan, err := openapi.Plan(doc, operations)
+	if err != nil {
+		return nil, usageError(err)
+	}
+	return plan, nil
 }

@@ -17,6 +17,10 @@ import (
 type runOptions struct {
 	BaseURL string
 	Profile string
+	// OpenAPI is a document whose operations get per-operation probes and
+	// against which every response is checked; Operations filters them.
+	OpenAPI    string
+	Operations []string
 	runFlags
 	report reportOptions
 }
@@ -55,6 +59,8 @@ Resources the probes create are deleted at the end.
 	fs.StringVarP(&o.Profile, "profile", "p", "", "built-in profile `NAME` or profile FILE (default $ERRPROBE_PROFILE, else\nerrprobe.yaml or errprobe.yml in this directory or the nearest parent up to\nthe repository root)")
 	addRunFlags(fs, &o.runFlags)
 	addReportFlags(fs, &o.report, "error")
+	fs.StringVar(&o.OpenAPI, "openapi", "", "OpenAPI 3.0/3.1 `FILE`: probe every operation and check every response against it")
+	fs.StringSliceVar(&o.Operations, "operations", nil, "with --openapi: only these operations, by `path`, \"METHOD /path\", tag or path prefix (/v1/contacts*)")
 	return c
 }
 
@@ -74,6 +80,12 @@ func runRun(ctx context.Context, io *IO, o *runOptions) error {
 	progress := reporters.NewProgress(io.Err, io.progressOptions(o.Quiet, o.Verbose, o.report.NoColor))
 	cfg := o.engineConfig(io, color, progress)
 	cfg.Contract, cfg.BaseURL = contract, cmp.Or(o.BaseURL, io.Getenv("ERRPROBE_BASE_URL"))
+	if cfg.OpenAPI, err = loadOpenAPI(o.OpenAPI, o.Operations); err != nil {
+		return err
+	}
+	if cfg.OpenAPI != nil {
+		cfg.Probes = append(cfg.Probes, cfg.OpenAPI.Probes...)
+	}
 	rep, err := checks.Run(ctx, cfg)
 	progress.Done()
 	if err != nil {

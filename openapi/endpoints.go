@@ -18,26 +18,25 @@ var lastParam = regexp.MustCompile(`\{[^}/]+\}$`)
 // P/{x} when documented. Best first: a create with an example body, then
 // one with a schema, then a delete.
 func (d *Document) resources() []resource {
-	find := func(method, path string) *Operation {
-		for _, op := range d.Operations {
-			if op.Method == method && op.Path == path {
-				return op
+	byName := map[string]*Operation{}
+	items := map[string]*Operation{} // GET P/{x} by P
+	for _, op := range d.Operations {
+		byName[op.Name()] = op
+		if op.Method == "GET" && lastParam.MatchString(op.Path) {
+			parent := strings.TrimSuffix(lastParam.ReplaceAllString(op.Path, ""), "/")
+			if items[parent] == nil {
+				items[parent] = op
 			}
 		}
-		return nil
 	}
 	var out []resource
 	for _, op := range d.Operations {
 		if op.Method != "GET" || op.Templated() {
 			continue
 		}
-		r := resource{list: op, create: find("POST", op.Path)}
-		for _, cand := range d.Operations {
-			if cand.Method == "GET" && lastParam.MatchString(cand.Path) && lastParam.ReplaceAllString(cand.Path, "") == op.Path+"/" {
-				r.item = cand
-				r.del = find("DELETE", cand.Path)
-				break
-			}
+		r := resource{list: op, create: byName["POST "+op.Path], item: items[op.Path]}
+		if r.item != nil {
+			r.del = byName["DELETE "+r.item.Path]
 		}
 		if r.item != nil {
 			r.score++

@@ -1,6 +1,7 @@
 package openapi
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -36,10 +37,19 @@ func readTree(file string) (any, error) {
 	if err != nil {
 		return nil, &Error{File: file, Msg: err.Error()}
 	}
+	var tree any
+	if b, err = schemas.CheckInput(b); err != nil {
+		return nil, &Error{File: file, Msg: err.Error()}
+	}
+	if json.Valid(b) { // JSON has no aliases, and encoding/json is fast
+		if err := json.Unmarshal(b, &tree); err != nil {
+			return nil, &Error{File: file, Msg: "not JSON: " + err.Error()}
+		}
+		return tree, nil
+	}
 	if b, err = schemas.GuardYAML(b); err != nil {
 		return nil, &Error{File: file, Msg: err.Error()}
 	}
-	var tree any
 	if err := yaml.Unmarshal(b, &tree); err != nil {
 		return nil, &Error{File: file, Msg: "not YAML or JSON: " + firstLine(err.Error())}
 	}

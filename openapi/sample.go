@@ -6,6 +6,7 @@ import (
 	"regexp/syntax"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -14,6 +15,30 @@ import (
 // character classes. ok is false for what it cannot build from (and the
 // result is checked against the pattern before it is used).
 func fromPattern(pattern string) (string, bool) {
+	patternMu.Lock()
+	defer patternMu.Unlock()
+	if r, ok := patternCache[pattern]; ok {
+		return r.s, r.ok
+	}
+	s, ok := buildFromPattern(pattern)
+	if len(patternCache) < 10000 {
+		patternCache[pattern] = patternResult{s, ok}
+	}
+	return s, ok
+}
+
+type patternResult struct {
+	s  string
+	ok bool
+}
+
+// patternCache: documents repeat their id patterns on every operation.
+var (
+	patternMu    sync.Mutex
+	patternCache = map[string]patternResult{}
+)
+
+func buildFromPattern(pattern string) (string, bool) {
 	re, err := syntax.Parse(pattern, syntax.Perl)
 	if err != nil {
 		return "", false

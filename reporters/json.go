@@ -162,15 +162,18 @@ type JSONResult struct {
 	Suite    string `json:"suite"`
 	Severity string `json:"severity"`
 	// SeverityReason is the profile's reason for a severity override.
-	SeverityReason string  `json:"severity_reason,omitempty"`
-	Probe          string  `json:"probe"`
-	Status         string  `json:"status"`
-	Known          bool    `json:"known"`
-	Fixed          bool    `json:"fixed"`
-	Message        string  `json:"message"`
-	Expected       string  `json:"expected"`
-	Actual         string  `json:"actual"`
-	DurationMS     float64 `json:"duration_ms"`
+	SeverityReason string `json:"severity_reason,omitempty"`
+	Probe          string `json:"probe"`
+	// Operation is the documented operation the result is for (run
+	// --openapi), e.g. "GET /v1/contacts/{id}"; empty otherwise.
+	Operation  string  `json:"operation,omitempty"`
+	Status     string  `json:"status"`
+	Known      bool    `json:"known"`
+	Fixed      bool    `json:"fixed"`
+	Message    string  `json:"message"`
+	Expected   string  `json:"expected"`
+	Actual     string  `json:"actual"`
+	DurationMS float64 `json:"duration_ms"`
 	// Security marks a check tagged security; Code is the error code a
 	// failing response carried. Both are left out when false or empty.
 	Security bool   `json:"security,omitempty"`
@@ -373,7 +376,7 @@ func (t *exchangeTable) ref(x *checks.Exchange) int {
 
 func (t *exchangeTable) result(res checks.Result) JSONResult {
 	out := JSONResult{
-		Check: res.Check, Suite: res.Suite, Severity: string(res.Severity), SeverityReason: res.SeverityReason, Probe: res.Probe,
+		Check: res.Check, Suite: res.Suite, Severity: string(res.Severity), SeverityReason: res.SeverityReason, Probe: res.Probe, Operation: res.Operation,
 		Status: string(res.Status), Known: res.Known, Fixed: res.Fixed,
 		Message: res.Message, Expected: res.Expected, Actual: res.Actual,
 		DurationMS: millis(res.Duration), Security: checks.IsSecurity(res.Check), Code: res.Code,

@@ -114,12 +114,18 @@ func count(results []checks.Result) tally {
 	return t
 }
 
-// title is a result's display name: "CHECK (probe)".
+// title is a result's display name: "CHECK (probe)", with the documented
+// operation when the probe's name does not already say it:
+// "CHECK (probe, GET /v1/contacts/{id})".
 func title(res checks.Result) string {
-	if res.Probe == "" {
+	label := res.Probe
+	if res.Operation != "" && !strings.Contains(label, res.Operation) {
+		label = strings.TrimPrefix(label+", "+res.Operation, ", ")
+	}
+	if label == "" {
 		return res.Check
 	}
-	return res.Check + " (" + res.Probe + ")"
+	return res.Check + " (" + label + ")"
 }
 
 // seconds formats a duration as JUnit/JSON-friendly seconds.

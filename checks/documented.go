@@ -1,0 +1,149 @@
+package checks
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/errprobe/errprobe/schemas"
+)
+
+// documentedResults checks every response of a probe against its
+// operation's documented responses (runs with --openapi): the status is
+// documented (or covered by 4XX/default), the body validates against that
+// status's schema, the headers documented as required are present.
+func (s *session) documentedResults(probe string, exs []*Exchange, want func(string) bool) []Result {
+	if s.cfg.OpenAPI == nil {
+		return nil
+	}
+	var out []Result
+	for _, ex := range exs {
+		if ex.Response == nil {
+			continue
+		}
+		op := s.operationFor(ex.Request)
+		if op == nil {
+			continue // a request the document does not describe (a wrong method, an unknown route)
+		}
+		key, doc, ok := documentedFor(op, ex.Response.Status)
+		add := func(r Result) {
+			if want(r.Check) {
+				r.Operation = op.Name
+				out = append(out, r)
+			}
+		}
+		if !ok {
+			r := newResult(OpenAPIStatus, probe, StatusFail)
+			r.Exchange, r.Expected, r.Actual = ex, "one of "+strings.Join(statusKeys(op), ", "), strconv.Itoa(ex.Response.Status)
+			r.Message = fmt.Sprintf("%s answered %d, which the document does not list for it", op.Name, ex.Response.Status)
+			add(r)
+			continue
+		}
+		r := newResult(OpenAPIStatus, probe, StatusPass)
+		r.Exchange = ex
+		add(r)
+		if doc.Schema != nil && ex.Request.Method != "HEAD" {
+			add(s.schemaResult(probe, op, key, doc, ex))
+		}
+		if len(doc.Headers) > 0 {
+			add(headersResult(probe, op, key, doc, ex))
+		}
+	}
+	return out
+}
+
+// documentedFor finds the response documenting status: the status itself,
+// its class (4XX), else default.
+func documentedFor(op *Operation, status int) (string, DocumentedResponse, bool) {
+	for _, k := range []string{strconv.Itoa(status), strconv.Itoa(status/100) + "XX", "default"} {
+		if r, ok := op.Responses[k]; ok {
+			return k, r, true
+		}
+	}
+	return "", DocumentedResponse{}, false
+}
+
+func statusKeys(op *Operation) []string {
+	keys := make([]string, 0, len(op.Responses))
+	for k := range op.Responses {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func (s *session) schemaResult(probe string, op *Operation, key string, doc DocumentedResponse, ex *Exchange) Result {
+	v, err := s.validator(op, key, doc)
+	if err != nil {
+		r := newResult(OpenAPISchema, probe, StatusSkip)
+		r.Message = "the documented schema does not compile: " + err.Error()
+		return r
+	}
+	if err := v.Validate([]byte(ex.Response.Body)); err != nil {
+		r := newResult(OpenAPISchema, probe, StatusFail)
+		r.Exchange, r.Expected, r.Actual = ex, "a body valid against the "+key+" schema of "+op.Name, err.Error()
+		r.Message = fmt.Sprintf("the %d body does not validate against the documented %s schema: %v", ex.Response.Status, key, err)
+		return r
+	}
+	r := newResult(OpenAPISchema, probe, StatusPass)
+	r.Exchange = ex
+	return r
+}
+
+// validator compiles (once per operation and status) a documented schema.
+func (s *session) validator(op *Operation, key string, doc DocumentedResponse) (*schemas.Validator, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := op.Name + " " + key
+	if s.validators == nil {
+		s.validators = map[string]validatorOrErr{}
+	}
+	if v, ok := s.validators[id]; ok {
+		return v.v, v.err
+	}
+	v, err := schemas.CompileSchema(strings.NewReplacer(" ", "_", "/", "_", "{", "", "}", "").Replace(id), doc.Schema)
+	s.validators[id] = validatorOrErr{v, err}
+	return v, err
+}
+
+type validatorOrErr struct {
+	v   *schemas.Validator
+	err error
+}
+
+func headersResult(probe string, op *Operation, key string, doc DocumentedResponse, ex *Exchange) Result {
+	var missing []string
+	for _, h := range doc.Headers {
+		if ex.Response.Header.Get(h) == "" {
+			missing = append(missing, h)
+		}
+	}
+	if len(missing) > 0 {
+		r := newResult(OpenAPIHeaders, probe, StatusFail)
+		r.Exchange, r.Expected, r.Actual = ex, strings.Join(doc.Headers, ", "), "missing "+strings.Join(missing, ", ")
+		r.Message = fmt.Sprintf("the %d response lacks %s, documented as required for %s of %s", ex.Response.Status,
+			strings.Join(missing, ", "), key, op.Name)
+		return r
+	}
+	r := newResult(OpenAPIHeaders, probe, StatusPass)
+	r.Exchange = ex
+	return r
+}
+
+// nameOperations fills each result's Operation: the probe's own, else the
+// operation its exchange was for.
+func (s *session) nameOperations(rs []Result, operation string) {
+	for i := range rs {
+		if rs[i].Operation != "" {
+			continue
+		}
+		if operation != "" {
+			rs[i].Operation = operation
+		} else if rs[i].Exchange != nil {
+			if op := s.operationFor(rs[i].Exchange.Request); op != nil {
+				rs[i].Operation = op.Name
+			}
+		}
+	}
+}
