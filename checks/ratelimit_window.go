@@ -53,11 +53,23 @@ func (s *session) sampleLater(ctx context.Context, o *outcome, c call, res *burs
 		}
 		end = prev.RetryAt
 	}
+	f := RateFormatOf(s.p)
+	// A delta reset (IETF t=, reset: delta) is whole seconds rounded up: the
+	// true reset may be up to a second earlier, so the sample goes just
+	// before the earliest it can be.
+	delta := f.Kind == "ietf" || f.Reset == "delta"
+	if delta && prev.HasReset {
+		end = end.Add(-time.Second)
+	}
+	lead, least := laterSampleLead, laterSampleMin
+	if delta {
+		lead, least = 50*time.Millisecond, 300*time.Millisecond
+	}
 	left := end.Sub(s.cfg.Now())
-	if left < laterSampleMin || left > s.maxWait {
+	if left < least || left > s.maxWait {
 		return
 	}
-	if !s.countdownFor(ctx, left-laterSampleLead, "a later 429 in the burst's window") {
+	if !s.countdownFor(ctx, left-lead, "a later 429 in the burst's window") {
 		return
 	}
 	c.noRetry = true
@@ -66,7 +78,6 @@ func (s *session) sampleLater(ctx context.Context, o *outcome, c call, res *burs
 		return
 	}
 	at := s.cfg.Now()
-	f := RateFormatOf(s.p)
 	rh := f.Parse(ex.Response.Header, at)
 	note := func(fd *finding, msg string) {
 		if fd.note(msg) {
@@ -91,9 +102,14 @@ func (s *session) sampleLater(ctx context.Context, o *outcome, c call, res *burs
 	}
 	ra, raPrev := rh.RetryAt.Sub(at), prev.RetryAt.Sub(prevAt)
 	// A Retry-After that did not count down while the reset did, and now
-	// points more than its one-second rounding past the reset: the
-	// window's length, not the time left.
-	if ra >= raPrev && rh.RetryAt.Sub(rh.Reset) > 1100*time.Millisecond {
+	// points past the reset by more than rounding (whole seconds from the
+	// same instant for a delta reset; an epoch reset is rounded on its
+	// own): the window's length, not the time left.
+	slack := 1100 * time.Millisecond
+	if delta {
+		slack = 500 * time.Millisecond
+	}
+	if ra >= raPrev && rh.RetryAt.Sub(rh.Reset) > slack {
 		note(&ev.retryDisagree, fmt.Sprintf("Retry-After stayed %s while the reset counted down to %s: a constant window, not the time left",
 			round(ra), round(rh.Reset.Sub(at))))
 	}
