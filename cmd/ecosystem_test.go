@@ -251,3 +251,30 @@ func TestRunRun_MutualTLS(t *testing.T) {
 		t.Errorf("with --cert/--key: exit %d\n%s%s", code, out, errOut)
 	}
 }
+
+// TestRunRun_Keyless: without a valid key every report says that only the
+// keyless probes ran.
+func TestRunRun_Keyless(t *testing.T) {
+	url, _ := serveFor(t, "erzycall")
+	dir := t.TempDir()
+	js, md := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.md")
+	code, out, errOut := errprobe(t, nil, "run", url, "-p", "erzycall", "--json", js, "--markdown", md, "--no-color")
+	if code != ExitOK {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	j, _ := os.ReadFile(js)
+	m, _ := os.ReadFile(md)
+	for name, got := range map[string]string{
+		"text":     out,
+		"stderr":   errOut,
+		"json":     string(j),
+		"markdown": strings.ReplaceAll(string(m), `\_`, "_"),
+	} {
+		if !strings.Contains(got, "$ERRPROBE_API_KEY") || !strings.Contains(got, "need no key") && name != "json" {
+			t.Errorf("%s does not say the run was keyless:\n%s", name, got)
+		}
+	}
+	if !strings.Contains(string(j), `"keyless": "keys.valid not set ($ERRPROBE_API_KEY is empty)"`) {
+		t.Errorf("JSON report has no keyless field")
+	}
+}

@@ -113,6 +113,7 @@ type JSONDocument struct {
 	DurationMS    float64      `json:"duration_ms"`
 	Interrupted   bool         `json:"interrupted"`
 	Stopped       string       `json:"stopped"`
+	Keyless       string       `json:"keyless,omitempty"`
 	DryRun        bool         `json:"dry_run"`
 	Requests      int          `json:"requests"`
 	Totals        JSONTotals   `json:"totals"`
@@ -278,6 +279,7 @@ func NewJSONDocument(r *checks.Report, o Options) JSONDocument {
 		DurationMS:    millis(elapsed(r)),
 		Interrupted:   r.Interrupted,
 		Stopped:       r.Stopped,
+		Keyless:       r.Keyless,
 		DryRun:        r.DryRun,
 		Requests:      r.Requests,
 		Totals: JSONTotals{

@@ -29,6 +29,10 @@ func Markdown(w io.Writer, r *checks.Report, o Options) error {
 		p.line("")
 		p.line("> **Interrupted:** the run was stopped; results cover only what completed.")
 	}
+	if r.Keyless != "" {
+		p.line("")
+		p.line("> **No valid key:** " + mdText(r.Keyless) + "; only the probes that need no key ran.")
+	}
 	if r.Stopped != "" {
 		p.line("")
 		p.line("> **Stopped early:** " + mdText(r.Stopped) + "; results cover only what completed.")

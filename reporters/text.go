@@ -70,6 +70,10 @@ func (t *textReport) header() {
 	if t.r.NothingTested != "" && !t.r.Interrupted {
 		t.p.line(t.s.banner.Sprint(" NOT RUN ") + " " + oneLine(t.r.NothingTested) + "; this run does not pass")
 	}
+	if t.r.Keyless != "" {
+		t.p.line(t.s.banner.Sprint(" KEYLESS ") + " " + oneLine(t.r.Keyless) + ": ran only the probes that need no key")
+		t.p.gap()
+	}
 	if t.r.Stopped != "" {
 		t.p.line(t.s.banner.Sprint(" STOPPED ") + " " + oneLine(t.r.Stopped) + "; results cover only what completed")
 		t.p.gap()
