@@ -167,13 +167,16 @@ type JSONResult struct {
 	Probe          string `json:"probe"`
 	// Operation is the documented operation the result is for (run
 	// --openapi), e.g. "GET /v1/contacts/{id}"; empty otherwise.
-	Operation  string  `json:"operation,omitempty"`
-	Status     string  `json:"status"`
-	Known      bool    `json:"known"`
-	Fixed      bool    `json:"fixed"`
-	Message    string  `json:"message"`
-	Expected   string  `json:"expected"`
-	Actual     string  `json:"actual"`
+	Operation string `json:"operation,omitempty"`
+	Status    string `json:"status"`
+	// Known, Fixed, Message, Expected and Actual are left out when false or
+	// empty (most results pass and say nothing more), to keep the report
+	// small.
+	Known      bool    `json:"known,omitempty"`
+	Fixed      bool    `json:"fixed,omitempty"`
+	Message    string  `json:"message,omitempty"`
+	Expected   string  `json:"expected,omitempty"`
+	Actual     string  `json:"actual,omitempty"`
 	DurationMS float64 `json:"duration_ms"`
 	// Security marks a check tagged security; Code is the error code a
 	// failing response carried. Both are left out when false or empty.
