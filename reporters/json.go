@@ -346,7 +346,7 @@ func groupProbes(r *checks.Report, g checks.Group) []string {
 	out := []string{}
 	seen := map[string]bool{}
 	for _, i := range g.Results {
-		p := r.Results[i].Probe
+		p := probeLabel(r.Results[i])
 		if !seen[p] {
 			seen[p] = true
 			out = append(out, p)

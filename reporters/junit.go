@@ -132,8 +132,8 @@ func junitProperties(r *checks.Report) []junitProperty {
 // classname and name do not say the suite twice.
 func junitName(res checks.Result) string {
 	name := strings.TrimPrefix(res.Check, res.Suite+".")
-	if res.Probe != "" {
-		name += " (" + res.Probe + ")"
+	if label := probeLabel(res); label != "" {
+		name += " (" + label + ")"
 	}
 	return name
 }

@@ -114,14 +114,21 @@ func count(results []checks.Result) tally {
 	return t
 }
 
-// title is a result's display name: "CHECK (probe)", with the documented
-// operation when the probe's name does not already say it:
-// "CHECK (probe, GET /v1/contacts/{id})".
-func title(res checks.Result) string {
+// probeLabel names a result's probe and, where the probe's name does not
+// already say it, its documented operation: "probe, GET /v1/contacts/{id}".
+func probeLabel(res checks.Result) string {
 	label := res.Probe
 	if res.Operation != "" && !strings.Contains(label, res.Operation) {
 		label = strings.TrimPrefix(label+", "+res.Operation, ", ")
 	}
+	return label
+}
+
+// title is a result's display name: "CHECK (probe)", with the documented
+// operation when the probe's name does not already say it:
+// "CHECK (probe, GET /v1/contacts/{id})".
+func title(res checks.Result) string {
+	label := probeLabel(res)
 	if label == "" {
 		return res.Check
 	}
