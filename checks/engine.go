@@ -52,6 +52,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	rep.Leftovers = s.cleanup(ctx)
+	rep.Leftovers = append(rep.Leftovers, s.possibleLeftovers()...)
 	s.runSuite(ctx, plan, sel, outs, func(p probe) bool { return p.suite == SuiteRateLimit })
 	rep.Leftovers = append(rep.Leftovers, s.cleanup(ctx)...) // the burst's own resource
 	if err := s.unreachable(); err != nil {

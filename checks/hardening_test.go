@@ -310,3 +310,37 @@ func proxyTo(t *testing.T, base string, w http.ResponseWriter, r *http.Request) 
 	w.WriteHeader(resp.StatusCode)
 	io.Copy(w, resp.Body)
 }
+
+// TestRun_UnansweredCreateIsPossibleLeftover: a create slower than
+// --timeout may still make a resource; the report lists it, with its
+// request, among the leftovers.
+func TestRun_UnansweredCreateIsPossibleLeftover(t *testing.T) {
+	cfg := target(t, "erzycall")
+	ref := cfg.BaseURL
+	hold := make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && r.URL.Path == "/api/v1/contacts" {
+			io.Copy(io.Discard, r.Body)
+			select {
+			case <-hold:
+			case <-r.Context().Done():
+			}
+			return
+		}
+		proxyTo(t, ref, w, r)
+	}))
+	t.Cleanup(slow.Close)
+	t.Cleanup(func() { close(hold) })
+	cfg.BaseURL, cfg.Timeout = slow.URL, 300*time.Millisecond
+	cfg.Suites = []string{"resources"}
+	rep := run(t, cfg)
+	var possible []string
+	for _, l := range rep.Leftovers {
+		if strings.HasPrefix(l, "possibly created, no answer (timed out (--timeout)): POST "+slow.URL+"/api/v1/contacts {") {
+			possible = append(possible, l)
+		}
+	}
+	if len(possible) == 0 {
+		t.Fatalf("no possible leftover for the unanswered creates; leftovers: %q", rep.Leftovers)
+	}
+}

@@ -93,7 +93,9 @@ type session struct {
 
 	mu      sync.Mutex
 	created []created
-	planned []Request
+	// possible are creates that got no answer: maybe made, id unknown.
+	possible []string
+	planned  []Request
 	// exchanges is every exchange logged, in order (Report.Exchanges).
 	exchanges []*Exchange
 	logMu     sync.Mutex
@@ -362,7 +364,7 @@ func (s *session) sendOnce(ctx context.Context, c call) *Exchange {
 	ex.Duration = s.cfg.Now().Sub(start)
 	s.mask.Exchange(ex)
 	s.seen.observe(c, ex, s.cfg.Now())
-	s.track(c, ex)
+	s.track(c, ex, err == nil || !neverSent(err))
 	s.log(ex)
 	return ex
 }

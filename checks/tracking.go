@@ -1,13 +1,33 @@
 package checks
 
+import (
+	"errors"
+	"fmt"
+)
+
 // track remembers resources a create call made, so cleanup can delete them.
-func (s *session) track(c call, ex *Exchange) {
+// A create that reached the server but whose answer never came whole (a
+// timeout, a reset, an interrupt) may have made one all the same: it is a
+// possible leftover, reported with its request.
+func (s *session) track(c call, ex *Exchange, reached bool) {
 	cr := s.p.Endpoints.Create
-	if ex.Response == nil || ex.Response.Status/100 != 2 || c.method != createMethod(s.p) || pathOnly(c.path) != cr.Path {
+	if c.method != createMethod(s.p) || pathOnly(c.path) != cr.Path {
+		return
+	}
+	if ex.Response == nil {
+		if reached && ex.Err != "" {
+			s.possibleLeftover(ex)
+		}
+		return
+	}
+	if ex.Response.Status/100 != 2 {
 		return
 	}
 	id, ok := extractID(s.p, ex.Response.Body)
 	if !ok {
+		if ex.Err != "" { // created, but the body with its id was cut short
+			s.possibleLeftover(ex)
+		}
 		return
 	}
 	k := c.key
@@ -34,4 +54,31 @@ func (s *session) untrack(id string) {
 			return
 		}
 	}
+}
+
+// possibleLeftover records a create whose answer never came.
+func (s *session) possibleLeftover(ex *Exchange) {
+	body := ex.Request.Body
+	if len(body) > 200 {
+		body = body[:200] + "…"
+	}
+	line := fmt.Sprintf("possibly created, no answer (%s): %s %s", ex.Err, ex.Request.Method, ex.Request.URL)
+	if body != "" {
+		line += " " + body
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.possible = append(s.possible, line)
+}
+
+// neverSent: the request cannot have reached the server (no connection,
+// the budget, another host, an untrusted certificate).
+func neverSent(err error) bool {
+	return isDialError(err) || isCertError(err) || errors.Is(err, errBudget) || errors.Is(err, errOffHost)
+}
+
+func (s *session) possibleLeftovers() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.possible...)
 }
