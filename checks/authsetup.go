@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -27,6 +28,26 @@ func authSecrets(p *schemas.Profile) []string {
 		out = append(out, o.ClientSecret)
 	}
 	return out
+}
+
+// startCredential sets keys' valid key: fetched from the credential when
+// one supplies it (a placeholder in a dry run, which fetches nothing), or
+// "$VAR" in a dry run without one.
+func startCredential(ctx context.Context, p *schemas.Profile, cfg Config, rt http.RoundTripper, keys map[role]string) (*credential, error) {
+	cred := newCredential(p, cfg, &http.Client{Transport: rt, Timeout: cfg.Timeout})
+	switch {
+	case cred != nil && cfg.DryRun:
+		keys[roleValid] = "<token from " + cred.source + ">"
+	case cred != nil:
+		tok, err := cred.get(ctx)
+		if err != nil {
+			return nil, err
+		}
+		keys[roleValid] = tok
+	case keys[roleValid] == "" && cfg.DryRun:
+		keys[roleValid] = "$" + keyEnv(p, roleValid)
+	}
+	return cred, nil
 }
 
 // profileTLS adds auth.tls (paths relative to the profile) to the flags'

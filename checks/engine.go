@@ -123,20 +123,13 @@ func newSession(ctx context.Context, cfg Config) (*session, error) {
 		tr := NewTransport(TransportOptions{Concurrency: max(cfg.Concurrency, p.RateLimit.Burst.Concurrency), Timeout: cfg.Timeout, Proxy: cfg.Proxy, TLS: tlsCfg})
 		rt, closeIdle = tr, tr.CloseIdleConnections
 	}
-	cred := newCredential(p, cfg, &http.Client{Transport: rt, Timeout: cfg.Timeout})
-	switch {
-	case cred != nil && cfg.DryRun:
-		keys[roleValid] = "<token from " + cred.source + ">"
-	case cred != nil:
-		tok, err := cred.get(ctx)
-		if err != nil {
-			closeIdle()
-			return nil, newMaskedError(err, newMasker(secrets...))
-		}
-		keys[roleValid] = tok
-		secrets = append(secrets, tok)
-	case keys[roleValid] == "" && cfg.DryRun:
-		keys[roleValid] = "$" + keyEnv(p, roleValid)
+	cred, err := startCredential(ctx, p, cfg, rt, keys)
+	if err != nil {
+		closeIdle()
+		return nil, newMaskedError(err, newMasker(secrets...))
+	}
+	if cred != nil && !cfg.DryRun {
+		secrets = append(secrets, keys[roleValid]) // the fetched token
 	}
 	s := &session{
 		cfg: cfg, contract: cfg.Contract, p: p,
