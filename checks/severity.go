@@ -18,7 +18,7 @@ func checkSeverities(p *schemas.Profile, plan []probe) error {
 	sort.Strings(ids)
 	for _, id := range ids {
 		if _, ok := Lookup(id); !ok && !known[id] {
-			return fmt.Errorf("%s: severity.%s: no such check (errprobe probes lists them)", p.Source, id)
+			return p.Problem(fmt.Sprintf("no check %q (errprobe probes lists them)", id), "severity", id)
 		}
 	}
 	return nil

@@ -1,7 +1,10 @@
 package checks_test
 
 import (
+	"context"
+	"errors"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 
@@ -139,5 +142,28 @@ func TestRun_ExtraProbes(t *testing.T) {
 	rep := run(t, cfg)
 	if r := resultOf(t, rep, "custom.get-contact-404"); r.Status != checks.StatusPass {
 		t.Errorf("extra probe %s %q", r.Status, r.Message)
+	}
+}
+
+// TestRun_SeverityUnknownCheck: an override naming no check is a profile
+// error positioned at the key (exit 2 in cmd).
+func TestRun_SeverityUnknownCheck(t *testing.T) {
+	dir := t.TempDir()
+	path := dir + "/p.yaml"
+	if err := os.WriteFile(path, []byte("extends: erzycall\nseverity:\n  auth.www-authenticat: {level: warning, reason: x}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p, err := schemas.Load(path, func(string) string { return "k" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := schemas.Compile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = checks.Run(context.Background(), checks.Config{Contract: c, BaseURL: "http://127.0.0.1:9", DryRun: true})
+	var pe *schemas.ProfileError
+	if !errors.As(err, &pe) || !strings.Contains(err.Error(), "p.yaml:3:3:") || !strings.Contains(err.Error(), `no check "auth.www-authenticat"`) {
+		t.Errorf("err = %v, want a positioned profile error", err)
 	}
 }

@@ -106,6 +106,7 @@ func load(file, dir string, src []byte, getenv func(string) string) (*Profile, e
 	if err := newProfileError(checkSemantics(p, docs)); err != nil {
 		return nil, err
 	}
+	p.docs = docs
 	return p, nil
 }
 

@@ -210,3 +210,13 @@ func cmpOr[T comparable](v, def T) T {
 	}
 	return v
 }
+
+// Problem is an error about the profile found after loading (a check id the
+// profile names that the engine does not know, say), positioned like a
+// loading error: file:line:col: path: msg. A *ProfileError (exit 2).
+func (p *Profile) Problem(msg string, path ...string) error {
+	if len(p.docs) == 0 {
+		return fileError(p.Source, "%s: %s", strings.Join(path, "."), msg)
+	}
+	return newProfileError([]Problem{locate(p.docs, path, nil, msg)})
+}

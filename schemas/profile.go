@@ -41,6 +41,9 @@ type Profile struct {
 	envelope *envelopeSchema
 	// codeSchemas are the codes.X.schema schemas, compiled while loading.
 	codeSchemas map[string]*envelopeSchema
+	// docs are the documents the profile was merged from, to position
+	// problems found after loading (Problem).
+	docs []*doc
 }
 
 // Envelope describes the JSON body of every error response.
