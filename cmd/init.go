@@ -20,6 +20,10 @@ type initOptions struct {
 	Output  string // where to write; default ./errprobe.yaml
 	// FromOpenAPI is an OpenAPI document to write the profile from.
 	FromOpenAPI string
+	// Learn is a base URL to learn the profile from; Path a known
+	// collection there; DryRun lists its requests and sends none.
+	Learn, Path string
+	DryRun      bool
 }
 
 func newInitCmd(io *IO) *cobra.Command {
@@ -37,9 +41,17 @@ endpoints shown commented out to override. An existing file is kept unless
 envelope schema, code table, expectations and endpoints, with a comment on
 every guess.
 
+--learn BASE_URL sends at most 8 error-provoking requests (an unknown route
+without a key, with the key in X-API-Key and as a Bearer token, with a
+garbage key; with --path: the collection, an unknown id, malformed JSON, an
+unsupported method), infers the envelope, codes, auth, request-id and
+rate-limit headers, and writes a profile quoting what it saw.
+--dry-run lists those requests and sends nothing.
+
 Built-in profiles: ` + strings.Join(schemas.BuiltinNames(), ", ") + `.`,
 		Example: `  errprobe init --profile erzycall
   errprobe init --from-openapi openapi.yaml
+  errprobe init --learn https://staging.example.com --path /v1/contacts
   export ERRPROBE_API_KEY=...
   errprobe run --profile errprobe.yaml https://api.example.com`,
 		Args: cobra.NoArgs,
@@ -50,13 +62,25 @@ Built-in profiles: ` + strings.Join(schemas.BuiltinNames(), ", ") + `.`,
 	f.BoolVarP(&o.Force, "force", "f", false, "overwrite an existing file")
 	f.StringVarP(&o.Output, "output", "o", "errprobe.yaml", "file to write")
 	f.StringVar(&o.FromOpenAPI, "from-openapi", "", "write the profile from this OpenAPI 3.0/3.1 `FILE`")
+	f.StringVar(&o.Learn, "learn", "", "learn the profile from the live API at `BASE_URL` (key in ERRPROBE_API_KEY)")
+	f.StringVar(&o.Path, "path", "", "with --learn: a collection `PATH` of the API, e.g. /v1/contacts")
+	f.BoolVar(&o.DryRun, "dry-run", false, "with --learn: list the requests and send none")
 	return cmd
 }
 
 // runInit writes the starter profile, refusing to overwrite without --force.
 func runInit(o *initOptions) error {
+	if o.FromOpenAPI != "" && o.Learn != "" {
+		return usageError(errors.New("--from-openapi and --learn exclude each other"))
+	}
 	if o.FromOpenAPI != "" {
 		return initFromOpenAPI(o)
+	}
+	if o.Learn != "" {
+		return initLearn(o)
+	}
+	if o.Path != "" || o.DryRun {
+		return usageError(errors.New("--path and --dry-run go with --learn BASE_URL"))
 	}
 	src, err := schemas.Starter(o.Profile)
 	if err != nil {

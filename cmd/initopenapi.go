@@ -20,7 +20,7 @@ func initFromOpenAPI(o *initOptions) error {
 	if err := writeNew(o, src); err != nil {
 		return err
 	}
-	if _, err := schemas.Load(o.Output, o.IO.Getenv); err != nil {
+	if _, err := loadProfileFile(o); err != nil {
 		return usageError(fmt.Errorf("wrote %s, but it does not load (edit it): %w", o.Output, err))
 	}
 	fmt.Fprintf(o.IO.Out, "wrote %s from %s (%d operations); read the comments marked guess, set ERRPROBE_API_KEY, then: errprobe run --profile %s\n",
@@ -45,4 +45,13 @@ func loadOpenAPI(file string, operations []string) (*checks.OpenAPI, error) {
 		return nil, usageError(err)
 	}
 	return plan, nil
+}
+
+// loadProfileFile checks that the profile init wrote loads and compiles.
+func loadProfileFile(o *initOptions) (*schemas.Contract, error) {
+	p, err := schemas.Load(o.Output, o.IO.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	return schemas.Compile(p)
 }
