@@ -74,7 +74,12 @@ func (p *Progress) Update(s checks.Progress) {
 		fmt.Fprintf(p.w, "errprobe: %s · %s\n", now.Sub(p.start).Round(time.Second), progressLine(s))
 		return
 	}
-	line := cut("errprobe: "+progressLine(s), p.width()-1)
+	width := p.width() - 1
+	line := "errprobe: " + progressLine(s)
+	if utf8.RuneCountInString(line) > width {
+		line = progressShort(s) // a narrow terminal: the numbers, fewest words
+	}
+	line = cut(line, width)
 	if line == p.last {
 		return
 	}
@@ -143,6 +148,22 @@ func progressLine(s checks.Progress) string {
 			line += fmt.Sprintf(" (cap %s)", s.WaitCap.Round(100*time.Millisecond))
 		}
 		line += " for " + nonEmpty(oneLine(s.Waiting), "the rate limit to recover")
+	}
+	return line
+}
+
+// progressShort is the progress for a narrow terminal:
+// "ratelimit · 262 req · wait 1.2s/3s".
+func progressShort(s checks.Progress) string {
+	line := fmt.Sprintf("%s · %d req", nonEmpty(oneLine(s.Suite), "starting"), s.Sent)
+	if s.BurstRate > 0 || s.Status429 > 0 {
+		line += fmt.Sprintf(" · %.0f/s · %d×429", s.BurstRate, s.Status429)
+	}
+	if s.Wait > 0 {
+		line += " · wait " + s.Wait.Round(100*time.Millisecond).String()
+		if s.WaitCap > 0 {
+			line += "/" + s.WaitCap.Round(100*time.Millisecond).String()
+		}
 	}
 	return line
 }

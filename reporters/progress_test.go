@@ -37,6 +37,8 @@ func TestProgress_Terminal(t *testing.T) {
 	on := ProgressOptions{Enabled: true, TTY: true, Escapes: true, Width: func() int { return 120 }}
 	narrow := on
 	narrow.Width = func() int { return 20 }
+	forty := on
+	forty.Width = func() int { return 40 }
 	dumb := ProgressOptions{Enabled: true, TTY: true, Width: func() int { return 40 }}
 	for _, tc := range []testCase{
 		{name: "disabled writes nothing", opts: ProgressOptions{TTY: true}, updates: []checks.Progress{{Suite: "auth", Sent: 3}}},
@@ -57,7 +59,12 @@ func TestProgress_Terminal(t *testing.T) {
 		{
 			name: "cut to the width, never wrapped", opts: narrow,
 			updates: []checks.Progress{{Suite: "idempotency", Sent: 123}},
-			want:    clear + "errprobe: idempote…" + clear,
+			want:    clear + "idempotency · 123 …" + clear,
+		},
+		{
+			name: "narrow: the short form keeps the wait and its cap", opts: forty,
+			updates: []checks.Progress{{Suite: "ratelimit", Sent: 262, Wait: 1200 * time.Millisecond, Waiting: "the rate-limit window to reset", WaitCap: 3 * time.Second}},
+			want:    clear + "ratelimit · 262 req · wait 1.2s/3s" + clear,
 		},
 		{
 			name: "no escape sequences without color rules: carriage return and spaces", opts: dumb,
