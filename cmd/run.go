@@ -40,6 +40,9 @@ Every error response is checked against the profile's envelope and code table.
 BASE_URL defaults to $ERRPROBE_BASE_URL, then the profile's base_url.
 Keys come from the environment variables the profile names (ERRPROBE_API_KEY,
 …); probes that need a key that is not set are skipped, with the reason.
+The profile's auth may instead give HTTP Basic credentials, an OAuth2
+client-credentials grant, a token_command or a TLS client certificate
+(--cert/--key).
 Resources the probes create are deleted at the end.
 
 ` + exitCodesHelp,
