@@ -154,7 +154,7 @@ func TestRun_Hostile(t *testing.T) {
 		}
 		// The bound catches a hang, not slowness: parallel cases share two
 		// cores with the race detector.
-		rep := runHostile(t, cfg, 15*time.Second)
+		rep := runHostile(t, cfg, 60*time.Second)
 		res := resultFor(t, rep, tc.check, "missing-key")
 		if res.Status != tc.status || !strings.Contains(res.Message, tc.message) {
 			t.Errorf("%s = %s %q, want %s containing %q", tc.check, res.Status, res.Message, tc.status, tc.message)
@@ -284,7 +284,7 @@ func TestRun_HostileRateLimit(t *testing.T) {
 	run := func(t *testing.T, tc testCase) {
 		cfg := hostileConfig(t, srv.URL)
 		cfg.Suites, cfg.Skip = tc.suites, nil
-		rep := runHostile(t, cfg, 3*time.Second)
+		rep := runHostile(t, cfg, 30*time.Second)
 		res := resultFor(t, rep, tc.check, tc.probe)
 		if res.Status != tc.status || !strings.Contains(res.Message, tc.msg) {
 			t.Errorf("%s = %s %q, want %s containing %q", tc.check, res.Status, res.Message, tc.status, tc.msg)
@@ -332,7 +332,7 @@ func TestRun_HostileRedirects(t *testing.T) {
 		t.Cleanup(srv.Close)
 		cfg := hostileConfig(t, srv.URL)
 		cfg.Suites, cfg.Skip, cfg.FollowRedirects = []string{"resources.unknown-id"}, nil, tc.follow
-		rep := runHostile(t, cfg, 3*time.Second)
+		rep := runHostile(t, cfg, 30*time.Second)
 		res := resultFor(t, rep, checks.ResourcesUnknownID, "unknown-id")
 		if res.Status != checks.StatusFail || res.Exchange == nil || res.Exchange.Response == nil {
 			t.Fatalf("unknown-id = %s %q, want a failure showing the redirect", res.Status, res.Message)
