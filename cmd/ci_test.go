@@ -232,3 +232,22 @@ func TestRunRun_HAR(t *testing.T) {
 		}
 	}
 }
+
+// A custom probe's failure points at its entry in the profile.
+func TestRunRun_AnnotationPointsAtCustomProbe(t *testing.T) {
+	url, env := serveFor(t, "erzycall")
+	profile := filepath.Join(t.TempDir(), "errprobe.yaml")
+	src := "extends: erzycall\nprobes:\n  - name: teapot\n    request: {method: GET, path: /api/v1/contacts, key: valid}\n    expect: {status: 418}\n"
+	if err := os.WriteFile(profile, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env["GITHUB_ACTIONS"] = "true"
+	code, out, errOut := errprobe(t, env, "run", url, "-p", profile, "--suite", "custom", "-q")
+	if code != ExitFailed {
+		t.Fatalf("exit %d, want %d\n%s%s", code, ExitFailed, out, errOut)
+	}
+	want := "::error title=errprobe custom.teapot,file=" + profile + ",line=3::"
+	if !strings.Contains(out, want) {
+		t.Errorf("stdout lacks %q:\n%s", want, out)
+	}
+}

@@ -102,6 +102,8 @@ func TestWriteReports_ExitCodes(t *testing.T) {
 		{name: "baseline-known failure", results: []checks.Result{passing, errorFail}, failOn: "warning", baseline: revokedEntry, want: ExitOK, wantLine: "(1 known, 0 fixed) PASS at --fail-on warning"},
 		{name: "known plus a new failure", results: []checks.Result{errorFail, warningFail}, failOn: "warning", baseline: revokedEntry, want: ExitFailed, wantLine: "0 passed, 2 failed, 0 skipped"},
 		{name: "fixed", results: []checks.Result{passing, nowPassing}, failOn: "error", baseline: revokedEntry, want: ExitOK, wantLine: "(0 known, 1 fixed) PASS at --fail-on error"},
+		{name: "security finding under security", results: []checks.Result{passing, errorFail}, failOn: "security", want: ExitFailed, wantLine: "FAIL at --fail-on security: 1 new security finding"},
+		{name: "other errors under security", results: []checks.Result{passing, result("envelope.schema", "unknown-id", checks.SeverityError, checks.StatusFail)}, failOn: "security", want: ExitOK, wantLine: "PASS at --fail-on security"},
 		{name: "interrupted", results: []checks.Result{errorFail}, failOn: "error", interrupted: true, want: ExitInterrupted, wantLine: "0 passed, 1 failed, 0 skipped"},
 		{name: "interrupted and passing", results: []checks.Result{passing}, failOn: "error", interrupted: true, want: ExitInterrupted, wantLine: "1 passed, 0 failed, 0 skipped"},
 	} {

@@ -328,6 +328,8 @@ func (t *textReport) verdict() string {
 	switch {
 	case t.r.Interrupted:
 		return t.s.banner.Sprint("INTERRUPTED")
+	case v.Failed && t.o.FailOn == checks.FailOnSecurity:
+		return t.s.fail.Sprint("FAIL") + t.s.dim.Sprintf(" at --fail-on security: %s", plural(v.Security, "new security finding"))
 	case v.Failed:
 		return t.s.fail.Sprint("FAIL") + t.s.dim.Sprintf(" at --fail-on %s: %s", nonEmpty(string(t.o.FailOn), "error"), plural(v.Errors, "new error")+", "+plural(v.Warnings, "new warning"))
 	default:
