@@ -278,3 +278,65 @@ func TestRunRun_Keyless(t *testing.T) {
 		t.Errorf("JSON report has no keyless field")
 	}
 }
+
+// TestRunRun_CredentialErrors: a credential that cannot be had stops the
+// run with one line naming the profile key, never the secret; exit 2, or 3
+// when the token endpoint cannot be reached.
+func TestRunRun_CredentialErrors(t *testing.T) {
+	p, _ := schemas.Builtin("erzycall", nil)
+	srv, err := fixtures.Start(context.Background(), "127.0.0.1:0", p, fixtures.WithAuth(fixtures.AuthOAuth2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	dir := t.TempDir()
+	write := func(name, src string) string {
+		path := filepath.Join(dir, name)
+		os.WriteFile(path, []byte(src), 0o600)
+		return path
+	}
+	good := write("oauth2.yaml", srv.ClientProfile())
+	closed := write("closed.yaml", strings.Replace(srv.ClientProfile(), srv.PlainURL+fixtures.TokenPath, "http://127.0.0.1:1/token", 1))
+	failing := write("cmd.yaml", "extends: erzycall\nauth:\n  token_command: 'echo ek_live_printed_then_failed; exit 7'\n")
+	empty := write("empty.yaml", "extends: erzycall\nauth:\n  token_command: 'printf \"\\n\"'\n")
+	env := map[string]string{}
+	for _, v := range srv.Keys.Vars() {
+		env[v.Name] = v.Value
+	}
+	wrong := map[string]string{"ERRPROBE_CLIENT_ID": srv.Keys.ClientID, "ERRPROBE_CLIENT_SECRET": "cs_wrong_secret_0123456789abcdef"}
+	for _, tc := range []struct {
+		name    string
+		env     map[string]string
+		profile string
+		code    int
+		line    string
+	}{
+		{"wrong client secret", wrong, good, ExitUsage, "errprobe: auth.oauth2.token_url: the token endpoint answered 401 Unauthorized (invalid_client)"},
+		{"token endpoint unreachable", env, closed, ExitUnreachable, "errprobe: auth.oauth2.token_url: target unreachable: "},
+		{"token_command fails", env, failing, ExitUsage, "errprobe: auth.token_command: exited with status 7"},
+		{"token_command prints nothing", env, empty, ExitUsage, "errprobe: auth.token_command: printed no token on standard output"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := errprobe(t, tc.env, "run", srv.URL, "-p", tc.profile)
+			if code != tc.code || !strings.HasPrefix(errOut, tc.line) || strings.Count(errOut, "\n") != 1 {
+				t.Fatalf("exit %d, stderr %q; want exit %d and one line %q…\n%s", code, errOut, tc.code, tc.line, out)
+			}
+			for _, secret := range []string{srv.Keys.ClientSecret, wrong["ERRPROBE_CLIENT_SECRET"], "ek_live_printed_then_failed"} {
+				if strings.Contains(out+errOut, secret) {
+					t.Errorf("a secret is in the output")
+				}
+			}
+		})
+	}
+}
+
+func TestProfilesShow_ProfileFlag(t *testing.T) {
+	byArg, _, _ := execute(t, nil, "profiles", "show", "problem")
+	byFlag, _, code := execute(t, nil, "profiles", "show", "-p", "problem")
+	if code != ExitOK || byFlag != byArg {
+		t.Errorf("profiles show -p problem: exit %d, differs from profiles show problem", code)
+	}
+	if _, errOut, code := execute(t, nil, "profiles", "show", "-p", "problem", "erzycall"); code != ExitUsage || !strings.Contains(errOut, "not both") {
+		t.Errorf("argument and -p: exit %d %q", code, errOut)
+	}
+}

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"errors"
 	"fmt"
 	"text/tabwriter"
 
@@ -51,16 +52,24 @@ chain merged, each part commented with the file it came from. ${VAR}s stay
 as written; the output loads again unchanged:
 
   errprobe profiles show --resolved ./errprobe.yaml > resolved.yaml`,
-		Args:      cobra.ExactArgs(1),
+		Args:      cobra.MaximumNArgs(1),
 		ValidArgs: schemas.BuiltinNames(),
 		RunE: func(_ *cobra.Command, args []string) error {
-			o.Name = args[0]
+			switch {
+			case len(args) == 1 && o.Name != "":
+				return usageError(errors.New("give the profile as NAME or -p NAME, not both"))
+			case len(args) == 1:
+				o.Name = args[0]
+			case o.Name == "":
+				return usageError(errors.New("profiles show: give a profile NAME (or -p NAME)"))
+			}
 			if o.Resolved {
 				return runProfilesResolved(o)
 			}
 			return runProfilesShow(o)
 		},
 	}
+	cmd.Flags().StringVarP(&o.Name, "profile", "p", "", "the profile `NAME` (or FILE with --resolved), instead of the argument")
 	cmd.Flags().BoolVar(&o.Resolved, "resolved", false, "merge the extends chain of a profile file (or built-in) and print the result")
 	return cmd
 }

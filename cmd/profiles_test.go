@@ -113,7 +113,7 @@ func TestProfilesShow(t *testing.T) {
 	cases = append(cases,
 		testCase{name: "unknown", args: []string{"profiles", "show", "nosuch"}, wantCode: ExitUsage,
 			wantErr: `errprobe: no built-in profile "nosuch" (built-ins: erzycall, jsonapi, messaging, plain, problem, voiceagent)`},
-		testCase{name: "no name", args: []string{"profiles", "show"}, wantCode: ExitUsage, wantErr: "accepts 1 arg(s), received 0"},
+		testCase{name: "no name", args: []string{"profiles", "show"}, wantCode: ExitUsage, wantErr: "profiles show: give a profile NAME (or -p NAME)"},
 	)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
