@@ -76,10 +76,11 @@ func TestInit_FromOpenAPIRoundTrip(t *testing.T) {
 			t.Errorf("run exit %d, want %d:\n%s", code, tc.want, stdout)
 		}
 	}
-	for _, tc := range []testCase{
-		{"erzycall", "", ExitOK}, {"voiceagent", "", ExitOK}, {"messaging", "", ExitOK}, {"problem", "", ExitOK},
-		{"erzycall", "wrong-status", ExitFailed}, {"problem", "method-404", ExitFailed},
-	} {
+	cases := []testCase{{"erzycall", "wrong-status", ExitFailed}, {"problem", "method-404", ExitFailed}, {"plain", "method-404", ExitFailed}}
+	for _, name := range schemas.BuiltinNames() {
+		cases = append(cases, testCase{name, "", ExitOK})
+	}
+	for _, tc := range cases {
 		t.Run(tc.profile+"/"+tc.fault, func(t *testing.T) { run(t, tc) })
 	}
 }

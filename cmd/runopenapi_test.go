@@ -103,6 +103,8 @@ func TestRun_OpenAPI(t *testing.T) {
 		{"erzycall", "", nil},
 		{"voiceagent", "", nil},
 		{"problem", "", nil},
+		{"jsonapi", "", nil},
+		{"plain", "", nil},
 		{"erzycall", "delete-200-body", []string{"openapi.status"}},
 		{"erzycall", "envelope-wrong-type", []string{"openapi.schema"}},
 		{"messaging", "missing-request-id", []string{"openapi.headers"}},

@@ -148,11 +148,27 @@ func (im *importer) writeCreate(y *yamlOut, op *Operation) {
 	}
 }
 
-// invalidBody breaks one constraint of one member: a pattern first, then a
-// type, then a required member left out.
+// invalidBody breaks one constraint of one member, nested objects
+// included: a pattern first, then a type, then a required member left out.
 func invalidBody(body, schema map[string]any) (field, bad, why string, ok bool) {
+	out, field, why, ok := breakOne(body, schema, 0)
+	if !ok {
+		return "", "", "", false
+	}
+	b, _ := json.Marshal(out)
+	return field, string(b), why, true
+}
+
+func breakOne(body, schema map[string]any, depth int) (map[string]any, string, string, bool) {
 	s := mergeAllOf(orEmpty(schema))
 	props, _ := s["properties"].(map[string]any)
+	copyOf := func() map[string]any {
+		out := map[string]any{}
+		for k, x := range body {
+			out[k] = x
+		}
+		return out
+	}
 	names := requiredOf(s)
 	for name := range props {
 		if !contains(names, name) {
@@ -164,27 +180,26 @@ func invalidBody(body, schema map[string]any) (field, bad, why string, ok bool) 
 		if ps == nil {
 			continue
 		}
+		if inner, isObj := body[name].(map[string]any); isObj && depth < 4 {
+			if changed, f, w, ok := breakOne(inner, ps, depth+1); ok {
+				out := copyOf()
+				out[name] = changed
+				return out, f, w, true
+			}
+			continue
+		}
 		if v, w, ok := breaking(mergeAllOf(ps)); ok {
-			out := map[string]any{}
-			for k, x := range body {
-				out[k] = x
-			}
+			out := copyOf()
 			out[name] = v
-			b, _ := json.Marshal(out)
-			return name, string(b), w, true
+			return out, name, w, true
 		}
 	}
-	if req := requiredOf(s); len(req) > 0 {
-		out := map[string]any{}
-		for k, x := range body {
-			if k != req[0] {
-				out[k] = x
-			}
-		}
-		b, _ := json.Marshal(out)
-		return req[0], string(b), "is required and left out", true
+	if req := requiredOf(s); len(req) > 0 && depth == 0 {
+		out := copyOf()
+		delete(out, req[0])
+		return out, req[0], "is required and left out", true
 	}
-	return "", "", "", false
+	return nil, "", "", false
 }
 
 // idPointer finds "id" in the create's success response: /id or /data/id.
@@ -256,6 +271,10 @@ func (im *importer) writeExpect(y *yamlOut) {
 			y.comment(1, "guess: %s.", g.Why)
 		} else {
 			y.comment(1, "From %s.", g.Why)
+		}
+		if g.Code == "" {
+			y.raw(1, r.situation+": {status: "+scalar(g.Statuses)+"}")
+			continue
 		}
 		y.kv(1, r.situation, g.Code)
 	}

@@ -26,42 +26,67 @@ func guessPointers(env map[string]any) map[string]pointerGuess {
 	out := map[string]pointerGuess{}
 	env = mergeAllOf(env)
 	top, _ := env["properties"].(map[string]any)
-	var nested []string
-	for name, v := range top {
-		if m, ok := v.(map[string]any); ok && typeOf(mergeAllOf(m)) == "object" {
-			nested = append(nested, name)
+	// containers are object members ("/error/") and arrays of objects
+	// ("/errors/*/"), "error" first.
+	type container struct {
+		prefix string
+		props  map[string]any
+	}
+	var containers []container
+	names := make([]string, 0, len(top))
+	for n := range top {
+		names = append(names, n)
+	}
+	sort.Slice(names, func(i, j int) bool {
+		if ri, rj := rankNested(names[i]), rankNested(names[j]); ri != rj {
+			return ri < rj
+		}
+		return names[i] < names[j]
+	})
+	for _, n := range names {
+		m, _ := top[n].(map[string]any)
+		m = mergeAllOf(orEmpty(m))
+		switch typeOf(m) {
+		case "object":
+			props, _ := m["properties"].(map[string]any)
+			containers = append(containers, container{"/" + escapePointer(n) + "/", props})
+		case "array":
+			items, _ := m["items"].(map[string]any)
+			items = mergeAllOf(orEmpty(items))
+			if props, _ := items["properties"].(map[string]any); props != nil {
+				containers = append(containers, container{"/" + escapePointer(n) + "/*/", props})
+			}
 		}
 	}
-	sort.Slice(nested, func(i, j int) bool { return rankNested(nested[i]) < rankNested(nested[j]) })
-	for role, names := range memberNames {
-		if role == "request_id" {
-			if g, ok := findMember(top, names, "/"); ok {
-				out[role] = g
-			}
-			continue
-		}
-		if g, ok := findMember(top, names, "/"); ok && !(role == "message" && len(nested) > 0 && top["code"] == nil && top["type"] == nil) {
-			out[role] = g
-			continue
-		}
-		for _, n := range nested {
-			props, _ := mergeAllOf(top[n].(map[string]any))["properties"].(map[string]any)
-			if g, ok := findMember(props, names, "/"+escapePointer(n)+"/"); ok {
-				out[role] = g
+	// The code decides where the envelope's members live: at the top level
+	// when the code is there, else in the container that holds it.
+	home := container{"/", top}
+	if _, ok := findMember(top, memberNames["code"], "/"); !ok {
+		for _, c := range containers {
+			if _, ok := findMember(c.props, memberNames["code"], c.prefix); ok {
+				home = c
 				break
 			}
 		}
 	}
-	if st, ok := top["status"].(map[string]any); ok {
-		if t := typeOf(st); t == "integer" || t == "number" {
-			out["status"] = pointerGuess{"/status", `the integer member "status"`}
+	for role, cands := range memberNames {
+		if g, ok := findMember(home.props, cands, home.prefix); ok && role != "request_id" {
+			out[role] = g
+		} else if g, ok := findMember(top, cands, "/"); ok {
+			out[role] = g
 		}
 	}
-	// A code nested under "error" goes with a message there too.
-	if c, m := out["code"], out["message"]; c.Pointer != "" && m.Pointer != "" && parent(c.Pointer) != parent(m.Pointer) {
-		props := membersAt(top, parent(c.Pointer))
-		if g, ok := findMember(props, memberNames["message"], parent(c.Pointer)+"/"); ok {
-			out["message"] = g
+	// {"error": "text"}: a string member named error is the message.
+	if _, ok := out["message"]; !ok {
+		if e, _ := top["error"].(map[string]any); e != nil && typeOf(e) == "string" {
+			out["message"] = pointerGuess{"/error", `the string member "error"`}
+		}
+	}
+	for _, c := range append([]container{{"/", top}}, containers...) {
+		if st, ok := c.props["status"].(map[string]any); ok && out["status"].Pointer == "" {
+			if t := typeOf(st); t == "integer" || t == "number" || t == "string" && c.prefix != "/" {
+				out["status"] = pointerGuess{c.prefix + "status", `the member "status"`}
+			}
 		}
 	}
 	return out
@@ -72,17 +97,6 @@ func rankNested(n string) int {
 		return 0
 	}
 	return 1
-}
-
-func parent(ptr string) string { return ptr[:strings.LastIndexByte(ptr, '/')] }
-
-func membersAt(top map[string]any, ptr string) map[string]any {
-	if ptr == "" {
-		return top
-	}
-	m, _ := top[strings.TrimPrefix(ptr, "/")].(map[string]any)
-	props, _ := mergeAllOf(m)["properties"].(map[string]any)
-	return props
 }
 
 func findMember(props map[string]any, names []string, prefix string) (pointerGuess, bool) {
@@ -152,7 +166,9 @@ func words(s string) string {
 // situationGuess is the code chosen for a situation and its evidence.
 type situationGuess struct {
 	Code string
-	Why  string
+	// Statuses are the statuses the evidence carries (code-less contracts).
+	Statuses []int
+	Why      string
 	// Guess is false when an example is named exactly for the situation.
 	Guess bool
 }
@@ -173,7 +189,7 @@ func guessSituations(docs []documented) map[string]situationGuess {
 			continue
 		}
 		if fb, ok := out[fallbacks[r.situation]]; ok {
-			out[r.situation] = situationGuess{Code: fb.Code, Guess: true,
+			out[r.situation] = situationGuess{Code: fb.Code, Statuses: fb.Statuses, Guess: true,
 				Why: "no error documented for it: the code of " + fallbacks[r.situation]}
 		}
 	}
@@ -182,10 +198,21 @@ func guessSituations(docs []documented) map[string]situationGuess {
 
 func matchRule(r situationRule, docs []documented) (situationGuess, bool) {
 	exact := words(r.situation)
+	var g *situationGuess
 	for _, d := range docs {
-		if words(d.Name) == exact {
-			return situationGuess{Code: d.Code, Why: d.Where}, true
+		if words(d.Name) != exact {
+			continue
 		}
+		if g == nil {
+			g = &situationGuess{Code: d.Code, Why: d.Where}
+		}
+		if d.Code == g.Code && !containsInt(g.Statuses, d.Status) {
+			g.Statuses = append(g.Statuses, d.Status)
+		}
+	}
+	if g != nil {
+		sort.Ints(g.Statuses)
+		return *g, true
 	}
 	for _, field := range []func(documented) string{
 		func(d documented) string { return d.Name },
@@ -195,7 +222,7 @@ func matchRule(r situationRule, docs []documented) (situationGuess, bool) {
 		for _, w := range r.words {
 			for _, d := range docs {
 				if strings.Contains(words(field(d)), " "+w+" ") && statusFits(r, d.Status) {
-					return situationGuess{Code: d.Code, Guess: true, Why: `"` + w + `" in ` + d.Where}, true
+					return situationGuess{Code: d.Code, Statuses: []int{d.Status}, Guess: true, Why: `"` + w + `" in ` + d.Where}, true
 				}
 			}
 		}
@@ -203,7 +230,7 @@ func matchRule(r situationRule, docs []documented) (situationGuess, bool) {
 	for _, st := range r.status {
 		for _, d := range docs {
 			if d.Status == st {
-				return situationGuess{Code: d.Code, Guess: true, Why: "the usual status " + itoa(st) + ": " + d.Where}, true
+				return situationGuess{Code: d.Code, Statuses: []int{st}, Guess: true, Why: "the usual status " + itoa(st) + ": " + d.Where}, true
 			}
 		}
 	}
@@ -219,4 +246,13 @@ func statusFits(r situationRule, status int) bool {
 		return status == 403
 	}
 	return status != 401
+}
+
+func containsInt(list []int, v int) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
 }

@@ -116,13 +116,13 @@ func (im *importer) chooseEnvelope() {
 // per-status schemas give their code enums.
 func (im *importer) collectCodes() {
 	cp := im.ptrs["code"].Pointer
-	if cp == "" {
-		return
-	}
 	seen := map[string]bool{}
 	for _, e := range im.errs {
 		for _, ex := range e.resp.Examples {
-			code, ok := at(ex.Value, cp)
+			code, ok := "", true
+			if cp != "" {
+				code, ok = at(ex.Value, cp)
+			}
 			if !ok {
 				continue
 			}
@@ -144,8 +144,13 @@ func (im *importer) collectCodes() {
 			seen[key] = true
 			im.docs = append(im.docs, documented{Code: code, Status: st, Name: ex.Name, Summary: ex.Summary,
 				Where: fmt.Sprintf("the %d example %q of %s", st, ex.Name, e.op.Name())})
-			im.addCode(code, st, ex.Summary)
+			if code != "" {
+				im.addCode(code, st, ex.Summary)
+			}
 		}
+	}
+	if cp == "" {
+		return
 	}
 	envEnum := enumAt(im.envelope, cp)
 	for _, e := range im.errs {
@@ -195,6 +200,14 @@ func at(v any, ptr string) (string, bool) {
 func atValue(v any, ptr string) any {
 	for _, part := range strings.Split(strings.TrimPrefix(ptr, "/"), "/") {
 		part = strings.ReplaceAll(strings.ReplaceAll(part, "~1", "/"), "~0", "~")
+		if part == "*" { // the first element of an array of errors
+			list, ok := v.([]any)
+			if !ok || len(list) == 0 {
+				return nil
+			}
+			v = list[0]
+			continue
+		}
 		m, ok := v.(map[string]any)
 		if !ok {
 			return nil
@@ -208,6 +221,11 @@ func atValue(v any, ptr string) any {
 func enumAt(schema map[string]any, ptr string) []string {
 	s := mergeAllOf(schema)
 	for _, part := range strings.Split(strings.TrimPrefix(ptr, "/"), "/") {
+		if part == "*" {
+			items, _ := s["items"].(map[string]any)
+			s = mergeAllOf(orEmpty(items))
+			continue
+		}
 		props, _ := s["properties"].(map[string]any)
 		next, _ := props[part].(map[string]any)
 		if next == nil {

@@ -274,32 +274,41 @@ func requiredOf(schema map[string]any) []string {
 }
 
 // uniqueBody makes string members of a sample body unique per run with
-// errprobe's {{n}}: trailing runs of 7 digits are replaced, free-text
-// members without a pattern, format or enum get " {{n}}" appended. It
-// returns the JSON and which members changed.
+// errprobe's {{n}}, in nested objects too: trailing runs of 7 digits are
+// replaced, free-text members without a pattern, format, enum or length
+// cap get " {{n}}" appended. It returns the JSON and the members changed.
 func uniqueBody(body map[string]any, schema map[string]any) (string, []string) {
-	props, _ := mergeAllOf(schema)["properties"].(map[string]any)
-	out := map[string]any{}
 	var changed []string
-	for k, v := range body {
-		out[k] = v
-		s, ok := v.(string)
-		if !ok {
-			continue
-		}
-		ps, _ := props[k].(map[string]any)
-		switch {
-		case trailingDigits(s) >= 7:
-			out[k] = s[:len(s)-7] + "{{n}}"
-			changed = append(changed, k)
-		case ps != nil && ps["pattern"] == nil && ps["format"] == nil && ps["enum"] == nil && ps["maxLength"] == nil:
-			out[k] = s + " {{n}}"
-			changed = append(changed, k)
-		}
-	}
+	out := uniqueObject(body, schema, &changed, 0)
 	sort.Strings(changed)
 	b, _ := json.Marshal(out)
 	return string(b), changed
+}
+
+func uniqueObject(body, schema map[string]any, changed *[]string, depth int) map[string]any {
+	props, _ := mergeAllOf(orEmpty(schema))["properties"].(map[string]any)
+	out := map[string]any{}
+	for k, v := range body {
+		out[k] = v
+		ps, _ := props[k].(map[string]any)
+		switch x := v.(type) {
+		case map[string]any:
+			if depth < 4 {
+				out[k] = uniqueObject(x, ps, changed, depth+1)
+			}
+		case string:
+			switch {
+			case trailingDigits(x) >= 7:
+				out[k] = x[:len(x)-7] + "{{n}}"
+				*changed = append(*changed, k)
+			case ps != nil && ps["pattern"] == nil && ps["format"] == nil && ps["enum"] == nil && ps["maxLength"] == nil &&
+				ps["const"] == nil && k != "type":
+				out[k] = x + " {{n}}"
+				*changed = append(*changed, k)
+			}
+		}
+	}
+	return out
 }
 
 func trailingDigits(s string) int {

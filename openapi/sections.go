@@ -13,8 +13,7 @@ func (im *importer) writeEnvelope(y *yamlOut) {
 		y.comment(1, "The document gives no JSON schema for any error response (4xx, 5xx, default): errprobe cannot "+
 			"know the envelope. This accepts any JSON body; write your API's error schema here.")
 		y.raw(1, "schema: {}")
-		y.comment(1, "guess: no error schema, so these members are placeholders.")
-		y.kv(1, "code", "/code")
+		y.comment(1, "guess: no error schema, so the message member is a placeholder; no code is expected.")
 		y.kv(1, "message", "/message")
 		y.kv(1, "content_types", []string{"application/json"})
 		y.blank()
@@ -25,11 +24,15 @@ func (im *importer) writeEnvelope(y *yamlOut) {
 	y.jsonBlock(1, "schema", im.envelope)
 	for _, role := range []string{"code", "message", "details", "request_id", "status"} {
 		g, ok := im.ptrs[role]
-		if !ok {
-			if role == "code" || role == "message" {
-				y.comment(1, "guess: no member looks like the %s; errprobe placed it at /%s — correct it.", role, role)
-				y.kv(1, role, "/"+role)
-			}
+		switch {
+		case !ok && role == "code":
+			y.comment(1, "No member looks like an error code: a code-less contract, every expectation by status.")
+			continue
+		case !ok && role == "message":
+			y.comment(1, "guess: no member looks like the message; errprobe placed it at /message — correct it.")
+			y.kv(1, role, "/message")
+			continue
+		case !ok:
 			continue
 		}
 		y.comment(1, "guess: %s from %s.", role, g.Why)
@@ -204,7 +207,7 @@ func (im *importer) writeIdempotency(y *yamlOut) {
 				y.key(0, "idempotency")
 				y.comment(1, "The %s header parameter of %s.", p.Name, op.Name())
 				y.kv(1, "header", http.CanonicalHeaderKey(p.Name))
-				if g, ok := im.sits["idempotency_mismatch"]; ok {
+				if g, ok := im.sits["idempotency_mismatch"]; ok && g.Code != "" {
 					y.comment(1, "From %s.", g.Why)
 					y.kv(1, "mismatch_code", g.Code)
 				}
@@ -275,7 +278,7 @@ func (im *importer) writeRateLimit(y *yamlOut) {
 	if _, ok := resp.Header("Retry-After"); ok {
 		y.kv(1, "retry_after", true)
 	}
-	if g, ok := im.sits["rate_limited"]; ok {
+	if g, ok := im.sits["rate_limited"]; ok && g.Code != "" {
 		y.kv(1, "code", g.Code)
 	}
 	y.comment(1, "The burst's bounds are errprobe's defaults: lower them for a shared staging API.")
