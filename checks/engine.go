@@ -143,6 +143,7 @@ func newSession(ctx context.Context, cfg Config) (*session, error) {
 		Transport:     hostGuard{next: s.budget, base: u},
 		CheckRedirect: redirectPolicy(cfg.FollowRedirects, u),
 	}
+	s.named = profileHeaders(p)
 	s.mask = newMasker(secrets...)
 	if cred != nil {
 		cred.onNew = s.mask.add

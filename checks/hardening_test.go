@@ -344,3 +344,37 @@ func TestRun_UnansweredCreateIsPossibleLeftover(t *testing.T) {
 		t.Fatalf("no possible leftover for the unanswered creates; leftovers: %q", rep.Leftovers)
 	}
 }
+
+// TestRun_ManyHeadersCapped: of a response with 10,000 header fields the
+// record keeps at most 200, always those the checks read, and counts the
+// rest (each kept exchange used to cost a megabyte of header map).
+func TestRun_ManyHeadersCapped(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Type", "application/json")
+		h.Set("X-Request-Id", "req-1")
+		h.Set("Retry-After", "1")
+		for i := range 10000 {
+			h.Set(fmt.Sprintf("X-H-%d", i), "v")
+		}
+		w.WriteHeader(http.StatusNotFound)
+		io.WriteString(w, "{}")
+	}))
+	t.Cleanup(srv.Close)
+	cfg := keyedConfig(t, srv.URL, "ek_live_0123456789abcdef")
+	cfg.Suites = []string{"auth.missing-key"}
+	rep := runHostile(t, cfg, 60*time.Second)
+	res := resultFor(t, rep, checks.AuthMissingKey, "missing-key")
+	if res.Exchange == nil || res.Exchange.Response == nil {
+		t.Fatalf("no response recorded: %+v", res)
+	}
+	r := res.Exchange.Response
+	if len(r.Header) > 200 || r.HeadersDropped != 10005-len(r.Header) {
+		t.Errorf("kept %d header fields, %d dropped; want at most 200 and the rest counted", len(r.Header), r.HeadersDropped)
+	}
+	for _, h := range []string{"Content-Type", "X-Request-Id", "Retry-After", "Content-Length"} {
+		if r.Header.Get(h) == "" {
+			t.Errorf("%s not kept", h)
+		}
+	}
+}

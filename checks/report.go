@@ -114,6 +114,8 @@ type Response struct {
 	Header    http.Header `json:"header,omitempty"`
 	Body      string      `json:"body,omitempty"`
 	Truncated bool        `json:"truncated,omitempty"`
+	// HeadersDropped counts header fields not kept (past keptHeaders).
+	HeadersDropped int `json:"headers_dropped,omitempty"`
 }
 
 // Report is a finished (or interrupted) run: what reporters render and the

@@ -91,6 +91,9 @@ type session struct {
 	waitLeft    atomic.Int64 // ns of 429 waiting left to probes (max wait)
 	dialFailure atomic.Value // string: the first dial/DNS error
 
+	// named are the response headers the profile names (lower case).
+	named map[string]bool
+
 	mu      sync.Mutex
 	created []created
 	// possible are creates that got no answer: maybe made, id unknown.
@@ -393,7 +396,8 @@ func (s *session) readResponse(resp *http.Response) (*Response, error) {
 	defer resp.Body.Close()
 	var buf bytes.Buffer
 	n, err := io.Copy(&buf, io.LimitReader(resp.Body, satAdd(s.cfg.MaxBody, 1)))
-	r := &Response{Status: resp.StatusCode, Proto: resp.Proto, Header: resp.Header.Clone()}
+	r := &Response{Status: resp.StatusCode, Proto: resp.Proto}
+	r.Header, r.HeadersDropped = s.keepHeaders(resp.Header)
 	if n > s.cfg.MaxBody {
 		r.Truncated = true
 		buf.Truncate(int(s.cfg.MaxBody))
