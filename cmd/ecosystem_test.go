@@ -33,7 +33,9 @@ func TestRunDemo_AuthModes(t *testing.T) {
 			testCase{name: m + " missing-key-200", args: []string{"--auth", m, "--fault", "missing-key-200"}, code: ExitFailed})
 	}
 	cases = append(cases, testCase{name: "unknown mode", args: []string{"--auth", "kerberos"}, code: ExitUsage},
-		testCase{name: "suite", args: []string{"--auth", "basic", "--suite", "auth"}, code: ExitOK})
+		testCase{name: "suite", args: []string{"--auth", "basic", "--suite", "auth"}, code: ExitOK},
+		// jsonapi's RFC 6750 Bearer challenge rules give way to Basic ones.
+		testCase{name: "jsonapi basic", args: []string{"--profile", "jsonapi", "--auth", "basic"}, code: ExitOK})
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
 	}
