@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -103,5 +104,50 @@ func TestLoadBaseline_Errors(t *testing.T) {
 	}
 	if _, err := LoadBaseline(filepath.Join(t.TempDir(), "missing.json")); err == nil || !strings.Contains(err.Error(), "missing.json") {
 		t.Errorf("missing file error = %v, want it to name the file", err)
+	}
+}
+
+// TestLoadBaseline_HostileFiles: a baseline 100,000 levels deep, an alias
+// bomb or /dev/zero is refused at once, in little memory, naming the file.
+func TestLoadBaseline_HostileFiles(t *testing.T) {
+	dir := t.TempDir()
+	bomb := "a: &a [x,x,x,x,x,x,x,x,x,x]\n"
+	for i, c := range "bcdefgh" {
+		prev := string("abcdefgh"[i])
+		bomb += string(c) + ": &" + string(c) + " [" + strings.Repeat("*"+prev+",", 9) + "*" + prev + "]\n"
+	}
+	files := map[string]string{
+		"deep.yaml": "version: 1\nknown: " + strings.Repeat("[", 100_000),
+		"deep.json": strings.Repeat(`{"a":`, 100_000),
+		"bomb.yaml": bomb,
+	}
+	type testCase struct{ path, want string }
+	run := func(t *testing.T, tc testCase) {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, err := LoadBaseline(tc.path)
+		runtime.ReadMemStats(&after)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), tc.path) {
+			t.Fatalf("error %v, want %s: …%s…", err, tc.path, tc.want)
+		}
+		if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 64<<20 {
+			t.Errorf("allocated %d MiB refusing it", alloc>>20)
+		}
+	}
+	cases := []testCase{
+		{filepath.Join(dir, "deep.yaml"), ":2:136: nested more than 128 levels deep"},
+		{filepath.Join(dir, "deep.json"), "nested more than 128 levels deep"},
+		{filepath.Join(dir, "bomb.yaml"), "YAML aliases expand to more than"},
+	}
+	if _, err := os.Stat("/dev/zero"); err == nil {
+		cases = append(cases, testCase{"/dev/zero", "baseline is larger than 4 MiB"})
+	}
+	for name, src := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range cases {
+		t.Run(filepath.Base(tc.path), func(t *testing.T) { run(t, tc) })
 	}
 }
