@@ -23,8 +23,8 @@ func idempotencyProbes(p *schemas.Profile) []probe {
 		skip = "endpoints.create not set"
 	}
 	mismatch := skip
-	if mismatch == "" && p.Idempotency.MismatchCode == "" {
-		mismatch = "idempotency.mismatch_code not set"
+	if _, ok := p.Expectation(schemas.ExpectIdempotencyMismatch); mismatch == "" && p.Idempotency.MismatchCode == "" && !ok {
+		mismatch = "neither idempotency.mismatch_code nor expect.idempotency_mismatch is set"
 	}
 	return []probe{
 		{name: "replay", suite: SuiteIdempotency, checks: []string{IdempotencyReplay, IdempotencyNoDuplicate, IdempotencyReplayHdrs},
@@ -140,8 +140,10 @@ func probeMismatch(ctx context.Context, s *session, o *outcome) {
 	}
 	s.do(ctx, o, s.idemCall(k, b1))
 	ex := s.do(ctx, o, s.idemCall(k, b2))
-	code := s.p.Idempotency.MismatchCode
-	e := expectOne(s.p, schemas.Expectation{Code: code})
+	e, _ := expect(s.p, schemas.ExpectIdempotencyMismatch)
+	if code := s.p.Idempotency.MismatchCode; code != "" {
+		e = expectOne(s.p, schemas.Expectation{Code: code})
+	}
 	got := s.fields(ex)
 	ok := ex.Response != nil && e.allows(ex.Response.Status, got.Codes)
 	actual := describe(ex, got.Code)

@@ -231,6 +231,12 @@ func (s *session) judge429Envelope(o *outcome, samples []*Exchange) {
 			o.fail(RateLimitEnvelope, ex, "429 carries code "+got+", want "+code, "429 "+code, describe(ex, got))
 			return
 		}
+		// A code-less or pattern expectation (expect.rate_limited) judged as such.
+		if e, ok := expect(s.p, schemas.ExpectRateLimited); ok && code == "" && !e.allows(ex.Response.Status, s.fields(ex).Codes) {
+			got := describe(ex, s.code(ex))
+			o.fail(RateLimitEnvelope, ex, "got "+got+", want "+e.String(), e.String(), got)
+			return
+		}
 	}
 	o.pass(RateLimitEnvelope, samples[0])
 }
