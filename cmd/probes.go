@@ -97,7 +97,11 @@ func writeCatalogueText(w io.Writer, cat []checks.Check) error {
 			suite = c.Suite
 			b.WriteString(suite + "\n")
 		}
-		fmt.Fprintf(&b, "  %-*s  %-*s  %s\n", idw, c.ID, sevw, c.Severity, c.Description)
+		desc := c.Description
+		if sec := securityCell(c.ID); sec != "" {
+			desc += "  [security" + strings.TrimPrefix(sec, "yes") + "]"
+		}
+		fmt.Fprintf(&b, "  %-*s  %-*s  %s\n", idw, c.ID, sevw, c.Severity, desc)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
