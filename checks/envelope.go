@@ -200,7 +200,7 @@ func (s *session) consistentShape(exs []*Exchange) Result {
 		if json.Unmarshal([]byte(ex.Response.Body), &m) != nil {
 			continue
 		}
-		if s.contract.OwnSchema(s.fields(ex)) {
+		if s.contract.OwnSchema(ex.Response.Status, s.fields(ex)) {
 			continue // its code documents another body (codes.X.schema)
 		}
 		var keys []string

@@ -46,6 +46,7 @@ var keyEffects = map[string]keyEffect{
 	"envelope.request_id":            {edit: "envelope: {request_id: /error/nope}"},
 	"envelope.status":                {edit: "envelope: {status: /error/code}"},
 	"envelope.content_types":         {edit: "envelope: {content_types: [text/plain]}"},
+	"envelope.status_schemas.*":      {edit: "envelope: {status_schemas: {'404': {type: object, required: [nope]}}}"},
 	"codes.*.status":                 {edit: "codes: {NOT_FOUND: {status: 410}}"},
 	"codes.*.retryable":              {other: "documentation: a client's retry hint, written into profiles for readers; no probe reads it"},
 	"codes.*.description":            {other: "documentation: the reference server's problem+json titles (fixtures)"},

@@ -78,9 +78,11 @@ func Compile(p *Profile) (*Contract, error) {
 		}
 		p.envelope = env
 	}
-	if p.codeSchemas == nil {
+	if p.codeSchemas == nil || (p.statusSchemas == nil && len(p.Envelope.StatusSchemas) > 0) {
 		var errs []string
-		p.codeSchemas = compileCodeSchemas(p, func(msg string, _ ...string) { errs = append(errs, msg) })
+		collect := func(msg string, _ ...string) { errs = append(errs, msg) }
+		p.codeSchemas = compileCodeSchemas(p, collect)
+		p.statusSchemas = compileStatusSchemas(p, collect)
 		if len(errs) > 0 {
 			return nil, errors.New(strings.Join(errs, "; "))
 		}
@@ -106,19 +108,23 @@ func Compile(p *Profile) (*Contract, error) {
 }
 
 // schemaFor is the envelope schema a body is validated against: its code's
-// own (codes.X.schema), else envelope.schema.
-func (c *Contract) schemaFor(f Fields) *envelopeSchema {
+// own (codes.X.schema), else its status's (envelope.status_schemas), else
+// envelope.schema.
+func (c *Contract) schemaFor(status int, f Fields) *envelopeSchema {
 	for _, code := range f.Codes {
 		if name, _, ok := c.p.LookupCode(code); ok && c.p.codeSchemas[name] != nil {
 			return c.p.codeSchemas[name]
 		}
 	}
+	if env := c.p.statusSchemas[strconv.Itoa(status)]; env != nil {
+		return env
+	}
 	return c.env
 }
 
-// OwnSchema reports whether a body's code names its own envelope schema
-// (codes.X.schema): such bodies are not compared with the common shape.
-func (c *Contract) OwnSchema(f Fields) bool { return c.schemaFor(f) != c.env }
+// OwnSchema reports whether a body's code or status names its own envelope
+// schema: such bodies are not compared with the common shape.
+func (c *Contract) OwnSchema(status int, f Fields) bool { return c.schemaFor(status, f) != c.env }
 
 // Profile returns the profile the contract was compiled from.
 func (c *Contract) Profile() *Profile { return c.p }
@@ -221,7 +227,7 @@ func (c *Contract) CheckError(r Response) []Violation {
 		return out
 	}
 	f := c.fields(v)
-	env := c.schemaFor(f)
+	env := c.schemaFor(r.Status, f)
 	if err := env.schema.Validate(v); err != nil {
 		c.schemaViolations(err, v, add)
 	}

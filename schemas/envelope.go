@@ -59,6 +59,23 @@ func compileCodeSchemas(p *Profile, add func(string, ...string)) map[string]*env
 	return out
 }
 
+// compileStatusSchemas compiles each envelope.status_schemas entry.
+func compileStatusSchemas(p *Profile, add func(string, ...string)) map[string]*envelopeSchema {
+	var out map[string]*envelopeSchema
+	for st, sch := range p.Envelope.StatusSchemas {
+		env, err := compileSchema(p, sch, "status."+st+".inline.schema.json")
+		if err != nil {
+			add(err.Error(), "envelope", "status_schemas", st)
+			continue
+		}
+		if out == nil {
+			out = map[string]*envelopeSchema{}
+		}
+		out[st] = env
+	}
+	return out
+}
+
 // compileSchema compiles one envelope schema value (see compileEnvelope);
 // inline names the file an inline schema pretends to be.
 func compileSchema(p *Profile, schema any, inline string) (*envelopeSchema, error) {

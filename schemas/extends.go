@@ -99,6 +99,13 @@ func absolutize(d *doc) {
 	}
 	if env, ok := d.value["envelope"].(map[string]any); ok {
 		fix(env)
+		if ss, ok := env["status_schemas"].(map[string]any); ok {
+			for st, sch := range ss {
+				if s, ok := sch.(string); ok && s != "" && !strings.HasPrefix(s, "builtin:") && !strings.Contains(s, "://") && !filepath.IsAbs(s) {
+					ss[st] = filepath.Join(dir, s)
+				}
+			}
+		}
 	}
 	if codes, ok := d.value["codes"].(map[string]any); ok {
 		for _, c := range codes {

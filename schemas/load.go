@@ -213,8 +213,23 @@ func decodeProfile(file string, v map[string]any) (*Profile, error) {
 	if err := json.Unmarshal(b, &p); err != nil {
 		return nil, fileError(file, "%v", err)
 	}
+	// Keep json.Number values for the schema compiler in every schema.
 	if s, ok := v["envelope"].(map[string]any); ok {
-		p.Envelope.Schema = s["schema"] // keep json.Number values for the schema compiler
+		p.Envelope.Schema = s["schema"]
+		if ss, ok := s["status_schemas"].(map[string]any); ok {
+			for st, sch := range ss {
+				p.Envelope.StatusSchemas[st] = sch
+			}
+		}
+	}
+	if codes, ok := v["codes"].(map[string]any); ok {
+		for name, raw := range codes {
+			if m, ok := raw.(map[string]any); ok && m["schema"] != nil {
+				c := p.Codes[name]
+				c.Schema = m["schema"]
+				p.Codes[name] = c
+			}
+		}
 	}
 	return &p, nil
 }

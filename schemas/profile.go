@@ -41,6 +41,8 @@ type Profile struct {
 	envelope *envelopeSchema
 	// codeSchemas are the codes.X.schema schemas, compiled while loading.
 	codeSchemas map[string]*envelopeSchema
+	// statusSchemas are the envelope.status_schemas, compiled while loading.
+	statusSchemas map[string]*envelopeSchema
 	// docs are the documents the profile was merged from, to position
 	// problems found after loading (Problem).
 	docs []*doc
@@ -62,6 +64,10 @@ type Envelope struct {
 	// Status is an optional JSON Pointer to a body member that must equal the
 	// HTTP status (RFC 9457's "status").
 	Status string `yaml:"status,omitempty" json:"status,omitempty"`
+	// StatusSchemas name an envelope schema of their own for bodies with
+	// that HTTP status ("401": a framework's body), same forms as Schema;
+	// a code's own schema (codes.X.schema) comes first.
+	StatusSchemas map[string]any `yaml:"status_schemas,omitempty" json:"status_schemas,omitempty"`
 	// ContentTypes are the media types accepted for error bodies.
 	ContentTypes []string `yaml:"content_types" json:"content_types"`
 }

@@ -51,6 +51,7 @@ func checkSemantics(p *Profile, docs []*doc) []Problem {
 	}
 	p.envelope = env
 	p.codeSchemas = compileCodeSchemas(p, add)
+	p.statusSchemas = compileStatusSchemas(p, add)
 	ps := make([]Problem, 0, len(is))
 	for _, i := range is {
 		path := i.path

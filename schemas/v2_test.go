@@ -256,3 +256,25 @@ func mustJSON(t *testing.T, v any) string {
 	}
 	return string(b)
 }
+
+func TestCheckError_StatusSchema(t *testing.T) {
+	c := loadInline(t, `envelope:
+  schema: {type: object, required: [error], properties: {error: {type: string}}}
+  message: /error
+  status_schemas:
+    "401": {type: object, required: [message], properties: {message: {type: string}, statusCode: {const: 401}}}
+auth: {header: X-API-Key, keys: {valid: k}}
+endpoints: {}
+`)
+	h := http.Header{"Content-Type": {"application/json"}}
+	got := rules(c.CheckError(Response{Status: 401, Header: h, Body: []byte(`{"message":"Unauthorized","statusCode":401}`)}))
+	if !slices.Equal(got, []string{"envelope.message "}) && !slices.Equal(got, []string{"envelope.message /error"}) {
+		t.Errorf("401 body against its own schema: %q, want only the message rule (its body has no /error)", got)
+	}
+	if got := rules(c.CheckError(Response{Status: 401, Header: h, Body: []byte(`{"error":"x"}`)})); !slices.Contains(got, "envelope.schema ") {
+		t.Errorf("401 body without the framework shape: %q, want envelope.schema", got)
+	}
+	if !c.OwnSchema(401, Fields{}) || c.OwnSchema(404, Fields{}) {
+		t.Error("OwnSchema: 401 has its own schema, 404 does not")
+	}
+}
