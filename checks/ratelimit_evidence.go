@@ -171,6 +171,12 @@ func (e *rateEvidence) sequence(seq *rateSeq, status int, rh RateHeaders) evKind
 	e.remainingSeen++
 	prev := *seq
 	*seq = rateSeq{has: true, remaining: rh.Remaining, reset: rh.Reset, hasReset: rh.HasReset}
+	if rh.HasLimit && rh.Remaining > rh.Limit {
+		if e.remaining.note(fmt.Sprintf("remaining %d above the limit %d", rh.Remaining, rh.Limit)) {
+			return evRemaining
+		}
+		return 0
+	}
 	if !prev.has {
 		return 0
 	}

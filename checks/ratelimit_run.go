@@ -84,6 +84,9 @@ func (e *runEvidence) observe(c call, ex *Exchange, at time.Time) {
 	case rh.HasReset && rh.Reset.Sub(at) < -time.Second:
 		note(&e.reset, fmt.Sprintf("reset is %s in the past", round(at.Sub(rh.Reset))))
 	}
+	if rh.HasRemaining && rh.HasLimit && rh.Remaining > rh.Limit {
+		note(&e.remaining, fmt.Sprintf("remaining %d above the limit %d", rh.Remaining, rh.Limit))
+	}
 	if status == http.StatusTooManyRequests {
 		if rh.HasRemaining && rh.Remaining > 0 {
 			note(&e.zero, fmt.Sprintf("429 with remaining %d", rh.Remaining))

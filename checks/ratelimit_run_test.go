@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -265,5 +266,34 @@ func TestRun_UnreadableRateValues(t *testing.T) {
 		{name: "reset 10^23", retryAfter: "1", reset: "100000000000000000000000", check: checks.RateLimitReset, msg: "out of range"},
 	} {
 		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+	}
+}
+
+// TestRun_RemainingAboveLimit: a remaining above the limit (IETF r above
+// the policy's q) fails ratelimit.remaining.
+func TestRun_RemainingAboveLimit(t *testing.T) {
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		reset := strconv.FormatInt(time.Now().Add(2*time.Second).Unix(), 10)
+		w.Header().Set("X-RateLimit-Limit", "30")
+		w.Header().Set("X-RateLimit-Reset", reset)
+		if i := n.Add(1); i <= 3 {
+			w.Header().Set("X-RateLimit-Remaining", strconv.FormatInt(34-i, 10))
+			w.Header().Set("Content-Type", "application/json")
+			w.Write([]byte(`[]`))
+			return
+		}
+		w.Header().Set("X-RateLimit-Remaining", "0")
+		w.Header().Set("Retry-After", "1")
+		jsonError(w, http.StatusTooManyRequests)
+		w.Write([]byte(`{"error":{"code":"RATE_LIMITED","message":"slow down"}}`))
+	}))
+	t.Cleanup(srv.Close)
+	cfg := hostileConfig(t, srv.URL)
+	cfg.Suites, cfg.Skip = []string{"ratelimit"}, nil
+	rep := runHostile(t, cfg, 5*time.Second)
+	res := resultFor(t, rep, checks.RateLimitRemaining, "burst")
+	if res.Status != checks.StatusFail || !strings.Contains(res.Message, "above the limit 30") {
+		t.Errorf("remaining = %s %q, want fail: above the limit", res.Status, res.Message)
 	}
 }
