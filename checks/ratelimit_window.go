@@ -32,7 +32,7 @@ func (s *session) freshWindow(ctx context.Context) time.Duration {
 // for a second 429 later in the same window to be worth a request; the
 // sample is sent laterSampleLead before the reset.
 const (
-	laterSampleMin  = time.Second
+	laterSampleMin  = 600 * time.Millisecond
 	laterSampleLead = 400 * time.Millisecond
 )
 
