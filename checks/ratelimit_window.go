@@ -16,10 +16,10 @@ func (s *session) freshWindow(ctx context.Context) time.Duration {
 	if !ok || !rh.HasReset {
 		return 0
 	}
-	if rh.HasRemaining && rh.HasLimit && rh.Remaining*10 >= rh.Limit*9 {
-		return 0 // nine tenths of the quota left: as good as fresh
-	}
 	start := s.cfg.Now()
+	if rh.HasRemaining && rh.HasLimit && rh.Remaining*10 >= rh.Limit*9 && rh.Reset.Sub(start) >= freshEnough {
+		return 0 // nine tenths of the quota left, and time for a later sample: as good as fresh
+	}
 	d := rh.Reset.Sub(start) + 50*time.Millisecond
 	if d <= 50*time.Millisecond || d > s.maxWait {
 		return 0
@@ -27,6 +27,11 @@ func (s *session) freshWindow(ctx context.Context) time.Duration {
 	s.countdownFor(ctx, d, "a fresh rate-limit window before the burst")
 	return s.cfg.Now().Sub(start)
 }
+
+// freshEnough is how much of a window must be left for a burst started in it
+// to leave laterSampleMin for the later sample: closer to the reset, the
+// burst waits for a fresh window even with most of the quota left.
+const freshEnough = laterSampleMin + 500*time.Millisecond
 
 // laterSampleMin is how far the reset must be after the burst's last 429
 // for a second 429 later in the same window to be worth a request; the
