@@ -109,9 +109,9 @@ func TestMask_NoKeyMaterial(t *testing.T) {
 	for _, tc := range []testCase{
 		{"123e4567-e89b-12d3-a456-426614174000", "****"},
 		{"0123456789abcdef0123456789abcdef", "****"},
-		{"ek_live_abcdef0123452345", "ek_live_…2345"},
-		{"SEKRETkey-0123456789abcdef", "…cdef"},
-		{"12345678_abcdefghijklmnop", "…mnop"},
+		{"ek_live_abcdef0123452345", "****"},
+		{"SEKRETkey-0123456789abcdef", "****"},
+		{"12345678_abcdefghijklmnop", "****"},
 	} {
 		t.Run(tc.in, func(t *testing.T) { run(t, tc) })
 	}

@@ -14,8 +14,8 @@ func TestMask(t *testing.T) {
 		}
 	}
 	for _, tc := range []testCase{
-		{"ek_live_abcdef0123452345", "ek_live_…2345"},
-		{"abcdefghijklmnopqrstuvwxyz", "…wxyz"},
+		{"ek_live_abcdef0123452345", "****"},
+		{"abcdefghijklmnopqrstuvwxyz", "****"},
 		{"short", "****"},
 		{"", "****"},
 	} {
@@ -36,7 +36,7 @@ func TestMasker_AllForms(t *testing.T) {
 	if strings.Contains(all, key) || strings.Contains(all, "ZWtfbGl2ZV9hYmNkZWYwMTIzNDUyMzQ1") {
 		t.Errorf("key left in %s", all)
 	}
-	if !strings.Contains(all, "ek_live_…2345") {
+	if !strings.Contains(all, "****") {
 		t.Errorf("no masked form in %s", all)
 	}
 }

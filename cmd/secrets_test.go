@@ -134,7 +134,7 @@ func TestRunRun_EchoedKeyMasked(t *testing.T) {
 		t.Fatalf("exit %d\n%s", code, errOut)
 	}
 	outputs := written(t, dir, out, errOut)
-	if !strings.Contains(outputs["report.json"], "ek_live_…ef42") {
+	if !strings.Contains(outputs["report.json"], "****") {
 		t.Error("the JSON report shows no masked key: the echo was not recorded")
 	}
 	assertNoSecret(t, outputs, map[string]string{"Valid": key})

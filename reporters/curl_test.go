@@ -27,7 +27,7 @@ func TestCurl_Reproductions(t *testing.T) {
 		{
 			name: "bearer key keeps its scheme",
 			req: checks.Request{Method: "DELETE", URL: "http://h/v1/calls/1", KeyHeader: "Authorization", KeyEnv: "ERRPROBE_API_KEY",
-				Header: http.Header{"Authorization": {"Bearer ek_live_…2345"}}},
+				Header: http.Header{"Authorization": {"Bearer ****"}}},
 			want: "curl -sS -i \\\n  -X DELETE \\\n  http://h/v1/calls/1 \\\n  -H \"Authorization: Bearer $ERRPROBE_API_KEY\"",
 		},
 		{

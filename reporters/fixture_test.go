@@ -12,7 +12,7 @@ import (
 // The masked form of testKey; the raw key must never appear in any output.
 const (
 	testKey    = "ek_live_9f8e7d6c5b4a39281716a2345"
-	maskedKey  = "ek_live_…2345"
+	maskedKey  = "****"
 	testBase   = "http://127.0.0.1:4242"
 	testHost   = "ci-runner-1"
 	testTool   = "errprobe"
@@ -110,7 +110,7 @@ func fixedReport() *checks.Report {
 				Message:  "revoked key was accepted",
 				Expected: "401 REVOKED_KEY", Actual: "200",
 				Exchange: &checks.Exchange{
-					Request:  checks.Request{Method: "GET", URL: testBase + "/v1/calls", Header: http.Header{"Authorization": {"Bearer ek_live_…0000"}}, KeyHeader: "Authorization", KeyEnv: "ERRPROBE_REVOKED_KEY"},
+					Request:  checks.Request{Method: "GET", URL: testBase + "/v1/calls", Header: http.Header{"Authorization": {"Bearer ****"}}, KeyHeader: "Authorization", KeyEnv: "ERRPROBE_REVOKED_KEY"},
 					Response: jsonResponse(200, `{"data":[]}`),
 				},
 				Duration: ms(2),
