@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
 )
 
@@ -35,19 +36,19 @@ func authProbes(p *schemas.Profile) []Probe {
 	inQuery := read(schemas.KeyNone)
 	inQuery.Path += sep(inQuery.Path) + param + "={{key:valid}}"
 	ps := []Probe{
-		authProbe("missing-key", AuthMissingKey, list, read(schemas.KeyNone), schemas.ExpectMissingKey),
-		authProbe("empty-key", AuthEmptyKey, list, fixed(""), schemas.ExpectMissingKey, schemas.ExpectInvalidKey),
-		authProbe(garbageName(p), AuthGarbageKey, list, fixed(garbageKey(p)), schemas.ExpectInvalidKey),
-		authProbe("wrong-scheme", AuthWrongScheme, keyed(roleValid), wrongSchemeRequest(p),
+		authProbe("missing-key", report.AuthMissingKey, list, read(schemas.KeyNone), schemas.ExpectMissingKey),
+		authProbe("empty-key", report.AuthEmptyKey, list, fixed(""), schemas.ExpectMissingKey, schemas.ExpectInvalidKey),
+		authProbe(garbageName(p), report.AuthGarbageKey, list, fixed(garbageKey(p)), schemas.ExpectInvalidKey),
+		authProbe("wrong-scheme", report.AuthWrongScheme, keyed(roleValid), wrongSchemeRequest(p),
 			schemas.ExpectInvalidKey, schemas.ExpectMissingKey),
-		authProbe("revoked-key", AuthRevokedKey, keyed(roleRevoked), read(schemas.KeyRevoked), schemas.ExpectRevokedKey),
-		authProbe("expired-key", AuthExpiredKey, keyed(roleExpired), read(schemas.KeyExpired), schemas.ExpectExpiredKey),
-		authProbe("missing-scope", AuthMissingScope, scopeSkip, scopedRequest(p), schemas.ExpectMissingScope),
-		authProbe("key-in-query", AuthKeyInQuery, keyed(roleValid), inQuery, schemas.ExpectMissingKey, schemas.ExpectInvalidKey),
+		authProbe("revoked-key", report.AuthRevokedKey, keyed(roleRevoked), read(schemas.KeyRevoked), schemas.ExpectRevokedKey),
+		authProbe("expired-key", report.AuthExpiredKey, keyed(roleExpired), read(schemas.KeyExpired), schemas.ExpectExpiredKey),
+		authProbe("missing-scope", report.AuthMissingScope, scopeSkip, scopedRequest(p), schemas.ExpectMissingScope),
+		authProbe("key-in-query", report.AuthKeyInQuery, keyed(roleValid), inQuery, schemas.ExpectMissingKey, schemas.ExpectInvalidKey),
 	}
 	if b := p.Auth.Basic; b != nil {
 		// Basic's credential matrix adds the known user with a wrong password.
-		ps = append(ps, authProbe("wrong-password", AuthGarbageKey, keyed(roleValid),
+		ps = append(ps, authProbe("wrong-password", report.AuthGarbageKey, keyed(roleValid),
 			fixed(b.Username+":errprobe-wrong-password-0000"), schemas.ExpectInvalidKey))
 	}
 	return ps
@@ -110,6 +111,6 @@ func scopedRequest(p *schemas.Profile) ProbeRequest {
 // WWW-Authenticate.
 func authProbe(name, check, skip string, rq ProbeRequest, situations ...string) Probe {
 	rq.Expect = ProbeExpect{Situations: situations}
-	return Probe{Name: name, Suite: SuiteAuth, Check: check, Skip: skip, Also: []string{AuthWWWAuthenticate},
+	return Probe{Name: name, Suite: report.SuiteAuth, Check: check, Skip: skip, Also: []string{report.AuthWWWAuthenticate},
 		Requests: []ProbeRequest{rq}}
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
 )
 
@@ -97,7 +98,7 @@ func (s *session) reproEnv(r role) string {
 
 // expiredToken reports a fetched valid key refused as expired: worth one
 // refresh and retry.
-func (s *session) expiredToken(c call, ex *Exchange) bool {
+func (s *session) expiredToken(c call, ex *report.Exchange) bool {
 	if s.cred == nil || c.key != roleValid || ex.Response == nil || ex.Response.Status != http.StatusUnauthorized {
 		return false
 	}
@@ -122,12 +123,12 @@ func (e maskedError) Is(target error) bool { return e.unreachable && target == E
 
 // tokenRequest is the OAuth2 token request a run would send first, for the
 // dry run's plan: the client authenticates with Basic, shown masked.
-func tokenRequest(o *schemas.OAuth2) Request {
+func tokenRequest(o *schemas.OAuth2) report.Request {
 	body := "grant_type=client_credentials"
 	if len(o.Scopes) > 0 {
 		body += "&scope=" + url.QueryEscape(strings.Join(o.Scopes, " "))
 	}
-	return Request{Method: http.MethodPost, URL: o.TokenURL, Body: body, Header: http.Header{
+	return report.Request{Method: http.MethodPost, URL: o.TokenURL, Body: body, Header: http.Header{
 		"Authorization": {"Basic ****"}, // client_id:client_secret
 		"Content-Type":  {"application/x-www-form-urlencoded"},
 	}}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/goccy/go-yaml"
 
+	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
 )
 
@@ -38,10 +39,10 @@ type baselineFile struct {
 
 // NewBaseline lists a report's failures (known ones included), sorted and
 // without duplicates.
-func NewBaseline(r *Report) *Baseline {
+func NewBaseline(r *report.Report) *Baseline {
 	b := &Baseline{}
 	for _, res := range r.Results {
-		if res.Status == StatusFail {
+		if res.Status == report.StatusFail {
 			b.Entries = append(b.Entries, BaselineEntry{Check: res.Check, Probe: res.Probe})
 		}
 	}

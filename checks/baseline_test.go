@@ -7,16 +7,18 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/errprobe/errprobe/report"
 )
 
 func TestNewBaseline_SortedFailuresOnly(t *testing.T) {
-	r := &Report{Results: []Result{
-		{Check: "b.check", Probe: "p2", Status: StatusFail, Message: "secret ek_live_123"},
-		{Check: "a.check", Probe: "p1", Status: StatusPass},
-		{Check: "a.check", Probe: "p9", Status: StatusFail, Known: true},
-		{Check: "a.check", Probe: "p3", Status: StatusFail},
-		{Check: "b.check", Probe: "p2", Status: StatusFail},
-		{Check: "c.check", Probe: "p1", Status: StatusSkip},
+	r := &report.Report{Results: []report.Result{
+		{Check: "b.check", Probe: "p2", Status: report.StatusFail, Message: "secret ek_live_123"},
+		{Check: "a.check", Probe: "p1", Status: report.StatusPass},
+		{Check: "a.check", Probe: "p9", Status: report.StatusFail, Known: true},
+		{Check: "a.check", Probe: "p3", Status: report.StatusFail},
+		{Check: "b.check", Probe: "p2", Status: report.StatusFail},
+		{Check: "c.check", Probe: "p1", Status: report.StatusSkip},
 	}}
 	got := NewBaseline(r).Entries
 	want := []BaselineEntry{{"a.check", "p3"}, {"a.check", "p9"}, {"b.check", "p2"}}
@@ -62,7 +64,7 @@ func TestBaseline_RoundTrip(t *testing.T) {
 
 func TestBaseline_WriteEmpty(t *testing.T) {
 	var buf bytes.Buffer
-	if err := NewBaseline(&Report{}).Write(&buf); err != nil {
+	if err := NewBaseline(&report.Report{}).Write(&buf); err != nil {
 		t.Fatal(err)
 	}
 	want := "{\n  \"version\": 1,\n  \"known\": []\n}\n"

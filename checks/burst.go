@@ -7,6 +7,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/errprobe/errprobe/report"
 )
 
 // BurstConfig configures a rate-limit burst: Concurrency workers send the
@@ -45,7 +47,7 @@ type BurstProgress struct {
 
 // Burst runs one burst and returns its statistics. Memory stays flat: each
 // worker keeps counters, a latency histogram and per-second counts only.
-func Burst(ctx context.Context, cfg BurstConfig) BurstStats {
+func Burst(ctx context.Context, cfg BurstConfig) report.BurstStats {
 	if cfg.Transport == nil {
 		cfg = cfg.withDefaults()
 		defer cfg.Transport.(*http.Transport).CloseIdleConnections()
@@ -56,14 +58,14 @@ func Burst(ctx context.Context, cfg BurstConfig) BurstStats {
 // burstJudge holds what the rate-limit checks need decided per response.
 type burstJudge struct {
 	maxWait  time.Duration
-	template Request
+	template report.Request
 }
 
 // burstResult is a burst's statistics and the rate-limit evidence.
 type burstResult struct {
-	stats    BurstStats
+	stats    report.BurstStats
 	ev       rateEvidence
-	samples  []*Exchange // first successes and each distinct 429 shape
+	samples  []*report.Exchange // first successes and each distinct 429 shape
 	firstErr string
 	// dialFailed: some request could not reach the host at all.
 	dialFailed bool
@@ -111,7 +113,7 @@ type burstRun struct {
 	dial   atomic.Bool  // a request could not reach the host
 
 	mu       sync.Mutex
-	samples  []*Exchange
+	samples  []*report.Exchange
 	shapes   map[shapeKey]bool
 	okSample int
 	firstErr string
@@ -314,7 +316,7 @@ func (w *burstWorker) observe(resp *http.Response, at time.Time, truncated bool)
 
 // keep stores a sample exchange for evidence the checks will cite.
 func (b *burstRun) keep(kinds evKind, resp *http.Response, body []byte, truncated bool, ev *rateEvidence) {
-	ex := &Exchange{Request: b.judge.template, Response: &Response{
+	ex := &report.Exchange{Request: b.judge.template, Response: &report.Response{
 		Status: resp.StatusCode, Proto: resp.Proto, Header: resp.Header.Clone(), Body: string(body), Truncated: truncated,
 	}}
 	ev.attach(kinds, ex)

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
 )
 
@@ -78,7 +79,7 @@ type Config struct {
 	// Progress receives live progress; Log receives every recorded exchange
 	// (masked). Both are optional and called from one goroutine at a time.
 	Progress func(Progress)
-	Log      func(Exchange)
+	Log      func(report.Exchange)
 	// OpenAPI, when set (run --openapi), adds per-operation probes and checks
 	// every response against the operation's documented responses.
 	OpenAPI *OpenAPI

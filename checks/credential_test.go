@@ -14,6 +14,7 @@ import (
 
 	"github.com/errprobe/errprobe/checks"
 	"github.com/errprobe/errprobe/fixtures"
+	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
 )
 
@@ -76,8 +77,8 @@ func TestRun_AuthModes(t *testing.T) {
 		}
 		ran := map[string]bool{}
 		for _, r := range rep.Results {
-			keyed := strings.HasPrefix(r.Check, checks.SuiteAuth+".") || strings.HasPrefix(r.Check, checks.SuiteRateLimit+".")
-			if keyed && r.Status == checks.StatusSkip {
+			keyed := strings.HasPrefix(r.Check, report.SuiteAuth+".") || strings.HasPrefix(r.Check, report.SuiteRateLimit+".")
+			if keyed && r.Status == report.StatusSkip {
 				t.Errorf("%s %s skipped: %s", r.Check, r.Probe, r.Message)
 			}
 			ran[r.Probe] = true
@@ -88,8 +89,8 @@ func TestRun_AuthModes(t *testing.T) {
 			}
 		}
 		faulty, _ := authTarget(t, tc.mode, nil, "missing-key-200")
-		if failed := failedChecks(run(t, faulty)); !failed[checks.AuthMissingKey] {
-			t.Errorf("missing-key-200 not caught by %s in mode %s", checks.AuthMissingKey, tc.mode)
+		if failed := failedChecks(run(t, faulty)); !failed[report.AuthMissingKey] {
+			t.Errorf("missing-key-200 not caught by %s in mode %s", report.AuthMissingKey, tc.mode)
 		}
 	}
 	for _, tc := range []testCase{
@@ -109,7 +110,7 @@ func TestRun_AuthSecretsMasked(t *testing.T) {
 		t.Run(mode, func(t *testing.T) {
 			cfg, srv := authTarget(t, mode, nil)
 			var logged strings.Builder
-			cfg.Log = func(ex checks.Exchange) { b, _ := json.Marshal(ex); logged.Write(b) }
+			cfg.Log = func(ex report.Exchange) { b, _ := json.Marshal(ex); logged.Write(b) }
 			rep := run(t, cfg)
 			b, _ := json.Marshal(rep)
 			all := string(b) + logged.String()
@@ -127,13 +128,13 @@ func TestRun_AuthSecretsMasked(t *testing.T) {
 
 func TestRun_BasicWrongSchemeSendsPasswordAsBearer(t *testing.T) {
 	cfg, _ := authTarget(t, fixtures.AuthBasic, nil)
-	cfg.Suites = []string{checks.AuthWrongScheme}
+	cfg.Suites = []string{report.AuthWrongScheme}
 	rep := run(t, cfg)
 	for _, r := range rep.Results {
-		if r.Check != checks.AuthWrongScheme {
+		if r.Check != report.AuthWrongScheme {
 			continue
 		}
-		if r.Status != checks.StatusPass {
+		if r.Status != report.StatusPass {
 			t.Fatalf("wrong-scheme: %s %s", r.Status, r.Message)
 		}
 		if got := r.Exchange.Request.Header.Get("Authorization"); !strings.HasPrefix(got, "Bearer ") {
@@ -252,18 +253,18 @@ func TestRun_NoValidKey(t *testing.T) {
 	if !strings.Contains(rep.Keyless, "$ERRPROBE_API_KEY") {
 		t.Errorf("Keyless = %q, want the variable named", rep.Keyless)
 	}
-	status := map[string]checks.Status{}
+	status := map[string]report.Status{}
 	for _, r := range rep.Results {
-		if r.Status == checks.StatusSkip && !strings.Contains(r.Message, "ERRPROBE_") && strings.HasPrefix(r.Check, "ratelimit.") {
+		if r.Status == report.StatusSkip && !strings.Contains(r.Message, "ERRPROBE_") && strings.HasPrefix(r.Check, "ratelimit.") {
 			t.Errorf("%s skipped without naming the variable: %s", r.Check, r.Message)
 		}
 		if _, seen := status[r.Check]; !seen {
 			status[r.Check] = r.Status
 		}
 	}
-	for check, want := range map[string]checks.Status{
-		checks.AuthMissingKey: checks.StatusPass, checks.AuthGarbageKey: checks.StatusPass,
-		checks.RateLimitReached: checks.StatusSkip, checks.AuthRevokedKey: checks.StatusPass,
+	for check, want := range map[string]report.Status{
+		report.AuthMissingKey: report.StatusPass, report.AuthGarbageKey: report.StatusPass,
+		report.RateLimitReached: report.StatusSkip, report.AuthRevokedKey: report.StatusPass,
 	} {
 		if status[check] != want {
 			t.Errorf("%s: %s, want %s", check, status[check], want)

@@ -3,6 +3,7 @@ package checks
 import (
 	"strings"
 
+	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
 )
 
@@ -25,10 +26,10 @@ func customProbes(p *schemas.Profile) []Probe {
 		if req.Body != nil && req.ContentType == "" {
 			req.ContentType = "application/json"
 		}
-		dp := Probe{Name: pr.Name, Suite: SuiteCustom, Check: customPrefix + pr.Name, Severity: Severity(pr.Severity),
+		dp := Probe{Name: pr.Name, Suite: report.SuiteCustom, Check: customPrefix + pr.Name, Severity: report.Severity(pr.Severity),
 			Description: pr.Description, Requests: []ProbeRequest{req}}
 		if dp.Severity == "" {
-			dp.Severity = SeverityError
+			dp.Severity = report.SeverityError
 		}
 		if key != schemas.KeyNone && keys[role(key)] == "" {
 			dp.Skip = missingKey(p, role(key))

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
 )
 
@@ -29,7 +30,7 @@ type Probe struct {
 	// Check is the check ID the probe's verdict feeds.
 	Check string
 	// Severity overrides the catalogue's severity (custom probes carry their own).
-	Severity Severity
+	Severity report.Severity
 	// Description is a one-line summary (custom probes).
 	Description string
 	// Requests are sent in order; every one must meet its Expect for the
@@ -47,7 +48,7 @@ type Probe struct {
 	// Extra, when set, judges More on the exchanges (validation details);
 	// it runs after the verdict and is the only code a built-in data probe
 	// may carry (unexported types: probes built outside leave it nil).
-	Extra func(s *session, o *outcome, exs []*Exchange)
+	Extra func(s *session, o *outcome, exs []*report.Exchange)
 	// Operation names the documented operation the probe is for (probes
 	// planned from an OpenAPI document); every result it yields carries it.
 	Operation string
@@ -118,9 +119,9 @@ func (dp Probe) asProbe() probe {
 // send it, judge the response against its expectation, record the verdict.
 func (s *session) runData(ctx context.Context, o *outcome, dp Probe) {
 	n := s.expandN("{{n}}")
-	var verdict *Result
-	var last *Exchange
-	var exs []*Exchange
+	var verdict *report.Result
+	var last *report.Exchange
+	var exs []*report.Exchange
 	also := newAlsoJudge(dp.Also)
 	for _, rq := range dp.Requests {
 		ex := s.do(ctx, o, s.dataCall(rq, n))
@@ -136,7 +137,7 @@ func (s *session) runData(ctx context.Context, o *outcome, dp Probe) {
 	if verdict != nil {
 		o.add(*verdict)
 	} else if len(dp.Requests) > 0 {
-		r := newResult(dp.Check, o.probe, StatusPass)
+		r := newResult(dp.Check, o.probe, report.StatusPass)
 		r.Exchange = last
 		o.add(r)
 	}
@@ -226,9 +227,9 @@ func keyRole(r string) role {
 }
 
 // judgeExpect judges one response; ok is false with the failing result.
-func (s *session) judgeExpect(dp Probe, rq ProbeRequest, ex *Exchange) (Result, bool) {
-	fail := func(msg, want, got string) (Result, bool) {
-		r := newResult(dp.Check, dp.Name, StatusFail)
+func (s *session) judgeExpect(dp Probe, rq ProbeRequest, ex *report.Exchange) (report.Result, bool) {
+	fail := func(msg, want, got string) (report.Result, bool) {
+		r := newResult(dp.Check, dp.Name, report.StatusFail)
 		r.Message, r.Expected, r.Actual, r.Exchange = msg, want, got, ex
 		return r, false
 	}
@@ -238,7 +239,7 @@ func (s *session) judgeExpect(dp Probe, rq ProbeRequest, ex *Exchange) (Result, 
 		if ex.Response == nil || ex.Response.Status/100 != 2 {
 			return fail("got "+actual+", want 2xx", "2xx", actual)
 		}
-		return Result{}, true
+		return report.Result{}, true
 	}
 	e := expectation{p: s.p}
 	if rq.Expect.Rule != nil {
@@ -246,7 +247,7 @@ func (s *session) judgeExpect(dp Probe, rq ProbeRequest, ex *Exchange) (Result, 
 	} else if x, ok := expect(s.p, rq.Expect.Situations...); ok {
 		e = x
 	} else {
-		r := newResult(dp.Check, dp.Name, StatusSkip)
+		r := newResult(dp.Check, dp.Name, report.StatusSkip)
 		r.Message = "the profile's expect table has no " + strings.Join(rq.Expect.Situations, " or ")
 		return r, false
 	}
@@ -269,43 +270,43 @@ func (s *session) judgeExpect(dp Probe, rq ProbeRequest, ex *Exchange) (Result, 
 			return fail(msg, "405 with Allow: "+strings.Join(rq.Expect.Allow, ", "), actual)
 		}
 	}
-	return Result{}, true
+	return report.Result{}, true
 }
 
 // alsoJudge collects the verdicts of a probe's Also checks over its
 // responses: the first failure, else a pass where one applied.
 type alsoJudge struct {
 	checks []string
-	got    map[string]*Result
+	got    map[string]*report.Result
 }
 
 func newAlsoJudge(checks []string) *alsoJudge {
-	return &alsoJudge{checks: checks, got: map[string]*Result{}}
+	return &alsoJudge{checks: checks, got: map[string]*report.Result{}}
 }
 
-func (a *alsoJudge) judge(s *session, ex *Exchange, rq ProbeRequest) {
+func (a *alsoJudge) judge(s *session, ex *report.Exchange, rq ProbeRequest) {
 	if ex.Response == nil {
 		return
 	}
 	for _, c := range a.checks {
-		if prev := a.got[c]; prev != nil && prev.Status == StatusFail {
+		if prev := a.got[c]; prev != nil && prev.Status == report.StatusFail {
 			continue
 		}
 		var msg string
 		applies := false
 		switch c {
-		case AuthWWWAuthenticate:
+		case report.AuthWWWAuthenticate:
 			if applies = ex.Response.Status == http.StatusUnauthorized; applies && ex.Response.Header.Get("WWW-Authenticate") == "" {
 				msg = "401 without WWW-Authenticate (RFC 9110 §11.6.1)"
 			}
-		case MalformedMethodAllow:
+		case report.MalformedMethodAllow:
 			applies = true
 			if st := ex.Response.Status; st != http.StatusMethodNotAllowed {
 				msg = rq.Method + " answered " + describe(ex, s.code(ex)) + "; RFC 9110 §15.5.5 recommends 405 with Allow"
 			} else if ex.Response.Header.Get("Allow") == "" {
 				msg = "405 without an Allow header (RFC 9110 §15.5.6)"
 			}
-		case ResourcesCreateHeaders:
+		case report.ResourcesCreateHeaders:
 			if applies = ex.Response.Status/100 == 2 && len(s.p.Endpoints.Create.Headers) > 0; applies {
 				if msgs := schemas.CheckHeaders(s.p.Endpoints.Create.Headers, ex.Response.Header); len(msgs) > 0 {
 					msg = msgs[0]
@@ -315,10 +316,10 @@ func (a *alsoJudge) judge(s *session, ex *Exchange, rq ProbeRequest) {
 		if !applies {
 			continue
 		}
-		r := newResult(c, "", StatusPass)
+		r := newResult(c, "", report.StatusPass)
 		r.Exchange = ex
 		if msg != "" {
-			r.Status, r.Message = StatusFail, msg
+			r.Status, r.Message = report.StatusFail, msg
 			r.Expected, r.Actual = alsoWant[c], describe(ex, s.code(ex))
 		}
 		a.got[c] = &r
@@ -326,9 +327,9 @@ func (a *alsoJudge) judge(s *session, ex *Exchange, rq ProbeRequest) {
 }
 
 var alsoWant = map[string]string{
-	AuthWWWAuthenticate:    "WWW-Authenticate header",
-	MalformedMethodAllow:   "405 with an Allow header",
-	ResourcesCreateHeaders: "the headers endpoints.create.headers promises",
+	report.AuthWWWAuthenticate:    "WWW-Authenticate header",
+	report.MalformedMethodAllow:   "405 with an Allow header",
+	report.ResourcesCreateHeaders: "the headers endpoints.create.headers promises",
 }
 
 func (a *alsoJudge) record(o *outcome) {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
 )
 
@@ -13,11 +14,11 @@ import (
 // operation's documented responses (runs with --openapi): the status is
 // documented (or covered by 4XX/default), the body validates against that
 // status's schema, the headers documented as required are present.
-func (s *session) documentedResults(probe string, exs []*Exchange, want func(string) bool) []Result {
+func (s *session) documentedResults(probe string, exs []*report.Exchange, want func(string) bool) []report.Result {
 	if s.cfg.OpenAPI == nil {
 		return nil
 	}
-	var out []Result
+	var out []report.Result
 	for _, ex := range exs {
 		if ex.Response == nil {
 			continue
@@ -27,20 +28,20 @@ func (s *session) documentedResults(probe string, exs []*Exchange, want func(str
 			continue // a request the document does not describe (a wrong method, an unknown route)
 		}
 		key, doc, ok := documentedFor(op, ex.Response.Status)
-		add := func(r Result) {
+		add := func(r report.Result) {
 			if want(r.Check) {
 				r.Operation = op.Name
 				out = append(out, r)
 			}
 		}
 		if !ok {
-			r := newResult(OpenAPIStatus, probe, StatusFail)
+			r := newResult(report.OpenAPIStatus, probe, report.StatusFail)
 			r.Exchange, r.Expected, r.Actual = ex, "one of "+strings.Join(statusKeys(op), ", "), strconv.Itoa(ex.Response.Status)
 			r.Message = fmt.Sprintf("%s answered %d, which the document does not list for it", op.Name, ex.Response.Status)
 			add(r)
 			continue
 		}
-		r := newResult(OpenAPIStatus, probe, StatusPass)
+		r := newResult(report.OpenAPIStatus, probe, report.StatusPass)
 		r.Exchange = ex
 		add(r)
 		if doc.Schema != nil && ex.Request.Method != "HEAD" {
@@ -73,20 +74,20 @@ func statusKeys(op *Operation) []string {
 	return keys
 }
 
-func (s *session) schemaResult(probe string, op *Operation, key string, doc DocumentedResponse, ex *Exchange) Result {
+func (s *session) schemaResult(probe string, op *Operation, key string, doc DocumentedResponse, ex *report.Exchange) report.Result {
 	v, err := s.validator(op, key, doc)
 	if err != nil {
-		r := newResult(OpenAPISchema, probe, StatusSkip)
+		r := newResult(report.OpenAPISchema, probe, report.StatusSkip)
 		r.Message = "the documented schema does not compile: " + err.Error()
 		return r
 	}
 	if err := v.Validate([]byte(ex.Response.Body)); err != nil {
-		r := newResult(OpenAPISchema, probe, StatusFail)
+		r := newResult(report.OpenAPISchema, probe, report.StatusFail)
 		r.Exchange, r.Expected, r.Actual = ex, "a body valid against the "+key+" schema of "+op.Name, err.Error()
 		r.Message = fmt.Sprintf("the %d body does not validate against the documented %s schema: %v", ex.Response.Status, key, err)
 		return r
 	}
-	r := newResult(OpenAPISchema, probe, StatusPass)
+	r := newResult(report.OpenAPISchema, probe, report.StatusPass)
 	r.Exchange = ex
 	return r
 }
@@ -112,7 +113,7 @@ type validatorOrErr struct {
 	err error
 }
 
-func headersResult(probe string, op *Operation, key string, doc DocumentedResponse, ex *Exchange) Result {
+func headersResult(probe string, op *Operation, key string, doc DocumentedResponse, ex *report.Exchange) report.Result {
 	var missing []string
 	for _, h := range doc.Headers {
 		if ex.Response.Header.Get(h) == "" {
@@ -120,20 +121,20 @@ func headersResult(probe string, op *Operation, key string, doc DocumentedRespon
 		}
 	}
 	if len(missing) > 0 {
-		r := newResult(OpenAPIHeaders, probe, StatusFail)
+		r := newResult(report.OpenAPIHeaders, probe, report.StatusFail)
 		r.Exchange, r.Expected, r.Actual = ex, strings.Join(doc.Headers, ", "), "missing "+strings.Join(missing, ", ")
 		r.Message = fmt.Sprintf("the %d response lacks %s, documented as required for %s of %s", ex.Response.Status,
 			strings.Join(missing, ", "), key, op.Name)
 		return r
 	}
-	r := newResult(OpenAPIHeaders, probe, StatusPass)
+	r := newResult(report.OpenAPIHeaders, probe, report.StatusPass)
 	r.Exchange = ex
 	return r
 }
 
 // nameOperations fills each result's Operation: the probe's own, else the
 // operation its exchange was for.
-func (s *session) nameOperations(rs []Result, operation string) {
+func (s *session) nameOperations(rs []report.Result, operation string) {
 	for i := range rs {
 		if rs[i].Operation != "" {
 			continue

@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
 )
 
@@ -20,7 +21,7 @@ const cleanupTimeout = 10 * time.Second
 // Run plans the probes the profile allows, sends them and returns the
 // report. The error is for set-up problems only (and ErrUnreachable); a
 // cancelled ctx returns the partial report with Interrupted set.
-func Run(ctx context.Context, cfg Config) (*Report, error) {
+func Run(ctx context.Context, cfg Config) (*report.Report, error) {
 	cfg = cfg.withDefaults()
 	if cfg.MaxDuration > 0 {
 		var cancel context.CancelFunc
@@ -41,19 +42,19 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	if cfg.OpenAPI == nil {
-		sel.exclude[SuiteOpenAPI] = true // its checks need the document
+		sel.exclude[report.SuiteOpenAPI] = true // its checks need the document
 	}
 	if err := checkSeverities(s.p, plan); err != nil {
 		return nil, err
 	}
-	rep := &Report{Tool: "errprobe", Version: cfg.Version, Profile: s.p.Name, ProfileFile: s.p.Source, BaseURL: s.base, Started: cfg.Now(), DryRun: cfg.DryRun}
+	rep := &report.Report{Tool: "errprobe", Version: cfg.Version, Profile: s.p.Name, ProfileFile: s.p.Source, BaseURL: s.base, Started: cfg.Now(), DryRun: cfg.DryRun}
 	outs := make([]*outcome, len(plan))
 	if err := s.execute(ctx, plan, sel, outs); err != nil {
 		return nil, err
 	}
 	rep.Leftovers = s.cleanup(ctx)
 	rep.Leftovers = append(rep.Leftovers, s.possibleLeftovers()...)
-	s.runSuite(ctx, plan, sel, outs, func(p probe) bool { return p.suite == SuiteRateLimit })
+	s.runSuite(ctx, plan, sel, outs, func(p probe) bool { return p.suite == report.SuiteRateLimit })
 	rep.Leftovers = append(rep.Leftovers, s.cleanup(ctx)...) // the burst's own resource
 	if err := s.unreachable(); err != nil {
 		return nil, err
@@ -82,7 +83,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 }
 
 // nothingTested says why no check passed or failed; "" when one did.
-func nothingTested(rep *Report, cut string) string {
+func nothingTested(rep *report.Report, cut string) string {
 	p, f, _ := rep.Counts()
 	switch {
 	case p+f > 0:
@@ -174,7 +175,7 @@ func newSession(ctx context.Context, cfg Config) (*session, error) {
 func (s *session) execute(ctx context.Context, plan []probe, sel selection, outs []*outcome) error {
 	firstIdx := -1
 	for i, p := range plan {
-		if p.suite != SuiteRateLimit && p.skip == "" && sel.runs(p) && !p.serial {
+		if p.suite != report.SuiteRateLimit && p.skip == "" && sel.runs(p) && !p.serial {
 			firstIdx = i
 			break
 		}
@@ -186,9 +187,9 @@ func (s *session) execute(ctx context.Context, plan []probe, sel selection, outs
 			return err
 		}
 	}
-	s.runSuite(ctx, plan, sel, outs, func(p probe) bool { return p.suite != SuiteRateLimit && !p.serial })
+	s.runSuite(ctx, plan, sel, outs, func(p probe) bool { return p.suite != report.SuiteRateLimit && !p.serial })
 	for i, p := range plan {
-		if p.serial && p.suite != SuiteRateLimit && outs[i] == nil && p.skip == "" && sel.runs(p) && ctx.Err() == nil {
+		if p.serial && p.suite != report.SuiteRateLimit && outs[i] == nil && p.skip == "" && sel.runs(p) && ctx.Err() == nil {
 			s.suite.Store(p.suite)
 			s.runProbe(ctx, p, outs, i)
 		}
@@ -254,7 +255,7 @@ func (s *session) runProbe(ctx context.Context, p probe, outs []*outcome, i int)
 		if ex.Probe == "" {
 			ex.Probe = p.name
 		}
-		if p.suite == SuiteRateLimit && ex.Started.IsZero() {
+		if p.suite == report.SuiteRateLimit && ex.Started.IsZero() {
 			ex.Burst = true // a burst sample: sent by the burst engine, not send
 		}
 	}
@@ -293,16 +294,16 @@ func (s *session) cleanup(ctx context.Context) []string {
 // assemble puts results in plan order: each probe's own checks, then the
 // envelope checks of its error responses; the run-level envelope checks and
 // the skipped probes' checks in place.
-func (s *session) assemble(ctx context.Context, plan []probe, sel selection, outs []*outcome) []Result {
-	var results, rateResults []Result
-	var errs []*Exchange
+func (s *session) assemble(ctx context.Context, plan []probe, sel selection, outs []*outcome) []report.Result {
+	var results, rateResults []report.Result
+	var errs []*report.Exchange
 	for i, p := range plan {
-		var rs []Result
+		var rs []report.Result
 		switch o := outs[i]; {
 		case p.skip != "":
 			for _, c := range p.checks {
-				if sel.wants(c) && !(c == AuthWWWAuthenticate) {
-					r := newResult(c, p.name, StatusSkip)
+				if sel.wants(c) && !(c == report.AuthWWWAuthenticate) {
+					r := newResult(c, p.name, report.StatusSkip)
 					r.Message = p.skip
 					rs = append(rs, r)
 				}
@@ -316,8 +317,8 @@ func (s *session) assemble(ctx context.Context, plan []probe, sel selection, out
 					continue
 				}
 				// Evidence with unsent requests proves nothing either way.
-				if unsent != "" && r.Status != StatusSkip {
-					r.Status, r.Message, r.Expected, r.Actual, r.Exchange = StatusSkip, unsent, "", "", nil
+				if unsent != "" && r.Status != report.StatusSkip {
+					r.Status, r.Message, r.Expected, r.Actual, r.Exchange = report.StatusSkip, unsent, "", "", nil
 				}
 				rs = append(rs, r)
 			}
@@ -331,17 +332,17 @@ func (s *session) assemble(ctx context.Context, plan []probe, sel selection, out
 			errs = append(errs, o.exchanges...)
 		}
 		s.nameOperations(rs, p.operation)
-		if p.suite == SuiteRateLimit {
+		if p.suite == report.SuiteRateLimit {
 			rateResults = append(rateResults, rs...)
 		} else {
 			results = append(results, rs...)
 		}
 	}
 	results = append(results, s.runSkips(sel.wants)...)
-	if sel.wants(EnvelopeRequestIDUniq) {
+	if sel.wants(report.EnvelopeRequestIDUniq) {
 		results = append(results, s.uniqueRequestIDs(errs))
 	}
-	if sel.wants(EnvelopeConsistent) {
+	if sel.wants(report.EnvelopeConsistent) {
 		results = append(results, s.consistentShape(errs))
 	}
 	return append(results, rateResults...)
@@ -352,9 +353,9 @@ func (s *session) assemble(ctx context.Context, plan []probe, sel selection, out
 func unsentReason(o *outcome) string {
 	for _, ex := range o.exchanges {
 		switch {
-		case ex.cut != "":
-			return ex.cut
-		case ex.limited:
+		case ex.Cut != "":
+			return ex.Cut
+		case ex.Limited:
 			return "not run: rate limited (429 again after waiting out the limit once; see backoffs)"
 		case ex.Response != nil:
 		case strings.Contains(ex.Err, "context canceled"):

@@ -3,7 +3,7 @@ package checks_test
 import (
 	"testing"
 
-	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
 )
 
@@ -16,7 +16,7 @@ func TestRun_CleanProfiles(t *testing.T) {
 				t.Errorf("%s", summary(rep))
 			}
 			for _, res := range rep.Results {
-				if res.Status == checks.StatusSkip {
+				if res.Status == report.StatusSkip {
 					t.Logf("skipped %s [%s]: %s", res.Check, res.Probe, res.Message)
 				}
 			}

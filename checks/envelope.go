@@ -6,17 +6,18 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
 )
 
 // perProbeEnvelope are the envelope checks applied to each probe's error
 // responses, in report order.
 var perProbeEnvelope = []string{
-	EnvelopeContentType, EnvelopeJSON, EnvelopeSchema, EnvelopeCodeKnown,
-	EnvelopeStatusMatch, EnvelopeMessage, EnvelopeRequestID, EnvelopeNoLeak, EnvelopeHeaders,
+	report.EnvelopeContentType, report.EnvelopeJSON, report.EnvelopeSchema, report.EnvelopeCodeKnown,
+	report.EnvelopeStatusMatch, report.EnvelopeMessage, report.EnvelopeRequestID, report.EnvelopeNoLeak, report.EnvelopeHeaders,
 }
 
-func isError(ex *Exchange) bool {
+func isError(ex *report.Exchange) bool {
 	return ex != nil && ex.Response != nil && ex.Response.Status >= 400
 }
 
@@ -24,20 +25,20 @@ func isError(ex *Exchange) bool {
 // at all; such a check is reported skipped once, for the run, not per probe.
 func runSkip(p *schemas.Profile, id string) string {
 	switch {
-	case id == EnvelopeHeaders && !promisesCodeHeaders(p):
+	case id == report.EnvelopeHeaders && !promisesCodeHeaders(p):
 		return "no codes.X.headers in the profile (no header promises per code)"
-	case id == EnvelopeCodeKnown && p.Envelope.Code == "":
+	case id == report.EnvelopeCodeKnown && p.Envelope.Code == "":
 		return "envelope.code not set (the profile's errors carry no code)"
 	}
 	return ""
 }
 
 // runSkips are the run-level skips of the envelope checks runSkip names.
-func (s *session) runSkips(want func(string) bool) []Result {
-	var out []Result
+func (s *session) runSkips(want func(string) bool) []report.Result {
+	var out []report.Result
 	for _, id := range perProbeEnvelope {
 		if msg := runSkip(s.p, id); msg != "" && want(id) {
-			r := newResult(id, "run", StatusSkip)
+			r := newResult(id, "run", report.StatusSkip)
 			r.Message = msg
 			out = append(out, r)
 		}
@@ -60,10 +61,10 @@ func promisesRequestID(p *schemas.Profile) bool {
 
 // envelopeResults checks every error response of one probe against the
 // envelope and returns one result per envelope check.
-func (s *session) envelopeResults(probe string, exs []*Exchange, want func(string) bool) []Result {
+func (s *session) envelopeResults(probe string, exs []*report.Exchange, want func(string) bool) []report.Result {
 	first := map[string]*schemas.Violation{}
-	firstEx := map[string]*Exchange{}
-	var sample, jsonSample *Exchange
+	firstEx := map[string]*report.Exchange{}
+	var sample, jsonSample *report.Exchange
 	for _, ex := range exs {
 		if !isError(ex) {
 			continue
@@ -86,30 +87,30 @@ func (s *session) envelopeResults(probe string, exs []*Exchange, want func(strin
 		// same set of results, whatever came back.
 		return s.envelopeSkips(probe, "no error response to check", want)
 	}
-	var out []Result
+	var out []report.Result
 	for _, id := range perProbeEnvelope {
 		if !want(id) {
 			continue
 		}
-		r := newResult(id, probe, StatusPass)
+		r := newResult(id, probe, report.StatusPass)
 		r.Exchange = sample
 		if jsonSample != nil && s.needsJSON(id) {
 			r.Exchange = jsonSample
 		}
-		if id == EnvelopeRequestID && !promisesRequestID(s.p) {
-			r.Status, r.Exchange, r.Message = StatusSkip, nil, "request_id not set (the profile promises no request id)"
+		if id == report.EnvelopeRequestID && !promisesRequestID(s.p) {
+			r.Status, r.Exchange, r.Message = report.StatusSkip, nil, "request_id not set (the profile promises no request id)"
 		} else if runSkip(s.p, id) != "" {
 			continue // reported once for the run (runSkips)
 		} else if jsonSample == nil && s.needsJSON(id) {
-			r.Status, r.Exchange, r.Message = StatusSkip, nil, "no JSON error body to check (every error response failed envelope.json)"
+			r.Status, r.Exchange, r.Message = report.StatusSkip, nil, "no JSON error body to check (every error response failed envelope.json)"
 		} else if v := first[id]; v != nil {
-			r.Status, r.Exchange = StatusFail, firstEx[id]
+			r.Status, r.Exchange = report.StatusFail, firstEx[id]
 			r.Message = v.Message
 			if v.Path != "" {
 				r.Message = v.Path + ": " + v.Message
 			}
 			r.Actual = describe(firstEx[id], s.code(firstEx[id]))
-			if id == EnvelopeHeaders {
+			if id == report.EnvelopeHeaders {
 				r.Header = v.Message // which header is missing or wrong: part of the cause
 			}
 		}
@@ -122,26 +123,26 @@ func (s *session) envelopeResults(probe string, exs []*Exchange, want func(strin
 // whose error bodies are none of them JSON gives it no evidence.
 func (s *session) needsJSON(id string) bool {
 	switch id {
-	case EnvelopeSchema, EnvelopeCodeKnown, EnvelopeStatusMatch, EnvelopeMessage:
+	case report.EnvelopeSchema, report.EnvelopeCodeKnown, report.EnvelopeStatusMatch, report.EnvelopeMessage:
 		return true
-	case EnvelopeRequestID:
+	case report.EnvelopeRequestID:
 		return s.p.RequestID.Header == ""
 	}
 	return false
 }
 
 // jsonBody: the response's body arrived whole and parses as JSON.
-func jsonBody(ex *Exchange) bool {
+func jsonBody(ex *report.Exchange) bool {
 	return ex.Response != nil && !ex.Response.Truncated && json.Valid([]byte(ex.Response.Body))
 }
 
-func toSchemaResponse(r *Response) schemas.Response {
+func toSchemaResponse(r *report.Response) schemas.Response {
 	return schemas.Response{Status: r.Status, Header: r.Header, Body: []byte(r.Body)}
 }
 
 // requestID reads the request id of a response: the promised header, else
 // the promised body member.
-func (s *session) requestID(ex *Exchange) string {
+func (s *session) requestID(ex *report.Exchange) string {
 	if h := s.p.RequestID.Header; h != "" {
 		if v := ex.Response.Header.Get(h); v != "" {
 			return v
@@ -152,14 +153,14 @@ func (s *session) requestID(ex *Exchange) string {
 
 // uniqueRequestIDs is the run-level check that no two error responses share
 // a request id.
-func (s *session) uniqueRequestIDs(exs []*Exchange) Result {
-	r := newResult(EnvelopeRequestIDUniq, "run", StatusPass)
+func (s *session) uniqueRequestIDs(exs []*report.Exchange) report.Result {
+	r := newResult(report.EnvelopeRequestIDUniq, "run", report.StatusPass)
 	if !promisesRequestID(s.p) {
-		r.Status, r.Message = StatusSkip, "request_id not set (the profile promises no request id)"
+		r.Status, r.Message = report.StatusSkip, "request_id not set (the profile promises no request id)"
 		return r
 	}
 	seen := map[string]int{}
-	var dup *Exchange
+	var dup *report.Exchange
 	dupID := ""
 	for _, ex := range exs {
 		if !isError(ex) {
@@ -176,9 +177,9 @@ func (s *session) uniqueRequestIDs(exs []*Exchange) Result {
 	}
 	switch {
 	case len(seen) == 0:
-		r.Status, r.Message = StatusSkip, "no request ids seen to compare"
+		r.Status, r.Message = report.StatusSkip, "no request ids seen to compare"
 	case dup != nil:
-		r.Status, r.Exchange = StatusFail, dup
+		r.Status, r.Exchange = report.StatusFail, dup
 		r.Message = fmt.Sprintf("request id %q was returned on %d responses", dupID, seen[dupID])
 		r.Expected, r.Actual = "a distinct id per response", fmt.Sprintf("%q repeated", dupID)
 	}
@@ -187,10 +188,10 @@ func (s *session) uniqueRequestIDs(exs []*Exchange) Result {
 
 // consistentShape is the run-level check that every JSON error body has the
 // same top-level members (the details member may come and go).
-func (s *session) consistentShape(exs []*Exchange) Result {
-	r := newResult(EnvelopeConsistent, "run", StatusPass)
+func (s *session) consistentShape(exs []*report.Exchange) report.Result {
+	r := newResult(report.EnvelopeConsistent, "run", report.StatusPass)
 	optional := optionalMembers(s.p)
-	shapes := map[string]*Exchange{}
+	shapes := map[string]*report.Exchange{}
 	var order []string
 	for _, ex := range exs {
 		if !isError(ex) {
@@ -218,10 +219,10 @@ func (s *session) consistentShape(exs []*Exchange) Result {
 	}
 	switch len(order) {
 	case 0:
-		r.Status, r.Message = StatusSkip, "no JSON error bodies to compare"
+		r.Status, r.Message = report.StatusSkip, "no JSON error bodies to compare"
 	case 1:
 	default:
-		r.Status, r.Exchange = StatusFail, shapes[order[1]]
+		r.Status, r.Exchange = report.StatusFail, shapes[order[1]]
 		r.Message = fmt.Sprintf("error bodies come in %d shapes: %s", len(order), strings.Join(order, " vs "))
 		r.Expected, r.Actual = order[0], order[1]
 	}

@@ -4,70 +4,70 @@ import (
 	"sort"
 	"testing"
 
-	"github.com/errprobe/errprobe/checks"
 	"github.com/errprobe/errprobe/fixtures"
+	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
 )
 
 // faultChecks is the SPEC's table: the check each reference-server fault
 // exists to prove.
 var faultChecks = map[string]string{
-	"html-content-type":         checks.EnvelopeContentType,
-	"error-not-json":            checks.EnvelopeJSON,
-	"envelope-missing-field":    checks.EnvelopeSchema,
-	"envelope-wrong-type":       checks.EnvelopeSchema,
-	"unknown-code":              checks.EnvelopeCodeKnown,
-	"wrong-status":              checks.EnvelopeStatusMatch,
-	"empty-message":             checks.EnvelopeMessage,
-	"missing-request-id":        checks.EnvelopeRequestID,
-	"duplicate-request-ids":     checks.EnvelopeRequestIDUniq,
-	"stack-trace-500":           checks.EnvelopeNoLeak,
-	"inconsistent-shape":        checks.EnvelopeConsistent,
-	"malformed-html-500":        checks.MalformedTruncated,
-	"trailing-garbage-accepted": checks.MalformedTrailing,
-	"content-type-ignored":      checks.MalformedContentType,
-	"method-404":                checks.MalformedMethod,
-	"missing-key-200":           checks.AuthMissingKey,
-	"garbage-key-accepted":      checks.AuthGarbageKey,
-	"wrong-scheme-accepted":     checks.AuthWrongScheme,
-	"revoked-key-accepted":      checks.AuthRevokedKey,
-	"expired-key-accepted":      checks.AuthExpiredKey,
-	"scope-ignored":             checks.AuthMissingScope,
-	"query-key-accepted":        checks.AuthKeyInQuery,
-	"no-www-authenticate":       checks.AuthWWWAuthenticate,
-	"malformed-id-404":          checks.ResourcesMalformedID,
-	"cross-tenant-403":          checks.ResourcesTenantLeak,
-	"cross-tenant-200":          checks.ResourcesTenantBreach,
-	"unknown-route-plain":       checks.ResourcesUnknownRoute,
-	"delete-200-body":           checks.ResourcesDelete,
-	"validation-accepted":       checks.ValidationRejected,
-	"validation-no-details":     checks.ValidationDetails,
-	"idempotency-ignored":       checks.IdempotencyReplay,
-	"idempotency-duplicate":     checks.IdempotencyNoDuplicate,
-	"idempotency-no-mismatch":   checks.IdempotencyMismatch,
-	"idempotency-race":          checks.IdempotencyConcurrent,
-	"no-rate-limit":             checks.RateLimitReached,
-	"per-route-limit":           checks.RateLimitReached,
-	"ratelimit-plain-429":       checks.RateLimitEnvelope,
-	"ratelimit-no-headers":      checks.RateLimitHeaders,
-	"limit-varies":              checks.RateLimitLimitConstant,
-	"remaining-constant":        checks.RateLimitRemaining,
-	"remaining-stuck-on-429":    checks.RateLimitRemainingZero,
-	"reset-in-past":             checks.RateLimitReset,
-	"reset-stale":               checks.RateLimitReset,
-	"missing-retry-after":       checks.RateLimitRetryAfter,
-	"retry-after-window":        checks.RateLimitRetryAfter,
-	"no-recovery":               checks.RateLimitRecovery,
-	"conflict-accepted":         checks.ResourcesConflict,
-	"no-location":               checks.ResourcesCreateHeaders,
-	"replay-drops-headers":      checks.IdempotencyReplayHdrs,
-	"internal-html":             checks.ResourcesInternal,
-	"json-content-type":         checks.EnvelopeContentType,
-	"status-mismatch":           checks.EnvelopeStatusMatch,
-	"status-not-string":         checks.EnvelopeSchema,
-	"second-error-unknown-code": checks.EnvelopeCodeKnown,
-	"bearer-no-error-param":     checks.EnvelopeHeaders,
-	"error-object":              checks.EnvelopeSchema,
+	"html-content-type":         report.EnvelopeContentType,
+	"error-not-json":            report.EnvelopeJSON,
+	"envelope-missing-field":    report.EnvelopeSchema,
+	"envelope-wrong-type":       report.EnvelopeSchema,
+	"unknown-code":              report.EnvelopeCodeKnown,
+	"wrong-status":              report.EnvelopeStatusMatch,
+	"empty-message":             report.EnvelopeMessage,
+	"missing-request-id":        report.EnvelopeRequestID,
+	"duplicate-request-ids":     report.EnvelopeRequestIDUniq,
+	"stack-trace-500":           report.EnvelopeNoLeak,
+	"inconsistent-shape":        report.EnvelopeConsistent,
+	"malformed-html-500":        report.MalformedTruncated,
+	"trailing-garbage-accepted": report.MalformedTrailing,
+	"content-type-ignored":      report.MalformedContentType,
+	"method-404":                report.MalformedMethod,
+	"missing-key-200":           report.AuthMissingKey,
+	"garbage-key-accepted":      report.AuthGarbageKey,
+	"wrong-scheme-accepted":     report.AuthWrongScheme,
+	"revoked-key-accepted":      report.AuthRevokedKey,
+	"expired-key-accepted":      report.AuthExpiredKey,
+	"scope-ignored":             report.AuthMissingScope,
+	"query-key-accepted":        report.AuthKeyInQuery,
+	"no-www-authenticate":       report.AuthWWWAuthenticate,
+	"malformed-id-404":          report.ResourcesMalformedID,
+	"cross-tenant-403":          report.ResourcesTenantLeak,
+	"cross-tenant-200":          report.ResourcesTenantBreach,
+	"unknown-route-plain":       report.ResourcesUnknownRoute,
+	"delete-200-body":           report.ResourcesDelete,
+	"validation-accepted":       report.ValidationRejected,
+	"validation-no-details":     report.ValidationDetails,
+	"idempotency-ignored":       report.IdempotencyReplay,
+	"idempotency-duplicate":     report.IdempotencyNoDuplicate,
+	"idempotency-no-mismatch":   report.IdempotencyMismatch,
+	"idempotency-race":          report.IdempotencyConcurrent,
+	"no-rate-limit":             report.RateLimitReached,
+	"per-route-limit":           report.RateLimitReached,
+	"ratelimit-plain-429":       report.RateLimitEnvelope,
+	"ratelimit-no-headers":      report.RateLimitHeaders,
+	"limit-varies":              report.RateLimitLimitConstant,
+	"remaining-constant":        report.RateLimitRemaining,
+	"remaining-stuck-on-429":    report.RateLimitRemainingZero,
+	"reset-in-past":             report.RateLimitReset,
+	"reset-stale":               report.RateLimitReset,
+	"missing-retry-after":       report.RateLimitRetryAfter,
+	"retry-after-window":        report.RateLimitRetryAfter,
+	"no-recovery":               report.RateLimitRecovery,
+	"conflict-accepted":         report.ResourcesConflict,
+	"no-location":               report.ResourcesCreateHeaders,
+	"replay-drops-headers":      report.IdempotencyReplayHdrs,
+	"internal-html":             report.ResourcesInternal,
+	"json-content-type":         report.EnvelopeContentType,
+	"status-mismatch":           report.EnvelopeStatusMatch,
+	"status-not-string":         report.EnvelopeSchema,
+	"second-error-unknown-code": report.EnvelopeCodeKnown,
+	"bearer-no-error-param":     report.EnvelopeHeaders,
+	"error-object":              report.EnvelopeSchema,
 }
 
 // promiseMore adds to erzycall the promises its seed document does not make
@@ -86,13 +86,13 @@ func promiseMore(p *schemas.Profile) {
 // alsoProven are checks a fault proves besides its own table entry (the
 // SPEC's table lists a second fault for them).
 var alsoProven = map[string][]string{
-	"malformed-html-500":  {checks.MalformedNotJSON, checks.MalformedEmptyBody, checks.MalformedWrongType},
-	"missing-key-200":     {checks.AuthEmptyKey},
-	"wrong-status":        {checks.ResourcesUnknownID},
-	"cross-tenant-403":    {checks.ResourcesCrossTenant},
-	"method-404":          {checks.MalformedMethodAllow},
-	"no-www-authenticate": {checks.EnvelopeHeaders},
-	"error-object":        {checks.EnvelopeMessage},
+	"malformed-html-500":  {report.MalformedNotJSON, report.MalformedEmptyBody, report.MalformedWrongType},
+	"missing-key-200":     {report.AuthEmptyKey},
+	"wrong-status":        {report.ResourcesUnknownID},
+	"cross-tenant-403":    {report.ResourcesCrossTenant},
+	"method-404":          {report.MalformedMethodAllow},
+	"no-www-authenticate": {report.EnvelopeHeaders},
+	"error-object":        {report.EnvelopeMessage},
 }
 
 // faultsFor lists the faults that apply to a built-in's reference server,
@@ -123,7 +123,7 @@ var onlyItsOwn = map[string]bool{
 // provenWithOpenAPI are the checks that need `run --openapi` (a document
 // from the reference server): cmd's TestRun_OpenAPI proves each under its
 // fault (delete-200-body, envelope-wrong-type, missing-request-id).
-var provenWithOpenAPI = []string{checks.OpenAPIStatus, checks.OpenAPISchema, checks.OpenAPIHeaders}
+var provenWithOpenAPI = []string{report.OpenAPIStatus, report.OpenAPISchema, report.OpenAPIHeaders}
 
 func TestRun_EveryFaultFailsItsCheck(t *testing.T) {
 	type testCase struct {
@@ -153,7 +153,7 @@ func TestRun_EveryFaultFailsItsCheck(t *testing.T) {
 		failed := failedChecks(rep)
 		if onlyItsOwn[tc.fault] {
 			for id := range failed {
-				if c, _ := checks.Lookup(id); c.Suite == checks.SuiteRateLimit && id != tc.checks[0] {
+				if c, _ := report.Lookup(id); c.Suite == report.SuiteRateLimit && id != tc.checks[0] {
 					t.Errorf("fault %s: %s failed too (want only %s)", tc.fault, id, tc.checks[0])
 				}
 			}
@@ -173,7 +173,7 @@ func TestRun_EveryFaultFailsItsCheck(t *testing.T) {
 		return
 	}
 	var unproven []string
-	for _, c := range checks.Catalogue() {
+	for _, c := range report.Catalogue() {
 		if !proven[c.ID] {
 			unproven = append(unproven, c.ID)
 		}
@@ -190,8 +190,8 @@ func TestRun_EveryFaultFailsItsCheck(t *testing.T) {
 // status) and accepts any 404 on an unknown route or 500 on the crash route
 // (the envelope checks catch a text body).
 var styleFaultChecks = map[string]map[string]string{
-	"plain": {"wrong-status": checks.ResourcesUnknownID, "unknown-route-plain": checks.EnvelopeJSON,
-		"internal-html": checks.EnvelopeJSON},
+	"plain": {"wrong-status": report.ResourcesUnknownID, "unknown-route-plain": report.EnvelopeJSON,
+		"internal-html": report.EnvelopeJSON},
 }
 
 // timingBound faults are caught only when ratelimit.retry-after's later 429

@@ -1,6 +1,10 @@
 package checks
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/errprobe/errprobe/report"
+)
 
 // FailOn is the lowest severity whose failures fail the run.
 type FailOn string
@@ -40,24 +44,24 @@ type Verdict struct {
 // Gate judges a report: it marks each result Known or Fixed against the
 // baseline (nil for none) and decides from severities and failOn whether the
 // run failed. Findings never fail a run by themselves; only the gate does.
-func Gate(r *Report, failOn FailOn, b *Baseline) Verdict {
+func Gate(r *report.Report, failOn FailOn, b *Baseline) Verdict {
 	var v Verdict
 	for i := range r.Results {
 		res := &r.Results[i]
 		listed := b.Contains(res.Check, res.Probe)
-		res.Known = listed && res.Status == StatusFail
-		res.Fixed = listed && res.Status == StatusPass
+		res.Known = listed && res.Status == report.StatusFail
+		res.Fixed = listed && res.Status == report.StatusPass
 		switch {
 		case res.Known:
 			v.Known++
 		case res.Fixed:
 			v.Fixed++
-		case res.Status == StatusFail && res.Severity == SeverityWarning:
+		case res.Status == report.StatusFail && res.Severity == report.SeverityWarning:
 			v.Warnings++
-		case res.Status == StatusFail:
+		case res.Status == report.StatusFail:
 			v.Errors++
 		}
-		if res.Status == StatusFail && !res.Known && IsSecurity(res.Check) {
+		if res.Status == report.StatusFail && !res.Known && report.IsSecurity(res.Check) {
 			v.Security++
 		}
 	}

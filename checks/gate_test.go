@@ -2,14 +2,16 @@ package checks
 
 import (
 	"testing"
+
+	"github.com/errprobe/errprobe/report"
 )
 
-func gateReport() *Report {
-	return &Report{Results: []Result{
-		{Check: "auth.revoked-key", Probe: "revoked-key", Severity: SeverityError, Status: StatusFail},
-		{Check: "auth.www-authenticate", Probe: "missing-key", Severity: SeverityWarning, Status: StatusFail},
-		{Check: "envelope.schema", Probe: "unknown-id", Severity: SeverityError, Status: StatusPass},
-		{Check: "auth.expired-key", Probe: "expired-key", Severity: SeverityError, Status: StatusSkip},
+func gateReport() *report.Report {
+	return &report.Report{Results: []report.Result{
+		{Check: "auth.revoked-key", Probe: "revoked-key", Severity: report.SeverityError, Status: report.StatusFail},
+		{Check: "auth.www-authenticate", Probe: "missing-key", Severity: report.SeverityWarning, Status: report.StatusFail},
+		{Check: "envelope.schema", Probe: "unknown-id", Severity: report.SeverityError, Status: report.StatusPass},
+		{Check: "auth.expired-key", Probe: "expired-key", Severity: report.SeverityError, Status: report.StatusSkip},
 	}}
 }
 
@@ -18,15 +20,15 @@ func TestGate_Verdicts(t *testing.T) {
 		name     string
 		failOn   FailOn
 		baseline []BaselineEntry
-		keep     func(Result) bool // which results of gateReport to keep
+		keep     func(report.Result) bool // which results of gateReport to keep
 		want     Verdict
 	}
-	all := func(Result) bool { return true }
-	noErrors := func(r Result) bool { return r.Severity != SeverityError || r.Status != StatusFail }
-	passing := func(r Result) bool { return r.Status != StatusFail }
+	all := func(report.Result) bool { return true }
+	noErrors := func(r report.Result) bool { return r.Severity != report.SeverityError || r.Status != report.StatusFail }
+	passing := func(r report.Result) bool { return r.Status != report.StatusFail }
 	run := func(t *testing.T, tc testCase) {
 		r := gateReport()
-		var kept []Result
+		var kept []report.Result
 		for _, res := range r.Results {
 			if tc.keep(res) {
 				kept = append(kept, res)

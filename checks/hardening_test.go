@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
 )
 
@@ -39,7 +40,7 @@ func keyedConfig(t *testing.T, base, key string) checks.Config {
 }
 
 // reportText is the whole report as JSON: what every reporter draws from.
-func reportText(t *testing.T, rep *checks.Report) string {
+func reportText(t *testing.T, rep *report.Report) string {
 	t.Helper()
 	b, err := json.Marshal(rep)
 	if err != nil {
@@ -243,19 +244,19 @@ func TestRun_NoEvidenceSkipped(t *testing.T) {
 		rep := run(t, cfg)
 		notJSON := map[string]bool{} // probes whose error bodies were all plain text
 		for _, r := range rep.Results {
-			if r.Check == checks.EnvelopeJSON && r.Status == checks.StatusFail {
+			if r.Check == report.EnvelopeJSON && r.Status == report.StatusFail {
 				notJSON[r.Probe] = true
 			}
 		}
 		judged := 0
 		for _, r := range rep.Results {
 			switch r.Check {
-			case checks.EnvelopeSchema, checks.EnvelopeCodeKnown, checks.EnvelopeStatusMatch, checks.EnvelopeMessage:
+			case report.EnvelopeSchema, report.EnvelopeCodeKnown, report.EnvelopeStatusMatch, report.EnvelopeMessage:
 				if !notJSON[r.Probe] {
 					continue
 				}
 				judged++
-				if r.Status != checks.StatusSkip || !strings.Contains(r.Message, "no JSON error body") {
+				if r.Status != report.StatusSkip || !strings.Contains(r.Message, "no JSON error body") {
 					t.Errorf("%s %s: %s %q on a plain-text body, want skipped", r.Check, r.Probe, r.Status, r.Message)
 				}
 			}
@@ -284,9 +285,9 @@ func TestRun_NoEvidenceSkipped(t *testing.T) {
 		cfg.BaseURL, cfg.Timeout = stall.URL, 300*time.Millisecond
 		cfg.Suites = []string{"idempotency"}
 		rep := run(t, cfg)
-		for _, id := range []string{checks.IdempotencyReplay, checks.IdempotencyNoDuplicate, checks.IdempotencyConcurrent} {
+		for _, id := range []string{report.IdempotencyReplay, report.IdempotencyNoDuplicate, report.IdempotencyConcurrent} {
 			for _, r := range rep.Results {
-				if r.Check == id && r.Status != checks.StatusSkip {
+				if r.Check == id && r.Status != report.StatusSkip {
 					t.Errorf("%s: %s (%s), want skipped for want of evidence", id, r.Status, r.Message)
 				}
 			}
@@ -364,7 +365,7 @@ func TestRun_ManyHeadersCapped(t *testing.T) {
 	cfg := keyedConfig(t, srv.URL, "ek_live_0123456789abcdef")
 	cfg.Suites = []string{"auth.missing-key"}
 	rep := runHostile(t, cfg, 60*time.Second)
-	res := resultFor(t, rep, checks.AuthMissingKey, "missing-key")
+	res := resultFor(t, rep, report.AuthMissingKey, "missing-key")
 	if res.Exchange == nil || res.Exchange.Response == nil {
 		t.Fatalf("no response recorded: %+v", res)
 	}

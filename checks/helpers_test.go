@@ -10,6 +10,7 @@ import (
 
 	"github.com/errprobe/errprobe/checks"
 	"github.com/errprobe/errprobe/fixtures"
+	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
 )
 
@@ -66,7 +67,7 @@ func targetEdited(t testing.TB, profile string, edit func(*schemas.Profile), asD
 	return checks.Config{Contract: c, BaseURL: srv.URL, MaxRequests: 1500, Concurrency: 4}
 }
 
-func run(t testing.TB, cfg checks.Config) *checks.Report {
+func run(t testing.TB, cfg checks.Config) *report.Report {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -78,41 +79,41 @@ func run(t testing.TB, cfg checks.Config) *checks.Report {
 }
 
 // failures lists the failed results as "check probe: message" lines.
-func failures(r *checks.Report) []string {
+func failures(r *report.Report) []string {
 	var out []string
 	for _, res := range r.Results {
-		if res.Status == checks.StatusFail {
+		if res.Status == report.StatusFail {
 			out = append(out, fmt.Sprintf("%s [%s]: %s", res.Check, res.Probe, res.Message))
 		}
 	}
 	return out
 }
 
-func failedChecks(r *checks.Report) map[string]bool {
+func failedChecks(r *report.Report) map[string]bool {
 	m := map[string]bool{}
 	for _, res := range r.Results {
-		if res.Status == checks.StatusFail {
+		if res.Status == report.StatusFail {
 			m[res.Check] = true
 		}
 	}
 	return m
 }
 
-func summary(r *checks.Report) string {
+func summary(r *report.Report) string {
 	p, f, s := r.Counts()
 	return fmt.Sprintf("%d passed, %d failed, %d skipped; %d requests:\n  %s", p, f, s, r.Requests, strings.Join(failures(r), "\n  "))
 }
 
 // runFaults runs one profile against a server per fault, several at once
 // (the runs mostly wait for rate-limit windows), and returns the reports.
-func runFaults(t *testing.T, profile string, faults []string) map[string]*checks.Report {
+func runFaults(t *testing.T, profile string, faults []string) map[string]*report.Report {
 	t.Helper()
 	return runFaultsWith(t, profile, nil, faults)
 }
 
-func runFaultsWith(t *testing.T, profile string, edit func(*schemas.Profile), faults []string) map[string]*checks.Report {
+func runFaultsWith(t *testing.T, profile string, edit func(*schemas.Profile), faults []string) map[string]*report.Report {
 	t.Helper()
-	out := make([]*checks.Report, len(faults))
+	out := make([]*report.Report, len(faults))
 	errs := make([]error, len(faults))
 	sem := make(chan struct{}, 8)
 	var wg sync.WaitGroup
@@ -127,7 +128,7 @@ func runFaultsWith(t *testing.T, profile string, edit func(*schemas.Profile), fa
 		})
 	}
 	wg.Wait()
-	m := map[string]*checks.Report{}
+	m := map[string]*report.Report{}
 	for i, f := range faults {
 		if errs[i] != nil {
 			t.Fatalf("fault %s: %v", f, errs[i])

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
 )
 
@@ -40,7 +41,7 @@ func hostileConfig(t *testing.T, base string) checks.Config {
 
 // runHostile runs cfg and fails the test if the run takes longer than
 // limit or does not finish by itself.
-func runHostile(t *testing.T, cfg checks.Config, limit time.Duration) *checks.Report {
+func runHostile(t *testing.T, cfg checks.Config, limit time.Duration) *report.Report {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*limit)
 	defer cancel()
@@ -59,7 +60,7 @@ func runHostile(t *testing.T, cfg checks.Config, limit time.Duration) *checks.Re
 }
 
 // resultFor returns the result of check on probe.
-func resultFor(t *testing.T, r *checks.Report, check, probe string) checks.Result {
+func resultFor(t *testing.T, r *report.Report, check, probe string) report.Result {
 	t.Helper()
 	for _, res := range r.Results {
 		if res.Check == check && res.Probe == probe {
@@ -67,7 +68,7 @@ func resultFor(t *testing.T, r *checks.Report, check, probe string) checks.Resul
 		}
 	}
 	t.Fatalf("no %s result for probe %s; results:\n%s", check, probe, strings.Join(failures(r), "\n"))
-	return checks.Result{}
+	return report.Result{}
 }
 
 // rawServer answers every connection with reply (after reading the
@@ -117,10 +118,10 @@ type hostileCase struct {
 	handler http.HandlerFunc // or url
 	url     func(t *testing.T) string
 	check   string
-	status  checks.Status
+	status  report.Status
 	message string // substring of the result's message
 	exErr   string // the exchange's error: exact, or prefix with a trailing "…"
-	body    func(t *testing.T, r *checks.Response)
+	body    func(t *testing.T, r *report.Response)
 	// alone runs the missing-key probe only (slow targets).
 	alone bool
 }
@@ -146,7 +147,7 @@ func TestRun_Hostile(t *testing.T) {
 		}
 		cfg := hostileConfig(t, base)
 		if tc.alone {
-			cfg.Suites = []string{checks.AuthMissingKey}
+			cfg.Suites = []string{report.AuthMissingKey}
 		} else {
 			// Only the slow-server cases test the per-request timeout; the
 			// others must not meet it on a loaded machine under -race.
@@ -185,8 +186,8 @@ func TestRun_Hostile(t *testing.T) {
 					hugeMax.Store(i)
 				}
 			}
-		}, check: checks.EnvelopeJSON, status: checks.StatusFail, message: "body is not JSON: invalid character 'x'",
-			body: func(t *testing.T, r *checks.Response) {
+		}, check: report.EnvelopeJSON, status: report.StatusFail, message: "body is not JSON: invalid character 'x'",
+			body: func(t *testing.T, r *report.Response) {
 				if !r.Truncated || len(r.Body) != checks.DefaultMaxBody {
 					t.Errorf("body %d bytes, truncated %v; want %d, truncated", len(r.Body), r.Truncated, checks.DefaultMaxBody)
 				}
@@ -195,8 +196,8 @@ func TestRun_Hostile(t *testing.T) {
 			w.Header().Set("Content-Encoding", "gzip")
 			jsonError(w, 401)
 			w.Write(bomb)
-		}, check: checks.EnvelopeJSON, status: checks.StatusFail, message: `body is not JSON: invalid character '\x1f' looking for beginning of value`,
-			body: func(t *testing.T, r *checks.Response) {
+		}, check: report.EnvelopeJSON, status: report.StatusFail, message: `body is not JSON: invalid character '\x1f' looking for beginning of value`,
+			body: func(t *testing.T, r *report.Response) {
 				if len(r.Body) != len(bomb) || r.Truncated {
 					t.Errorf("body %d bytes (truncated %v), want the %d compressed bytes as sent", len(r.Body), r.Truncated, len(bomb))
 				}
@@ -214,40 +215,40 @@ func TestRun_Hostile(t *testing.T) {
 				case <-tick.C:
 				}
 			}
-		}, check: checks.AuthMissingKey, status: checks.StatusFail, message: "got 401 (no error code, application/json)",
+		}, check: report.AuthMissingKey, status: report.StatusFail, message: "got 401 (no error code, application/json)",
 			exErr: "reading body: timed out (--timeout)", alone: true},
 		{name: "accepts and never answers", url: func(t *testing.T) string { return rawServer(t, "", true) },
-			check: checks.AuthMissingKey, status: checks.StatusFail, message: "got timed out (--timeout)", exErr: "timed out (--timeout)", alone: true},
+			check: report.AuthMissingKey, status: report.StatusFail, message: "got timed out (--timeout)", exErr: "timed out (--timeout)", alone: true},
 		{name: "connection reset mid-body", url: func(t *testing.T) string {
 			return rawServer(t, "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"error\":{", false)
-		}, check: checks.EnvelopeJSON, status: checks.StatusFail, message: "body is not JSON: unexpected end of JSON input",
-			exErr: "reading body: read tcp …", body: func(t *testing.T, r *checks.Response) {
+		}, check: report.EnvelopeJSON, status: report.StatusFail, message: "body is not JSON: unexpected end of JSON input",
+			exErr: "reading body: read tcp …", body: func(t *testing.T, r *report.Response) {
 				if !r.Truncated || r.Body != `{"error":{` {
 					t.Errorf("body %q (truncated %v), want the 10 bytes before the reset, truncated", r.Body, r.Truncated)
 				}
 			}},
 		{name: "invalid Content-Length", url: func(t *testing.T) string {
 			return rawServer(t, "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nContent-Length: abc\r\n\r\n{}", false)
-		}, check: checks.AuthMissingKey, status: checks.StatusFail, message: `bad Content-Length "abc"`,
+		}, check: report.AuthMissingKey, status: report.StatusFail, message: `bad Content-Length "abc"`,
 			exErr: `net/http: HTTP/1.x transport connection broken: bad Content-Length "abc"`},
 		{name: "invalid UTF-8 in the code", handler: func(w http.ResponseWriter, r *http.Request) {
 			jsonError(w, 401)
 			w.Write([]byte("{\"error\":{\"code\":\"UNAUTHORIZED\xff\xfe\",\"message\":\"no key\"}}"))
-		}, check: checks.EnvelopeCodeKnown, status: checks.StatusFail, message: "is not in the code table"},
+		}, check: report.EnvelopeCodeKnown, status: report.StatusFail, message: "is not in the code table"},
 		{name: "NUL byte in a JSON string", handler: func(w http.ResponseWriter, r *http.Request) {
 			jsonError(w, 401)
 			w.Write([]byte("{\"error\":{\"code\":\"UNAUTHORIZED\",\"message\":\"no\x00key\"}}"))
-		}, check: checks.EnvelopeJSON, status: checks.StatusFail, message: `body is not JSON: invalid character '\x00' in string literal`},
+		}, check: report.EnvelopeJSON, status: report.StatusFail, message: `body is not JSON: invalid character '\x00' in string literal`},
 		{name: "JSON nested 100000 deep", handler: func(w http.ResponseWriter, r *http.Request) {
 			jsonError(w, 401)
 			w.Write([]byte(strings.Repeat("[", 100000) + strings.Repeat("]", 100000)))
-		}, check: checks.EnvelopeJSON, status: checks.StatusFail, message: "body is not JSON: invalid character '[' exceeded max depth"},
+		}, check: report.EnvelopeJSON, status: report.StatusFail, message: "body is not JSON: invalid character '[' exceeded max depth"},
 		{name: "10000 response headers", handler: func(w http.ResponseWriter, r *http.Request) {
 			for i := range 10000 {
 				w.Header().Set(fmt.Sprintf("X-H-%d", i), strings.Repeat("v", 100))
 			}
 			jsonError(w, 401)
-		}, check: checks.AuthMissingKey, status: checks.StatusFail, message: "server response headers exceeded 1048576 bytes",
+		}, check: report.AuthMissingKey, status: report.StatusFail, message: "server response headers exceeded 1048576 bytes",
 			exErr: "net/http: HTTP/1.x transport connection broken: net/http: server response headers exceeded 1048576 bytes; aborted"},
 	}
 	for _, tc := range cases {
@@ -278,7 +279,7 @@ func TestRun_HostileRateLimit(t *testing.T) {
 		suites []string
 		check  string
 		probe  string
-		status checks.Status
+		status report.Status
 		msg    string
 	}
 	run := func(t *testing.T, tc testCase) {
@@ -294,9 +295,9 @@ func TestRun_HostileRateLimit(t *testing.T) {
 		}
 	}
 	for _, tc := range []testCase{
-		{name: "burst", suites: []string{"ratelimit"}, check: checks.RateLimitReset, probe: "burst", status: checks.StatusFail, msg: "beyond max_wait 1s"},
+		{name: "burst", suites: []string{"ratelimit"}, check: report.RateLimitReset, probe: "burst", status: report.StatusFail, msg: "beyond max_wait 1s"},
 		// Still 429 after the one back-off: not run, never the probe's own failure.
-		{name: "probe retry", suites: []string{"auth.missing-key"}, check: checks.AuthMissingKey, probe: "missing-key", status: checks.StatusSkip, msg: "rate limited"},
+		{name: "probe retry", suites: []string{"auth.missing-key"}, check: report.AuthMissingKey, probe: "missing-key", status: report.StatusSkip, msg: "rate limited"},
 	} {
 		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
 	}
@@ -333,8 +334,8 @@ func TestRun_HostileRedirects(t *testing.T) {
 		cfg := hostileConfig(t, srv.URL)
 		cfg.Suites, cfg.Skip, cfg.FollowRedirects = []string{"resources.unknown-id"}, nil, tc.follow
 		rep := runHostile(t, cfg, 30*time.Second)
-		res := resultFor(t, rep, checks.ResourcesUnknownID, "unknown-id")
-		if res.Status != checks.StatusFail || res.Exchange == nil || res.Exchange.Response == nil {
+		res := resultFor(t, rep, report.ResourcesUnknownID, "unknown-id")
+		if res.Status != report.StatusFail || res.Exchange == nil || res.Exchange.Response == nil {
 			t.Fatalf("unknown-id = %s %q, want a failure showing the redirect", res.Status, res.Message)
 		}
 		wantStatus := map[bool]int{false: http.StatusTemporaryRedirect, true: http.StatusFound}[tc.follow]

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
 )
 
@@ -27,11 +28,11 @@ func idempotencyProbes(p *schemas.Profile) []probe {
 		mismatch = "neither idempotency.mismatch_code nor expect.idempotency_mismatch is set"
 	}
 	return []probe{
-		{name: "replay", suite: SuiteIdempotency, checks: []string{IdempotencyReplay, IdempotencyNoDuplicate, IdempotencyReplayHdrs},
+		{name: "replay", suite: report.SuiteIdempotency, checks: []string{report.IdempotencyReplay, report.IdempotencyNoDuplicate, report.IdempotencyReplayHdrs},
 			skip: skip, serial: true, run: probeReplay},
-		{name: "mismatch", suite: SuiteIdempotency, checks: []string{IdempotencyMismatch},
+		{name: "mismatch", suite: report.SuiteIdempotency, checks: []string{report.IdempotencyMismatch},
 			skip: mismatch, serial: true, run: probeMismatch},
-		{name: "concurrent", suite: SuiteIdempotency, checks: []string{IdempotencyConcurrent},
+		{name: "concurrent", suite: report.SuiteIdempotency, checks: []string{report.IdempotencyConcurrent},
 			skip: skip, serial: true, run: probeConcurrent},
 	}
 }
@@ -57,12 +58,12 @@ func probeReplay(ctx context.Context, s *session, o *outcome) {
 	after, counted2 := s.listCount(ctx, o)
 
 	if why := unanswered(first, second); why != "" {
-		o.skip(IdempotencyReplay, "no evidence: "+why)
-		o.skip(IdempotencyNoDuplicate, "no evidence: "+why)
+		o.skip(report.IdempotencyReplay, "no evidence: "+why)
+		o.skip(report.IdempotencyNoDuplicate, "no evidence: "+why)
 		return
 	}
 	same := first.Response.Status == second.Response.Status && sameJSON(first.Response.Body, second.Response.Body)
-	o.verdict(IdempotencyReplay, same, second, "the replay did not return the first response",
+	o.verdict(report.IdempotencyReplay, same, second, "the replay did not return the first response",
 		describeBody(first), describeBody(second))
 	s.judgeReplayHeaders(o, first, second)
 
@@ -70,14 +71,14 @@ func probeReplay(ctx context.Context, s *session, o *outcome) {
 	id2, ok2 := responseID(s, second)
 	switch {
 	case ok1 && ok2 && id1 != id2:
-		o.fail(IdempotencyNoDuplicate, second, "the replay created a second resource", "id "+id1, "id "+id2)
+		o.fail(report.IdempotencyNoDuplicate, second, "the replay created a second resource", "id "+id1, "id "+id2)
 	case counted && counted2 && after != before:
-		o.fail(IdempotencyNoDuplicate, second, "the replay changed the list count",
+		o.fail(report.IdempotencyNoDuplicate, second, "the replay changed the list count",
 			"count "+strconv.Itoa(before), "count "+strconv.Itoa(after))
 	case (ok1 && ok2) || (counted && counted2):
-		o.pass(IdempotencyNoDuplicate, second)
+		o.pass(report.IdempotencyNoDuplicate, second)
 	default:
-		o.fail(IdempotencyNoDuplicate, second, "cannot prove the replay created nothing: no ids and no list count",
+		o.fail(report.IdempotencyNoDuplicate, second, "cannot prove the replay created nothing: no ids and no list count",
 			"same id or unchanged list count", describe(second, s.code(second)))
 	}
 }
@@ -89,9 +90,9 @@ var replayCarried = []string{"Location"}
 // judgeReplayHeaders wants the replay to carry idempotency.replay_header
 // (when the profile names one), the create's Location and the headers
 // endpoints.create.headers promises, with the create's values.
-func (s *session) judgeReplayHeaders(o *outcome, first, second *Exchange) {
+func (s *session) judgeReplayHeaders(o *outcome, first, second *report.Exchange) {
 	if first.Response == nil || second.Response == nil || first.Response.Status/100 != 2 {
-		o.skip(IdempotencyReplayHdrs, "no successful create to compare the replay with")
+		o.skip(report.IdempotencyReplayHdrs, "no successful create to compare the replay with")
 		return
 	}
 	names := append([]string(nil), replayCarried...)
@@ -101,7 +102,7 @@ func (s *session) judgeReplayHeaders(o *outcome, first, second *Exchange) {
 	slices.Sort(names)
 	names = slices.Compact(names)
 	evidence := false
-	fail := func(msg, want, got string) { o.fail(IdempotencyReplayHdrs, second, msg, want, got) }
+	fail := func(msg, want, got string) { o.fail(report.IdempotencyReplayHdrs, second, msg, want, got) }
 	if rh := s.p.Idempotency.ReplayHeader; rh != "" {
 		evidence = true
 		if second.Response.Header.Get(rh) == "" {
@@ -125,10 +126,10 @@ func (s *session) judgeReplayHeaders(o *outcome, first, second *Exchange) {
 		}
 	}
 	if !evidence {
-		o.skip(IdempotencyReplayHdrs, "the create carried no Location and the profile names no idempotency.replay_header")
+		o.skip(report.IdempotencyReplayHdrs, "the create carried no Location and the profile names no idempotency.replay_header")
 		return
 	}
-	o.pass(IdempotencyReplayHdrs, second)
+	o.pass(report.IdempotencyReplayHdrs, second)
 }
 
 // probeMismatch reuses a key with another body: the mismatch code.
@@ -147,7 +148,7 @@ func probeMismatch(ctx context.Context, s *session, o *outcome) {
 	got := s.fields(ex)
 	ok := ex.Response != nil && e.allows(ex.Response.Status, got.Codes)
 	actual := describe(ex, got.Code)
-	o.verdict(IdempotencyMismatch, ok, ex, "got "+actual+", want "+e.String(), e.String(), actual)
+	o.verdict(report.IdempotencyMismatch, ok, ex, "got "+actual+", want "+e.String(), e.String(), actual)
 }
 
 // probeConcurrent fires N requests with one fresh key at once: at most one
@@ -159,7 +160,7 @@ func probeConcurrent(ctx context.Context, s *session, o *outcome) {
 	}
 	before, counted := s.listCount(ctx, o)
 	k, body := s.idemKey(), s.expandN(s.p.Endpoints.Create.Body)
-	exs := make([]*Exchange, n)
+	exs := make([]*report.Exchange, n)
 	var wg sync.WaitGroup
 	start := make(chan struct{})
 	for i := range exs {
@@ -170,7 +171,7 @@ func probeConcurrent(ctx context.Context, s *session, o *outcome) {
 	}
 	close(start)
 	wg.Wait()
-	ids := map[string]*Exchange{}
+	ids := map[string]*report.Exchange{}
 	for _, ex := range exs {
 		o.record(ex)
 		if id, ok := responseID(s, ex); ok {
@@ -181,28 +182,28 @@ func probeConcurrent(ctx context.Context, s *session, o *outcome) {
 	if why := unanswered(exs...); why != "" && (!(counted && counted2) || allUnanswered(exs)) {
 		// An unanswered create may still make a resource after the count:
 		// with no answer at all, or no list count, nothing tells how many.
-		o.skip(IdempotencyConcurrent, "no evidence: "+why)
+		o.skip(report.IdempotencyConcurrent, "no evidence: "+why)
 		return
 	}
 	created := len(ids)
 	if counted && counted2 && after-before > created {
 		created = after - before
 	}
-	var last *Exchange
+	var last *report.Exchange
 	for _, ex := range ids {
 		last = ex
 	}
 	if last == nil {
 		last = exs[0]
 	}
-	o.verdict(IdempotencyConcurrent, created <= 1, last,
+	o.verdict(report.IdempotencyConcurrent, created <= 1, last,
 		fmt.Sprintf("%d concurrent requests with one key created %d resources", n, created),
 		"at most 1 resource", strconv.Itoa(created)+" resources")
 }
 
 // unanswered says which of exs got no complete answer (no response, or a
 // body cut short by a timeout or reset), "" when all did.
-func unanswered(exs ...*Exchange) string {
+func unanswered(exs ...*report.Exchange) string {
 	n, why := 0, ""
 	for _, ex := range exs {
 		if ex != nil && ex.Response != nil && ex.Err == "" {
@@ -222,7 +223,7 @@ func unanswered(exs ...*Exchange) string {
 	return fmt.Sprintf("%d of %d requests got no complete answer (%s)", n, len(exs), why)
 }
 
-func allUnanswered(exs []*Exchange) bool {
+func allUnanswered(exs []*report.Exchange) bool {
 	for _, ex := range exs {
 		if ex != nil && ex.Response != nil && ex.Err == "" {
 			return false
@@ -231,7 +232,7 @@ func allUnanswered(exs []*Exchange) bool {
 	return true
 }
 
-func responseID(s *session, ex *Exchange) (string, bool) {
+func responseID(s *session, ex *report.Exchange) (string, bool) {
 	if ex == nil || ex.Response == nil || ex.Response.Status/100 != 2 {
 		return "", false
 	}
@@ -282,7 +283,7 @@ func sameJSON(a, b string) bool {
 	return reflect.DeepEqual(x, y)
 }
 
-func describeBody(ex *Exchange) string {
+func describeBody(ex *report.Exchange) string {
 	if ex == nil || ex.Response == nil {
 		return describe(ex, "")
 	}

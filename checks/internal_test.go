@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/errprobe/errprobe/report"
 )
 
 func TestMask(t *testing.T) {
@@ -26,9 +28,9 @@ func TestMask(t *testing.T) {
 func TestMasker_AllForms(t *testing.T) {
 	key := "ek_live_abcdef0123452345"
 	m := newMasker(key, "", "x")
-	ex := &Exchange{
-		Request:  Request{URL: "http://h/v1?api_key=" + key, Header: map[string][]string{"Authorization": {"Basic ZWtfbGl2ZV9hYmNkZWYwMTIzNDUyMzQ1Og=="}}},
-		Response: &Response{Body: `{"echo":"` + key + `"}`, Header: map[string][]string{"X-Key": {key}}},
+	ex := &report.Exchange{
+		Request:  report.Request{URL: "http://h/v1?api_key=" + key, Header: map[string][]string{"Authorization": {"Basic ZWtfbGl2ZV9hYmNkZWYwMTIzNDUyMzQ1Og=="}}},
+		Response: &report.Response{Body: `{"echo":"` + key + `"}`, Header: map[string][]string{"X-Key": {key}}},
 		Err:      "dial " + key,
 	}
 	m.Exchange(ex)
@@ -91,7 +93,7 @@ func TestBudget_Take(t *testing.T) {
 
 func TestCatalogue_Unique(t *testing.T) {
 	seen := map[string]bool{}
-	for _, c := range Catalogue() {
+	for _, c := range report.Catalogue() {
 		if seen[c.ID] || !strings.HasPrefix(c.ID, c.Suite+".") || c.Description == "" {
 			t.Errorf("bad catalogue entry %+v", c)
 		}

@@ -3,6 +3,7 @@ package checks
 import (
 	"net/http"
 
+	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
 )
 
@@ -15,19 +16,19 @@ func malformedProbes(p *schemas.Profile) []Probe {
 	}
 	valid := p.Endpoints.Create.Body
 	body := func(name, check, sample, ctype string, situations ...string) Probe {
-		return Probe{Name: name, Suite: SuiteMalformed, Check: check, Skip: skip, Requests: []ProbeRequest{{
+		return Probe{Name: name, Suite: report.SuiteMalformed, Check: check, Skip: skip, Requests: []ProbeRequest{{
 			Method: createMethod(p), Path: p.Endpoints.Create.Path, Key: schemas.KeyValid,
 			Body: &sample, ContentType: ctype, Expect: ProbeExpect{Situations: situations},
 		}}}
 	}
 	const js = "application/json"
 	return []Probe{
-		body("truncated-json", MalformedTruncated, `{"name":`, js, schemas.ExpectMalformedJSON),
-		body("trailing-garbage", MalformedTrailing, valid+" xyz", js, schemas.ExpectMalformedJSON),
-		body("not-json", MalformedNotJSON, "hello", js, schemas.ExpectMalformedJSON),
-		body("empty-body", MalformedEmptyBody, "", js, schemas.ExpectMalformedJSON, schemas.ExpectValidation),
-		body("wrong-type", MalformedWrongType, "[1,2]", js, schemas.ExpectMalformedJSON, schemas.ExpectValidation),
-		body("content-type", MalformedContentType, valid, "text/plain", schemas.ExpectWrongContentType),
+		body("truncated-json", report.MalformedTruncated, `{"name":`, js, schemas.ExpectMalformedJSON),
+		body("trailing-garbage", report.MalformedTrailing, valid+" xyz", js, schemas.ExpectMalformedJSON),
+		body("not-json", report.MalformedNotJSON, "hello", js, schemas.ExpectMalformedJSON),
+		body("empty-body", report.MalformedEmptyBody, "", js, schemas.ExpectMalformedJSON, schemas.ExpectValidation),
+		body("wrong-type", report.MalformedWrongType, "[1,2]", js, schemas.ExpectMalformedJSON, schemas.ExpectValidation),
+		body("content-type", report.MalformedContentType, valid, "text/plain", schemas.ExpectWrongContentType),
 		methodProbe(p),
 	}
 }
@@ -44,8 +45,8 @@ func methodProbe(p *schemas.Profile) Probe {
 	if _, ok := p.Expectation(schemas.ExpectMethodNotAllowed); !ok {
 		ex = ProbeExpect{Rule: &schemas.Expectation{Status: schemas.Statuses{http.StatusMethodNotAllowed}}, StatusHeaders: allow405}
 	}
-	return Probe{Name: "method", Suite: SuiteMalformed, Check: MalformedMethod, Skip: readSkip(p),
-		Also: []string{MalformedMethodAllow},
+	return Probe{Name: "method", Suite: report.SuiteMalformed, Check: report.MalformedMethod, Skip: readSkip(p),
+		Also: []string{report.MalformedMethodAllow},
 		Requests: []ProbeRequest{{Method: method, Path: read.Path, Key: schemas.KeyValid, Body: &body,
 			ContentType: "application/json", Expect: ex}}}
 }

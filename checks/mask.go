@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/errprobe/errprobe/report"
 )
 
 // Mask hides a secret completely: no byte of it, not a type prefix such as
@@ -136,7 +138,7 @@ func (m *maskSet) holds(s string) bool {
 }
 
 // Exchange masks every secret in a recorded exchange, in place.
-func (m *masker) Exchange(ex *Exchange) {
+func (m *masker) Exchange(ex *report.Exchange) {
 	if ex == nil {
 		return
 	}
@@ -148,7 +150,7 @@ func (m *masker) Exchange(ex *Exchange) {
 	}
 }
 
-func (m *masker) request(r *Request) {
+func (m *masker) request(r *report.Request) {
 	r.URL = m.String(r.URL)
 	r.Body = m.String(r.Body)
 	m.header(r.Header)
@@ -166,7 +168,7 @@ func (m *masker) header(h map[string][]string) {
 // Report masks every text a report carries, in place: whatever path a
 // secret took into a message (a status line, a transport error, a
 // target's echo), no output shows it.
-func (m *masker) Report(r *Report) {
+func (m *masker) Report(r *report.Report) {
 	r.BaseURL = m.String(r.BaseURL)
 	r.Stopped = m.String(r.Stopped)
 	for i := range r.Results {

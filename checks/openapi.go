@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+
+	"github.com/errprobe/errprobe/report"
 )
 
 // OpenAPI is what `run --openapi` adds to a run: the document's operations,
@@ -73,7 +75,7 @@ func allowDiff(header []string, documented []string) (extra, missing []string) {
 }
 
 // operationFor finds the documented operation a request was for.
-func (s *session) operationFor(req Request) *Operation {
+func (s *session) operationFor(req report.Request) *Operation {
 	if s.cfg.OpenAPI == nil {
 		return nil
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
 )
 
@@ -59,7 +60,7 @@ func newSelection(suites, skip []string, known map[string]bool) (selection, erro
 					continue
 				}
 				if !isSuite(name) {
-					if _, ok := Lookup(name); !ok && !known[name] {
+					if _, ok := report.Lookup(name); !ok && !known[name] {
 						return sel, fmt.Errorf("%s %s: no such suite or check (errprobe probes lists them)", pair.flag, name)
 					}
 				}
@@ -71,7 +72,7 @@ func newSelection(suites, skip []string, known map[string]bool) (selection, erro
 }
 
 func isSuite(name string) bool {
-	for _, s := range Suites() {
+	for _, s := range report.Suites() {
 		if s == name {
 			return true
 		}
@@ -81,9 +82,9 @@ func isSuite(name string) bool {
 
 // wants reports whether check is selected.
 func (s selection) wants(check string) bool {
-	c, ok := Lookup(check)
+	c, ok := report.Lookup(check)
 	if !ok && isCustom(check) {
-		c.Suite = SuiteCustom
+		c.Suite = report.SuiteCustom
 	}
 	if s.exclude[check] || s.exclude[c.Suite] {
 		return false
@@ -99,7 +100,7 @@ func (s selection) runs(p probe) bool {
 			return true
 		}
 	}
-	if p.suite == SuiteRateLimit {
+	if p.suite == report.SuiteRateLimit {
 		return false
 	}
 	for _, c := range perProbeEnvelope {
@@ -107,7 +108,7 @@ func (s selection) runs(p probe) bool {
 			return true
 		}
 	}
-	for _, c := range []string{OpenAPIStatus, OpenAPISchema, OpenAPIHeaders} {
+	for _, c := range []string{report.OpenAPIStatus, report.OpenAPISchema, report.OpenAPIHeaders} {
 		if s.wants(c) {
 			return true
 		}

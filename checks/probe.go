@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
 )
 
@@ -20,20 +21,20 @@ type probe struct {
 	serial bool
 	// severity, when set, is the severity of the probe's first check (a
 	// custom probe's own).
-	severity Severity
+	severity report.Severity
 	// operation is the documented operation a per-operation probe is for.
 	operation string
 	run       func(ctx context.Context, s *session, o *outcome)
 }
 
 // do sends c and keeps the exchange for the envelope checks.
-func (s *session) do(ctx context.Context, o *outcome, c call) *Exchange {
+func (s *session) do(ctx context.Context, o *outcome, c call) *report.Exchange {
 	c.probe = o.probe
 	return o.record(s.send(ctx, c))
 }
 
 // fields extracts the envelope members of an exchange's body.
-func (s *session) fields(ex *Exchange) schemas.Fields {
+func (s *session) fields(ex *report.Exchange) schemas.Fields {
 	if ex == nil || ex.Response == nil {
 		return schemas.Fields{}
 	}
@@ -42,11 +43,11 @@ func (s *session) fields(ex *Exchange) schemas.Fields {
 }
 
 // code is the error code in an exchange's body, "" if none.
-func (s *session) code(ex *Exchange) string { return s.fields(ex).Code }
+func (s *session) code(ex *report.Exchange) string { return s.fields(ex).Code }
 
 // expectCheck passes check when ex carries one of the situations' codes with
 // a status the code table allows.
-func (s *session) expectCheck(o *outcome, check string, ex *Exchange, situations ...string) {
+func (s *session) expectCheck(o *outcome, check string, ex *report.Exchange, situations ...string) {
 	e, ok := expect(s.p, situations...)
 	if !ok {
 		o.skip(check, "the profile's expect table has no "+strings.Join(situations, " or "))

@@ -14,6 +14,7 @@ import (
 
 	"github.com/errprobe/errprobe/checks"
 	"github.com/errprobe/errprobe/fixtures"
+	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
 )
 
@@ -297,7 +298,7 @@ func TestProfileSchema_EveryKeyDoesSomething(t *testing.T) {
 		}
 		cfg := checks.Config{Contract: c, BaseURL: srv.URL, MaxRequests: 1500, Concurrency: 4}
 		if !e.burst {
-			cfg.Skip = []string{checks.SuiteRateLimit}
+			cfg.Skip = []string{report.SuiteRateLimit}
 		}
 		rep, err := checks.Run(ctx, cfg)
 		if err != nil {
@@ -362,7 +363,7 @@ func cmpOr(v, def string) string {
 	return v
 }
 
-func planPrint(rep *checks.Report) string {
+func planPrint(rep *report.Report) string {
 	var b strings.Builder
 	for _, r := range rep.Planned {
 		names := make([]string, 0, len(r.Header))
@@ -377,7 +378,7 @@ func planPrint(rep *checks.Report) string {
 	return b.String()
 }
 
-func verdictPrint(rep *checks.Report) string {
+func verdictPrint(rep *report.Report) string {
 	lines := []string{"profile " + rep.Profile}
 	for _, r := range rep.Results {
 		lines = append(lines, fmt.Sprintf("%s|%s|%s|%s|%s|%s", r.Check, r.Probe, r.Status, r.Severity, r.SeverityReason, r.Message))

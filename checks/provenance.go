@@ -3,6 +3,8 @@ package checks
 import (
 	"context"
 	"net/http"
+
+	"github.com/errprobe/errprobe/report"
 )
 
 type probeKey struct{}
@@ -21,7 +23,7 @@ func probeOf(ctx context.Context) string {
 // notRun lists the selected checks of a probe that never ran (the run was
 // interrupted or stopped first) as skipped, so every run of a profile and
 // selection reports the same set of results.
-func (s *session) notRun(ctx context.Context, p probe, sel selection) []Result {
+func (s *session) notRun(ctx context.Context, p probe, sel selection) []report.Result {
 	if !sel.runs(p) {
 		return nil
 	}
@@ -32,15 +34,15 @@ func (s *session) notRun(ctx context.Context, p probe, sel selection) []Result {
 	case stopped != "":
 		reason = "not run: " + stopped
 	}
-	var out []Result
+	var out []report.Result
 	for _, c := range p.checks {
 		if sel.wants(c) {
-			r := newResult(c, p.name, StatusSkip)
+			r := newResult(c, p.name, report.StatusSkip)
 			r.Message = reason
 			out = append(out, r)
 		}
 	}
-	if p.suite != SuiteRateLimit {
+	if p.suite != report.SuiteRateLimit {
 		out = append(out, s.envelopeSkips(p.name, reason, sel.wants)...)
 	}
 	return out
@@ -48,11 +50,11 @@ func (s *session) notRun(ctx context.Context, p probe, sel selection) []Result {
 
 // envelopeSkips are the per-probe envelope checks, skipped with reason
 // (but those the profile rules out, which are skipped once for the run).
-func (s *session) envelopeSkips(probe, reason string, want func(string) bool) []Result {
-	var out []Result
+func (s *session) envelopeSkips(probe, reason string, want func(string) bool) []report.Result {
+	var out []report.Result
 	for _, id := range perProbeEnvelope {
 		if want(id) && runSkip(s.p, id) == "" {
-			r := newResult(id, probe, StatusSkip)
+			r := newResult(id, probe, report.StatusSkip)
 			r.Message = reason
 			out = append(out, r)
 		}
@@ -63,10 +65,10 @@ func (s *session) envelopeSkips(probe, reason string, want func(string) bool) []
 // annotate fills what reports derive from a failure's evidence: the error
 // code its response carried (part of its cause's signature) and the earlier
 // requests of its probe that set up the state it depends on.
-func (s *session) annotate(rs []Result, exs []*Exchange) {
+func (s *session) annotate(rs []report.Result, exs []*report.Exchange) {
 	for i := range rs {
 		r := &rs[i]
-		if r.Status != StatusFail || r.Exchange == nil {
+		if r.Status != report.StatusFail || r.Exchange == nil {
 			continue
 		}
 		r.Code = s.code(r.Exchange)
@@ -76,8 +78,8 @@ func (s *session) annotate(rs []Result, exs []*Exchange) {
 
 // setupOf returns the exchanges before x in its probe that changed state
 // (a non-GET answered 2xx: a create, a first idempotent request).
-func setupOf(x *Exchange, exs []*Exchange) []*Exchange {
-	var setup []*Exchange
+func setupOf(x *report.Exchange, exs []*report.Exchange) []*report.Exchange {
+	var setup []*report.Exchange
 	for _, e := range exs {
 		if e == x {
 			return setup

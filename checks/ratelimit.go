@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
 )
 
@@ -22,14 +23,14 @@ func rateLimitProbes(p *schemas.Profile) []probe {
 		skip = missingKey(p, roleValid)
 	}
 	return []probe{{
-		name: "burst", suite: SuiteRateLimit, skip: skip,
+		name: "burst", suite: report.SuiteRateLimit, skip: skip,
 		checks: rateLimitChecks, run: probeBurst,
 	}}
 }
 
 // rateLimitChecks are the burst's checks, in catalogue order.
-var rateLimitChecks = []string{RateLimitReached, RateLimitEnvelope, RateLimitHeaders, RateLimitLimitConstant,
-	RateLimitRemaining, RateLimitRemainingZero, RateLimitReset, RateLimitRetryAfter, RateLimitRecovery}
+var rateLimitChecks = []string{report.RateLimitReached, report.RateLimitEnvelope, report.RateLimitHeaders, report.RateLimitLimitConstant,
+	report.RateLimitRemaining, report.RateLimitRemainingZero, report.RateLimitReset, report.RateLimitRetryAfter, report.RateLimitRecovery}
 
 // maxWaitFor is the profile's max_wait, capped by Config.MaxWait.
 func maxWaitFor(p *schemas.Profile, cfg Config) time.Duration {
@@ -71,10 +72,10 @@ func probeBurst(ctx context.Context, s *session, o *outcome) {
 	}
 	req, rec, err := s.newRequest(ctx, call)
 	if err != nil {
-		o.skip(RateLimitReached, err.Error())
+		o.skip(report.RateLimitReached, err.Error())
 		return
 	}
-	masked := Exchange{Request: rec}
+	masked := report.Exchange{Request: rec}
 	s.mask.Exchange(&masked)
 	rec = masked.Request // the samples' request, key masked (req keeps it)
 	max := b.MaxRequests
@@ -127,7 +128,7 @@ func probeBurst(ctx context.Context, s *session, o *outcome) {
 		return
 	}
 	if ctx.Err() != nil {
-		o.skip(RateLimitRecovery, s.cutReason(ctx))
+		o.skip(report.RateLimitRecovery, s.cutReason(ctx))
 		return
 	}
 	s.recover(ctx, o, call, res)
@@ -143,7 +144,7 @@ func (o *outcome) skipAll(reason string) {
 // judgeBurst records the burst's checks; false when no 429 was reached.
 func (s *session) judgeBurst(o *outcome, res burstResult, max int) bool {
 	ev, st := &res.ev, res.stats
-	var first429 *Exchange
+	var first429 *report.Exchange
 	for _, ex := range res.samples {
 		if ex.Response.Status == http.StatusTooManyRequests && first429 == nil {
 			first429 = ex
@@ -157,17 +158,17 @@ func (s *session) judgeBurst(o *outcome, res burstResult, max int) bool {
 		if res.firstErr != "" {
 			actual += "; " + res.firstErr
 		}
-		o.fail(RateLimitReached, nil, fmt.Sprintf("no 429 within %d requests (cap %d)", st.Sent, max), "429 within "+fmt.Sprint(max), actual)
+		o.fail(report.RateLimitReached, nil, fmt.Sprintf("no 429 within %d requests (cap %d)", st.Sent, max), "429 within "+fmt.Sprint(max), actual)
 		for _, c := range rateLimitChecks[1:] {
 			o.skip(c, "no 429 was reached")
 		}
 		return false
 	}
-	o.pass(RateLimitReached, first429)
+	o.pass(report.RateLimitReached, first429)
 	s.judge429Envelope(o, res.samples)
 	kind := RateFormatOf(s.p).Kind
 	if kind == "none" {
-		for _, c := range []string{RateLimitHeaders, RateLimitLimitConstant, RateLimitRemaining, RateLimitRemainingZero, RateLimitReset} {
+		for _, c := range []string{report.RateLimitHeaders, report.RateLimitLimitConstant, report.RateLimitRemaining, report.RateLimitRemainingZero, report.RateLimitReset} {
 			o.skip(c, "rate_limit.headers is none (the profile promises no rate-limit headers)")
 		}
 	} else {
@@ -178,29 +179,29 @@ func (s *session) judgeBurst(o *outcome, res burstResult, max int) bool {
 		if headers.n == 0 {
 			headers = ev.parse
 		}
-		judgeFinding(o, RateLimitHeaders, headers, first429, kind+" rate-limit headers on every response")
-		judgeFinding(o, RateLimitLimitConstant, s.withRun(RateLimitLimitConstant, ev.limitVaries), first429, "one limit")
-		if remaining := s.withRun(RateLimitRemaining, ev.remaining); ev.remainingSeen == 0 && remaining.n == 0 {
-			o.skip(RateLimitRemaining, "no remaining values seen")
+		judgeFinding(o, report.RateLimitHeaders, headers, first429, kind+" rate-limit headers on every response")
+		judgeFinding(o, report.RateLimitLimitConstant, s.withRun(report.RateLimitLimitConstant, ev.limitVaries), first429, "one limit")
+		if remaining := s.withRun(report.RateLimitRemaining, ev.remaining); ev.remainingSeen == 0 && remaining.n == 0 {
+			o.skip(report.RateLimitRemaining, "no remaining values seen")
 		} else {
-			judgeFinding(o, RateLimitRemaining, remaining, first429, "remaining falling with each admitted request")
+			judgeFinding(o, report.RateLimitRemaining, remaining, first429, "remaining falling with each admitted request")
 		}
-		if zero := s.withRun(RateLimitRemainingZero, ev.zero); ev.remainingSeen == 0 && zero.n == 0 {
-			o.skip(RateLimitRemainingZero, "no remaining values seen")
+		if zero := s.withRun(report.RateLimitRemainingZero, ev.zero); ev.remainingSeen == 0 && zero.n == 0 {
+			o.skip(report.RateLimitRemainingZero, "no remaining values seen")
 		} else {
-			judgeFinding(o, RateLimitRemainingZero, zero, first429, "remaining 0 on every 429")
+			judgeFinding(o, report.RateLimitRemainingZero, zero, first429, "remaining 0 on every 429")
 		}
-		judgeFinding(o, RateLimitReset, s.withRun(RateLimitReset, ev.reset), first429, "reset in the future, within "+s.maxWait.String())
+		judgeFinding(o, report.RateLimitReset, s.withRun(report.RateLimitReset, ev.reset), first429, "reset in the future, within "+s.maxWait.String())
 	}
 	retry := ev.retryDisagree
 	if s.p.RateLimit.RetryAfter && ev.retryMissing.n > 0 && retry.n == 0 {
 		retry = ev.retryMissing
 	}
-	judgeFinding(o, RateLimitRetryAfter, s.withRun(RateLimitRetryAfter, retry), first429, "Retry-After agreeing with reset")
+	judgeFinding(o, report.RateLimitRetryAfter, s.withRun(report.RateLimitRetryAfter, retry), first429, "Retry-After agreeing with reset")
 	return true
 }
 
-func judgeFinding(o *outcome, check string, f finding, pass *Exchange, expected string) {
+func judgeFinding(o *outcome, check string, f finding, pass *report.Exchange, expected string) {
 	if f.n == 0 {
 		o.pass(check, pass)
 		return
@@ -214,7 +215,7 @@ func judgeFinding(o *outcome, check string, f finding, pass *Exchange, expected 
 
 // judge429Envelope checks every distinct 429 shape: the envelope and the
 // profile's rate-limit code.
-func (s *session) judge429Envelope(o *outcome, samples []*Exchange) {
+func (s *session) judge429Envelope(o *outcome, samples []*report.Exchange) {
 	code := s.p.RateLimit.Code
 	if code == "" {
 		code = s.p.ExpectCode(schemas.ExpectRateLimited)
@@ -224,21 +225,21 @@ func (s *session) judge429Envelope(o *outcome, samples []*Exchange) {
 			continue
 		}
 		if vs := s.contract.CheckError(toSchemaResponse(ex.Response)); len(vs) > 0 {
-			o.fail(RateLimitEnvelope, ex, "429 body breaks the envelope: "+vs[0].Message, "the envelope with "+code, describe(ex, s.code(ex)))
+			o.fail(report.RateLimitEnvelope, ex, "429 body breaks the envelope: "+vs[0].Message, "the envelope with "+code, describe(ex, s.code(ex)))
 			return
 		}
 		if got := s.code(ex); code != "" && got != code {
-			o.fail(RateLimitEnvelope, ex, "429 carries code "+got+", want "+code, "429 "+code, describe(ex, got))
+			o.fail(report.RateLimitEnvelope, ex, "429 carries code "+got+", want "+code, "429 "+code, describe(ex, got))
 			return
 		}
 		// A code-less or pattern expectation (expect.rate_limited) judged as such.
 		if e, ok := expect(s.p, schemas.ExpectRateLimited); ok && code == "" && !e.allows(ex.Response.Status, s.fields(ex).Codes) {
 			got := describe(ex, s.code(ex))
-			o.fail(RateLimitEnvelope, ex, "got "+got+", want "+e.String(), e.String(), got)
+			o.fail(report.RateLimitEnvelope, ex, "got "+got+", want "+e.String(), e.String(), got)
 			return
 		}
 	}
-	o.pass(RateLimitEnvelope, samples[0])
+	o.pass(report.RateLimitEnvelope, samples[0])
 }
 
 // recover waits until the reset the last 429 announced (capped by max
@@ -247,14 +248,14 @@ func (s *session) recover(ctx context.Context, o *outcome, c call, res burstResu
 	start := s.cfg.Now()
 	deadline := start.Add(s.maxWait)
 	wait := s.waitFrom(res.ev.last, res.ev.lastAt, res.ev.hasLast)
-	var ex *Exchange
+	var ex *report.Exchange
 	for poll := 1; ; poll++ {
 		now := s.cfg.Now()
 		if until := now.Add(wait); until.After(deadline) {
 			wait = deadline.Sub(now)
 		}
 		if !s.countdownFor(ctx, wait, "the rate-limit reset (recovery)") {
-			o.skip(RateLimitRecovery, s.cutReason(ctx)+" (during the wait for the limit to reset)")
+			o.skip(report.RateLimitRecovery, s.cutReason(ctx)+" (during the wait for the limit to reset)")
 			return
 		}
 		c.noRetry = true
@@ -263,7 +264,7 @@ func (s *session) recover(ctx context.Context, o *outcome, c call, res burstResu
 			if s.burst != nil {
 				s.burst.RecoveryWait = s.cfg.Now().Sub(start)
 			}
-			o.pass(RateLimitRecovery, ex)
+			o.pass(report.RateLimitRecovery, ex)
 			return
 		}
 		if ex.Response == nil || ex.Response.Status != http.StatusTooManyRequests || !s.cfg.Now().Before(deadline) || poll >= maxRecoveryPolls {
@@ -274,7 +275,7 @@ func (s *session) recover(ctx context.Context, o *outcome, c call, res burstResu
 		wait = s.waitFrom(rh, now, true)
 	}
 	actual := describe(ex, s.code(ex))
-	o.fail(RateLimitRecovery, ex, fmt.Sprintf("still %s after waiting %s for the limit to reset", actual, round(s.cfg.Now().Sub(start))),
+	o.fail(report.RateLimitRecovery, ex, fmt.Sprintf("still %s after waiting %s for the limit to reset", actual, round(s.cfg.Now().Sub(start))),
 		"2xx after reset", actual)
 }
 

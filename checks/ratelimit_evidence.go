@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+
+	"github.com/errprobe/errprobe/report"
 )
 
 // evKind flags the first occurrence of a kind of evidence in a burst, so the
@@ -28,7 +30,7 @@ const (
 type finding struct {
 	n   int
 	msg string
-	ex  *Exchange
+	ex  *report.Exchange
 }
 
 func (f *finding) note(msg string) bool {
@@ -253,7 +255,7 @@ func (e *rateEvidence) retryAfter(rh RateHeaders) evKind {
 }
 
 // attach gives the findings first seen in kinds their example exchange.
-func (e *rateEvidence) attach(kinds evKind, ex *Exchange) {
+func (e *rateEvidence) attach(kinds evKind, ex *report.Exchange) {
 	for _, x := range []struct {
 		k evKind
 		f *finding

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/errprobe/errprobe/report"
 )
 
 // runEvidence is the rate-limit evidence of every response outside the
@@ -48,7 +50,7 @@ func keyOf(c call) role {
 }
 
 // observe reads one response's rate-limit fields.
-func (e *runEvidence) observe(c call, ex *Exchange, at time.Time) {
+func (e *runEvidence) observe(c call, ex *report.Exchange, at time.Time) {
 	if e == nil || ex.Response == nil || keyOf(c) == roleNone {
 		return
 	}
@@ -133,15 +135,15 @@ func (e *runEvidence) finding(check string) (finding, string) {
 	defer e.mu.Unlock()
 	var f *finding
 	switch check {
-	case RateLimitLimitConstant:
+	case report.RateLimitLimitConstant:
 		f = &e.limitVaries
-	case RateLimitRemaining:
+	case report.RateLimitRemaining:
 		f = &e.remaining
-	case RateLimitReset:
+	case report.RateLimitReset:
 		f = &e.reset
-	case RateLimitRemainingZero:
+	case report.RateLimitRemainingZero:
 		f = &e.zero
-	case RateLimitRetryAfter:
+	case report.RateLimitRetryAfter:
 		f = &e.retry
 	default:
 		return finding{}, ""

@@ -12,6 +12,7 @@ import (
 
 	"github.com/errprobe/errprobe/checks"
 	"github.com/errprobe/errprobe/fixtures"
+	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
 )
 
@@ -74,11 +75,11 @@ func TestRun_SpentWindow(t *testing.T) {
 			return
 		}
 		res := resultOf(t, rep, tc.fail)
-		if res.Status != checks.StatusFail || !strings.Contains(res.Message, "(probe ") {
+		if res.Status != report.StatusFail || !strings.Contains(res.Message, "(probe ") {
 			t.Errorf("%s = %s %q, want a failure naming the probe; %s", tc.fail, res.Status, res.Message, summary(rep))
 		}
 	}
-	for _, tc := range []testCase{{}, {fault: "remaining-constant", fail: checks.RateLimitRemaining}} {
+	for _, tc := range []testCase{{}, {fault: "remaining-constant", fail: report.RateLimitRemaining}} {
 		t.Run("fault="+tc.fault, func(t *testing.T) { runCase(t, tc) })
 	}
 }
@@ -95,7 +96,7 @@ func TestRun_RouteNamesTheLimitedRoute(t *testing.T) {
 	if f := failures(rep); len(f) > 0 {
 		t.Fatalf("failures:\n%s", strings.Join(f, "\n"))
 	}
-	if res := resultOf(t, rep, checks.RateLimitReached); res.Status != checks.StatusPass {
+	if res := resultOf(t, rep, report.RateLimitReached); res.Status != report.StatusPass {
 		t.Errorf("reached = %s %q", res.Status, res.Message)
 	}
 	if len(rep.Leftovers) > 0 {
@@ -162,7 +163,7 @@ func TestRun_NothingTested(t *testing.T) {
 	}
 	notRun := 0
 	for _, r := range rep.Results {
-		if r.Status != checks.StatusSkip {
+		if r.Status != report.StatusSkip {
 			t.Errorf("%s %s = %s %q, want skipped", r.Check, r.Probe, r.Status, r.Message)
 		}
 		if strings.Contains(r.Message, "not run: "+checks.ErrMaxDuration.Error()) {
@@ -246,7 +247,7 @@ func TestRun_UnreadableRateValues(t *testing.T) {
 		cfg.Suites, cfg.Skip = []string{"ratelimit"}, nil
 		rep := runHostile(t, cfg, 5*time.Second)
 		res := resultFor(t, rep, tc.check, "burst")
-		if res.Status != checks.StatusFail || !strings.Contains(res.Message, tc.msg) {
+		if res.Status != report.StatusFail || !strings.Contains(res.Message, tc.msg) {
 			t.Errorf("%s = %s %q, want fail containing %q", tc.check, res.Status, res.Message, tc.msg)
 		}
 		for _, r := range rep.Results {
@@ -258,12 +259,12 @@ func TestRun_UnreadableRateValues(t *testing.T) {
 	soon := time.Now().Add(2 * time.Second).Unix()
 	ok := itoa(soon)
 	for _, tc := range []testCase{
-		{name: "retry-after soon", retryAfter: "soon", reset: ok, check: checks.RateLimitRetryAfter, msg: "neither delay-seconds nor an HTTP-date"},
-		{name: "retry-after negative", retryAfter: "-5", reset: ok, check: checks.RateLimitRetryAfter, msg: "neither delay-seconds nor an HTTP-date"},
-		{name: "retry-after 10^12", retryAfter: "1000000000000", reset: ok, check: checks.RateLimitRetryAfter, msg: "out of range"},
-		{name: "retry-after year 9999", retryAfter: "Fri, 31 Dec 9999 23:59:59 GMT", reset: ok, check: checks.RateLimitRetryAfter, msg: "out of range"},
-		{name: "reset tomorrow", retryAfter: "1", reset: "tomorrow", check: checks.RateLimitReset, msg: "not a number"},
-		{name: "reset 10^23", retryAfter: "1", reset: "100000000000000000000000", check: checks.RateLimitReset, msg: "out of range"},
+		{name: "retry-after soon", retryAfter: "soon", reset: ok, check: report.RateLimitRetryAfter, msg: "neither delay-seconds nor an HTTP-date"},
+		{name: "retry-after negative", retryAfter: "-5", reset: ok, check: report.RateLimitRetryAfter, msg: "neither delay-seconds nor an HTTP-date"},
+		{name: "retry-after 10^12", retryAfter: "1000000000000", reset: ok, check: report.RateLimitRetryAfter, msg: "out of range"},
+		{name: "retry-after year 9999", retryAfter: "Fri, 31 Dec 9999 23:59:59 GMT", reset: ok, check: report.RateLimitRetryAfter, msg: "out of range"},
+		{name: "reset tomorrow", retryAfter: "1", reset: "tomorrow", check: report.RateLimitReset, msg: "not a number"},
+		{name: "reset 10^23", retryAfter: "1", reset: "100000000000000000000000", check: report.RateLimitReset, msg: "out of range"},
 	} {
 		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
 	}
@@ -292,8 +293,8 @@ func TestRun_RemainingAboveLimit(t *testing.T) {
 	cfg := hostileConfig(t, srv.URL)
 	cfg.Suites, cfg.Skip = []string{"ratelimit"}, nil
 	rep := runHostile(t, cfg, 5*time.Second)
-	res := resultFor(t, rep, checks.RateLimitRemaining, "burst")
-	if res.Status != checks.StatusFail || !strings.Contains(res.Message, "above the limit 30") {
+	res := resultFor(t, rep, report.RateLimitRemaining, "burst")
+	if res.Status != report.StatusFail || !strings.Contains(res.Message, "above the limit 30") {
 		t.Errorf("remaining = %s %q, want fail: above the limit", res.Status, res.Message)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
 )
 
@@ -37,14 +38,14 @@ func resourceProbes(p *schemas.Profile) []probe {
 		del = "endpoints.create not set"
 	}
 	return []probe{
-		itemProbe(p, "unknown-id", ResourcesUnknownID, item("missing_id", e.MissingID), e.MissingID, schemas.ExpectNotFound).asProbe(),
-		itemProbe(p, "malformed-id", ResourcesMalformedID, item("malformed_id", e.MalformedID), e.MalformedID, schemas.ExpectInvalidID).asProbe(),
-		{name: "cross-tenant", suite: SuiteResources, checks: []string{ResourcesCrossTenant, ResourcesTenantLeak, ResourcesTenantBreach},
+		itemProbe(p, "unknown-id", report.ResourcesUnknownID, item("missing_id", e.MissingID), e.MissingID, schemas.ExpectNotFound).asProbe(),
+		itemProbe(p, "malformed-id", report.ResourcesMalformedID, item("malformed_id", e.MalformedID), e.MalformedID, schemas.ExpectInvalidID).asProbe(),
+		{name: "cross-tenant", suite: report.SuiteResources, checks: []string{report.ResourcesCrossTenant, report.ResourcesTenantLeak, report.ResourcesTenantBreach},
 			skip: cross, run: probeCrossTenant},
-		Probe{Name: "unknown-route", Suite: SuiteResources, Check: ResourcesUnknownRoute, Requests: []ProbeRequest{{
+		Probe{Name: "unknown-route", Suite: report.SuiteResources, Check: report.ResourcesUnknownRoute, Requests: []ProbeRequest{{
 			Method: http.MethodGet, Path: unknownRoute(p), Key: schemas.KeyValid,
 			Expect: ProbeExpect{Situations: []string{schemas.ExpectUnknownRoute}}}}}.asProbe(),
-		{name: "delete", suite: SuiteResources, checks: []string{ResourcesDelete}, skip: del, run: probeDelete},
+		{name: "delete", suite: report.SuiteResources, checks: []string{report.ResourcesDelete}, skip: del, run: probeDelete},
 		conflictProbe(p).asProbe(),
 		internalProbe(p).asProbe(),
 	}
@@ -53,7 +54,7 @@ func resourceProbes(p *schemas.Profile) []probe {
 // itemProbe sends id to the item route with each method the route takes
 // (GET, DELETE, …): every answer must meet situation.
 func itemProbe(p *schemas.Profile, name, check, skip, id, situation string) Probe {
-	dp := Probe{Name: name, Suite: SuiteResources, Check: check, Skip: skip}
+	dp := Probe{Name: name, Suite: report.SuiteResources, Check: check, Skip: skip}
 	for _, m := range itemMethods(p) {
 		rq := ProbeRequest{Method: m, Path: itemPath(p, url.PathEscape(id)), Key: schemas.KeyValid,
 			Expect: ProbeExpect{Situations: []string{situation}}}
@@ -71,7 +72,7 @@ func itemProbe(p *schemas.Profile, name, check, skip, id, situation string) Prob
 // the second get expect.conflict.
 func conflictProbe(p *schemas.Profile) Probe {
 	cr := p.Endpoints.Create
-	dp := Probe{Name: "conflict", Suite: SuiteResources, Check: ResourcesConflict, Also: []string{ResourcesCreateHeaders}}
+	dp := Probe{Name: "conflict", Suite: report.SuiteResources, Check: report.ResourcesConflict, Also: []string{report.ResourcesCreateHeaders}}
 	switch _, ok := p.Expectation(schemas.ExpectConflict); {
 	case cr.Path == "" || cr.Body == "":
 		dp.Skip = "endpoints.create (path and body) not set"
@@ -90,7 +91,7 @@ func conflictProbe(p *schemas.Profile) Probe {
 // internalProbe requests endpoints.server_error: expect.internal, in the
 // envelope (the envelope checks judge the body like any error's).
 func internalProbe(p *schemas.Profile) Probe {
-	dp := Probe{Name: "internal", Suite: SuiteResources, Check: ResourcesInternal}
+	dp := Probe{Name: "internal", Suite: report.SuiteResources, Check: report.ResourcesInternal}
 	switch _, ok := p.Expectation(schemas.ExpectInternal); {
 	case p.Endpoints.ServerError == "":
 		dp.Skip = "endpoints.server_error not set (a route that answers 500)"
@@ -104,7 +105,7 @@ func internalProbe(p *schemas.Profile) Probe {
 }
 
 // create makes a resource with key r; the session tracks it for cleanup.
-func (s *session) create(ctx context.Context, o *outcome, r role) (string, *Exchange) {
+func (s *session) create(ctx context.Context, o *outcome, r role) (string, *report.Exchange) {
 	c := jsonCall(createMethod(s.p), s.p.Endpoints.Create.Path, s.expandN(s.p.Endpoints.Create.Body))
 	c.key = r
 	ex := s.do(ctx, o, c)
@@ -122,26 +123,26 @@ func (s *session) create(ctx context.Context, o *outcome, r role) (string, *Exch
 func probeCrossTenant(ctx context.Context, s *session, o *outcome) {
 	id := s.p.Endpoints.OtherTenantID
 	if id == "" {
-		var ex *Exchange
+		var ex *report.Exchange
 		id, ex = s.create(ctx, o, roleOtherTenant)
 		if id == "" {
 			reason := "could not create the other organisation's resource: " + describe(ex, s.code(ex))
-			for _, c := range []string{ResourcesCrossTenant, ResourcesTenantLeak, ResourcesTenantBreach} {
+			for _, c := range []string{report.ResourcesCrossTenant, report.ResourcesTenantLeak, report.ResourcesTenantBreach} {
 				o.skip(c, reason)
 			}
 			return
 		}
 	}
 	ex := s.do(ctx, o, call{method: http.MethodGet, path: s.itemPath(id), key: roleValid})
-	s.expectCheck(o, ResourcesCrossTenant, ex, schemas.ExpectCrossTenant)
+	s.expectCheck(o, report.ResourcesCrossTenant, ex, schemas.ExpectCrossTenant)
 	actual := describe(ex, s.code(ex))
 	st := 0
 	if ex.Response != nil {
 		st = ex.Response.Status
 	}
-	o.verdict(ResourcesTenantLeak, st != http.StatusForbidden, ex,
+	o.verdict(report.ResourcesTenantLeak, st != http.StatusForbidden, ex,
 		"another organisation's id answered 403: the API confirms the resource exists", "404", actual)
-	o.verdict(ResourcesTenantBreach, st/100 != 2, ex,
+	o.verdict(report.ResourcesTenantBreach, st/100 != 2, ex,
 		"another organisation's resource was served: tenant isolation is broken", "404", actual)
 }
 
@@ -149,7 +150,7 @@ func probeCrossTenant(ctx context.Context, s *session, o *outcome) {
 func probeDelete(ctx context.Context, s *session, o *outcome) {
 	id, cex := s.create(ctx, o, roleValid)
 	if id == "" {
-		o.skip(ResourcesDelete, "could not create a resource to delete: "+describe(cex, s.code(cex)))
+		o.skip(report.ResourcesDelete, "could not create a resource to delete: "+describe(cex, s.code(cex)))
 		return
 	}
 	ex := s.do(ctx, o, s.deleteCall(id, roleValid))
@@ -159,14 +160,14 @@ func probeDelete(ctx context.Context, s *session, o *outcome) {
 	want := "204 with an empty body"
 	switch {
 	case ex.Response == nil:
-		o.fail(ResourcesDelete, ex, "no response: "+ex.Err, want, ex.Err)
+		o.fail(report.ResourcesDelete, ex, "no response: "+ex.Err, want, ex.Err)
 	case ex.Response.Status != http.StatusNoContent:
 		actual := describe(ex, s.code(ex))
-		o.fail(ResourcesDelete, ex, "DELETE answered "+actual+", want 204", want, actual)
+		o.fail(report.ResourcesDelete, ex, "DELETE answered "+actual+", want 204", want, actual)
 	case ex.Response.Body != "":
-		o.fail(ResourcesDelete, ex, "204 with a body", want, "204 with a body")
+		o.fail(report.ResourcesDelete, ex, "204 with a body", want, "204 with a body")
 	default:
-		o.pass(ResourcesDelete, ex)
+		o.pass(report.ResourcesDelete, ex)
 	}
 }
 

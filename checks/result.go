@@ -4,46 +4,48 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/errprobe/errprobe/report"
 )
 
 // outcome collects what one probe found: its results and the exchanges
 // whose error responses the envelope checks look at.
 type outcome struct {
 	probe     string
-	results   []Result
-	exchanges []*Exchange
+	results   []report.Result
+	exchanges []*report.Exchange
 }
 
-func newResult(check, probe string, st Status) Result {
-	c, ok := Lookup(check)
+func newResult(check, probe string, st report.Status) report.Result {
+	c, ok := report.Lookup(check)
 	if !ok && isCustom(check) {
-		c = Check{Suite: SuiteCustom, Severity: SeverityError}
+		c = report.Check{Suite: report.SuiteCustom, Severity: report.SeverityError}
 	}
-	return Result{Check: check, Suite: c.Suite, Severity: c.Severity, Probe: probe, Status: st}
+	return report.Result{Check: check, Suite: c.Suite, Severity: c.Severity, Probe: probe, Status: st}
 }
 
-func (o *outcome) add(r Result) { o.results = append(o.results, r) }
+func (o *outcome) add(r report.Result) { o.results = append(o.results, r) }
 
-func (o *outcome) pass(check string, ex *Exchange) {
-	r := newResult(check, o.probe, StatusPass)
+func (o *outcome) pass(check string, ex *report.Exchange) {
+	r := newResult(check, o.probe, report.StatusPass)
 	r.Exchange = ex
 	o.add(r)
 }
 
-func (o *outcome) fail(check string, ex *Exchange, msg, expected, actual string) {
-	r := newResult(check, o.probe, StatusFail)
+func (o *outcome) fail(check string, ex *report.Exchange, msg, expected, actual string) {
+	r := newResult(check, o.probe, report.StatusFail)
 	r.Message, r.Expected, r.Actual, r.Exchange = msg, expected, actual, ex
 	o.add(r)
 }
 
 func (o *outcome) skip(check, reason string) {
-	r := newResult(check, o.probe, StatusSkip)
+	r := newResult(check, o.probe, report.StatusSkip)
 	r.Message = reason
 	o.add(r)
 }
 
 // verdict records pass or fail for check from ok.
-func (o *outcome) verdict(check string, ok bool, ex *Exchange, msg, expected, actual string) {
+func (o *outcome) verdict(check string, ok bool, ex *report.Exchange, msg, expected, actual string) {
 	if ok {
 		o.pass(check, ex)
 		return
@@ -52,14 +54,14 @@ func (o *outcome) verdict(check string, ok bool, ex *Exchange, msg, expected, ac
 }
 
 // record keeps an exchange for the envelope checks.
-func (o *outcome) record(ex *Exchange) *Exchange {
+func (o *outcome) record(ex *report.Exchange) *report.Exchange {
 	o.exchanges = append(o.exchanges, ex)
 	return ex
 }
 
 // describe renders what came back: "404 NOT_FOUND", "201 (no error code)",
 // "connection refused".
-func describe(ex *Exchange, code string) string {
+func describe(ex *report.Exchange, code string) string {
 	if ex == nil {
 		return "nothing"
 	}

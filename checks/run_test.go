@@ -15,6 +15,7 @@ import (
 
 	"github.com/errprobe/errprobe/checks"
 	"github.com/errprobe/errprobe/fixtures"
+	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
 )
 
@@ -102,7 +103,7 @@ func TestRun_KeysMaskedEverywhere(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			cfg := target(t, name)
 			var logged strings.Builder
-			cfg.Log = func(ex checks.Exchange) {
+			cfg.Log = func(ex report.Exchange) {
 				b, _ := json.Marshal(ex)
 				logged.Write(b)
 			}
@@ -227,7 +228,7 @@ func TestRun_InterruptedEarlyCleansUp(t *testing.T) {
 	cfg, _ := counting(t, "erzycall")
 	ctx, cancel := context.WithCancel(context.Background())
 	var seen atomic.Int64
-	cfg.Log = func(ex checks.Exchange) {
+	cfg.Log = func(ex report.Exchange) {
 		if ex.Response != nil && ex.Response.Status == http.StatusCreated && seen.Add(1) == 1 {
 			cancel()
 		}
@@ -240,7 +241,7 @@ func TestRun_InterruptedEarlyCleansUp(t *testing.T) {
 		t.Errorf("interrupted %v, leftovers %v", rep.Interrupted, rep.Leftovers)
 	}
 	for _, r := range rep.Results {
-		if r.Status == checks.StatusFail {
+		if r.Status == report.StatusFail {
 			t.Errorf("interrupted run reports a failure: %s [%s] %s", r.Check, r.Probe, r.Message)
 		}
 	}
@@ -304,9 +305,9 @@ func TestRun_SkipReasons(t *testing.T) {
 	cfg.Suites = []string{"auth"}
 	rep := run(t, cfg)
 	for _, r := range rep.Results {
-		if r.Check == checks.AuthRevokedKey {
+		if r.Check == report.AuthRevokedKey {
 			want := "keys.revoked not set ($ERRPROBE_REVOKED_KEY is empty)"
-			if r.Status != checks.StatusSkip || r.Message != want {
+			if r.Status != report.StatusSkip || r.Message != want {
 				t.Errorf("revoked-key: %s %q, want skip %q", r.Status, r.Message, want)
 			}
 			return
@@ -323,7 +324,7 @@ func TestRun_ResultsInPlanOrder(t *testing.T) {
 		for _, r := range run(t, cfg).Results {
 			// Whether concurrent same-key requests meet an in-flight
 			// error (and so envelope results) depends on timing.
-			if r.Probe == "concurrent" && r.Suite == checks.SuiteEnvelope {
+			if r.Probe == "concurrent" && r.Suite == report.SuiteEnvelope {
 				continue
 			}
 			out = append(out, r.Check+"/"+r.Probe)
@@ -345,7 +346,7 @@ func TestRun_BudgetExhaustedIsNotAFinding(t *testing.T) {
 	}
 	var skipped int
 	for _, r := range rep.Results {
-		if r.Status == checks.StatusSkip && strings.Contains(r.Message, "budget") {
+		if r.Status == report.StatusSkip && strings.Contains(r.Message, "budget") {
 			skipped++
 		}
 	}

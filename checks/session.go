@@ -21,6 +21,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
 )
 
@@ -98,17 +99,17 @@ type session struct {
 	created []created
 	// possible are creates that got no answer: maybe made, id unknown.
 	possible []string
-	planned  []Request
+	planned  []report.Request
 	// exchanges is every exchange logged, in order (Report.Exchanges).
-	exchanges []*Exchange
+	exchanges []*report.Exchange
 	logMu     sync.Mutex
 	suite     atomic.Value // string: the suite running, for progress
-	burst     *BurstStats
+	burst     *report.BurstStats
 
 	// pacer paces every request but the burst's (--rate); nil: unpaced.
 	pacer       *rate.Limiter
 	backoffs    atomic.Int64
-	backoffList []Backoff
+	backoffList []report.Backoff
 	// burstMax is the burst's cap in a dry run (0: no burst planned).
 	burstMax int
 	// seen is the rate-limit evidence of every response outside the burst.
@@ -178,8 +179,8 @@ func (s *session) keyHeader(key string) (string, string) {
 	return name, key
 }
 
-func (s *session) newRequest(ctx context.Context, c call) (*http.Request, Request, error) {
-	rec := Request{Method: c.method, URL: s.url(c.path), Header: http.Header{}}
+func (s *session) newRequest(ctx context.Context, c call) (*http.Request, report.Request, error) {
+	rec := report.Request{Method: c.method, URL: s.url(c.path), Header: http.Header{}}
 	var body io.Reader
 	if c.hasBody {
 		rec.Body = c.body
@@ -258,7 +259,7 @@ func (s *session) publicHeader(name string) bool {
 // is waited out once (Retry-After or the reset, within the run's max wait)
 // and retried; a second 429 marks the exchange limited: the probe's checks
 // are then not run, never failed.
-func (s *session) send(ctx context.Context, c call) *Exchange {
+func (s *session) send(ctx context.Context, c call) *report.Exchange {
 	ex := s.sendFresh(ctx, c)
 	if c.noRetry || ex.Response == nil || ex.Response.Status != http.StatusTooManyRequests {
 		return ex
@@ -268,7 +269,7 @@ func (s *session) send(ctx context.Context, c call) *Exchange {
 
 // sendFresh sends c once, and once more with a refreshed token when the
 // answer says the token expired.
-func (s *session) sendFresh(ctx context.Context, c call) *Exchange {
+func (s *session) sendFresh(ctx context.Context, c call) *report.Exchange {
 	stale, _ := s.key(ctx, c.key)
 	ex := s.sendOnce(ctx, c)
 	if s.expiredToken(c, ex) {
@@ -280,31 +281,31 @@ func (s *session) sendFresh(ctx context.Context, c call) *Exchange {
 }
 
 // backOff waits out one 429 and sends c again, once.
-func (s *session) backOff(ctx context.Context, c call, ex *Exchange) *Exchange {
+func (s *session) backOff(ctx context.Context, c call, ex *report.Exchange) *report.Exchange {
 	want := retryWait(s.p, ex.Response.Header, s.cfg.Now(), s.maxWait)
 	wait := s.spendWait(want)
-	b := Backoff{Request: c.method + " " + pathOnly(c.path), Wait: wait}
+	b := report.Backoff{Request: c.method + " " + pathOnly(c.path), Wait: wait}
 	if wait <= 0 || s.backoffs.Add(1) > int64(maxBackoffs) {
 		b.Wait, b.Note = 0, "not retried: the run's wait allowance (max_wait) or back-off count is spent"
 		s.noteBackoff(b)
-		ex.limited = true
+		ex.Limited = true
 		return ex
 	}
 	awaited := "rate-limit reset after 429 on " + b.Request
 	if !s.countdownFor(ctx, wait, awaited) {
-		ex.cut = s.cutReason(ctx)
+		ex.Cut = s.cutReason(ctx)
 		return ex
 	}
 	again := s.sendFresh(ctx, c)
 	if again.Response != nil && again.Response.Status == http.StatusTooManyRequests {
-		again.limited = true
+		again.Limited = true
 		b.Note = "still 429 after the wait"
 	}
 	s.noteBackoff(b)
 	return again
 }
 
-func (s *session) noteBackoff(b Backoff) {
+func (s *session) noteBackoff(b report.Backoff) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.backoffList = append(s.backoffList, b)
@@ -322,9 +323,9 @@ func (s *session) cutReason(ctx context.Context) string {
 	return "not run: interrupted"
 }
 
-func (s *session) sendOnce(ctx context.Context, c call) *Exchange {
+func (s *session) sendOnce(ctx context.Context, c call) *report.Exchange {
 	req, rec, err := s.newRequest(ctx, c)
-	ex := &Exchange{Request: rec}
+	ex := &report.Exchange{Request: rec}
 	if err != nil {
 		ex.Err = err.Error()
 		s.mask.Exchange(ex)
@@ -339,7 +340,7 @@ func (s *session) sendOnce(ctx context.Context, c call) *Exchange {
 		return ex
 	}
 	if err := s.pace(ctx); err != nil || ctx.Err() != nil {
-		ex.Err, ex.cut = "not sent: "+context.Cause(ctx).Error(), s.cutReason(ctx)
+		ex.Err, ex.Cut = "not sent: "+context.Cause(ctx).Error(), s.cutReason(ctx)
 		return ex
 	}
 	rctx, cancel := s.requestContext(ctx)
@@ -352,9 +353,9 @@ func (s *session) sendOnce(ctx context.Context, c call) *Exchange {
 		s.noteFailure(err)
 		switch {
 		case ctx.Err() != nil:
-			ex.cut = s.cutReason(ctx) // in flight at the interrupt: interrupted, not failed
+			ex.Cut = s.cutReason(ctx) // in flight at the interrupt: interrupted, not failed
 		case errors.Is(err, errBudget):
-			ex.cut = "not run: request budget exhausted (raise --max-requests)"
+			ex.Cut = "not run: request budget exhausted (raise --max-requests)"
 		}
 	} else {
 		var rerr error
@@ -392,11 +393,11 @@ func (s *session) requestContext(ctx context.Context) (context.Context, context.
 // readResponse reads the body up to MaxBody (the rest is never read: a
 // 100 MiB body costs MaxBody of memory). A body that fails before its end
 // (timeout, reset) is kept as far as it came, Truncated, with the error.
-func (s *session) readResponse(resp *http.Response) (*Response, error) {
+func (s *session) readResponse(resp *http.Response) (*report.Response, error) {
 	defer resp.Body.Close()
 	var buf bytes.Buffer
 	n, err := io.Copy(&buf, io.LimitReader(resp.Body, satAdd(s.cfg.MaxBody, 1)))
-	r := &Response{Status: resp.StatusCode, Proto: resp.Proto}
+	r := &report.Response{Status: resp.StatusCode, Proto: resp.Proto}
 	r.Header, r.HeadersDropped = s.keepHeaders(resp.Header)
 	if n > s.cfg.MaxBody {
 		r.Truncated = true
@@ -484,7 +485,7 @@ func errorLine(err error) string {
 	return strings.ReplaceAll(err.Error(), "\n", " ")
 }
 
-func (s *session) log(ex *Exchange) {
+func (s *session) log(ex *report.Exchange) {
 	s.mu.Lock()
 	s.exchanges = append(s.exchanges, ex)
 	s.mu.Unlock()

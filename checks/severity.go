@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
 )
 
@@ -17,7 +18,7 @@ func checkSeverities(p *schemas.Profile, plan []probe) error {
 	}
 	sort.Strings(ids)
 	for _, id := range ids {
-		if _, ok := Lookup(id); !ok && !known[id] {
+		if _, ok := report.Lookup(id); !ok && !known[id] {
 			return p.Problem(fmt.Sprintf("no check %q (errprobe probes lists them)", id), "severity", id)
 		}
 	}
@@ -26,8 +27,8 @@ func checkSeverities(p *schemas.Profile, plan []probe) error {
 
 // applySeverity sets each result's severity: a custom probe's own, then the
 // profile's severity overrides, whose reason the result carries.
-func applySeverity(p *schemas.Profile, plan []probe, rs []Result) []Result {
-	own := map[string]Severity{}
+func applySeverity(p *schemas.Profile, plan []probe, rs []report.Result) []report.Result {
+	own := map[string]report.Severity{}
 	for _, pr := range plan {
 		if pr.severity != "" && len(pr.checks) > 0 {
 			own[pr.checks[0]] = pr.severity
@@ -39,7 +40,7 @@ func applySeverity(p *schemas.Profile, plan []probe, rs []Result) []Result {
 			r.Severity = sv
 		}
 		if o, ok := p.Severity[r.Check]; ok {
-			r.Severity, r.SeverityReason = Severity(o.Level), o.Reason
+			r.Severity, r.SeverityReason = report.Severity(o.Level), o.Reason
 		}
 	}
 	return rs

@@ -3,13 +3,15 @@ package checks
 import (
 	"errors"
 	"fmt"
+
+	"github.com/errprobe/errprobe/report"
 )
 
 // track remembers resources a create call made, so cleanup can delete them.
 // A create that reached the server but whose answer never came whole (a
 // timeout, a reset, an interrupt) may have made one all the same: it is a
 // possible leftover, reported with its request.
-func (s *session) track(c call, ex *Exchange, reached bool) {
+func (s *session) track(c call, ex *report.Exchange, reached bool) {
 	cr := s.p.Endpoints.Create
 	if c.method != createMethod(s.p) || pathOnly(c.path) != cr.Path {
 		return
@@ -57,7 +59,7 @@ func (s *session) untrack(id string) {
 }
 
 // possibleLeftover records a create whose answer never came.
-func (s *session) possibleLeftover(ex *Exchange) {
+func (s *session) possibleLeftover(ex *report.Exchange) {
 	body := ex.Request.Body
 	if len(body) > 200 {
 		body = body[:200] + "…"

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
 )
 
@@ -19,28 +20,28 @@ func TestRun_CleanWithPromises(t *testing.T) {
 	if _, f, _ := rep.Counts(); f > 0 {
 		t.Errorf("%s", summary(rep))
 	}
-	for _, id := range []string{checks.ResourcesConflict, checks.ResourcesInternal, checks.ResourcesCreateHeaders,
-		checks.IdempotencyReplayHdrs, checks.EnvelopeHeaders, checks.MalformedMethodAllow} {
-		if st := statusOf(rep, id); st != checks.StatusPass {
+	for _, id := range []string{report.ResourcesConflict, report.ResourcesInternal, report.ResourcesCreateHeaders,
+		report.IdempotencyReplayHdrs, report.EnvelopeHeaders, report.MalformedMethodAllow} {
+		if st := statusOf(rep, id); st != report.StatusPass {
 			t.Errorf("%s = %s, want pass", id, st)
 		}
 	}
 }
 
-func statusOf(rep *checks.Report, id string) checks.Status {
-	var st checks.Status
+func statusOf(rep *report.Report, id string) report.Status {
+	var st report.Status
 	for _, r := range rep.Results {
 		if r.Check != id {
 			continue
 		}
-		if r.Status == checks.StatusFail || st == "" {
+		if r.Status == report.StatusFail || st == "" {
 			st = r.Status
 		}
 	}
 	return st
 }
 
-func resultOf(t *testing.T, rep *checks.Report, id string) checks.Result {
+func resultOf(t *testing.T, rep *report.Report, id string) report.Result {
 	t.Helper()
 	for _, r := range rep.Results {
 		if r.Check == id {
@@ -48,7 +49,7 @@ func resultOf(t *testing.T, rep *checks.Report, id string) checks.Result {
 		}
 	}
 	t.Fatalf("no result for %s; %s", id, summary(rep))
-	return checks.Result{}
+	return report.Result{}
 }
 
 // TestRun_CustomProbes: a profile's probes run through the same engine as
@@ -70,16 +71,16 @@ func TestRun_CustomProbes(t *testing.T) {
 	}))
 	for _, tc := range []struct {
 		id, status string
-		severity   checks.Severity
+		severity   report.Severity
 		msg        string
 	}{
-		{"custom.unknown-contact", "pass", checks.SeverityError, ""},
-		{"custom.wrong", "fail", checks.SeverityWarning, "want 409 CONFLICT"},
-		{"custom.no-key", "pass", checks.SeverityError, ""},
-		{"custom.revoked", "skip", checks.SeverityError, "ERRPROBE_REVOKED_KEY"},
+		{"custom.unknown-contact", "pass", report.SeverityError, ""},
+		{"custom.wrong", "fail", report.SeverityWarning, "want 409 CONFLICT"},
+		{"custom.no-key", "pass", report.SeverityError, ""},
+		{"custom.revoked", "skip", report.SeverityError, "ERRPROBE_REVOKED_KEY"},
 	} {
 		r := resultOf(t, rep, tc.id)
-		if string(r.Status) != tc.status || r.Severity != tc.severity || r.Suite != checks.SuiteCustom || !strings.Contains(r.Message, tc.msg) {
+		if string(r.Status) != tc.status || r.Severity != tc.severity || r.Suite != report.SuiteCustom || !strings.Contains(r.Message, tc.msg) {
 			t.Errorf("%s: %s %s %s %q, want %s %s custom %q", tc.id, r.Status, r.Severity, r.Suite, r.Message, tc.status, tc.severity, tc.msg)
 		}
 	}
@@ -93,11 +94,11 @@ func TestRun_NoListRoute(t *testing.T) {
 	if _, f, _ := rep.Counts(); f > 0 {
 		t.Errorf("%s", summary(rep))
 	}
-	r := resultOf(t, rep, checks.ResourcesUnknownRoute)
-	if r.Status != checks.StatusPass || r.Exchange == nil || strings.HasPrefix(pathOf(r.Exchange.Request.URL), "/api/v1/contacts/") {
+	r := resultOf(t, rep, report.ResourcesUnknownRoute)
+	if r.Status != report.StatusPass || r.Exchange == nil || strings.HasPrefix(pathOf(r.Exchange.Request.URL), "/api/v1/contacts/") {
 		t.Errorf("unknown-route %s at %v", r.Status, r.Exchange)
 	}
-	if st := statusOf(rep, checks.AuthMissingKey); st != checks.StatusPass {
+	if st := statusOf(rep, report.AuthMissingKey); st != report.StatusPass {
 		t.Errorf("auth.missing-key = %s without a list route", st)
 	}
 }
@@ -116,17 +117,17 @@ func pathOf(u string) string {
 // result carries; a 404-for-wrong-method API says so in expect.
 func TestRun_SeverityOverride(t *testing.T) {
 	rep := run(t, targetWith(t, "erzycall", func(p *schemas.Profile) {
-		p.Severity = map[string]schemas.SeverityOverride{checks.AuthWWWAuthenticate: {Level: "warning", Reason: "gateway strips it"}}
+		p.Severity = map[string]schemas.SeverityOverride{report.AuthWWWAuthenticate: {Level: "warning", Reason: "gateway strips it"}}
 		p.Expect[schemas.ExpectMethodNotAllowed] = schemas.Expectation{Status: schemas.Statuses{http.StatusNotFound}}
 	}, "no-www-authenticate", "method-404"))
-	r := resultOf(t, rep, checks.AuthWWWAuthenticate)
-	if r.Severity != checks.SeverityWarning || r.SeverityReason != "gateway strips it" {
+	r := resultOf(t, rep, report.AuthWWWAuthenticate)
+	if r.Severity != report.SeverityWarning || r.SeverityReason != "gateway strips it" {
 		t.Errorf("www-authenticate severity %s %q", r.Severity, r.SeverityReason)
 	}
-	if st := statusOf(rep, checks.MalformedMethod); st != checks.StatusPass {
+	if st := statusOf(rep, report.MalformedMethod); st != report.StatusPass {
 		t.Errorf("malformed.method = %s: the API documents 404", st)
 	}
-	if r := resultOf(t, rep, checks.MalformedMethodAllow); r.Status != checks.StatusFail || r.Severity != checks.SeverityWarning {
+	if r := resultOf(t, rep, report.MalformedMethodAllow); r.Status != report.StatusFail || r.Severity != report.SeverityWarning {
 		t.Errorf("method-allow %s %s, want a warning failure", r.Status, r.Severity)
 	}
 }
@@ -135,12 +136,12 @@ func TestRun_SeverityOverride(t *testing.T) {
 // handed in through Config.Probes run through the same engine.
 func TestRun_ExtraProbes(t *testing.T) {
 	cfg := target(t, "erzycall")
-	cfg.Probes = []checks.Probe{{Name: "get-contact-404", Suite: checks.SuiteCustom, Check: "custom.get-contact-404",
+	cfg.Probes = []checks.Probe{{Name: "get-contact-404", Suite: report.SuiteCustom, Check: "custom.get-contact-404",
 		Requests: []checks.ProbeRequest{{Path: "/api/v1/contacts/ct_00000000000000000000", Key: "valid",
 			Expect: checks.ProbeExpect{Situations: []string{schemas.ExpectNotFound}}}}}}
 	cfg.Suites = []string{"custom.get-contact-404"}
 	rep := run(t, cfg)
-	if r := resultOf(t, rep, "custom.get-contact-404"); r.Status != checks.StatusPass {
+	if r := resultOf(t, rep, "custom.get-contact-404"); r.Status != report.StatusPass {
 		t.Errorf("extra probe %s %q", r.Status, r.Message)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 
+	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
 )
 
@@ -19,31 +20,31 @@ func validationProbes(p *schemas.Profile) []Probe {
 		skip = "endpoints.create.invalid_body not set"
 	}
 	body := cr.InvalidBody
-	return []Probe{{Name: "invalid-body", Suite: SuiteValidation, Check: ValidationRejected, Skip: skip,
-		More: []string{ValidationDetails}, Extra: judgeDetails,
+	return []Probe{{Name: "invalid-body", Suite: report.SuiteValidation, Check: report.ValidationRejected, Skip: skip,
+		More: []string{report.ValidationDetails}, Extra: judgeDetails,
 		Requests: []ProbeRequest{{Method: createMethod(p), Path: cr.Path, Key: schemas.KeyValid, Body: &body,
 			ContentType: "application/json", Expect: ProbeExpect{Situations: []string{schemas.ExpectValidation}}}}}}
 }
 
 // judgeDetails wants the validation error's details to name the field.
-func judgeDetails(s *session, o *outcome, exs []*Exchange) {
+func judgeDetails(s *session, o *outcome, exs []*report.Exchange) {
 	cr := s.p.Endpoints.Create
 	switch {
 	case cr.InvalidField == "":
-		o.skip(ValidationDetails, "endpoints.create.invalid_field not set")
+		o.skip(report.ValidationDetails, "endpoints.create.invalid_field not set")
 	case s.p.Envelope.Details == "":
-		o.skip(ValidationDetails, "envelope.details not set (the profile promises no details)")
+		o.skip(report.ValidationDetails, "envelope.details not set (the profile promises no details)")
 	case len(exs) == 0:
 	default:
 		ex := exs[0]
 		f := s.fields(ex)
 		want := "details naming " + cr.InvalidField
 		if !f.HasDetails {
-			o.fail(ValidationDetails, ex, "the validation error carries no details", want, "no details")
+			o.fail(report.ValidationDetails, ex, "the validation error carries no details", want, "no details")
 			return
 		}
 		text, _ := json.Marshal(f.Details)
 		ok := strings.Contains(string(text), cr.InvalidField)
-		o.verdict(ValidationDetails, ok, ex, "details do not mention "+cr.InvalidField, want, string(text))
+		o.verdict(report.ValidationDetails, ok, ex, "details do not mention "+cr.InvalidField, want, string(text))
 	}
 }

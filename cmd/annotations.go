@@ -5,13 +5,13 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/reporters"
 )
 
 // writeAnnotations prints GitHub Actions workflow commands, one per cause:
 // on stdout, or on stderr when stdout carries a machine-readable report.
-func writeAnnotations(ios *IO, r *checks.Report, outs []output) error {
+func writeAnnotations(ios *IO, r *report.Report, outs []output) error {
 	w := ios.Out
 	for _, out := range outs {
 		if out.path == "-" && out.format != "text" {
@@ -41,7 +41,7 @@ func profileLocator(file string) reporters.Locate {
 		}
 		return 0
 	}
-	return func(res checks.Result) (string, int) {
+	return func(res report.Result) (string, int) {
 		if res.Probe != "" {
 			if n := find(regexp.MustCompile(`^\s*(-\s*)?name:\s*["']?` + regexp.QuoteMeta(res.Probe) + `["']?\s*(#.*)?$`)); n > 0 {
 				return file, n

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
 )
 
@@ -28,7 +28,7 @@ func TestWriteReports_MarkdownAppends(t *testing.T) {
 		}
 		io, _ := testIO(tc.env(path))
 		o := parseReportFlags(t, "error", append([]string{"--markdown", path}, tc.args...)...)
-		r := &checks.Report{Results: []checks.Result{passing}}
+		r := &report.Report{Results: []report.Result{passing}}
 		if _, err := writeReports(io, r, o); err != nil {
 			t.Fatal(err)
 		}
@@ -57,9 +57,9 @@ func TestWriteReports_Annotations(t *testing.T) {
 	}
 	fail := errorFail
 	fail.Expected, fail.Message = "401 REVOKED_KEY", "revoked key was accepted"
-	fail.Exchange = &checks.Exchange{Response: &checks.Response{Status: 200, Header: http.Header{"Content-Type": {"application/json"}}}}
+	fail.Exchange = &report.Exchange{Response: &report.Response{Status: 200, Header: http.Header{"Content-Type": {"application/json"}}}}
 	warn := warningFail
-	r := &checks.Report{ProfileFile: profile, Results: []checks.Result{passing, fail, warn}}
+	r := &report.Report{ProfileFile: profile, Results: []report.Result{passing, fail, warn}}
 	for _, tc := range []struct {
 		name, env string
 		args      []string
@@ -103,13 +103,13 @@ func TestProbes_JSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatal(err)
 	}
-	if len(doc.Checks) != len(checks.Catalogue()) {
-		t.Fatalf("%d checks, want %d", len(doc.Checks), len(checks.Catalogue()))
+	if len(doc.Checks) != len(report.Catalogue()) {
+		t.Fatalf("%d checks, want %d", len(doc.Checks), len(report.Catalogue()))
 	}
 	for _, c := range doc.Checks {
 		switch c.ID {
-		case checks.ResourcesTenantLeak, checks.ResourcesTenantBreach, checks.AuthRevokedKey:
-			if len(c.Tags) == 0 || c.Tags[0] != checks.TagSecurity || !strings.Contains(strings.Join(c.References, " "), ":2023") {
+		case report.ResourcesTenantLeak, report.ResourcesTenantBreach, report.AuthRevokedKey:
+			if len(c.Tags) == 0 || c.Tags[0] != report.TagSecurity || !strings.Contains(strings.Join(c.References, " "), ":2023") {
 				t.Errorf("%s: tags %v references %v, want security with an OWASP API id", c.ID, c.Tags, c.References)
 			}
 		}

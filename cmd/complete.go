@@ -7,8 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/errprobe/errprobe/checks"
 	"github.com/errprobe/errprobe/fixtures"
+	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/reporters"
 	"github.com/errprobe/errprobe/schemas"
 )
@@ -51,8 +51,8 @@ func faultNames() []string {
 }
 
 func suitesAndChecks() []string {
-	out := checks.Suites()
-	for _, c := range checks.Catalogue() {
+	out := report.Suites()
+	for _, c := range report.Catalogue() {
 		out = append(out, c.ID)
 	}
 	return out

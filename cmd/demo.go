@@ -12,6 +12,7 @@ import (
 
 	"github.com/errprobe/errprobe/checks"
 	"github.com/errprobe/errprobe/fixtures"
+	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/reporters"
 	"github.com/errprobe/errprobe/schemas"
 )
@@ -94,7 +95,7 @@ func runDemo(ctx context.Context, io *IO, o *demoOptions) error {
 
 // demoReport serves the profile, runs every suite against it and stops the
 // server.
-func demoReport(ctx context.Context, io *IO, o *demoOptions) (*checks.Report, error) {
+func demoReport(ctx context.Context, io *IO, o *demoOptions) (*report.Report, error) {
 	served, err := schemas.Builtin(o.Profile, io.Getenv)
 	if err != nil {
 		return nil, usageError(err)

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/report"
 )
 
 func TestDemoCmd_Flags(t *testing.T) {
@@ -64,12 +64,12 @@ func TestProbes_ListsCatalogue(t *testing.T) {
 		if code != ExitOK {
 			t.Fatalf("%v: exit %d", args, code)
 		}
-		for _, c := range checks.Catalogue() {
+		for _, c := range report.Catalogue() {
 			if !strings.Contains(out, c.ID) || !strings.Contains(out, c.Description) {
 				t.Errorf("%v: %s missing", args, c.ID)
 			}
 		}
-		if len(args) == 2 && strings.Count(out, "\n") != len(checks.Catalogue())+2 {
+		if len(args) == 2 && strings.Count(out, "\n") != len(report.Catalogue())+2 {
 			t.Errorf("markdown table has %d lines", strings.Count(out, "\n"))
 		}
 	}

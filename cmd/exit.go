@@ -57,10 +57,10 @@ func mainArgs(io *IO, args []string) int {
 	root := NewRootCmd(io)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
-	return report(io, err)
+	return exitStatus(io, err)
 }
 
-func report(io *IO, err error) int {
+func exitStatus(io *IO, err error) int {
 	if err == nil {
 		return ExitOK
 	}

@@ -15,7 +15,7 @@ func TestReport_ExitCodes(t *testing.T) {
 	}
 	run := func(t *testing.T, tc testCase) {
 		var stderr bytes.Buffer
-		if got := report(&IO{Err: &stderr}, tc.err); got != tc.wantCode {
+		if got := exitStatus(&IO{Err: &stderr}, tc.err); got != tc.wantCode {
 			t.Errorf("exit code = %d, want %d", got, tc.wantCode)
 		}
 		if got := stderr.String(); got != tc.wantErr {

@@ -92,7 +92,7 @@ func TestRunRun_Interrupted(t *testing.T) {
 		})
 		c.SilenceErrors, c.SilenceUsage = true, true
 		c.SetArgs([]string{srv.URL, "--profile", "erzycall", "--json", jsonPath, "--junit", junitPath, "-q"})
-		code := report(io, c.Execute())
+		code := exitStatus(io, c.Execute())
 		if !cancelled.Load() {
 			t.Fatalf("the run ended (exit %d) before the moment to interrupt", code)
 		}

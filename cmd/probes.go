@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/report"
 )
 
 // probesOptions are `errprobe probes`'s flags.
@@ -44,11 +44,11 @@ func runProbes(ios *IO, o *probesOptions) error {
 	}
 	switch format {
 	case "markdown":
-		return writeCatalogueMarkdown(ios.Out, checks.Catalogue())
+		return writeCatalogueMarkdown(ios.Out, report.Catalogue())
 	case "json":
-		return writeCatalogueJSON(ios.Out, checks.Catalogue())
+		return writeCatalogueJSON(ios.Out, report.Catalogue())
 	case "text":
-		return writeCatalogueText(ios.Out, checks.Catalogue())
+		return writeCatalogueText(ios.Out, report.Catalogue())
 	}
 	return usageError(fmt.Errorf("--format %q: want text, markdown or json", o.Format))
 }
@@ -63,11 +63,11 @@ type catalogueEntry struct {
 	References  []string `json:"references"`
 }
 
-func writeCatalogueJSON(w io.Writer, cat []checks.Check) error {
+func writeCatalogueJSON(w io.Writer, cat []report.Check) error {
 	out := make([]catalogueEntry, 0, len(cat))
 	for _, c := range cat {
 		e := catalogueEntry{ID: c.ID, Suite: c.Suite, Severity: string(c.Severity), Description: c.Description,
-			Tags: checks.Tags(c.ID), References: checks.References(c.ID)}
+			Tags: report.Tags(c.ID), References: report.References(c.ID)}
 		if e.Tags == nil {
 			e.Tags = []string{}
 		}
@@ -82,7 +82,7 @@ func writeCatalogueJSON(w io.Writer, cat []checks.Check) error {
 	return enc.Encode(map[string]any{"checks": out})
 }
 
-func writeCatalogueText(w io.Writer, cat []checks.Check) error {
+func writeCatalogueText(w io.Writer, cat []report.Check) error {
 	idw, sevw := 0, 0
 	for _, c := range cat {
 		idw, sevw = max(idw, len(c.ID)), max(sevw, len(c.Severity))
@@ -107,7 +107,7 @@ func writeCatalogueText(w io.Writer, cat []checks.Check) error {
 	return err
 }
 
-func writeCatalogueMarkdown(w io.Writer, cat []checks.Check) error {
+func writeCatalogueMarkdown(w io.Writer, cat []report.Check) error {
 	var b strings.Builder
 	b.WriteString("| Suite | Check | Severity | Passes when | Security |\n|---|---|---|---|---|\n")
 	for _, c := range cat {
@@ -120,10 +120,10 @@ func writeCatalogueMarkdown(w io.Writer, cat []checks.Check) error {
 // securityCell marks a security check with its OWASP API Security Top 10
 // 2023 id ("API1:2023").
 func securityCell(id string) string {
-	if !checks.IsSecurity(id) {
+	if !report.IsSecurity(id) {
 		return ""
 	}
-	for _, ref := range checks.References(id) {
+	for _, ref := range report.References(id) {
 		if f := strings.Fields(ref); len(f) > 1 && f[0] == "OWASP" {
 			return "yes, " + f[1]
 		}

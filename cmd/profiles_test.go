@@ -57,7 +57,7 @@ func execute(t *testing.T, env map[string]string, args ...string) (stdout, stder
 		Now: func() time.Time { return time.Date(2026, 11, 22, 2, 0, 0, 0, time.UTC) }}
 	root := NewRootCmd(io)
 	root.SetArgs(args)
-	code = report(io, root.Execute())
+	code = exitStatus(io, root.Execute())
 	return out.String(), errb.String(), code
 }
 
@@ -130,7 +130,7 @@ func TestProfiles_ProfileErrorIsUsage(t *testing.T) {
 	if !errors.As(err, &pe) {
 		t.Fatalf("err = %v, want *schemas.ProfileError", err)
 	}
-	if code := report(&IO{Err: &bytes.Buffer{}}, usageError(err)); code != ExitUsage {
+	if code := exitStatus(&IO{Err: &bytes.Buffer{}}, usageError(err)); code != ExitUsage {
 		t.Errorf("exit %d, want %d", code, ExitUsage)
 	}
 	if !strings.HasPrefix(err.Error(), path+":3:3: codes: NOT_FOUND must be a mapping") {

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/report"
 )
 
 const (
@@ -28,7 +28,7 @@ func TestREADME_CatalogueMatchesRegistry(t *testing.T) {
 		t.Fatalf("README.md lacks the %q … %q markers", strings.TrimSpace(catalogueBegin), catalogueEnd)
 	}
 	var want strings.Builder
-	if err := writeCatalogueMarkdown(&want, checks.Catalogue()); err != nil {
+	if err := writeCatalogueMarkdown(&want, report.Catalogue()); err != nil {
 		t.Fatal(err)
 	}
 	got := readme[begin+len(catalogueBegin) : end]

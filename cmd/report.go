@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/reporters"
 )
 
@@ -137,7 +138,7 @@ func (o *reportOptions) distinctFiles(files []output) error {
 // run ends with: 130 when interrupted, 1 when the gate failed, else 0. Its
 // errors (bad flag or baseline, a report that could not be written) carry
 // exit code 2 and are one line naming the flag or file.
-func writeReports(ios *IO, r *checks.Report, o *reportOptions) (int, error) {
+func writeReports(ios *IO, r *report.Report, o *reportOptions) (int, error) {
 	if err := o.validate(); err != nil {
 		return ExitUsage, err
 	}
@@ -174,7 +175,7 @@ func writeReports(ios *IO, r *checks.Report, o *reportOptions) (int, error) {
 	return exitCode(r, opts.Verdict), nil
 }
 
-func exitCode(r *checks.Report, v checks.Verdict) int {
+func exitCode(r *report.Report, v checks.Verdict) int {
 	switch {
 	case r.Interrupted:
 		return ExitInterrupted
@@ -213,7 +214,7 @@ func samePath(a, b string) bool {
 	return errA == nil && errB == nil && os.SameFile(fa, fb)
 }
 
-func writeReport(ios *IO, out output, r *checks.Report, opts reporters.Options, appending bool) error {
+func writeReport(ios *IO, out output, r *report.Report, opts reporters.Options, appending bool) error {
 	render, err := reporters.ByName(out.format)
 	if err != nil {
 		return err
@@ -232,7 +233,7 @@ func writeReport(ios *IO, out output, r *checks.Report, opts reporters.Options, 
 	return nil
 }
 
-func writeBaseline(ios *IO, path string, r *checks.Report) error {
+func writeBaseline(ios *IO, path string, r *report.Report) error {
 	b := checks.NewBaseline(r)
 	write := b.Write
 	if ext := strings.ToLower(filepath.Ext(path)); ext == ".yaml" || ext == ".yml" {

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/report"
 )
 
 func testIO(env map[string]string) (*IO, *bytes.Buffer) {
@@ -24,16 +25,16 @@ func testIO(env map[string]string) (*IO, *bytes.Buffer) {
 	}, &out
 }
 
-func result(check, probe string, sev checks.Severity, st checks.Status) checks.Result {
+func result(check, probe string, sev report.Severity, st report.Status) report.Result {
 	suite, _, _ := strings.Cut(check, ".")
-	return checks.Result{Check: check, Suite: suite, Probe: probe, Severity: sev, Status: st}
+	return report.Result{Check: check, Suite: suite, Probe: probe, Severity: sev, Status: st}
 }
 
 var (
-	passing      = result("auth.missing-key", "missing-key", checks.SeverityError, checks.StatusPass)
-	errorFail    = result("auth.revoked-key", "revoked-key", checks.SeverityError, checks.StatusFail)
-	warningFail  = result("auth.www-authenticate", "missing-key", checks.SeverityWarning, checks.StatusFail)
-	nowPassing   = result("auth.revoked-key", "revoked-key", checks.SeverityError, checks.StatusPass)
+	passing      = result("auth.missing-key", "missing-key", report.SeverityError, report.StatusPass)
+	errorFail    = result("auth.revoked-key", "revoked-key", report.SeverityError, report.StatusFail)
+	warningFail  = result("auth.www-authenticate", "missing-key", report.SeverityWarning, report.StatusFail)
+	nowPassing   = result("auth.revoked-key", "revoked-key", report.SeverityError, report.StatusPass)
 	revokedEntry = `{"version": 1, "known": [{"check": "auth.revoked-key", "probe": "revoked-key"}]}`
 )
 
@@ -64,7 +65,7 @@ func TestAddReportFlags_Options(t *testing.T) {
 func TestWriteReports_ExitCodes(t *testing.T) {
 	type testCase struct {
 		name        string
-		results     []checks.Result
+		results     []report.Result
 		failOn      string
 		baseline    string
 		interrupted bool
@@ -80,7 +81,7 @@ func TestWriteReports_ExitCodes(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		r := &checks.Report{Results: tc.results, Interrupted: tc.interrupted}
+		r := &report.Report{Results: tc.results, Interrupted: tc.interrupted}
 		code, err := writeReports(ios, r, o)
 		if err != nil {
 			t.Fatal(err)
@@ -93,19 +94,19 @@ func TestWriteReports_ExitCodes(t *testing.T) {
 		}
 	}
 	for _, tc := range []testCase{
-		{name: "pass", results: []checks.Result{passing}, failOn: "error", want: ExitOK, wantLine: "1 passed, 0 failed, 0 skipped"},
-		{name: "error failure", results: []checks.Result{passing, errorFail}, failOn: "error", want: ExitFailed, wantLine: "1 passed, 1 failed, 0 skipped"},
-		{name: "error failure under never", results: []checks.Result{errorFail}, failOn: "never", want: ExitOK, wantLine: "0 passed, 1 failed, 0 skipped"},
-		{name: "warning only under error", results: []checks.Result{passing, warningFail}, failOn: "error", want: ExitOK, wantLine: "1 passed, 1 failed, 0 skipped"},
-		{name: "warning only under warning", results: []checks.Result{passing, warningFail}, failOn: "warning", want: ExitFailed, wantLine: "1 passed, 1 failed, 0 skipped"},
-		{name: "warning only under never", results: []checks.Result{passing, warningFail}, failOn: "never", want: ExitOK, wantLine: "1 passed, 1 failed, 0 skipped"},
-		{name: "baseline-known failure", results: []checks.Result{passing, errorFail}, failOn: "warning", baseline: revokedEntry, want: ExitOK, wantLine: "(1 known, 0 fixed) PASS at --fail-on warning"},
-		{name: "known plus a new failure", results: []checks.Result{errorFail, warningFail}, failOn: "warning", baseline: revokedEntry, want: ExitFailed, wantLine: "0 passed, 2 failed, 0 skipped"},
-		{name: "fixed", results: []checks.Result{passing, nowPassing}, failOn: "error", baseline: revokedEntry, want: ExitOK, wantLine: "(0 known, 1 fixed) PASS at --fail-on error"},
-		{name: "security finding under security", results: []checks.Result{passing, errorFail}, failOn: "security", want: ExitFailed, wantLine: "FAIL at --fail-on security: 1 new security finding"},
-		{name: "other errors under security", results: []checks.Result{passing, result("envelope.schema", "unknown-id", checks.SeverityError, checks.StatusFail)}, failOn: "security", want: ExitOK, wantLine: "PASS at --fail-on security"},
-		{name: "interrupted", results: []checks.Result{errorFail}, failOn: "error", interrupted: true, want: ExitInterrupted, wantLine: "0 passed, 1 failed, 0 skipped"},
-		{name: "interrupted and passing", results: []checks.Result{passing}, failOn: "error", interrupted: true, want: ExitInterrupted, wantLine: "1 passed, 0 failed, 0 skipped"},
+		{name: "pass", results: []report.Result{passing}, failOn: "error", want: ExitOK, wantLine: "1 passed, 0 failed, 0 skipped"},
+		{name: "error failure", results: []report.Result{passing, errorFail}, failOn: "error", want: ExitFailed, wantLine: "1 passed, 1 failed, 0 skipped"},
+		{name: "error failure under never", results: []report.Result{errorFail}, failOn: "never", want: ExitOK, wantLine: "0 passed, 1 failed, 0 skipped"},
+		{name: "warning only under error", results: []report.Result{passing, warningFail}, failOn: "error", want: ExitOK, wantLine: "1 passed, 1 failed, 0 skipped"},
+		{name: "warning only under warning", results: []report.Result{passing, warningFail}, failOn: "warning", want: ExitFailed, wantLine: "1 passed, 1 failed, 0 skipped"},
+		{name: "warning only under never", results: []report.Result{passing, warningFail}, failOn: "never", want: ExitOK, wantLine: "1 passed, 1 failed, 0 skipped"},
+		{name: "baseline-known failure", results: []report.Result{passing, errorFail}, failOn: "warning", baseline: revokedEntry, want: ExitOK, wantLine: "(1 known, 0 fixed) PASS at --fail-on warning"},
+		{name: "known plus a new failure", results: []report.Result{errorFail, warningFail}, failOn: "warning", baseline: revokedEntry, want: ExitFailed, wantLine: "0 passed, 2 failed, 0 skipped"},
+		{name: "fixed", results: []report.Result{passing, nowPassing}, failOn: "error", baseline: revokedEntry, want: ExitOK, wantLine: "(0 known, 1 fixed) PASS at --fail-on error"},
+		{name: "security finding under security", results: []report.Result{passing, errorFail}, failOn: "security", want: ExitFailed, wantLine: "FAIL at --fail-on security: 1 new security finding"},
+		{name: "other errors under security", results: []report.Result{passing, result("envelope.schema", "unknown-id", report.SeverityError, report.StatusFail)}, failOn: "security", want: ExitOK, wantLine: "PASS at --fail-on security"},
+		{name: "interrupted", results: []report.Result{errorFail}, failOn: "error", interrupted: true, want: ExitInterrupted, wantLine: "0 passed, 1 failed, 0 skipped"},
+		{name: "interrupted and passing", results: []report.Result{passing}, failOn: "error", interrupted: true, want: ExitInterrupted, wantLine: "1 passed, 0 failed, 0 skipped"},
 	} {
 		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
 	}
@@ -122,7 +123,7 @@ func reportFiles(dir string) *reportOptions {
 func TestWriteReports_Interrupted(t *testing.T) {
 	ios, out := testIO(nil)
 	o := reportFiles(t.TempDir())
-	r := &checks.Report{Results: []checks.Result{passing, errorFail}, Interrupted: true}
+	r := &report.Report{Results: []report.Result{passing, errorFail}, Interrupted: true}
 	code, err := writeReports(ios, r, o)
 	if err != nil || code != ExitInterrupted {
 		t.Fatalf("writeReports = %d, %v", code, err)
@@ -150,7 +151,7 @@ func TestWriteReports_Interrupted(t *testing.T) {
 func TestWriteReports_Files(t *testing.T) {
 	ios, out := testIO(nil)
 	o := reportFiles(t.TempDir())
-	r := &checks.Report{Results: []checks.Result{passing, errorFail}}
+	r := &report.Report{Results: []report.Result{passing, errorFail}}
 	code, err := writeReports(ios, r, o)
 	if err != nil || code != ExitFailed {
 		t.Fatalf("writeReports = %d, %v", code, err)
@@ -179,7 +180,7 @@ func TestWriteReports_Stdout(t *testing.T) {
 	run := func(t *testing.T, tc testCase) {
 		ios, out := testIO(nil)
 		tc.opts.FailOn = "error"
-		code, err := writeReports(ios, &checks.Report{Results: []checks.Result{passing}}, &tc.opts)
+		code, err := writeReports(ios, &report.Report{Results: []report.Result{passing}}, &tc.opts)
 		if tc.wantErr != "" {
 			if err == nil || !strings.Contains(err.Error(), tc.wantErr) || code != ExitUsage {
 				t.Fatalf("writeReports = %d, %v; want exit 2 and %q", code, err, tc.wantErr)
@@ -225,7 +226,7 @@ func TestWriteReports_UsageErrors(t *testing.T) {
 		tc.opts.JSON = strings.ReplaceAll(tc.opts.JSON, "DIR", dir)
 		tc.opts.Baseline = strings.ReplaceAll(tc.opts.Baseline, "DIR", dir)
 		ios, _ := testIO(nil)
-		code, err := writeReports(ios, &checks.Report{Results: []checks.Result{passing}}, &tc.opts)
+		code, err := writeReports(ios, &report.Report{Results: []report.Result{passing}}, &tc.opts)
 		if err == nil || code != ExitUsage {
 			t.Fatalf("writeReports = %d, %v; want exit 2", code, err)
 		}
@@ -286,20 +287,20 @@ func TestWriteReports_BaselineRoundTrip(t *testing.T) {
 	type step struct {
 		name    string
 		opts    reportOptions
-		results []checks.Result
+		results []report.Result
 		want    int
 		line    string
 	}
 	steps := []step{
-		{"record", reportOptions{WriteBaseline: path}, []checks.Result{passing, errorFail, warningFail}, ExitFailed, "1 passed, 2 failed, 0 skipped"},
-		{"gate on it", reportOptions{Baseline: path}, []checks.Result{passing, errorFail, warningFail}, ExitOK, "(2 known, 0 fixed) PASS at --fail-on warning"},
-		{"fix one", reportOptions{Baseline: path}, []checks.Result{passing, nowPassing, warningFail}, ExitOK, "(1 known, 1 fixed) PASS at --fail-on warning"},
-		{"new failure", reportOptions{Baseline: path}, []checks.Result{passing, errorFail, warningFail, result("auth.expired-key", "expired-key", checks.SeverityError, checks.StatusFail)}, ExitFailed, "FAIL at --fail-on warning: 1 new error, 0 new warnings"},
+		{"record", reportOptions{WriteBaseline: path}, []report.Result{passing, errorFail, warningFail}, ExitFailed, "1 passed, 2 failed, 0 skipped"},
+		{"gate on it", reportOptions{Baseline: path}, []report.Result{passing, errorFail, warningFail}, ExitOK, "(2 known, 0 fixed) PASS at --fail-on warning"},
+		{"fix one", reportOptions{Baseline: path}, []report.Result{passing, nowPassing, warningFail}, ExitOK, "(1 known, 1 fixed) PASS at --fail-on warning"},
+		{"new failure", reportOptions{Baseline: path}, []report.Result{passing, errorFail, warningFail, result("auth.expired-key", "expired-key", report.SeverityError, report.StatusFail)}, ExitFailed, "FAIL at --fail-on warning: 1 new error, 0 new warnings"},
 	}
 	for _, s := range steps {
 		ios, out := testIO(nil)
 		s.opts.Format, s.opts.FailOn = "text", "warning"
-		code, err := writeReports(ios, &checks.Report{Results: s.results}, &s.opts)
+		code, err := writeReports(ios, &report.Report{Results: s.results}, &s.opts)
 		if err != nil || code != s.want {
 			t.Fatalf("%s: writeReports = %d, %v; want %d\n%s", s.name, code, err, s.want, out)
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/reporters"
 	"github.com/errprobe/errprobe/schemas"
 )
@@ -130,7 +131,7 @@ func runError(err error) error {
 }
 
 // finish writes the reports and turns the verdict into the exit code.
-func finish(io *IO, rep *checks.Report, o *reportOptions) error {
+func finish(io *IO, rep *report.Report, o *reportOptions) error {
 	if rep.Keyless != "" {
 		fmt.Fprintf(io.Err, "errprobe: no valid key: %s; ran only the probes that need no key, the rest are skipped\n", rep.Keyless)
 	}

@@ -61,7 +61,7 @@ func errprobe(t *testing.T, env map[string]string, args ...string) (int, string,
 	root.SetArgs(args)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	code := report(io, root.ExecuteContext(ctx))
+	code := exitStatus(io, root.ExecuteContext(ctx))
 	return code, out.String(), errb.String()
 }
 

@@ -89,7 +89,7 @@ func TestRunDemo_NoKeyInAnyOutput(t *testing.T) {
 		c.SetArgs(append(tc.args, allOutputs(dir)...))
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		if code := report(io, c.ExecuteContext(ctx)); code != tc.code {
+		if code := exitStatus(io, c.ExecuteContext(ctx)); code != tc.code {
 			t.Fatalf("exit %d, want %d\n%s", code, tc.code, errb.String())
 		}
 		outputs := written(t, dir, out.String(), errb.String())

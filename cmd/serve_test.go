@@ -130,7 +130,7 @@ func TestServeCmd_UsageErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Fatalf("err %v, want %q", err, tc.want)
 		}
-		if code := report(io, err); code != ExitUsage {
+		if code := exitStatus(io, err); code != ExitUsage {
 			t.Errorf("exit %d, want %d", code, ExitUsage)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
 )
 
@@ -38,7 +39,7 @@ func Plan(d *Document, filter []string) (*checks.OpenAPI, error) {
 			probes = append(probes, methodProbe(op, methodsOf[op.Path]))
 		}
 		if len(probes) == 0 {
-			probes = append(probes, checks.Probe{Operation: op.Name(), Name: op.Name(), Suite: checks.SuiteOpenAPI, Check: checks.OpenAPIStatus,
+			probes = append(probes, checks.Probe{Operation: op.Name(), Name: op.Name(), Suite: report.SuiteOpenAPI, Check: report.OpenAPIStatus,
 				Skip: "no stateless probe applies (not secured, no JSON body, no path parameter); its responses are checked when the profile's probes reach it"})
 		}
 		out.Probes = append(out.Probes, probes...)
@@ -108,7 +109,7 @@ func documentedOperation(op *Operation) checks.Operation {
 
 // probeOf is a one-request data probe of op recording check.
 func probeOf(op *Operation, suffix, check string, rq checks.ProbeRequest) checks.Probe {
-	c, _ := checks.Lookup(check)
+	c, _ := report.Lookup(check)
 	return checks.Probe{Operation: op.Name(), Name: op.Name() + " " + suffix, Suite: c.Suite, Check: check,
 		Requests: []checks.ProbeRequest{rq}}
 }
@@ -123,9 +124,9 @@ func operationProbes(op *Operation) []checks.Probe {
 	if len(op.Security) > 0 {
 		garbage := "errprobe_garbage_0000000000000000"
 		out = append(out,
-			probeOf(op, "missing-key", checks.AuthMissingKey, checks.ProbeRequest{Method: op.Method, Path: path, Key: "none",
+			probeOf(op, "missing-key", report.AuthMissingKey, checks.ProbeRequest{Method: op.Method, Path: path, Key: "none",
 				Expect: expectSit(schemas.ExpectMissingKey)}),
-			probeOf(op, "garbage-key", checks.AuthGarbageKey, checks.ProbeRequest{Method: op.Method, Path: path, KeyValue: &garbage,
+			probeOf(op, "garbage-key", report.AuthGarbageKey, checks.ProbeRequest{Method: op.Method, Path: path, KeyValue: &garbage,
 				Expect: expectSit(schemas.ExpectInvalidKey)}))
 	}
 	if op.Body != nil && op.Body.JSON() {
@@ -134,8 +135,8 @@ func operationProbes(op *Operation) []checks.Probe {
 			suffix, check string
 			body          *string
 			ctype, sit    string
-		}{{"truncated-json", checks.MalformedTruncated, &truncated, op.Body.ContentType, schemas.ExpectMalformedJSON},
-			{"content-type", checks.MalformedContentType, &sample, "text/plain", schemas.ExpectWrongContentType}} {
+		}{{"truncated-json", report.MalformedTruncated, &truncated, op.Body.ContentType, schemas.ExpectMalformedJSON},
+			{"content-type", report.MalformedContentType, &sample, "text/plain", schemas.ExpectWrongContentType}} {
 			pr := probeOf(op, b.suffix, b.check, checks.ProbeRequest{Method: op.Method, Path: path, Key: "valid",
 				Body: b.body, ContentType: b.ctype, Expect: expectSit(b.sit)})
 			if op.Templated() {
@@ -182,8 +183,8 @@ func idProbes(op *Operation) []checks.Probe {
 			malformedSkip = "the path parameter " + params[0].Name + " states no pattern, type or enum to break"
 		}
 	}
-	unknown := probeOf(op, "unknown-id", checks.ResourcesUnknownID, unknownRq)
-	malformed := probeOf(op, "malformed-id", checks.ResourcesMalformedID, malformedRq)
+	unknown := probeOf(op, "unknown-id", report.ResourcesUnknownID, unknownRq)
+	malformed := probeOf(op, "malformed-id", report.ResourcesMalformedID, malformedRq)
 	unknown.Skip, malformed.Skip = cmpOr(skipBoth, unknownSkip), cmpOr(skipBoth, malformedSkip)
 	return []checks.Probe{unknown, malformed}
 }
@@ -245,8 +246,8 @@ func methodProbe(op *Operation, documented []string) checks.Probe {
 			break
 		}
 	}
-	c, _ := checks.Lookup(checks.MalformedMethod)
-	pr := checks.Probe{Operation: op.Name(), Name: op.Path + " undocumented " + method, Suite: c.Suite, Check: checks.MalformedMethod,
+	c, _ := report.Lookup(report.MalformedMethod)
+	pr := checks.Probe{Operation: op.Name(), Name: op.Path + " undocumented " + method, Suite: c.Suite, Check: report.MalformedMethod,
 		Requests: []checks.ProbeRequest{{Method: method, Path: concretePath(op, ""), Key: "valid",
 			Expect: checks.ProbeExpect{Situations: []string{schemas.ExpectMethodNotAllowed}, Allow: documented}}}}
 	if method == "" {

@@ -5,19 +5,19 @@ import (
 	"io"
 	"strings"
 
-	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/report"
 )
 
 // Locate says where in the profile a failure comes from (an expectation,
 // a custom probe): its file and line, or "" and 0 when it comes from no
 // profile line.
-type Locate func(res checks.Result) (file string, line int)
+type Locate func(res report.Result) (file string, line int)
 
 // Annotations writes one GitHub Actions workflow command per cause of new
 // failures: ::error for errors, ::warning for warnings, titled with the
 // check, pointing at the profile line the failure comes from where there is
 // one. Security causes come first, as in every report.
-func Annotations(w io.Writer, r *checks.Report, locate Locate) error {
+func Annotations(w io.Writer, r *report.Report, locate Locate) error {
 	p := &printer{w: w}
 	for _, g := range r.Groups() {
 		if g.Known {
@@ -25,7 +25,7 @@ func Annotations(w io.Writer, r *checks.Report, locate Locate) error {
 		}
 		res := r.Results[g.Results[0]]
 		level := "error"
-		if g.Severity == checks.SeverityWarning {
+		if g.Severity == report.SeverityWarning {
 			level = "warning"
 		}
 		title := "errprobe " + g.Check

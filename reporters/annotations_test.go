@@ -5,13 +5,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/report"
 )
 
 func TestAnnotations_Golden(t *testing.T) {
 	r := fixedReport()
 	gated(r, Options{})
-	locate := func(res checks.Result) (string, int) {
+	locate := func(res report.Result) (string, int) {
 		if res.Check == "auth.key-in-query" {
 			return "errprobe.yaml", 12
 		}

@@ -5,14 +5,14 @@ import (
 	"io"
 	"testing"
 
-	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/report"
 )
 
 // bigReport is a 500-result report built from the fixed set.
-func bigReport() *checks.Report {
+func bigReport() *report.Report {
 	r := fixedReport()
 	base := r.Results
-	r.Results = make([]checks.Result, 0, 500)
+	r.Results = make([]report.Result, 0, 500)
 	for i := 0; len(r.Results) < 500; i++ {
 		res := base[i%len(base)]
 		res.Probe = fmt.Sprintf("%s-%d", res.Probe, i)

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/report"
 )
 
 // maxCauseProbes is how many probes a cause line names before "and N more".
@@ -12,7 +12,7 @@ const maxCauseProbes = 4
 
 // causeHeadline is the line reports lead with: "6 causes, 68 failed checks
 // (2 security)".
-func causeHeadline(r *checks.Report, groups []checks.Group) string {
+func causeHeadline(r *report.Report, groups []report.Group) string {
 	failed, sec := 0, 0
 	for _, g := range groups {
 		failed += len(g.Results)
@@ -29,7 +29,7 @@ func causeHeadline(r *checks.Report, groups []checks.Group) string {
 
 // causeProbes names a group's probes (and operations where the results
 // carry one): "not-json, empty-body and 3 more".
-func causeProbes(r *checks.Report, g checks.Group) string {
+func causeProbes(r *report.Report, g report.Group) string {
 	names := groupProbes(r, g)
 	if len(names) > maxCauseProbes {
 		return strings.Join(names[:maxCauseProbes], ", ") + fmt.Sprintf(" and %d more", len(names)-maxCauseProbes)

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/report"
 )
 
 // QueryKeyPrefix marks a Request.KeyHeader that names a query parameter
@@ -20,7 +20,7 @@ var skipHeaders = map[string]bool{"Content-Length": true, "Host": true}
 // key is written as $KEYENV (e.g. $ERRPROBE_API_KEY), never as its value,
 // keeping any scheme prefix: -H "Authorization: Bearer $ERRPROBE_API_KEY".
 // Lines are joined with " \" continuations.
-func Curl(req checks.Request) string {
+func Curl(req report.Request) string {
 	parts := []string{"curl -sS -i"}
 	if req.Method != "" && req.Method != http.MethodGet {
 		parts = append(parts, "-X "+shellQuote(req.Method))
@@ -45,7 +45,7 @@ func Curl(req checks.Request) string {
 	return strings.Join(parts, " \\\n  ")
 }
 
-func curlURL(req checks.Request) string {
+func curlURL(req report.Request) string {
 	param, ok := strings.CutPrefix(req.KeyHeader, QueryKeyPrefix)
 	if !ok || req.KeyEnv == "" || param == "" {
 		return shellQuote(req.URL)
@@ -63,11 +63,11 @@ func curlURL(req checks.Request) string {
 
 // basicKey: the key header carries a Basic credential whose user:password
 // is in $KEYENV (or, for the valid user, "$USERVAR:$PASSVAR").
-func basicKey(req checks.Request, name, value string) bool {
+func basicKey(req report.Request, name, value string) bool {
 	return req.KeyEnv != "" && strings.EqualFold(name, req.KeyHeader) && strings.HasPrefix(value, "Basic ")
 }
 
-func curlHeader(req checks.Request, name, value string) string {
+func curlHeader(req report.Request, name, value string) string {
 	if req.KeyEnv == "" || !strings.EqualFold(name, req.KeyHeader) {
 		return shellQuote(name + ": " + value)
 	}

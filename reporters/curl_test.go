@@ -4,13 +4,13 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/report"
 )
 
 func TestCurl_Reproductions(t *testing.T) {
 	type testCase struct {
 		name string
-		req  checks.Request
+		req  report.Request
 		want string
 	}
 	run := func(t *testing.T, tc testCase) {
@@ -21,51 +21,51 @@ func TestCurl_Reproductions(t *testing.T) {
 	for _, tc := range []testCase{
 		{
 			name: "get",
-			req:  checks.Request{Method: "GET", URL: "http://h/v1/calls"},
+			req:  report.Request{Method: "GET", URL: "http://h/v1/calls"},
 			want: "curl -sS -i \\\n  http://h/v1/calls",
 		},
 		{
 			name: "bearer key keeps its scheme",
-			req: checks.Request{Method: "DELETE", URL: "http://h/v1/calls/1", KeyHeader: "Authorization", KeyEnv: "ERRPROBE_API_KEY",
+			req: report.Request{Method: "DELETE", URL: "http://h/v1/calls/1", KeyHeader: "Authorization", KeyEnv: "ERRPROBE_API_KEY",
 				Header: http.Header{"Authorization": {"Bearer ****"}}},
 			want: "curl -sS -i \\\n  -X DELETE \\\n  http://h/v1/calls/1 \\\n  -H \"Authorization: Bearer $ERRPROBE_API_KEY\"",
 		},
 		{
 			name: "basic credential as curl -u",
-			req: checks.Request{URL: "http://h/", KeyHeader: "Authorization", KeyEnv: "ERRPROBE_USERNAME:$ERRPROBE_PASSWORD",
+			req: report.Request{URL: "http://h/", KeyHeader: "Authorization", KeyEnv: "ERRPROBE_USERNAME:$ERRPROBE_PASSWORD",
 				Header: http.Header{"Authorization": {"Basic ****"}}},
 			want: "curl -sS -i \\\n  http://h/ \\\n  -u \"$ERRPROBE_USERNAME:$ERRPROBE_PASSWORD\"",
 		},
 		{
 			name: "bare key header",
-			req: checks.Request{URL: "http://h/", KeyHeader: "x-api-key", KeyEnv: "VOICE_KEY",
+			req: report.Request{URL: "http://h/", KeyHeader: "x-api-key", KeyEnv: "VOICE_KEY",
 				Header: http.Header{"X-Api-Key": {"****"}}},
 			want: "curl -sS -i \\\n  http://h/ \\\n  -H \"X-Api-Key: $VOICE_KEY\"",
 		},
 		{
 			name: "key without env is shown as recorded",
-			req: checks.Request{URL: "http://h/", KeyHeader: "Authorization",
+			req: report.Request{URL: "http://h/", KeyHeader: "Authorization",
 				Header: http.Header{"Authorization": {"Bearer garbage$`\"x"}}},
 			want: "curl -sS -i \\\n  http://h/ \\\n  -H 'Authorization: Bearer garbage$`\"x'",
 		},
 		{
 			name: "key in the query",
-			req:  checks.Request{URL: "http://h/v1?a=1&api_key=****&b=$x", KeyHeader: "query:api_key", KeyEnv: "K"},
+			req:  report.Request{URL: "http://h/v1?a=1&api_key=****&b=$x", KeyHeader: "query:api_key", KeyEnv: "K"},
 			want: "curl -sS -i \\\n  \"http://h/v1?a=1&b=\\$x&api_key=$K\"",
 		},
 		{
 			name: "single quotes in body",
-			req:  checks.Request{Method: "POST", URL: "http://h/", Body: `{"n":"it's"}`},
+			req:  report.Request{Method: "POST", URL: "http://h/", Body: `{"n":"it's"}`},
 			want: "curl -sS -i \\\n  -X POST \\\n  http://h/ \\\n  --data-binary '{\"n\":\"it'\\''s\"}'",
 		},
 		{
 			name: "control bytes and invalid utf-8 use ansi-c quoting",
-			req:  checks.Request{Method: "POST", URL: "http://h/", Body: "a\x00b\nc'\xff"},
+			req:  report.Request{Method: "POST", URL: "http://h/", Body: "a\x00b\nc'\xff"},
 			want: "curl -sS -i \\\n  -X POST \\\n  http://h/ \\\n  --data-binary $'a\\x00b\\nc\\'\\xff'",
 		},
 		{
 			name: "content-length and host are curl's",
-			req:  checks.Request{URL: "http://h/", Header: http.Header{"Content-Length": {"3"}, "Host": {"h"}, "Accept": {"*/*"}}},
+			req:  report.Request{URL: "http://h/", Header: http.Header{"Content-Length": {"3"}, "Host": {"h"}, "Accept": {"*/*"}}},
 			want: "curl -sS -i \\\n  http://h/ \\\n  -H 'Accept: */*'",
 		},
 	} {

@@ -5,17 +5,17 @@ import (
 	"io"
 	"sync"
 
-	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/report"
 )
 
 // ExchangeLog returns a sink for checks.Config.Log that prints each exchange
 // as it is recorded, for -v: the probe it belongs to, the request line, what came back and how long
 // it took. Exchanges arrive masked; text from the target is cleaned. Safe
 // for concurrent use.
-func ExchangeLog(w io.Writer, color bool) func(checks.Exchange) {
+func ExchangeLog(w io.Writer, color bool) func(report.Exchange) {
 	s := newStyles(color)
 	var mu sync.Mutex
-	return func(x checks.Exchange) {
+	return func(x report.Exchange) {
 		probe := ""
 		if x.Probe != "" {
 			probe = s.dim.Sprint("[" + oneLine(x.Probe) + "] ")
@@ -27,7 +27,7 @@ func ExchangeLog(w io.Writer, color bool) func(checks.Exchange) {
 	}
 }
 
-func exchangeOutcome(s styles, x checks.Exchange) string {
+func exchangeOutcome(s styles, x report.Exchange) string {
 	took := s.dim.Sprintf(" (%s)", ms(x.Duration))
 	switch {
 	case x.Response != nil:

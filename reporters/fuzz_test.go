@@ -8,20 +8,20 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/report"
 )
 
 // hostileReport is a report whose one failure carries arbitrary text from a
 // hostile target: message, values, URL, header and response body.
-func hostileReport(msg, body string) *checks.Report {
+func hostileReport(msg, body string) *report.Report {
 	r := fixedReport()
-	r.Results = []checks.Result{{
-		Check: "envelope.no-leak", Suite: "envelope", Severity: checks.SeverityError, Probe: msg, Status: checks.StatusFail,
+	r.Results = []report.Result{{
+		Check: "envelope.no-leak", Suite: "envelope", Severity: report.SeverityError, Probe: msg, Status: report.StatusFail,
 		Message: msg, Expected: body, Actual: msg + body,
-		Exchange: &checks.Exchange{
-			Request: checks.Request{Method: "POST", URL: testBase + "/" + msg, Body: body,
+		Exchange: &report.Exchange{
+			Request: report.Request{Method: "POST", URL: testBase + "/" + msg, Body: body,
 				Header: http.Header{"X-Fuzz": {msg}}, KeyHeader: "X-Fuzz", KeyEnv: "ERRPROBE_API_KEY"},
-			Response: &checks.Response{Status: 500, Header: http.Header{"X-Echo": {msg}}, Body: body},
+			Response: &report.Response{Status: 500, Header: http.Header{"X-Echo": {msg}}, Body: body},
 			Err:      msg,
 		},
 	}}

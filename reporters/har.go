@@ -10,7 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/report"
 )
 
 // HAR writes every exchange of the run as an HTTP Archive 1.2 log (for
@@ -18,7 +18,7 @@ import (
 // clean-up included; each burst sample once, with how many requests the
 // burst sent. Keys are masked as in every other report (the engine masked
 // them before the report was built).
-func HAR(w io.Writer, r *checks.Report, o Options) error {
+func HAR(w io.Writer, r *report.Report, o Options) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
@@ -109,7 +109,7 @@ type harTimings struct {
 	Receive float64 `json:"receive"`
 }
 
-func newHARLog(r *checks.Report) harLog {
+func newHARLog(r *report.Report) harLog {
 	l := harLog{Version: "1.2", Creator: harCreator{Name: nonEmpty(r.Tool, "errprobe"), Version: r.Version}, Pages: []struct{}{}, Entries: []harEntry{}}
 	if r.DryRun {
 		l.Comment = "dry run: nothing was sent"
@@ -126,14 +126,14 @@ func newHARLog(r *checks.Report) harLog {
 
 // harExchanges is the run's exchanges; a report built without them (older
 // callers, tests) falls back to those its results cite, each once.
-func harExchanges(r *checks.Report) []*checks.Exchange {
+func harExchanges(r *report.Report) []*report.Exchange {
 	if len(r.Exchanges) > 0 {
 		return r.Exchanges
 	}
-	var out []*checks.Exchange
-	seen := map[*checks.Exchange]bool{}
+	var out []*report.Exchange
+	seen := map[*report.Exchange]bool{}
 	for _, res := range r.Results {
-		for _, x := range append(append([]*checks.Exchange{}, res.Setup...), res.Exchange) {
+		for _, x := range append(append([]*report.Exchange{}, res.Setup...), res.Exchange) {
 			if x != nil && !seen[x] {
 				seen[x] = true
 				out = append(out, x)
@@ -143,7 +143,7 @@ func harExchanges(r *checks.Report) []*checks.Exchange {
 	return out
 }
 
-func harEntryOf(x *checks.Exchange, at time.Time, burst *checks.BurstStats) harEntry {
+func harEntryOf(x *report.Exchange, at time.Time, burst *report.BurstStats) harEntry {
 	took := millis(x.Duration)
 	e := harEntry{
 		Started: at.UTC().Format("2006-01-02T15:04:05.000Z"), Time: took,
@@ -161,7 +161,7 @@ func harEntryOf(x *checks.Exchange, at time.Time, burst *checks.BurstStats) harE
 	return e
 }
 
-func harRequestOf(x *checks.Exchange) harRequest {
+func harRequestOf(x *report.Exchange) harRequest {
 	req := x.Request
 	out := harRequest{
 		Method: req.Method, URL: req.URL, HTTPVersion: "HTTP/1.1",
@@ -184,7 +184,7 @@ func harRequestOf(x *checks.Exchange) harRequest {
 	return out
 }
 
-func harResponseOf(resp *checks.Response) harResponse {
+func harResponseOf(resp *report.Response) harResponse {
 	if resp == nil {
 		// No response (a network failure): status 0, as devtools records one.
 		return harResponse{HTTPVersion: "", Cookies: []harNV{}, Headers: []harNV{}, HeadersSize: -1, BodySize: -1}

@@ -6,20 +6,20 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
 )
 
 // harReport is the fixed report with the run's exchanges recorded: two
 // probes' requests, a burst sample and a network failure.
-func harReport() *checks.Report {
+func harReport() *report.Report {
 	r := fixedReport()
 	sent := htmlExchange("POST", "/v1/calls", "hello")
 	sent.Started, sent.Probe = started().Add(10_000_000), "not-json"
-	sample := &checks.Exchange{Request: authed("GET", "/v1/calls", ""), Response: jsonResponse(429, `{"error":{"code":"RATE_LIMITED"}}`), Probe: "burst", Burst: true}
-	failed := &checks.Exchange{Request: authed("GET", "/v1/calls/x?expand=1", ""), Err: "connection reset", Started: started().Add(20_000_000), Probe: "unknown-id"}
-	binary := &checks.Exchange{Request: authed("GET", "/v1/blob", ""), Response: &checks.Response{Status: 500, Body: "\xff\xfe"}, Started: started().Add(30_000_000)}
-	r.Exchanges = []*checks.Exchange{sent, failed, sample, binary}
+	sample := &report.Exchange{Request: authed("GET", "/v1/calls", ""), Response: jsonResponse(429, `{"error":{"code":"RATE_LIMITED"}}`), Probe: "burst", Burst: true}
+	failed := &report.Exchange{Request: authed("GET", "/v1/calls/x?expand=1", ""), Err: "connection reset", Started: started().Add(20_000_000), Probe: "unknown-id"}
+	binary := &report.Exchange{Request: authed("GET", "/v1/blob", ""), Response: &report.Response{Status: 500, Body: "\xff\xfe"}, Started: started().Add(30_000_000)}
+	r.Exchanges = []*report.Exchange{sent, failed, sample, binary}
 	return r
 }
 
@@ -28,7 +28,7 @@ func TestHAR_Golden(t *testing.T) {
 }
 
 func TestHAR_ValidAndMasked(t *testing.T) {
-	for name, r := range map[string]*checks.Report{"exchanges": harReport(), "results only": fixedReport(), "empty": {}} {
+	for name, r := range map[string]*report.Report{"exchanges": harReport(), "results only": fixedReport(), "empty": {}} {
 		t.Run(name, func(t *testing.T) {
 			out := render(t, "har", r, Options{})
 			if err := schemas.ValidateHAR([]byte(out)); err != nil {

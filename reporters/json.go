@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/report"
 )
 
 // JSONSchemaVersion is the JSON report's schema_version. It changes only on
@@ -31,7 +32,7 @@ const (
 //
 // The document's members and the elements of its lists are one a line, each
 // element compact: readable, diffable line by line, and small.
-func JSON(w io.Writer, r *checks.Report, o Options) error {
+func JSON(w io.Writer, r *report.Report, o Options) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -128,7 +129,7 @@ type JSONDocument struct {
 	// Backoffs are the 429s outside the burst waited out; Plan and
 	// PlanTotal a dry run's itemised bound; NothingTested why no check ran.
 	Backoffs      []JSONBackoff     `json:"backoffs,omitempty"`
-	Plan          []checks.PlanItem `json:"plan,omitempty"`
+	Plan          []report.PlanItem `json:"plan,omitempty"`
 	PlanTotal     int               `json:"plan_total,omitempty"`
 	NothingTested string            `json:"nothing_tested,omitempty"`
 }
@@ -268,7 +269,7 @@ type JSONBurst struct {
 }
 
 // NewJSONDocument builds the JSON report's document.
-func NewJSONDocument(r *checks.Report, o Options) JSONDocument {
+func NewJSONDocument(r *report.Report, o Options) JSONDocument {
 	c := count(r.Results)
 	groups := r.Groups()
 	doc := JSONDocument{
@@ -304,7 +305,7 @@ func NewJSONDocument(r *checks.Report, o Options) JSONDocument {
 	for _, g := range groups {
 		doc.Groups = append(doc.Groups, jsonGroup(r, g))
 	}
-	t := exchangeTable{doc: &doc, index: map[*checks.Exchange]int{}}
+	t := exchangeTable{doc: &doc, index: map[*report.Exchange]int{}}
 	for _, res := range r.Results {
 		doc.Results = append(doc.Results, t.result(res))
 	}
@@ -314,7 +315,7 @@ func NewJSONDocument(r *checks.Report, o Options) JSONDocument {
 	return doc
 }
 
-func verdict(r *checks.Report, v checks.Verdict) string {
+func verdict(r *report.Report, v checks.Verdict) string {
 	switch {
 	case r.Interrupted:
 		return VerdictInterrupted
@@ -326,10 +327,10 @@ func verdict(r *checks.Report, v checks.Verdict) string {
 	return VerdictPass
 }
 
-func jsonGroup(r *checks.Report, g checks.Group) JSONGroup {
+func jsonGroup(r *report.Report, g report.Group) JSONGroup {
 	out := JSONGroup{
 		Check: g.Check, Suite: g.Suite, Severity: string(g.Severity), Security: g.Security,
-		Tags: nonNil(checks.Tags(g.Check)), References: nonNil(checks.References(g.Check)),
+		Tags: nonNil(report.Tags(g.Check)), References: nonNil(report.References(g.Check)),
 		Signature: JSONSignature{
 			Status: g.Signature.Status, Code: g.Signature.Code, ContentType: g.Signature.ContentType,
 			Header: g.Signature.Header, Error: g.Signature.Error,
@@ -342,7 +343,7 @@ func jsonGroup(r *checks.Report, g checks.Group) JSONGroup {
 
 // groupProbes names the probes (and operations, where known) of a group's
 // results, each once, in report order.
-func groupProbes(r *checks.Report, g checks.Group) []string {
+func groupProbes(r *report.Report, g report.Group) []string {
 	out := []string{}
 	seen := map[string]bool{}
 	for _, i := range g.Results {
@@ -366,10 +367,10 @@ func nonNil(s []string) []string {
 // results refer to it.
 type exchangeTable struct {
 	doc   *JSONDocument
-	index map[*checks.Exchange]int
+	index map[*report.Exchange]int
 }
 
-func (t *exchangeTable) ref(x *checks.Exchange) int {
+func (t *exchangeTable) ref(x *report.Exchange) int {
 	if i, ok := t.index[x]; ok {
 		return i
 	}
@@ -379,12 +380,12 @@ func (t *exchangeTable) ref(x *checks.Exchange) int {
 	return i
 }
 
-func (t *exchangeTable) result(res checks.Result) JSONResult {
+func (t *exchangeTable) result(res report.Result) JSONResult {
 	out := JSONResult{
 		Check: res.Check, Suite: res.Suite, Severity: string(res.Severity), SeverityReason: res.SeverityReason, Probe: res.Probe, Operation: res.Operation,
 		Status: string(res.Status), Known: res.Known, Fixed: res.Fixed,
 		Message: res.Message, Expected: res.Expected, Actual: res.Actual,
-		DurationMS: millis(res.Duration), Security: checks.IsSecurity(res.Check), Code: res.Code,
+		DurationMS: millis(res.Duration), Security: report.IsSecurity(res.Check), Code: res.Code,
 	}
 	if res.Exchange != nil {
 		i := t.ref(res.Exchange)
@@ -396,7 +397,7 @@ func (t *exchangeTable) result(res checks.Result) JSONResult {
 	return out
 }
 
-func jsonExchange(id int, x *checks.Exchange) JSONExchange {
+func jsonExchange(id int, x *report.Exchange) JSONExchange {
 	out := JSONExchange{ID: id, Probe: x.Probe, Burst: x.Burst, Request: jsonRequest(x.Request), Error: x.Err, DurationMS: millis(x.Duration)}
 	if resp := x.Response; resp != nil {
 		out.Response = &JSONResponse{
@@ -407,7 +408,7 @@ func jsonExchange(id int, x *checks.Exchange) JSONExchange {
 	return out
 }
 
-func jsonRequest(req checks.Request) JSONRequest {
+func jsonRequest(req report.Request) JSONRequest {
 	return JSONRequest{
 		Method: req.Method, URL: req.URL, Headers: headers(req.Header), Body: req.Body,
 		KeyHeader: req.KeyHeader, KeyEnv: req.KeyEnv, Curl: Curl(req),
@@ -422,7 +423,7 @@ func headers(h http.Header) map[string][]string {
 	return out
 }
 
-func jsonBurst(b *checks.BurstStats) *JSONBurst {
+func jsonBurst(b *report.BurstStats) *JSONBurst {
 	if b == nil {
 		return nil
 	}

@@ -7,23 +7,23 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
 )
 
 // reportVariants are the reports every schema and well-formedness test
 // renders: the fixed set and its edge cases.
-func reportVariants() map[string]*checks.Report {
+func reportVariants() map[string]*report.Report {
 	interrupted := fixedReport()
 	interrupted.Interrupted = true
-	dry := &checks.Report{
+	dry := &report.Report{
 		Tool: testTool, Version: testVer, Profile: "problem", BaseURL: testBase, DryRun: true,
 		Started: started(), Finished: started(),
-		Planned: []checks.Request{authed("POST", "/v1/calls", `{"name":`), authed("GET", "/v1/calls/x", "")},
+		Planned: []report.Request{authed("POST", "/v1/calls", `{"name":`), authed("GET", "/v1/calls/x", "")},
 	}
 	backwards := fixedReport()
 	backwards.Finished = backwards.Started.Add(-1)
-	return map[string]*checks.Report{
+	return map[string]*report.Report{
 		"fixed":                fixedReport(),
 		"empty":                {},
 		"interrupted":          interrupted,
@@ -49,7 +49,7 @@ func TestJSON_MatchesSchema(t *testing.T) {
 func TestJSON_Totals(t *testing.T) {
 	type testCase struct {
 		name    string
-		mutate  func(*checks.Report)
+		mutate  func(*report.Report)
 		verdict string
 	}
 	run := func(t *testing.T, tc testCase) {
@@ -64,8 +64,8 @@ func TestJSON_Totals(t *testing.T) {
 		}
 	}
 	for _, tc := range []testCase{
-		{name: "failing", mutate: func(*checks.Report) {}, verdict: VerdictFail},
-		{name: "interrupted", mutate: func(r *checks.Report) { r.Interrupted = true }, verdict: VerdictInterrupted},
+		{name: "failing", mutate: func(*report.Report) {}, verdict: VerdictFail},
+		{name: "interrupted", mutate: func(r *report.Report) { r.Interrupted = true }, verdict: VerdictInterrupted},
 	} {
 		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
 	}
@@ -90,12 +90,12 @@ func TestReportSchema_RejectsDrift(t *testing.T) {
 
 func TestJSON_ExchangesStoredOnce(t *testing.T) {
 	shared := htmlExchange("GET", "/v1/calls/x", "")
-	one := &checks.Report{Results: []checks.Result{{Check: "envelope.json", Probe: "p0", Status: checks.StatusFail, Exchange: shared}}}
-	many := &checks.Report{}
+	one := &report.Report{Results: []report.Result{{Check: "envelope.json", Probe: "p0", Status: report.StatusFail, Exchange: shared}}}
+	many := &report.Report{}
 	for i := range 100 {
-		many.Results = append(many.Results, checks.Result{Check: "envelope.json", Probe: fmt.Sprint("p", i), Status: checks.StatusFail, Exchange: shared})
+		many.Results = append(many.Results, report.Result{Check: "envelope.json", Probe: fmt.Sprint("p", i), Status: report.StatusFail, Exchange: shared})
 	}
-	size := func(r *checks.Report) (int, JSONDocument) {
+	size := func(r *report.Report) (int, JSONDocument) {
 		var buf bytes.Buffer
 		if err := JSON(&buf, r, Options{}); err != nil {
 			t.Fatal(err)
@@ -127,8 +127,8 @@ func TestJSON_ExchangesStoredOnce(t *testing.T) {
 
 func TestJSON_BodyCap(t *testing.T) {
 	body := strings.Repeat("x", 3*reportBodyCap)
-	x := &checks.Exchange{Response: &checks.Response{Status: 500, Body: body}}
-	doc := NewJSONDocument(&checks.Report{Results: []checks.Result{{Check: "envelope.json", Status: checks.StatusFail, Exchange: x}}}, Options{})
+	x := &report.Exchange{Response: &report.Response{Status: 500, Body: body}}
+	doc := NewJSONDocument(&report.Report{Results: []report.Result{{Check: "envelope.json", Status: report.StatusFail, Exchange: x}}}, Options{})
 	resp := doc.Exchanges[0].Response
 	if resp.BodyLength != len(body) {
 		t.Errorf("body_length %d, want %d", resp.BodyLength, len(body))

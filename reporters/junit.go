@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/report"
 )
 
 // junitTimestamp is JUnit's timestamp layout (ISO 8601, no zone, UTC).
@@ -67,7 +67,7 @@ type junitMessage struct {
 // "CHECK (probe)". A failure the baseline knows is reported as <skipped>, so
 // CI does not fail on it; a fixed one passes with a note in <system-out>.
 // All text is stripped of XML-illegal characters and invalid UTF-8.
-func JUnit(w io.Writer, r *checks.Report, o Options) error {
+func JUnit(w io.Writer, r *report.Report, o Options) error {
 	doc := junitTestsuites{Name: clean(nonEmpty(r.Tool, "errprobe")), Time: seconds(elapsed(r))}
 	for _, s := range bySuite(r) {
 		ts := junitSuite(r, s, o)
@@ -87,7 +87,7 @@ func JUnit(w io.Writer, r *checks.Report, o Options) error {
 	return err
 }
 
-func junitSuite(r *checks.Report, s suite, o Options) junitTestsuite {
+func junitSuite(r *report.Report, s suite, o Options) junitTestsuite {
 	c := count(s.Results)
 	ts := junitTestsuite{
 		Name:       clean(s.Name),
@@ -109,7 +109,7 @@ func junitSuite(r *checks.Report, s suite, o Options) junitTestsuite {
 	return ts
 }
 
-func junitProperties(r *checks.Report) []junitProperty {
+func junitProperties(r *report.Report) []junitProperty {
 	props := []junitProperty{
 		{Name: "profile", Value: clean(r.Profile)},
 		{Name: "base_url", Value: clean(r.BaseURL)},
@@ -130,7 +130,7 @@ func junitProperties(r *checks.Report) []junitProperty {
 // junitName is a testcase's name under its suite's classname: the check
 // without the suite ("status-match (unknown-id)"), so CI views that join
 // classname and name do not say the suite twice.
-func junitName(res checks.Result) string {
+func junitName(res report.Result) string {
 	name := strings.TrimPrefix(res.Check, res.Suite+".")
 	if label := probeLabel(res); label != "" {
 		name += " (" + label + ")"
@@ -139,21 +139,21 @@ func junitName(res checks.Result) string {
 }
 
 // profileFile is the file the profile came from, "" for a built-in.
-func profileFile(r *checks.Report) string {
+func profileFile(r *report.Report) string {
 	if strings.HasPrefix(r.ProfileFile, "builtin:") {
 		return ""
 	}
 	return r.ProfileFile
 }
 
-func junitCase(res checks.Result, burst *checks.BurstStats) junitTestcase {
+func junitCase(res report.Result, burst *report.BurstStats) junitTestcase {
 	tc := junitTestcase{Classname: clean(res.Suite), Name: clean(junitName(res)), Time: seconds(res.Duration)}
 	switch {
-	case res.Status == checks.StatusFail && res.Known:
+	case res.Status == report.StatusFail && res.Known:
 		tc.Skipped = &junitMessage{Message: "known failure (baseline): " + oneLine(res.Message), Text: failureText(res, burst)}
-	case res.Status == checks.StatusFail:
+	case res.Status == report.StatusFail:
 		tc.Failure = &junitMessage{Message: oneLine(failureMessage(res)), Type: failureType(res), Text: failureText(res, burst)}
-	case res.Status == checks.StatusSkip:
+	case res.Status == report.StatusSkip:
 		tc.Skipped = &junitMessage{Message: oneLine(res.Message)}
 	case res.Fixed:
 		tc.SystemOut = "fixed: listed in the baseline, passes now"
@@ -163,14 +163,14 @@ func junitCase(res checks.Result, burst *checks.BurstStats) junitTestcase {
 
 // failureType is a failure's type attribute: its severity, "security
 // error" for a check tagged security.
-func failureType(res checks.Result) string {
-	if checks.IsSecurity(res.Check) {
+func failureType(res report.Result) string {
+	if report.IsSecurity(res.Check) {
 		return "security " + string(res.Severity)
 	}
 	return string(res.Severity)
 }
 
-func failureMessage(res checks.Result) string {
+func failureMessage(res report.Result) string {
 	if res.Message != "" {
 		return res.Message
 	}
@@ -179,10 +179,10 @@ func failureMessage(res checks.Result) string {
 
 // failureText is a failure's body: expected vs actual, then the reproducing
 // request and the response (masked by the engine).
-func failureText(res checks.Result, burst *checks.BurstStats) string {
+func failureText(res report.Result, burst *report.BurstStats) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s (%s)\n", res.Check, failureType(res))
-	if refs := checks.References(res.Check); len(refs) > 0 {
+	if refs := report.References(res.Check); len(refs) > 0 {
 		fmt.Fprintf(&b, "references: %s\n", strings.Join(refs, "; "))
 	}
 	if res.Message != "" {
@@ -207,7 +207,7 @@ func failureText(res checks.Result, burst *checks.BurstStats) string {
 }
 
 // rawResponse renders a response as HTTP text, its body capped.
-func rawResponse(resp *checks.Response, bodyCap int) string {
+func rawResponse(resp *report.Response, bodyCap int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %d\n", nonEmpty(resp.Proto, "HTTP"), resp.Status)
 	for _, k := range sortedKeys(resp.Header) {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/errprobe/errprobe/checks"
 	"github.com/errprobe/errprobe/fixtures"
+	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/reporters"
 	"github.com/errprobe/errprobe/schemas"
 )
@@ -21,7 +22,7 @@ import (
 // demoRun runs every suite against the reference server with faults on, as
 // `errprobe demo --fault …` does, and returns the report and the server's
 // raw keys.
-func demoRun(t *testing.T, profile string, faults ...string) (*checks.Report, []string) {
+func demoRun(t *testing.T, profile string, faults ...string) (*report.Report, []string) {
 	t.Helper()
 	base, err := schemas.Builtin(profile, func(string) string { return "" })
 	if err != nil {

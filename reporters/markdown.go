@@ -5,7 +5,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/report"
 )
 
 // markdownBodyCap caps a response body in the Markdown report.
@@ -18,7 +18,7 @@ const mdMaxDetailed = 25
 // Markdown renders a summary table and the failures, each with a curl
 // command in a code fence: fit for a pull-request comment or
 // $GITHUB_STEP_SUMMARY.
-func Markdown(w io.Writer, r *checks.Report, o Options) error {
+func Markdown(w io.Writer, r *report.Report, o Options) error {
 	p := &printer{w: w}
 	c := count(r.Results)
 	p.line(fmt.Sprintf("## errprobe: %s %d passed, %d failed, %d skipped", mdVerdict(r, o), c.Passed, c.Failed, c.Skipped))
@@ -51,7 +51,7 @@ func Markdown(w io.Writer, r *checks.Report, o Options) error {
 	return p.err
 }
 
-func mdVerdict(r *checks.Report, o Options) string {
+func mdVerdict(r *report.Report, o Options) string {
 	switch verdict(r, o.Verdict) {
 	case VerdictInterrupted:
 		return "⚠️ interrupted ·"
@@ -61,7 +61,7 @@ func mdVerdict(r *checks.Report, o Options) string {
 	return "✅"
 }
 
-func mdTable(p *printer, r *checks.Report) {
+func mdTable(p *printer, r *report.Report) {
 	p.line("| Suite | Passed | Failed | Skipped | Known | Fixed |")
 	p.line("|---|---:|---:|---:|---:|---:|")
 	for _, s := range bySuite(r) {
@@ -71,8 +71,8 @@ func mdTable(p *printer, r *checks.Report) {
 }
 
 // newGroups are the causes of new (not known) failures.
-func newGroups(r *checks.Report) []checks.Group {
-	var out []checks.Group
+func newGroups(r *report.Report) []report.Group {
+	var out []report.Group
 	for _, g := range r.Groups() {
 		if !g.Known {
 			out = append(out, g)
@@ -83,7 +83,7 @@ func newGroups(r *checks.Report) []checks.Group {
 
 // mdCauses details each cause of new failures once: the check, the shared
 // signature, the probes it covers and one failure's reproduction.
-func mdCauses(p *printer, r *checks.Report, groups []checks.Group) {
+func mdCauses(p *printer, r *report.Report, groups []report.Group) {
 	if len(groups) == 0 {
 		return
 	}
@@ -103,7 +103,7 @@ func mdCauses(p *printer, r *checks.Report, groups []checks.Group) {
 	}
 }
 
-func mdCause(p *printer, r *checks.Report, g checks.Group) {
+func mdCause(p *printer, r *report.Report, g report.Group) {
 	res := r.Results[g.Results[0]]
 	tag := ""
 	if g.Security {
@@ -113,7 +113,7 @@ func mdCause(p *printer, r *checks.Report, g checks.Group) {
 	p.line(fmt.Sprintf("#### ✗ %s%s — %s", tag, mdCode(g.Check), mdText(string(g.Severity))))
 	p.line("")
 	p.line(fmt.Sprintf("%s · %s: %s", mdCode(g.Signature.String()), plural(len(g.Results), "failed probe"), mdText(causeProbes(r, g))))
-	if refs := checks.References(g.Check); len(refs) > 0 {
+	if refs := report.References(g.Check); len(refs) > 0 {
 		p.line("")
 		p.line("References: " + mdText(strings.Join(refs, "; ")))
 	}
@@ -121,10 +121,10 @@ func mdCause(p *printer, r *checks.Report, g checks.Group) {
 }
 
 // mdFailures lists the baseline's known failures.
-func mdFailures(p *printer, r *checks.Report, known bool) {
-	var list []checks.Result
+func mdFailures(p *printer, r *report.Report, known bool) {
+	var list []report.Result
 	for _, res := range r.Results {
-		if res.Status == checks.StatusFail && res.Known == known {
+		if res.Status == report.StatusFail && res.Known == known {
 			list = append(list, res)
 		}
 	}
@@ -141,7 +141,7 @@ func mdFailures(p *printer, r *checks.Report, known bool) {
 
 // mdFailureBody is one failure's detail: message, expected and actual, the
 // reproduction and the response.
-func mdFailureBody(p *printer, r *checks.Report, res checks.Result) {
+func mdFailureBody(p *printer, r *report.Report, res report.Result) {
 	if res.Message != "" {
 		p.line("")
 		p.line(mdText(res.Message))
@@ -175,7 +175,7 @@ func mdFailureBody(p *printer, r *checks.Report, res checks.Result) {
 	}
 }
 
-func mdFixed(p *printer, r *checks.Report) {
+func mdFixed(p *printer, r *report.Report) {
 	var fixed []string
 	for _, res := range r.Results {
 		if res.Fixed {
@@ -191,7 +191,7 @@ func mdFixed(p *printer, r *checks.Report) {
 	p.line(strings.Join(fixed, "\n"))
 }
 
-func mdExtras(p *printer, r *checks.Report) {
+func mdExtras(p *printer, r *report.Report) {
 	if r.Burst != nil {
 		p.line("")
 		p.line("**Burst:** " + mdText(burstLine(r.Burst)))

@@ -1,4 +1,4 @@
-// Package reporters renders a finished checks.Report: one pure function per
+// Package reporters renders a finished report.Report: one pure function per
 // format, from the report to an io.Writer. Reporters render what they are
 // given; secrets were masked by the engine before the report was built.
 package reporters
@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/report"
 )
 
 // Options tune a reporter. Color, Verbose and Quiet apply to Text only; JSON,
@@ -28,7 +29,7 @@ type Options struct {
 }
 
 // Func renders a report.
-type Func func(w io.Writer, r *checks.Report, o Options) error
+type Func func(w io.Writer, r *report.Report, o Options) error
 
 var (
 	_ Func = Text
@@ -67,11 +68,11 @@ func ByName(name string) (Func, error) {
 // suite is one suite's results, in report order.
 type suite struct {
 	Name    string
-	Results []checks.Result
+	Results []report.Result
 }
 
 // bySuite groups results by suite, suites in order of first appearance.
-func bySuite(r *checks.Report) []suite {
+func bySuite(r *report.Report) []suite {
 	var out []suite
 	index := map[string]int{}
 	for _, res := range r.Results {
@@ -92,16 +93,16 @@ type tally struct {
 	Time                                  time.Duration
 }
 
-func count(results []checks.Result) tally {
+func count(results []report.Result) tally {
 	var t tally
 	for _, res := range results {
 		t.Time += res.Duration
 		switch res.Status {
-		case checks.StatusPass:
+		case report.StatusPass:
 			t.Passed++
-		case checks.StatusFail:
+		case report.StatusFail:
 			t.Failed++
-		case checks.StatusSkip:
+		case report.StatusSkip:
 			t.Skipped++
 		}
 		if res.Known {
@@ -116,7 +117,7 @@ func count(results []checks.Result) tally {
 
 // probeLabel names a result's probe and, where the probe's name does not
 // already say it, its documented operation: "probe, GET /v1/contacts/{id}".
-func probeLabel(res checks.Result) string {
+func probeLabel(res report.Result) string {
 	label := res.Probe
 	if res.Operation != "" && !strings.Contains(label, res.Operation) {
 		label = strings.TrimPrefix(label+", "+res.Operation, ", ")
@@ -127,7 +128,7 @@ func probeLabel(res checks.Result) string {
 // title is a result's display name: "CHECK (probe)", with the documented
 // operation when the probe's name does not already say it:
 // "CHECK (probe, GET /v1/contacts/{id})".
-func title(res checks.Result) string {
+func title(res report.Result) string {
 	label := probeLabel(res)
 	if label == "" {
 		return res.Check
@@ -146,7 +147,7 @@ func millis(d time.Duration) float64 {
 }
 
 // elapsed is the run's wall time, never negative.
-func elapsed(r *checks.Report) time.Duration {
+func elapsed(r *report.Report) time.Duration {
 	if r.Finished.Before(r.Started) {
 		return 0
 	}

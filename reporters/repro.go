@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/report"
 )
 
 // burstLoopCap bounds the loop a burst reproduction runs.
@@ -15,7 +15,7 @@ const burstLoopCap = 1000
 // (a create before a cross-tenant read, the first of a replayed pair), and
 // for a burst sample a bounded loop of the burst's request. burst is the
 // run's burst (nil if none).
-func Reproduce(res checks.Result, burst *checks.BurstStats) string {
+func Reproduce(res report.Result, burst *report.BurstStats) string {
 	x := res.Exchange
 	if x == nil {
 		return ""
@@ -36,7 +36,7 @@ func Reproduce(res checks.Result, burst *checks.BurstStats) string {
 	return b.String()
 }
 
-func statusOf(x *checks.Exchange) string {
+func statusOf(x *report.Exchange) string {
 	if x.Response == nil {
 		return "nothing"
 	}
@@ -44,7 +44,7 @@ func statusOf(x *checks.Exchange) string {
 }
 
 // burstLoop is the burst as a bounded loop that tallies the statuses.
-func burstLoop(req checks.Request, burst *checks.BurstStats) string {
+func burstLoop(req report.Request, burst *report.BurstStats) string {
 	n := burstLoopCap
 	if burst != nil && burst.Sent > 0 && burst.Sent < n {
 		n = burst.Sent

@@ -4,14 +4,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/report"
 )
 
 func TestReproduce(t *testing.T) {
 	type testCase struct {
 		name  string
-		res   checks.Result
-		burst *checks.BurstStats
+		res   report.Result
+		burst *report.BurstStats
 		want  []string // in this order
 		not   []string
 	}
@@ -31,25 +31,25 @@ func TestReproduce(t *testing.T) {
 			}
 		}
 	}
-	create := &checks.Exchange{Request: authed("POST", "/v1/calls", `{"to":"+1"}`), Response: jsonResponse(201, `{"id":"c1"}`)}
-	read := &checks.Exchange{Request: authed("GET", "/v1/calls/c1", ""), Response: jsonResponse(200, `{}`)}
-	sample := &checks.Exchange{Request: authed("GET", "/v1/calls", ""), Response: jsonResponse(429, `{}`), Burst: true}
+	create := &report.Exchange{Request: authed("POST", "/v1/calls", `{"to":"+1"}`), Response: jsonResponse(201, `{"id":"c1"}`)}
+	read := &report.Exchange{Request: authed("GET", "/v1/calls/c1", ""), Response: jsonResponse(200, `{}`)}
+	sample := &report.Exchange{Request: authed("GET", "/v1/calls", ""), Response: jsonResponse(429, `{}`), Burst: true}
 	for _, tc := range []testCase{
-		{name: "stateless: one curl", res: checks.Result{Exchange: read}, want: []string{"curl -sS -i", "/v1/calls/c1"}, not: []string{"set-up", "for i"}},
+		{name: "stateless: one curl", res: report.Result{Exchange: read}, want: []string{"curl -sS -i", "/v1/calls/c1"}, not: []string{"set-up", "for i"}},
 		{
-			name: "stateful: the set-up first", res: checks.Result{Exchange: read, Setup: []*checks.Exchange{create}},
+			name: "stateful: the set-up first", res: report.Result{Exchange: read, Setup: []*report.Exchange{create}},
 			want: []string{"# set-up 1/1: POST", "--data-binary", "# then the request", "/v1/calls/c1"},
 		},
 		{
-			name: "burst: a loop bounded by what the burst sent", res: checks.Result{Exchange: sample}, burst: &checks.BurstStats{Sent: 40},
+			name: "burst: a loop bounded by what the burst sent", res: report.Result{Exchange: sample}, burst: &report.BurstStats{Sent: 40},
 			want: []string{"for i in $(seq 1 40); do", `-w '%{http_code}\n'`, "$ERRPROBE_API_KEY", "done | sort | uniq -c"},
 			not:  []string{"curl -sS -i"},
 		},
 		{
-			name: "burst without stats: the loop's own bound", res: checks.Result{Exchange: sample},
+			name: "burst without stats: the loop's own bound", res: report.Result{Exchange: sample},
 			want: []string{"for i in $(seq 1 1000); do"},
 		},
-		{name: "no exchange: nothing", res: checks.Result{}, not: []string{"curl"}},
+		{name: "no exchange: nothing", res: report.Result{}, not: []string{"curl"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
 	}

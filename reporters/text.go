@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/report"
 )
 
 // Marks used by the Text reporter.
@@ -22,7 +23,7 @@ const bodyPreview = 300
 // Text renders the terminal report: results grouped by suite, each failure
 // with expected vs actual and a curl command that reproduces it, and the
 // closing line "N passed, N failed, N skipped".
-func Text(w io.Writer, r *checks.Report, o Options) error {
+func Text(w io.Writer, r *report.Report, o Options) error {
 	t := &textReport{p: &printer{w: w}, r: r, o: o, s: newStyles(o.Color)}
 	t.header()
 	t.causes()
@@ -40,7 +41,7 @@ func Text(w io.Writer, r *checks.Report, o Options) error {
 
 type textReport struct {
 	p *printer
-	r *checks.Report
+	r *report.Report
 	o Options
 	s styles
 	// shown maps a cause (check and signature) to the probe whose failure
@@ -50,11 +51,11 @@ type textReport struct {
 
 // firstOfCause returns the probe of an earlier failure with res's cause,
 // and records res as the first when there is none.
-func (t *textReport) firstOfCause(res checks.Result) (string, bool) {
+func (t *textReport) firstOfCause(res report.Result) (string, bool) {
 	if t.shown == nil {
 		t.shown = map[string]string{}
 	}
-	key := res.Check + "\x00" + fmt.Sprintf("%+v", checks.SignatureOf(res))
+	key := res.Check + "\x00" + fmt.Sprintf("%+v", report.SignatureOf(res))
 	if p, ok := t.shown[key]; ok {
 		return p, true
 	}
@@ -123,10 +124,10 @@ func (t *textReport) suite(s suite) {
 
 // check prints one check's results: passes folded into one line, then each
 // failure, skip and fix on its own.
-func (t *textReport) check(results []checks.Result) {
-	var passed []checks.Result
+func (t *textReport) check(results []report.Result) {
+	var passed []report.Result
 	for _, res := range results {
-		if res.Status == checks.StatusPass && !res.Fixed {
+		if res.Status == report.StatusPass && !res.Fixed {
 			passed = append(passed, res)
 		}
 	}
@@ -134,13 +135,13 @@ func (t *textReport) check(results []checks.Result) {
 		t.p.line("  " + t.s.pass.Sprint(markPass) + " " + oneLine(passed[0].Check) + t.s.dim.Sprint(suffix(" ", probes(passed))))
 	}
 	for _, res := range results {
-		if res.Status != checks.StatusPass || res.Fixed {
+		if res.Status != report.StatusPass || res.Fixed {
 			t.result(res)
 		}
 	}
 }
 
-func probes(results []checks.Result) string {
+func probes(results []report.Result) string {
 	if len(results) == 1 {
 		if results[0].Probe == "" {
 			return ""
@@ -150,11 +151,11 @@ func probes(results []checks.Result) string {
 	return fmt.Sprintf("(%d probes)", len(results))
 }
 
-func (t *textReport) result(res checks.Result) {
+func (t *textReport) result(res report.Result) {
 	switch res.Status {
-	case checks.StatusFail:
+	case report.StatusFail:
 		t.failure(res)
-	case checks.StatusSkip:
+	case report.StatusSkip:
 		if !t.o.Quiet {
 			t.p.line("  " + t.s.skip.Sprint(markSkip+" "+oneLine(title(res))) + t.s.dim.Sprint(suffix("  ", oneLine(res.Message))))
 		}
@@ -173,12 +174,12 @@ func (t *textReport) result(res checks.Result) {
 	}
 }
 
-func (t *textReport) failure(res checks.Result) {
+func (t *textReport) failure(res report.Result) {
 	tags := ""
-	if checks.IsSecurity(res.Check) {
+	if report.IsSecurity(res.Check) {
 		tags += "  " + t.s.security.Sprint("security")
 	}
-	if res.Severity == checks.SeverityWarning {
+	if res.Severity == report.SeverityWarning {
 		tags += "  " + t.s.warn.Sprint("warning")
 	}
 	if res.SeverityReason != "" {
@@ -211,7 +212,7 @@ func (t *textReport) failure(res checks.Result) {
 }
 
 // exchange prints the response seen and the commands that reproduce it.
-func (t *textReport) exchange(res checks.Result) {
+func (t *textReport) exchange(res report.Result) {
 	x := res.Exchange
 	if x == nil {
 		return
@@ -233,7 +234,7 @@ func (t *textReport) exchange(res checks.Result) {
 	t.p.line(indent(clean(Reproduce(res, t.r.Burst)), pad+"  "))
 }
 
-func responseLine(resp *checks.Response) string {
+func responseLine(resp *report.Response) string {
 	line := fmt.Sprintf("HTTP %d", resp.Status)
 	if ct := resp.Header.Get("Content-Type"); ct != "" {
 		line += " · Content-Type: " + oneLine(ct)
@@ -245,7 +246,7 @@ func responseLine(resp *checks.Response) string {
 	return line
 }
 
-func headerLine(x *checks.Exchange) string {
+func headerLine(x *report.Exchange) string {
 	if x.Response == nil || len(x.Response.Header) == 0 {
 		return "(none)"
 	}
@@ -273,7 +274,7 @@ func (t *textReport) burst() {
 	t.p.line(t.s.bold.Sprint("burst") + " " + burstLine(b))
 }
 
-func burstLine(b *checks.BurstStats) string {
+func burstLine(b *report.BurstStats) string {
 	perSecond := fmt.Sprintf("%.1f", b.Rate)
 	if b.Rate <= 0 {
 		perSecond = rate(b.Sent, b.Elapsed.Seconds())
@@ -339,8 +340,8 @@ func (t *textReport) verdict() string {
 
 // byCheck groups a suite's results by check ID, checks in order of first
 // appearance.
-func byCheck(results []checks.Result) [][]checks.Result {
-	var out [][]checks.Result
+func byCheck(results []report.Result) [][]report.Result {
+	var out [][]report.Result
 	index := map[string]int{}
 	for _, res := range results {
 		i, ok := index[res.Check]
@@ -356,7 +357,7 @@ func byCheck(results []checks.Result) [][]checks.Result {
 
 // saysBoth reports whether the message already states both the expected and
 // the actual value ("got 403 X, want 404 Y"), so the lines would repeat it.
-func saysBoth(res checks.Result) bool {
+func saysBoth(res report.Result) bool {
 	return res.Expected != "" && res.Actual != "" &&
 		strings.Contains(res.Message, res.Expected) && strings.Contains(res.Message, res.Actual)
 }

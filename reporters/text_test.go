@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/report"
 )
 
 func TestText_SummaryLine(t *testing.T) {
@@ -146,9 +146,9 @@ func TestText_ExpectedActualNotRepeated(t *testing.T) {
 		wantRows bool
 	}
 	run := func(t *testing.T, tc testCase) {
-		r := &checks.Report{Tool: testTool, Version: testVer, Started: started(), Finished: started(), Results: []checks.Result{{
-			Check: "resources.unknown-id", Suite: "resources", Severity: checks.SeverityError, Probe: "unknown-id",
-			Status: checks.StatusFail, Message: tc.message, Expected: "404 NOT_FOUND", Actual: "400 NOT_FOUND",
+		r := &report.Report{Tool: testTool, Version: testVer, Started: started(), Finished: started(), Results: []report.Result{{
+			Check: "resources.unknown-id", Suite: "resources", Severity: report.SeverityError, Probe: "unknown-id",
+			Status: report.StatusFail, Message: tc.message, Expected: "404 NOT_FOUND", Actual: "400 NOT_FOUND",
 		}}}
 		var buf bytes.Buffer
 		if err := Text(&buf, r, gated(r, Options{})); err != nil {

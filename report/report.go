@@ -1,7 +1,4 @@
-// Package checks holds the probe engine and the probe suites: it turns a
-// profile into a plan, sends the plan's requests, records each exchange and
-// checks it, and returns a Report. It never prints.
-package checks
+package report
 
 import (
 	"net/http"
@@ -88,11 +85,11 @@ type Exchange struct {
 	// for many (BurstStats counts them).
 	Burst bool `json:"burst,omitempty"`
 
-	// cut says why the request was not sent or not answered (--max-duration,
+	// Cut says why the request was not sent or not answered (--max-duration,
 	// an interrupt, the budget): its probe's checks are not run.
-	cut string
-	// limited: still 429 after the one back-off wait (or none allowed).
-	limited bool
+	Cut string
+	// Limited: still 429 after the one back-off wait (or none allowed).
+	Limited bool
 }
 
 // Request is a sent (or, in a dry run, planned) request.

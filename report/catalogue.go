@@ -1,4 +1,4 @@
-package checks
+package report
 
 // Suites, in the order the engine runs and reporters list them.
 const (
