@@ -10,7 +10,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/gate"
 	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/reporters"
 )
@@ -28,7 +28,7 @@ type reportOptions struct {
 	Verbose               bool // set by run/demo's -v
 	Quiet                 bool // set by run/demo's --quiet
 
-	baseline *checks.Baseline // loaded by validate
+	baseline *gate.Baseline // loaded by validate
 	checked  bool
 }
 
@@ -54,7 +54,7 @@ func (o *reportOptions) validate() error {
 	if o.checked {
 		return nil
 	}
-	if _, err := checks.ParseFailOn(o.FailOn); err != nil {
+	if _, err := gate.ParseFailOn(o.FailOn); err != nil {
 		return usageError(err)
 	}
 	if _, err := reporters.ByName(o.Format); err != nil {
@@ -67,7 +67,7 @@ func (o *reportOptions) validate() error {
 		return usageError(err)
 	}
 	if o.Baseline != "" {
-		b, err := checks.LoadBaseline(o.Baseline)
+		b, err := gate.LoadBaseline(o.Baseline)
 		if err != nil {
 			return usageError(err)
 		}
@@ -142,13 +142,13 @@ func writeReports(ios *IO, r *report.Report, o *reportOptions) (int, error) {
 	if err := o.validate(); err != nil {
 		return ExitUsage, err
 	}
-	failOn, _ := checks.ParseFailOn(o.FailOn)
+	failOn, _ := gate.ParseFailOn(o.FailOn)
 	opts := reporters.Options{
 		Color:    colorEnabled(ios, o.NoColor),
 		Verbose:  o.Verbose,
 		Quiet:    o.Quiet,
 		FailOn:   failOn,
-		Verdict:  checks.Gate(r, failOn, o.baseline),
+		Verdict:  gate.Decide(r, failOn, o.baseline),
 		Hostname: hostname(),
 	}
 	outs, _ := o.outputs()
@@ -175,7 +175,7 @@ func writeReports(ios *IO, r *report.Report, o *reportOptions) (int, error) {
 	return exitCode(r, opts.Verdict), nil
 }
 
-func exitCode(r *report.Report, v checks.Verdict) int {
+func exitCode(r *report.Report, v gate.Verdict) int {
 	switch {
 	case r.Interrupted:
 		return ExitInterrupted
@@ -234,7 +234,7 @@ func writeReport(ios *IO, out output, r *report.Report, opts reporters.Options, 
 }
 
 func writeBaseline(ios *IO, path string, r *report.Report) error {
-	b := checks.NewBaseline(r)
+	b := gate.NewBaseline(r)
 	write := b.Write
 	if ext := strings.ToLower(filepath.Ext(path)); ext == ".yaml" || ext == ".yml" {
 		write = b.WriteYAML

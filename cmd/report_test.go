@@ -12,7 +12,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/gate"
 	"github.com/errprobe/errprobe/report"
 )
 
@@ -161,8 +161,8 @@ func TestWriteReports_Files(t *testing.T) {
 			t.Errorf("%s not written: %v", f, err)
 		}
 	}
-	b, err := checks.LoadBaseline(o.WriteBaseline)
-	if err != nil || len(b.Entries) != 1 || b.Entries[0] != (checks.BaselineEntry{Check: "auth.revoked-key", Probe: "revoked-key"}) {
+	b, err := gate.LoadBaseline(o.WriteBaseline)
+	if err != nil || len(b.Entries) != 1 || b.Entries[0] != (gate.BaselineEntry{Check: "auth.revoked-key", Probe: "revoked-key"}) {
 		t.Errorf("written baseline = %+v, %v", b, err)
 	}
 	if !strings.Contains(out.String(), "0 skipped") {

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/gate"
 	"github.com/errprobe/errprobe/report"
 )
 
@@ -169,12 +169,12 @@ func htmlExchange(method, path, body string) *report.Exchange {
 
 // gated gates the fixed report the way cmd does and returns the options.
 func gated(r *report.Report, o Options) Options {
-	b := &checks.Baseline{Entries: []checks.BaselineEntry{
+	b := &gate.Baseline{Entries: []gate.BaselineEntry{
 		{Check: "auth.revoked-key", Probe: "revoked-key"},
 		{Check: "auth.expired-key", Probe: "expired-key"},
 	}}
-	o.FailOn = checks.FailOnError
-	o.Verdict = checks.Gate(r, o.FailOn, b)
+	o.FailOn = gate.FailOnError
+	o.Verdict = gate.Decide(r, o.FailOn, b)
 	o.Hostname = testHost
 	return o
 }

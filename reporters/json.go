@@ -7,7 +7,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/gate"
 	"github.com/errprobe/errprobe/report"
 )
 
@@ -289,7 +289,7 @@ func NewJSONDocument(r *report.Report, o Options) JSONDocument {
 		Totals: JSONTotals{
 			Passed: c.Passed, Failed: c.Failed, Skipped: c.Skipped, Known: c.Known, Fixed: c.Fixed,
 			Errors: o.Verdict.Errors, Warnings: o.Verdict.Warnings, Security: o.Verdict.Security, Causes: len(groups),
-			FailOn: nonEmpty(string(o.FailOn), string(checks.FailOnError)), Verdict: verdict(r, o.Verdict),
+			FailOn: nonEmpty(string(o.FailOn), string(gate.FailOnError)), Verdict: verdict(r, o.Verdict),
 		},
 		Groups:    make([]JSONGroup, 0, len(groups)),
 		Results:   make([]JSONResult, 0, len(r.Results)),
@@ -315,7 +315,7 @@ func NewJSONDocument(r *report.Report, o Options) JSONDocument {
 	return doc
 }
 
-func verdict(r *report.Report, v checks.Verdict) string {
+func verdict(r *report.Report, v gate.Verdict) string {
 	switch {
 	case r.Interrupted:
 		return VerdictInterrupted

@@ -14,6 +14,7 @@ import (
 
 	"github.com/errprobe/errprobe/checks"
 	"github.com/errprobe/errprobe/fixtures"
+	"github.com/errprobe/errprobe/gate"
 	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/reporters"
 	"github.com/errprobe/errprobe/schemas"
@@ -64,7 +65,7 @@ func TestReporters_DemoWithFaults(t *testing.T) {
 		t.Skip("runs the reference server")
 	}
 	r, keys := demoRun(t, "erzycall", "stack-trace-500", "html-content-type", "revoked-key-accepted", "query-key-accepted")
-	v := checks.Gate(r, checks.FailOnWarning, nil)
+	v := gate.Decide(r, gate.FailOnWarning, nil)
 	if !v.Failed {
 		t.Fatalf("demo with faults passed: %+v", v)
 	}
@@ -83,7 +84,7 @@ func TestReporters_DemoWithFaults(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tc.o.Verdict, tc.o.FailOn = v, checks.FailOnWarning
+		tc.o.Verdict, tc.o.FailOn = v, gate.FailOnWarning
 		var buf bytes.Buffer
 		if err := f(&buf, r, tc.o); err != nil {
 			t.Fatalf("%s: %v", tc.name, err)

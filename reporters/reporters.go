@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/gate"
 	"github.com/errprobe/errprobe/report"
 )
 
@@ -20,10 +20,10 @@ type Options struct {
 	Color   bool
 	Verbose bool // Text: every result and its exchange
 	Quiet   bool // Text: only failures and the summary
-	// Verdict is the gate's decision on the report (checks.Gate).
-	Verdict checks.Verdict
+	// Verdict is the gate's decision on the report (gate.Decide).
+	Verdict gate.Verdict
 	// FailOn is the level the gate judged at, for the summary.
-	FailOn checks.FailOn
+	FailOn gate.FailOn
 	// Hostname goes into JUnit testsuites.
 	Hostname string
 }

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/gate"
 	"github.com/errprobe/errprobe/report"
 )
 
@@ -329,7 +329,7 @@ func (t *textReport) verdict() string {
 	switch {
 	case t.r.Interrupted:
 		return t.s.banner.Sprint("INTERRUPTED")
-	case v.Failed && t.o.FailOn == checks.FailOnSecurity:
+	case v.Failed && t.o.FailOn == gate.FailOnSecurity:
 		return t.s.fail.Sprint("FAIL") + t.s.dim.Sprintf(" at --fail-on security: %s", plural(v.Security, "new security finding"))
 	case v.Failed:
 		return t.s.fail.Sprint("FAIL") + t.s.dim.Sprintf(" at --fail-on %s: %s", nonEmpty(string(t.o.FailOn), "error"), plural(v.Errors, "new error")+", "+plural(v.Warnings, "new warning"))

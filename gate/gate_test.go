@@ -1,4 +1,4 @@
-package checks
+package gate
 
 import (
 	"testing"
@@ -39,7 +39,7 @@ func TestGate_Verdicts(t *testing.T) {
 		if tc.baseline != nil {
 			b = &Baseline{Entries: tc.baseline}
 		}
-		if got := Gate(r, tc.failOn, b); got != tc.want {
+		if got := Decide(r, tc.failOn, b); got != tc.want {
 			t.Errorf("Gate = %+v, want %+v", got, tc.want)
 		}
 	}
@@ -75,7 +75,7 @@ func TestGate_Verdicts(t *testing.T) {
 func TestGate_MarksResults(t *testing.T) {
 	r := gateReport()
 	b := &Baseline{Entries: []BaselineEntry{{"auth.revoked-key", "revoked-key"}, {"envelope.schema", "unknown-id"}}}
-	Gate(r, FailOnError, b)
+	Decide(r, FailOnError, b)
 	if !r.Results[0].Known || r.Results[0].Fixed {
 		t.Errorf("revoked-key: Known=%v Fixed=%v, want known", r.Results[0].Known, r.Results[0].Fixed)
 	}
@@ -83,7 +83,7 @@ func TestGate_MarksResults(t *testing.T) {
 		t.Errorf("envelope.schema: Known=%v Fixed=%v, want fixed", r.Results[2].Known, r.Results[2].Fixed)
 	}
 	// Gating again without a baseline clears the marks.
-	Gate(r, FailOnError, nil)
+	Decide(r, FailOnError, nil)
 	if r.Results[0].Known || r.Results[2].Fixed {
 		t.Error("marks survived a gate without a baseline")
 	}

@@ -1,4 +1,4 @@
-package checks
+package gate
 
 import (
 	"fmt"
@@ -41,10 +41,10 @@ type Verdict struct {
 	Fixed    int `json:"fixed"`
 }
 
-// Gate judges a report: it marks each result Known or Fixed against the
+// Decide judges a report: it marks each result Known or Fixed against the
 // baseline (nil for none) and decides from severities and failOn whether the
 // run failed. Findings never fail a run by themselves; only the gate does.
-func Gate(r *report.Report, failOn FailOn, b *Baseline) Verdict {
+func Decide(r *report.Report, failOn FailOn, b *Baseline) Verdict {
 	var v Verdict
 	for i := range r.Results {
 		res := &r.Results[i]
