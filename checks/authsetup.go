@@ -12,6 +12,7 @@ import (
 
 	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
+	"github.com/errprobe/errprobe/wire"
 )
 
 // notSentNoKey starts the error of a request whose key is not set; its
@@ -62,7 +63,7 @@ func profileTLS(p *schemas.Profile, base *tls.Config) (*tls.Config, error) {
 	if base != nil && base.RootCAs != nil {
 		ca = ""
 	}
-	tc, err := ClientTLS(base, cert, key, ca)
+	tc, err := wire.ClientTLS(base, cert, key, ca)
 	if err != nil {
 		field := "auth.tls.cert"
 		if cert == "" {
@@ -113,7 +114,7 @@ type maskedError struct {
 	unreachable bool
 }
 
-func newMaskedError(err error, m *masker) error {
+func newMaskedError(err error, m *wire.Masker) error {
 	return maskedError{msg: m.String(err.Error()), unreachable: errors.Is(err, ErrUnreachable)}
 }
 

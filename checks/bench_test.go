@@ -10,6 +10,7 @@ import (
 	"github.com/errprobe/errprobe/checks"
 	"github.com/errprobe/errprobe/fixtures"
 	"github.com/errprobe/errprobe/schemas"
+	"github.com/errprobe/errprobe/wire"
 )
 
 func BenchmarkParseLegacy(b *testing.B) {
@@ -78,7 +79,7 @@ func BenchmarkBurst(b *testing.B) {
 		MaxRequests: 20000, Concurrency: 8, Confirm: -1,
 		Format: checks.RateFormatOf(p),
 	}
-	cfg.Transport = checks.NewTransport(checks.TransportOptions{Concurrency: cfg.Concurrency})
+	cfg.Transport = wire.NewTransport(wire.TransportOptions{Concurrency: cfg.Concurrency})
 	var sent int
 	var rate float64
 	b.ReportAllocs()

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/errprobe/errprobe/report"
+	"github.com/errprobe/errprobe/wire"
 )
 
 // BurstConfig configures a rate-limit burst: Concurrency workers send the
@@ -82,16 +83,16 @@ func (c BurstConfig) withDefaults() BurstConfig {
 		c.Confirm = 5
 	}
 	if c.MaxBody <= 0 {
-		c.MaxBody = DefaultMaxBody
+		c.MaxBody = wire.DefaultMaxBody
 	}
 	if c.Timeout <= 0 {
-		c.Timeout = DefaultTimeout
+		c.Timeout = wire.DefaultTimeout
 	}
 	if c.Now == nil {
 		c.Now = time.Now
 	}
 	if c.Transport == nil {
-		c.Transport = NewTransport(TransportOptions{Concurrency: c.Concurrency, Timeout: c.Timeout})
+		c.Transport = wire.NewTransport(wire.TransportOptions{Concurrency: c.Concurrency, Timeout: c.Timeout})
 	}
 	if c.Method == "" {
 		c.Method = http.MethodGet
@@ -255,12 +256,12 @@ func (w *burstWorker) loop(ctx context.Context) {
 // failed records a transport error; true when the burst is over.
 func (w *burstWorker) failed(ctx context.Context, err error) bool {
 	b := w.run
-	if errors.Is(err, errBudget) || ctx.Err() != nil {
+	if errors.Is(err, wire.ErrBudget) || ctx.Err() != nil {
 		b.stop.Store(true)
 		return true
 	}
-	b.noteErr(errorLine(err))
-	if isDialError(err) {
+	b.noteErr(wire.ErrorLine(err))
+	if wire.IsDialError(err) {
 		b.dial.Store(true)
 	}
 	if b.errs.Add(1) >= maxBurstErrors {

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+
+	"github.com/errprobe/errprobe/wire"
 )
 
 // connSender is one worker's HTTP/1.1 keep-alive connection. The request is
@@ -54,11 +56,11 @@ func newConnSender(ctx context.Context, req *http.Request, dial func(context.Con
 // redialled once, as http.Transport retries an idempotent request.
 func (s *connSender) send() (*http.Response, error) {
 	if s.take != nil && !s.take() {
-		return nil, errBudget
+		return nil, wire.ErrBudget
 	}
 	for attempt := 0; ; attempt++ {
 		if attempt > 0 && s.take != nil && !s.take() {
-			return nil, errBudget // the redial is a request the server sees too
+			return nil, wire.ErrBudget // the redial is a request the server sees too
 		}
 		if s.conn == nil {
 			if err := s.connect(); err != nil {
@@ -93,7 +95,7 @@ func (s *connSender) exchange() (*http.Response, error) {
 		}
 		// The body gets its own allowance: readBody stops at maxBody+1
 		// bytes, chunked framing may double them.
-		s.lr.n = satAdd(satAdd(s.maxBody, s.maxBody), 64<<10)
+		s.lr.n = wire.SatAdd(wire.SatAdd(s.maxBody, s.maxBody), 64<<10)
 		// 1xx informational responses (103 Early Hints) precede the answer.
 		if resp.StatusCode >= 100 && resp.StatusCode < 200 && resp.StatusCode != http.StatusSwitchingProtocols {
 			if informational == 5 { // as many as http.Transport accepts

@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/errprobe/errprobe/wire"
 )
 
 var burstLegacy = RateFormat{Kind: "legacy", LimitHeader: "X-Ratelimit-Limit", RemainingHeader: "X-Ratelimit-Remaining", ResetHeader: "X-Ratelimit-Reset", Reset: "auto"}
@@ -139,7 +141,7 @@ func TestConnSender_HugeHeadersEndTheRequest(t *testing.T) {
 			w.Header().Set("X-Pad-"+string(rune('a'+i%26))+string(rune('a'+i/26)), strings.Repeat("x", 1000))
 		}
 	})
-	tr := NewTransport(TransportOptions{Concurrency: 1})
+	tr := wire.NewTransport(wire.TransportOptions{Concurrency: 1})
 	tr.MaxResponseHeaderBytes = 4 << 10
 	defer tr.CloseIdleConnections()
 	res := runBurst(context.Background(), BurstConfig{Transport: tr, URL: srv.URL, MaxRequests: 5, Concurrency: 1, Confirm: -1, Format: burstLegacy, MaxBody: 1024}, burstJudge{})
@@ -169,12 +171,12 @@ func TestNewSender_Choice(t *testing.T) {
 	proxy := func(*http.Request) (*url.URL, error) { return url.Parse("http://proxy:3128") }
 	noProxy := func(*http.Request) (*url.URL, error) { return nil, nil }
 	for _, tc := range []testCase{
-		{name: "plain http", url: "http://127.0.0.1:1/x", rt: NewTransport(TransportOptions{}), direct: true},
-		{name: "through the budget", url: "http://127.0.0.1:1/x", rt: newBudget(NewTransport(TransportOptions{}), 5), direct: true},
-		{name: "proxy not used for host", url: "http://127.0.0.1:1/x", rt: NewTransport(TransportOptions{Proxy: noProxy}), direct: true},
-		{name: "proxy", url: "http://127.0.0.1:1/x", rt: NewTransport(TransportOptions{Proxy: proxy})},
-		{name: "https", url: "https://127.0.0.1:1/x", rt: NewTransport(TransportOptions{})},
-		{name: "other round tripper", url: "http://127.0.0.1:1/x", rt: wrapped{NewTransport(TransportOptions{})}},
+		{name: "plain http", url: "http://127.0.0.1:1/x", rt: wire.NewTransport(wire.TransportOptions{}), direct: true},
+		{name: "through the budget", url: "http://127.0.0.1:1/x", rt: wire.NewBudget(wire.NewTransport(wire.TransportOptions{}), 5), direct: true},
+		{name: "proxy not used for host", url: "http://127.0.0.1:1/x", rt: wire.NewTransport(wire.TransportOptions{Proxy: noProxy}), direct: true},
+		{name: "proxy", url: "http://127.0.0.1:1/x", rt: wire.NewTransport(wire.TransportOptions{Proxy: proxy})},
+		{name: "https", url: "https://127.0.0.1:1/x", rt: wire.NewTransport(wire.TransportOptions{})},
+		{name: "other round tripper", url: "http://127.0.0.1:1/x", rt: wrapped{wire.NewTransport(wire.TransportOptions{})}},
 	} {
 		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
 	}
@@ -184,7 +186,7 @@ func TestNewSender_Choice(t *testing.T) {
 // path sends.
 func TestConnSender_Budget(t *testing.T) {
 	srv, reqs, _ := connCounting(t, func(w http.ResponseWriter, r *http.Request) {})
-	b := newBudget(NewTransport(TransportOptions{Concurrency: 4}), 37)
+	b := wire.NewBudget(wire.NewTransport(wire.TransportOptions{Concurrency: 4}), 37)
 	st := Burst(context.Background(), BurstConfig{Transport: b, URL: srv.URL, MaxRequests: 1000, Concurrency: 4, Confirm: -1, Format: burstLegacy, Timeout: 5 * time.Second})
 	if st.Sent != 37 || reqs.Load() != 37 || b.Sent() != 37 {
 		t.Errorf("sent %d, server saw %d, budget counted %d: want 37", st.Sent, reqs.Load(), b.Sent())
@@ -220,8 +222,8 @@ func TestBurst_ParsesEveryResponse(t *testing.T) {
 		}
 	}
 	for _, tc := range []testCase{
-		{name: "direct", rt: func() http.RoundTripper { return NewTransport(TransportOptions{Concurrency: 8}) }},
-		{name: "round tripper", rt: func() http.RoundTripper { return wrapped{NewTransport(TransportOptions{Concurrency: 8})} }},
+		{name: "direct", rt: func() http.RoundTripper { return wire.NewTransport(wire.TransportOptions{Concurrency: 8}) }},
+		{name: "round tripper", rt: func() http.RoundTripper { return wrapped{wire.NewTransport(wire.TransportOptions{Concurrency: 8})} }},
 	} {
 		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
 	}

@@ -5,6 +5,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+
+	"github.com/errprobe/errprobe/wire"
 )
 
 // burstSender sends a burst's one request, again and again, for one worker.
@@ -46,8 +48,8 @@ func newSender(ctx context.Context, cfg BurstConfig) (burstSender, error) {
 func directSender(ctx context.Context, cfg BurstConfig, req *http.Request) (burstSender, bool) {
 	var take func() bool
 	rt := cfg.Transport
-	if b, ok := rt.(*budget); ok {
-		take, rt = b.take, b.next
+	if b, ok := rt.(*wire.Budget); ok {
+		take, rt = b.Take, b.Next
 	}
 	tr, ok := rt.(*http.Transport)
 	if !ok || req.URL.Scheme != "http" || req.URL.User != nil {

@@ -10,29 +10,15 @@ import (
 
 	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
+	"github.com/errprobe/errprobe/wire"
 )
 
 // ErrUnreachable is wrapped by Run's error when the target cannot be reached
 // at all (connection refused, DNS failure, …) on the first request.
 var ErrUnreachable = errors.New("target unreachable")
 
-// errBudget is what the transport returns once MaxRequests were sent.
-var errBudget = errors.New("request budget exhausted")
-
-// errOffHost is what the transport returns for a request to a host other
-// than the base URL's (it is never sent).
-var errOffHost = errors.New("not sent: host is not the base URL's")
-
 // ErrMaxDuration is the cause of a run stopped by Config.MaxDuration.
 var ErrMaxDuration = errors.New("run time limit reached (--max-duration)")
-
-// Defaults for Config's zero values.
-const (
-	DefaultMaxRequests = 500
-	DefaultConcurrency = 4
-	DefaultTimeout     = 10 * time.Second
-	DefaultMaxBody     = 1 << 20
-)
 
 // Config is everything one run needs. The outside world (clock, proxy,
 // progress and log sinks) comes in here; Run reads nothing else.
@@ -112,16 +98,16 @@ type Progress struct {
 
 func (c Config) withDefaults() Config {
 	if c.MaxRequests <= 0 {
-		c.MaxRequests = DefaultMaxRequests
+		c.MaxRequests = wire.DefaultMaxRequests
 	}
 	if c.Concurrency <= 0 {
-		c.Concurrency = DefaultConcurrency
+		c.Concurrency = wire.DefaultConcurrency
 	}
 	if c.Timeout <= 0 {
-		c.Timeout = DefaultTimeout
+		c.Timeout = wire.DefaultTimeout
 	}
 	if c.MaxBody <= 0 {
-		c.MaxBody = DefaultMaxBody
+		c.MaxBody = wire.DefaultMaxBody
 	}
 	if c.Now == nil {
 		c.Now = time.Now

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/errprobe/errprobe/schemas"
+	"github.com/errprobe/errprobe/wire"
 )
 
 // tokenCommandTimeout bounds one run of auth.token_command.
@@ -111,10 +112,10 @@ func tokenError(err error) error {
 		}
 		return errors.New(msg)
 	}
-	if isDialError(err) || isCertError(err) {
-		return fmt.Errorf("%w: %s", ErrUnreachable, errorLine(err))
+	if wire.IsDialError(err) || wire.IsCertError(err) {
+		return fmt.Errorf("%w: %s", ErrUnreachable, wire.ErrorLine(err))
 	}
-	return errors.New(strings.TrimPrefix(errorLine(err), "oauth2: "))
+	return errors.New(strings.TrimPrefix(wire.ErrorLine(err), "oauth2: "))
 }
 
 // get returns the current value, fetching one when there is none yet or

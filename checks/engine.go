@@ -13,6 +13,7 @@ import (
 
 	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
+	"github.com/errprobe/errprobe/wire"
 )
 
 // cleanupTimeout bounds the clean-up after an interrupt.
@@ -108,7 +109,7 @@ func newSession(ctx context.Context, cfg Config) (*session, error) {
 	if base == "" {
 		return nil, errors.New("no base URL: give BASE_URL or set base_url in the profile")
 	}
-	u, err := parseBaseURL(base)
+	u, err := wire.ParseBaseURL(base)
 	if err != nil {
 		return nil, err
 	}
@@ -121,13 +122,13 @@ func newSession(ctx context.Context, cfg Config) (*session, error) {
 	rt := cfg.Transport
 	closeIdle := func() {}
 	if rt == nil {
-		tr := NewTransport(TransportOptions{Concurrency: max(cfg.Concurrency, p.RateLimit.Burst.Concurrency), Timeout: cfg.Timeout, Proxy: cfg.Proxy, TLS: tlsCfg})
+		tr := wire.NewTransport(wire.TransportOptions{Concurrency: max(cfg.Concurrency, p.RateLimit.Burst.Concurrency), Timeout: cfg.Timeout, Proxy: cfg.Proxy, TLS: tlsCfg})
 		rt, closeIdle = tr, tr.CloseIdleConnections
 	}
 	cred, err := startCredential(ctx, p, cfg, rt, keys)
 	if err != nil {
 		closeIdle()
-		return nil, newMaskedError(err, newMasker(secrets...))
+		return nil, newMaskedError(err, wire.NewMasker(secrets...))
 	}
 	if cred != nil && !cfg.DryRun {
 		secrets = append(secrets, keys[roleValid]) // the fetched token
@@ -139,15 +140,15 @@ func newSession(ctx context.Context, cfg Config) (*session, error) {
 		runID:     cfg.Now().UnixNano() % 9000000,
 		closeIdle: closeIdle,
 	}
-	s.budget = newBudget(rt, cfg.MaxRequests)
+	s.budget = wire.NewBudget(rt, cfg.MaxRequests)
 	s.client = &http.Client{
-		Transport:     hostGuard{next: s.budget, base: u},
-		CheckRedirect: redirectPolicy(cfg.FollowRedirects, u),
+		Transport:     wire.HostGuard{Next: s.budget, Base: u},
+		CheckRedirect: wire.RedirectPolicy(cfg.FollowRedirects, u),
 	}
 	s.named = profileHeaders(p)
-	s.mask = newMasker(secrets...)
+	s.mask = wire.NewMasker(secrets...)
 	if cred != nil {
-		cred.onNew = s.mask.add
+		cred.onNew = s.mask.Add
 		s.cred = cred
 	}
 	if keys[roleValid] == "" {

@@ -18,6 +18,7 @@ import (
 	"github.com/errprobe/errprobe/checks"
 	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
+	"github.com/errprobe/errprobe/wire"
 )
 
 // keyedConfig is erzycall aimed at base with key as the valid key.
@@ -103,7 +104,7 @@ func TestRun_SecretsMasked(t *testing.T) {
 func TestMask_NoKeyMaterial(t *testing.T) {
 	type testCase struct{ in, want string }
 	run := func(t *testing.T, tc testCase) {
-		if got := checks.Mask(tc.in); got != tc.want {
+		if got := wire.Mask(tc.in); got != tc.want {
 			t.Errorf("Mask(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}

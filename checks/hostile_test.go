@@ -17,6 +17,7 @@ import (
 	"github.com/errprobe/errprobe/checks"
 	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
+	"github.com/errprobe/errprobe/wire"
 )
 
 // hostileKey is the valid key the hostile targets are probed with.
@@ -188,8 +189,8 @@ func TestRun_Hostile(t *testing.T) {
 			}
 		}, check: report.EnvelopeJSON, status: report.StatusFail, message: "body is not JSON: invalid character 'x'",
 			body: func(t *testing.T, r *report.Response) {
-				if !r.Truncated || len(r.Body) != checks.DefaultMaxBody {
-					t.Errorf("body %d bytes, truncated %v; want %d, truncated", len(r.Body), r.Truncated, checks.DefaultMaxBody)
+				if !r.Truncated || len(r.Body) != wire.DefaultMaxBody {
+					t.Errorf("body %d bytes, truncated %v; want %d, truncated", len(r.Body), r.Truncated, wire.DefaultMaxBody)
 				}
 			}},
 		{name: "gzip bomb stays compressed", handler: func(w http.ResponseWriter, r *http.Request) {

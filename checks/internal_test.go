@@ -6,12 +6,13 @@ import (
 	"time"
 
 	"github.com/errprobe/errprobe/report"
+	"github.com/errprobe/errprobe/wire"
 )
 
 func TestMask(t *testing.T) {
 	type testCase struct{ in, want string }
 	run := func(t *testing.T, tc testCase) {
-		if got := Mask(tc.in); got != tc.want {
+		if got := wire.Mask(tc.in); got != tc.want {
 			t.Errorf("Mask(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
@@ -27,7 +28,7 @@ func TestMask(t *testing.T) {
 
 func TestMasker_AllForms(t *testing.T) {
 	key := "ek_live_abcdef0123452345"
-	m := newMasker(key, "", "x")
+	m := wire.NewMasker(key, "", "x")
 	ex := &report.Exchange{
 		Request:  report.Request{URL: "http://h/v1?api_key=" + key, Header: map[string][]string{"Authorization": {"Basic ZWtfbGl2ZV9hYmNkZWYwMTIzNDUyMzQ1Og=="}}},
 		Response: &report.Response{Body: `{"echo":"` + key + `"}`, Header: map[string][]string{"X-Key": {key}}},
@@ -80,13 +81,13 @@ func TestLatencyHist_Quantiles(t *testing.T) {
 }
 
 func TestBudget_Take(t *testing.T) {
-	b := newBudget(nil, 3)
+	b := wire.NewBudget(nil, 3)
 	for i := 0; i < 3; i++ {
-		if !b.take() {
+		if !b.Take() {
 			t.Fatalf("take %d refused", i)
 		}
 	}
-	if b.take() || b.Left() != 0 || b.Sent() != 3 {
+	if b.Take() || b.Left() != 0 || b.Sent() != 3 {
 		t.Errorf("take after budget: left %d sent %d", b.Left(), b.Sent())
 	}
 }

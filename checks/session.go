@@ -3,16 +3,11 @@ package checks
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
-	"math"
-	"net"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -23,6 +18,7 @@ import (
 
 	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
+	"github.com/errprobe/errprobe/wire"
 )
 
 // role names a key the profile provides.
@@ -74,8 +70,8 @@ type session struct {
 	p        *schemas.Profile
 	base     string
 	client   *http.Client
-	budget   *budget
-	mask     *masker
+	budget   *wire.Budget
+	mask     *wire.Masker
 	keys     map[role]string
 	// cred, when set, supplies the valid key (OAuth2, token_command).
 	cred *credential
@@ -238,7 +234,7 @@ func (s *session) maskExtraHeaders(h http.Header) {
 		for i, v := range h[k] {
 			for _, secret := range vs {
 				if v == secret {
-					h[k][i] = Mask(v)
+					h[k][i] = wire.Mask(v)
 				}
 			}
 		}
@@ -354,7 +350,7 @@ func (s *session) sendOnce(ctx context.Context, c call) *report.Exchange {
 		switch {
 		case ctx.Err() != nil:
 			ex.Cut = s.cutReason(ctx) // in flight at the interrupt: interrupted, not failed
-		case errors.Is(err, errBudget):
+		case errors.Is(err, wire.ErrBudget):
 			ex.Cut = "not run: request budget exhausted (raise --max-requests)"
 		}
 	} else {
@@ -396,7 +392,7 @@ func (s *session) requestContext(ctx context.Context) (context.Context, context.
 func (s *session) readResponse(resp *http.Response) (*report.Response, error) {
 	defer resp.Body.Close()
 	var buf bytes.Buffer
-	n, err := io.Copy(&buf, io.LimitReader(resp.Body, satAdd(s.cfg.MaxBody, 1)))
+	n, err := io.Copy(&buf, io.LimitReader(resp.Body, wire.SatAdd(s.cfg.MaxBody, 1)))
 	r := &report.Response{Status: resp.StatusCode, Proto: resp.Proto}
 	r.Header, r.HeadersDropped = s.keepHeaders(resp.Header)
 	if n > s.cfg.MaxBody {
@@ -417,72 +413,15 @@ func (s *session) failure(ctx context.Context, err error) string {
 	if ctx.Err() != nil {
 		return "stopped: " + context.Cause(ctx).Error()
 	}
-	return errorLine(err)
+	return wire.ErrorLine(err)
 }
 
 // noteFailure remembers the first failure that means the target cannot be
 // reached at all: a dial or DNS error, or a TLS certificate not trusted.
 func (s *session) noteFailure(err error) {
-	if isDialError(err) || isCertError(err) || isClientCertRefused(err) {
-		s.dialFailure.CompareAndSwap(nil, errorLine(err))
+	if wire.IsDialError(err) || wire.IsCertError(err) || wire.IsClientCertRefused(err) {
+		s.dialFailure.CompareAndSwap(nil, wire.ErrorLine(err))
 	}
-}
-
-// isCertError reports a server certificate the client does not trust.
-func isCertError(err error) bool {
-	var verr *tls.CertificateVerificationError
-	var unknown x509.UnknownAuthorityError
-	var invalid x509.CertificateInvalidError
-	var host x509.HostnameError
-	return errors.As(err, &verr) || errors.As(err, &unknown) || errors.As(err, &invalid) || errors.As(err, &host)
-}
-
-// isClientCertRefused reports a server that refused the TLS handshake for
-// want of a (valid) client certificate: crypto/tls reports the peer's alert
-// as a "remote error" whose alert type is not exported.
-func isClientCertRefused(err error) bool {
-	var op *net.OpError
-	if !errors.As(err, &op) || op.Op != "remote error" {
-		return false
-	}
-	msg := op.Err.Error()
-	return strings.Contains(msg, "certificate required") || strings.Contains(msg, "bad certificate") ||
-		strings.Contains(msg, "unknown certificate authority")
-}
-
-// isDialError reports a failure to reach the host at all.
-func isDialError(err error) bool {
-	var dns *net.DNSError
-	if errors.As(err, &dns) {
-		return true
-	}
-	var op *net.OpError
-	return errors.As(err, &op) && op.Op == "dial"
-}
-
-// errorLine renders a transport error on one line, without Go's
-// `Get "url":` prefix (the URL is in the exchange already).
-func errorLine(err error) string {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err
-	}
-	if errors.Is(err, errBudget) {
-		return "not sent: request budget exhausted (--max-requests)"
-	}
-	if errors.Is(err, errOffHost) {
-		return errOffHost.Error()
-	}
-	if errors.Is(err, context.DeadlineExceeded) {
-		return "timed out (--timeout)"
-	}
-	if isClientCertRefused(err) {
-		return "TLS: " + strings.ReplaceAll(err.Error(), "\n", " ") + " (the server wants a client certificate: --cert FILE --key FILE, or auth.tls)"
-	}
-	if isCertError(err) {
-		return "TLS: " + strings.ReplaceAll(err.Error(), "\n", " ") + " (trust it with --ca-cert FILE, or skip verification with --insecure)"
-	}
-	return strings.ReplaceAll(err.Error(), "\n", " ")
 }
 
 func (s *session) log(ex *report.Exchange) {
@@ -550,13 +489,4 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 	case <-ctx.Done():
 		return false
 	}
-}
-
-// satAdd adds without overflow: --max-body 9223372036854775807 plus one
-// must not wrap to a negative read limit (which reads nothing).
-func satAdd(a, b int64) int64 {
-	if a > math.MaxInt64-b {
-		return math.MaxInt64
-	}
-	return a + b
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/errprobe/errprobe/report"
+	"github.com/errprobe/errprobe/wire"
 )
 
 // track remembers resources a create call made, so cleanup can delete them.
@@ -76,7 +77,7 @@ func (s *session) possibleLeftover(ex *report.Exchange) {
 // neverSent: the request cannot have reached the server (no connection,
 // the budget, another host, an untrusted certificate).
 func neverSent(err error) bool {
-	return isDialError(err) || isCertError(err) || errors.Is(err, errBudget) || errors.Is(err, errOffHost)
+	return wire.IsDialError(err) || wire.IsCertError(err) || errors.Is(err, wire.ErrBudget) || errors.Is(err, wire.ErrOffHost)
 }
 
 func (s *session) possibleLeftovers() []string {

@@ -15,6 +15,7 @@ import (
 	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/reporters"
 	"github.com/errprobe/errprobe/schemas"
+	"github.com/errprobe/errprobe/wire"
 )
 
 // The demo server's rate limit (a 2 s window: long enough for a 429 late in
@@ -119,8 +120,8 @@ func demoReport(ctx context.Context, io *IO, o *demoOptions) (*report.Report, er
 		return nil, usageError(err)
 	}
 	progress := reporters.NewProgress(io.Err, io.progressOptions(o.Quiet, o.Verbose, o.report.NoColor))
-	o.runFlags.MaxRequests, o.runFlags.Concurrency = checks.DefaultMaxRequests, checks.DefaultConcurrency
-	o.runFlags.Timeout, o.runFlags.MaxBody = checks.DefaultTimeout, checks.DefaultMaxBody
+	o.runFlags.MaxRequests, o.runFlags.Concurrency = wire.DefaultMaxRequests, wire.DefaultConcurrency
+	o.runFlags.Timeout, o.runFlags.MaxBody = wire.DefaultTimeout, wire.DefaultMaxBody
 	cfg := o.engineConfig(io, colorEnabled(io, o.report.NoColor), progress)
 	cfg.Contract, cfg.BaseURL, cfg.MaxWait, cfg.Proxy = contract, srv.URL, demoMaxWait, nil
 	rep, err := checks.Run(ctx, cfg)

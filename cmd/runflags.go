@@ -18,6 +18,7 @@ import (
 	"github.com/errprobe/errprobe/checks"
 	"github.com/errprobe/errprobe/reporters"
 	"github.com/errprobe/errprobe/schemas"
+	"github.com/errprobe/errprobe/wire"
 )
 
 // runFlags are the engine flags run shares (demo uses a subset).
@@ -48,10 +49,10 @@ type runFlags struct {
 
 func addRunFlags(fs *pflag.FlagSet, f *runFlags) {
 	addSelectFlags(fs, f)
-	fs.IntVar(&f.MaxRequests, "max-requests", checks.DefaultMaxRequests, "hard ceiling on requests sent, the burst included")
-	fs.IntVar(&f.Concurrency, "concurrency", checks.DefaultConcurrency, "probes run at once")
-	fs.DurationVar(&f.Timeout, "timeout", checks.DefaultTimeout, "per-request timeout")
-	fs.Int64Var(&f.MaxBody, "max-body", checks.DefaultMaxBody, "bytes of each response body read at most")
+	fs.IntVar(&f.MaxRequests, "max-requests", wire.DefaultMaxRequests, "hard ceiling on requests sent, the burst included")
+	fs.IntVar(&f.Concurrency, "concurrency", wire.DefaultConcurrency, "probes run at once")
+	fs.DurationVar(&f.Timeout, "timeout", wire.DefaultTimeout, "per-request timeout")
+	fs.Int64Var(&f.MaxBody, "max-body", wire.DefaultMaxBody, "bytes of each response body read at most")
 	fs.StringArrayVar(&f.Headers, "header", nil, "extra request header `K:V` (repeatable); the value is masked in every output")
 	fs.StringArrayVar(&f.Public, "public-header", nil, "extra request header `K:V` (repeatable) whose value is printed in full")
 	fs.DurationVar(&f.MaxDuration, "max-duration", 0, "ceiling on the whole run's time (0: none); on expiry sending stops, created\nresources are deleted and the results so far are reported and gated like a\nfinished run (not exit 130), with a note that the run was cut short")
@@ -109,7 +110,7 @@ func (f *runFlags) validate() error {
 		if f.Cert == "" || f.Key == "" {
 			return usageError(errors.New("--cert and --key go together: give both"))
 		}
-		if tc, err = checks.ClientTLS(tc, f.Cert, f.Key, ""); err != nil {
+		if tc, err = wire.ClientTLS(tc, f.Cert, f.Key, ""); err != nil {
 			return usageError(fmt.Errorf("--cert/--key: %w", err))
 		}
 	}

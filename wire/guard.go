@@ -1,4 +1,4 @@
-package checks
+package wire
 
 import (
 	"net/http"
@@ -9,23 +9,23 @@ import (
 // maxRedirects bounds the redirects followed with Config.FollowRedirects.
 const maxRedirects = 5
 
-// hostGuard is the run's outermost RoundTripper: a request to any scheme
+// HostGuard is the run's outermost RoundTripper: a request to any scheme
 // and host but the base URL's is refused before it reaches the budget or
 // the network, so a redirect or an absolute URL in a response can never
 // carry a key elsewhere.
-type hostGuard struct {
-	next http.RoundTripper
-	base *url.URL
+type HostGuard struct {
+	Next http.RoundTripper
+	Base *url.URL
 }
 
-func (g hostGuard) RoundTrip(r *http.Request) (*http.Response, error) {
-	if !sameOrigin(r.URL, g.base) {
+func (g HostGuard) RoundTrip(r *http.Request) (*http.Response, error) {
+	if !sameOrigin(r.URL, g.Base) {
 		if r.Body != nil {
 			r.Body.Close()
 		}
-		return nil, errOffHost
+		return nil, ErrOffHost
 	}
-	return g.next.RoundTrip(r)
+	return g.Next.RoundTrip(r)
 }
 
 // sameOrigin reports whether u has base's scheme and host (port included).
@@ -33,11 +33,11 @@ func sameOrigin(u, base *url.URL) bool {
 	return strings.EqualFold(u.Scheme, base.Scheme) && strings.EqualFold(u.Host, base.Host)
 }
 
-// redirectPolicy is the client's CheckRedirect: by default a redirect is
+// RedirectPolicy is the client's CheckRedirect: by default a redirect is
 // the response (recorded, not followed); with follow, redirects within the
 // base URL's origin are followed up to maxRedirects, and one to another
 // origin is the response.
-func redirectPolicy(follow bool, base *url.URL) func(*http.Request, []*http.Request) error {
+func RedirectPolicy(follow bool, base *url.URL) func(*http.Request, []*http.Request) error {
 	return func(r *http.Request, via []*http.Request) error {
 		if !follow || len(via) > maxRedirects || !sameOrigin(r.URL, base) {
 			return http.ErrUseLastResponse

@@ -1,4 +1,4 @@
-package checks
+package wire
 
 import (
 	"errors"
@@ -19,8 +19,8 @@ func TestHostGuard_RefusesOtherOrigins(t *testing.T) {
 	base, _ := url.Parse(srv.URL + "/api")
 	tr := NewTransport(TransportOptions{})
 	t.Cleanup(tr.CloseIdleConnections)
-	b := newBudget(tr, 10)
-	g := hostGuard{next: b, base: base}
+	b := NewBudget(tr, 10)
+	g := HostGuard{Next: b, Base: base}
 	type testCase struct {
 		name, url string
 		ok        bool
@@ -31,7 +31,7 @@ func TestHostGuard_RefusesOtherOrigins(t *testing.T) {
 		if resp != nil {
 			resp.Body.Close()
 		}
-		if tc.ok != (err == nil) || (!tc.ok && !errors.Is(err, errOffHost)) {
+		if tc.ok != (err == nil) || (!tc.ok && !errors.Is(err, ErrOffHost)) {
 			t.Errorf("RoundTrip(%s) err = %v, want ok %v", tc.url, err, tc.ok)
 		}
 	}

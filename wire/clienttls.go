@@ -1,4 +1,4 @@
-package checks
+package wire
 
 import (
 	"crypto/tls"

@@ -1,4 +1,4 @@
-package checks
+package wire
 
 import (
 	"fmt"
@@ -7,11 +7,11 @@ import (
 	"strings"
 )
 
-// parseBaseURL checks a base URL before anything is sent: http or https, a
+// ParseBaseURL checks a base URL before anything is sent: http or https, a
 // host, a port in 1–65535, and no query or fragment (probe paths are
 // appended to it, so "?x=1" or "#f" would swallow them). Messages show the
 // URL with its password redacted.
-func parseBaseURL(base string) (*url.URL, error) {
+func ParseBaseURL(base string) (*url.URL, error) {
 	u, err := url.Parse(base)
 	if err != nil {
 		return nil, fmt.Errorf("base URL %q: %v", redactURL(base), urlErrText(err))

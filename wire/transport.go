@@ -1,4 +1,4 @@
-package checks
+package wire
 
 import (
 	"context"
@@ -52,26 +52,26 @@ func NewTransport(o TransportOptions) *http.Transport {
 	}
 }
 
-// budget is a RoundTripper that refuses to send more than max requests,
+// Budget is a RoundTripper that refuses to send more than max requests,
 // however many goroutines share it.
-type budget struct {
-	next http.RoundTripper
+type Budget struct {
+	Next http.RoundTripper
 	max  int64
 	sent atomic.Int64
 }
 
-func newBudget(next http.RoundTripper, max int) *budget {
-	return &budget{next: next, max: int64(max)}
+func NewBudget(next http.RoundTripper, max int) *Budget {
+	return &Budget{Next: next, max: int64(max)}
 }
 
-func (b *budget) RoundTrip(r *http.Request) (*http.Response, error) {
-	if !b.take() {
+func (b *Budget) RoundTrip(r *http.Request) (*http.Response, error) {
+	if !b.Take() {
 		if r.Body != nil {
 			r.Body.Close()
 		}
-		return nil, errBudget
+		return nil, ErrBudget
 	}
-	return b.next.RoundTrip(r.WithContext(httptrace.WithClientTrace(r.Context(), b.retries())))
+	return b.Next.RoundTrip(r.WithContext(httptrace.WithClientTrace(r.Context(), b.retries())))
 }
 
 // retries counts the transport's own retries at the wire. http.Transport
@@ -80,10 +80,10 @@ func (b *budget) RoundTrip(r *http.Request) (*http.Response, error) {
 // the server sees each attempt. Every connection after the first one a
 // request gets takes one more request from the budget; once it is spent,
 // the connection refuses the write, so the server never sees more than max.
-func (b *budget) retries() *httptrace.ClientTrace {
+func (b *Budget) retries() *httptrace.ClientTrace {
 	var attempts atomic.Int32
 	return &httptrace.ClientTrace{GotConn: func(info httptrace.GotConnInfo) {
-		if attempts.Add(1) == 1 || b.take() {
+		if attempts.Add(1) == 1 || b.Take() {
 			return
 		}
 		if wc := asWireConn(info.Conn); wc != nil {
@@ -101,7 +101,7 @@ type wireConn struct {
 
 func (c *wireConn) Write(p []byte) (int, error) {
 	if c.refuse.Swap(false) {
-		return 0, errBudget
+		return 0, ErrBudget
 	}
 	return c.Conn.Write(p)
 }
@@ -130,8 +130,8 @@ func asWireConn(c net.Conn) *wireConn {
 	return wc
 }
 
-// take reserves one request; false once the budget is spent.
-func (b *budget) take() bool {
+// Take reserves one request; false once the budget is spent.
+func (b *Budget) Take() bool {
 	for {
 		n := b.sent.Load()
 		if n >= b.max {
@@ -144,7 +144,7 @@ func (b *budget) take() bool {
 }
 
 // Sent is how many requests went out.
-func (b *budget) Sent() int { return int(b.sent.Load()) }
+func (b *Budget) Sent() int { return int(b.sent.Load()) }
 
 // Left is how many requests the budget still allows.
-func (b *budget) Left() int { return int(b.max - b.sent.Load()) }
+func (b *Budget) Left() int { return int(b.max - b.sent.Load()) }
