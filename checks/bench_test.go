@@ -3,32 +3,15 @@ package checks_test
 import (
 	"context"
 	"net/http"
-	"strconv"
 	"testing"
 	"time"
 
 	"github.com/errprobe/errprobe/checks"
 	"github.com/errprobe/errprobe/fixtures"
+	"github.com/errprobe/errprobe/ratelimit"
 	"github.com/errprobe/errprobe/schemas"
 	"github.com/errprobe/errprobe/wire"
 )
-
-func BenchmarkParseLegacy(b *testing.B) {
-	h := hdr("X-RateLimit-Limit", "100", "X-RateLimit-Remaining", "42", "X-RateLimit-Reset", strconv.FormatInt(now.Unix()+30, 10), "Retry-After", "30")
-	b.ReportAllocs()
-	for b.Loop() {
-		legacy.Parse(h, now)
-	}
-}
-
-func BenchmarkParseIETF(b *testing.B) {
-	h := hdr("RateLimit", `"default";r=50;t=30`, "RateLimit-Policy", `"default";q=100;w=60`, "Retry-After", "30")
-	f := checks.RateFormat{Kind: "ietf"}
-	b.ReportAllocs()
-	for b.Loop() {
-		f.Parse(h, now)
-	}
-}
 
 // BenchmarkDemoRun is one full demo-equivalent run against the reference
 // server (rate limit demoRate per demoWindow), the recovery wait included.
@@ -77,7 +60,7 @@ func BenchmarkBurst(b *testing.B) {
 	cfg := checks.BurstConfig{
 		Method: http.MethodGet, URL: srv.URL + path, Header: http.Header{"X-Api-Key": {srv.Keys.Valid}},
 		MaxRequests: 20000, Concurrency: 8, Confirm: -1,
-		Format: checks.RateFormatOf(p),
+		Format: ratelimit.FormatOf(p),
 	}
 	cfg.Transport = wire.NewTransport(wire.TransportOptions{Concurrency: cfg.Concurrency})
 	var sent int

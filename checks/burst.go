@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/errprobe/errprobe/ratelimit"
 	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/wire"
 )
@@ -29,7 +30,7 @@ type BurstConfig struct {
 	// (default 5); negative: never stop on 429 (benchmarks).
 	Confirm int
 	// Format says which rate-limit headers to parse on every response.
-	Format RateFormat
+	Format ratelimit.Format
 	// MaxBody caps each body read (default 1 MiB).
 	MaxBody int64
 	// Timeout bounds each request, body included (default 10s): a request
@@ -65,7 +66,7 @@ type burstJudge struct {
 // burstResult is a burst's statistics and the rate-limit evidence.
 type burstResult struct {
 	stats    report.BurstStats
-	ev       rateEvidence
+	ev       ratelimit.Evidence
 	samples  []*report.Exchange // first successes and each distinct 429 shape
 	firstErr string
 	// dialFailed: some request could not reach the host at all.
@@ -136,7 +137,7 @@ func runBurst(ctx context.Context, cfg BurstConfig, judge burstJudge) burstResul
 	workers := make([]*burstWorker, cfg.Concurrency)
 	var wg sync.WaitGroup
 	for i := range workers {
-		w := &burstWorker{run: b, ev: rateEvidence{workers: cfg.Concurrency}}
+		w := &burstWorker{run: b, ev: ratelimit.Evidence{Workers: cfg.Concurrency}}
 		workers[i] = w
 		wg.Go(func() { w.loop(ctx) })
 	}
@@ -204,8 +205,8 @@ type burstWorker struct {
 	hist   latencyHist
 	perSec []int
 	sent   int
-	ev     rateEvidence
-	seq    rateSeq
+	ev     ratelimit.Evidence
+	seq    ratelimit.Seq
 	body   []byte
 	shapes map[shapeKey]bool
 	// inflight is when the current request started (UnixNano), 0 between.
@@ -300,15 +301,15 @@ func (w *burstWorker) count(t0, t1 time.Time) {
 func (w *burstWorker) observe(resp *http.Response, at time.Time, truncated bool) {
 	b := w.run
 	rh := b.cfg.Format.Parse(resp.Header, at)
-	kinds := w.ev.observe(&w.seq, resp.StatusCode, rh, at, b.judge.maxWait, b.cfg.Format.Kind)
+	kinds := w.ev.Observe(&w.seq, resp.StatusCode, rh, at, b.judge.maxWait, b.cfg.Format.Kind)
 	if resp.StatusCode == http.StatusTooManyRequests {
-		k := shapeKey{resp.StatusCode, first(resp.Header, "Content-Type"), len(w.body)}
+		k := shapeKey{resp.StatusCode, ratelimit.HeaderValue(resp.Header, "Content-Type"), len(w.body)}
 		if !w.shapes[k] {
 			w.shapes[k] = true
-			kinds |= evShape
+			kinds |= ratelimit.EvShape
 		}
 	} else if resp.StatusCode/100 == 2 && w.sent <= 2 {
-		kinds |= evSuccess
+		kinds |= ratelimit.EvSuccess
 	}
 	if kinds != 0 {
 		b.keep(kinds, resp, w.body, truncated, &w.ev)
@@ -316,21 +317,21 @@ func (w *burstWorker) observe(resp *http.Response, at time.Time, truncated bool)
 }
 
 // keep stores a sample exchange for evidence the checks will cite.
-func (b *burstRun) keep(kinds evKind, resp *http.Response, body []byte, truncated bool, ev *rateEvidence) {
+func (b *burstRun) keep(kinds ratelimit.Kind, resp *http.Response, body []byte, truncated bool, ev *ratelimit.Evidence) {
 	ex := &report.Exchange{Request: b.judge.template, Response: &report.Response{
 		Status: resp.StatusCode, Proto: resp.Proto, Header: resp.Header.Clone(), Body: string(body), Truncated: truncated,
 	}}
-	ev.attach(kinds, ex)
+	ev.Attach(kinds, ex)
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	switch {
-	case kinds&evShape != 0:
-		k := shapeKey{resp.StatusCode, first(resp.Header, "Content-Type"), len(body)}
+	case kinds&ratelimit.EvShape != 0:
+		k := shapeKey{resp.StatusCode, ratelimit.HeaderValue(resp.Header, "Content-Type"), len(body)}
 		if !b.shapes[k] && len(b.shapes) < 8 {
 			b.shapes[k] = true
 			b.samples = append(b.samples, ex)
 		}
-	case kinds&evSuccess != 0 && b.okSample < 2:
+	case kinds&ratelimit.EvSuccess != 0 && b.okSample < 2:
 		b.okSample++
 		b.samples = append(b.samples, ex)
 	}
@@ -356,7 +357,7 @@ func (b *burstRun) result(workers []*burstWorker) burstResult {
 			}
 			perSec[i] += n
 		}
-		r.ev.merge(&w.ev)
+		r.ev.Merge(&w.ev)
 	}
 	st := &r.stats
 	st.Sent = int(b.done.Load())

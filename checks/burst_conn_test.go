@@ -12,10 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/errprobe/errprobe/ratelimit"
 	"github.com/errprobe/errprobe/wire"
 )
 
-var burstLegacy = RateFormat{Kind: "legacy", LimitHeader: "X-Ratelimit-Limit", RemainingHeader: "X-Ratelimit-Remaining", ResetHeader: "X-Ratelimit-Reset", Reset: "auto"}
+var burstLegacy = ratelimit.Format{Kind: "legacy", LimitHeader: "X-Ratelimit-Limit", RemainingHeader: "X-Ratelimit-Remaining", ResetHeader: "X-Ratelimit-Reset", Reset: "auto"}
 
 // connCounting is a test server that counts requests and new connections.
 func connCounting(t *testing.T, h http.HandlerFunc) (*httptest.Server, *atomic.Int64, *atomic.Int64) {
@@ -217,8 +218,8 @@ func TestBurst_ParsesEveryResponse(t *testing.T) {
 		})
 		rt := tc.rt()
 		res := runBurst(context.Background(), BurstConfig{Transport: rt, URL: srv.URL, MaxRequests: 3000, Concurrency: 8, Confirm: -1, Format: burstLegacy}, burstJudge{})
-		if res.stats.Sent != 3000 || res.ev.parse.n != 1 || !strings.Contains(res.ev.parse.msg, `"lots"`) {
-			t.Errorf("sent %d, %d parse findings (%q): want 3000 and the one bad header", res.stats.Sent, res.ev.parse.n, res.ev.parse.msg)
+		if res.stats.Sent != 3000 || res.ev.Parse.N != 1 || !strings.Contains(res.ev.Parse.Msg, `"lots"`) {
+			t.Errorf("sent %d, %d parse findings (%q): want 3000 and the one bad header", res.stats.Sent, res.ev.Parse.N, res.ev.Parse.Msg)
 		}
 	}
 	for _, tc := range []testCase{

@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/errprobe/errprobe/ratelimit"
 	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
 	"github.com/errprobe/errprobe/wire"
@@ -159,7 +160,7 @@ func newSession(ctx context.Context, cfg Config) (*session, error) {
 	}
 	s.maxWait = maxWaitFor(p, cfg)
 	s.waitLeft.Store(int64(s.maxWait))
-	s.seen = newRunEvidence(RateFormatOf(p), s.maxWait)
+	s.seen = newRunEvidence(ratelimit.FormatOf(p), s.maxWait)
 	if r := cfg.Rate; r > 0 {
 		s.pacer = rate.NewLimiter(rate.Limit(r), 1)
 	} else if p.RateLimit.Rate != "" {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/errprobe/errprobe/ratelimit"
 	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
 )
@@ -101,7 +102,7 @@ func probeBurst(ctx context.Context, s *session, o *outcome) {
 	}
 	res := runBurst(ctx, BurstConfig{
 		Transport: s.budget, Method: req.Method, URL: req.URL.String(), Header: req.Header,
-		MaxRequests: max, Concurrency: b.Concurrency, Format: RateFormatOf(s.p), MaxBody: s.cfg.MaxBody, Timeout: s.cfg.Timeout, Now: s.cfg.Now,
+		MaxRequests: max, Concurrency: b.Concurrency, Format: ratelimit.FormatOf(s.p), MaxBody: s.cfg.MaxBody, Timeout: s.cfg.Timeout, Now: s.cfg.Now,
 		Progress: func(bp BurstProgress) {
 			s.progress(Progress{BurstRate: bp.Rate, Status429: bp.Status429})
 		},
@@ -151,9 +152,9 @@ func (s *session) judgeBurst(o *outcome, res burstResult, max int) bool {
 		}
 	}
 	if first429 == nil {
-		actual := fmt.Sprintf("%d requests: %d 2xx, %d other", st.Sent, ev.ok, ev.other)
-		if ev.otherStatus != 0 {
-			actual += fmt.Sprintf(" (first %d)", ev.otherStatus)
+		actual := fmt.Sprintf("%d requests: %d 2xx, %d other", st.Sent, ev.Ok, ev.Other)
+		if ev.OtherStatus != 0 {
+			actual += fmt.Sprintf(" (first %d)", ev.OtherStatus)
 		}
 		if res.firstErr != "" {
 			actual += "; " + res.firstErr
@@ -166,51 +167,51 @@ func (s *session) judgeBurst(o *outcome, res burstResult, max int) bool {
 	}
 	o.pass(report.RateLimitReached, first429)
 	s.judge429Envelope(o, res.samples)
-	kind := RateFormatOf(s.p).Kind
+	kind := ratelimit.FormatOf(s.p).Kind
 	if kind == "none" {
 		for _, c := range []string{report.RateLimitHeaders, report.RateLimitLimitConstant, report.RateLimitRemaining, report.RateLimitRemainingZero, report.RateLimitReset} {
 			o.skip(c, "rate_limit.headers is none (the profile promises no rate-limit headers)")
 		}
 	} else {
-		headers := ev.missing429
-		if headers.n == 0 {
-			headers = ev.missingOK
+		headers := ev.Missing429
+		if headers.N == 0 {
+			headers = ev.MissingOK
 		}
-		if headers.n == 0 {
-			headers = ev.parse
+		if headers.N == 0 {
+			headers = ev.Parse
 		}
 		judgeFinding(o, report.RateLimitHeaders, headers, first429, kind+" rate-limit headers on every response")
-		judgeFinding(o, report.RateLimitLimitConstant, s.withRun(report.RateLimitLimitConstant, ev.limitVaries), first429, "one limit")
-		if remaining := s.withRun(report.RateLimitRemaining, ev.remaining); ev.remainingSeen == 0 && remaining.n == 0 {
+		judgeFinding(o, report.RateLimitLimitConstant, s.withRun(report.RateLimitLimitConstant, ev.LimitVaries), first429, "one limit")
+		if remaining := s.withRun(report.RateLimitRemaining, ev.Remaining); ev.RemainingSeen == 0 && remaining.N == 0 {
 			o.skip(report.RateLimitRemaining, "no remaining values seen")
 		} else {
 			judgeFinding(o, report.RateLimitRemaining, remaining, first429, "remaining falling with each admitted request")
 		}
-		if zero := s.withRun(report.RateLimitRemainingZero, ev.zero); ev.remainingSeen == 0 && zero.n == 0 {
+		if zero := s.withRun(report.RateLimitRemainingZero, ev.Zero); ev.RemainingSeen == 0 && zero.N == 0 {
 			o.skip(report.RateLimitRemainingZero, "no remaining values seen")
 		} else {
 			judgeFinding(o, report.RateLimitRemainingZero, zero, first429, "remaining 0 on every 429")
 		}
-		judgeFinding(o, report.RateLimitReset, s.withRun(report.RateLimitReset, ev.reset), first429, "reset in the future, within "+s.maxWait.String())
+		judgeFinding(o, report.RateLimitReset, s.withRun(report.RateLimitReset, ev.Reset), first429, "reset in the future, within "+s.maxWait.String())
 	}
-	retry := ev.retryDisagree
-	if s.p.RateLimit.RetryAfter && ev.retryMissing.n > 0 && retry.n == 0 {
-		retry = ev.retryMissing
+	retry := ev.RetryDisagree
+	if s.p.RateLimit.RetryAfter && ev.RetryMissing.N > 0 && retry.N == 0 {
+		retry = ev.RetryMissing
 	}
 	judgeFinding(o, report.RateLimitRetryAfter, s.withRun(report.RateLimitRetryAfter, retry), first429, "Retry-After agreeing with reset")
 	return true
 }
 
-func judgeFinding(o *outcome, check string, f finding, pass *report.Exchange, expected string) {
-	if f.n == 0 {
+func judgeFinding(o *outcome, check string, f ratelimit.Finding, pass *report.Exchange, expected string) {
+	if f.N == 0 {
 		o.pass(check, pass)
 		return
 	}
-	msg := f.msg
-	if f.n > 1 {
-		msg += fmt.Sprintf(" (%d responses)", f.n)
+	msg := f.Msg
+	if f.N > 1 {
+		msg += fmt.Sprintf(" (%d responses)", f.N)
 	}
-	o.fail(check, f.ex, msg, expected, f.msg)
+	o.fail(check, f.Ex, msg, expected, f.Msg)
 }
 
 // judge429Envelope checks every distinct 429 shape: the envelope and the
@@ -247,7 +248,7 @@ func (s *session) judge429Envelope(o *outcome, samples []*report.Exchange) {
 func (s *session) recover(ctx context.Context, o *outcome, c call, res burstResult) {
 	start := s.cfg.Now()
 	deadline := start.Add(s.maxWait)
-	wait := s.waitFrom(res.ev.last, res.ev.lastAt, res.ev.hasLast)
+	wait := s.waitFrom(res.ev.Last, res.ev.LastAt, res.ev.HasLast)
 	var ex *report.Exchange
 	for poll := 1; ; poll++ {
 		now := s.cfg.Now()
@@ -271,17 +272,17 @@ func (s *session) recover(ctx context.Context, o *outcome, c call, res burstResu
 			break
 		}
 		now = s.cfg.Now()
-		rh := RateFormatOf(s.p).Parse(ex.Response.Header, now)
+		rh := ratelimit.FormatOf(s.p).Parse(ex.Response.Header, now)
 		wait = s.waitFrom(rh, now, true)
 	}
 	actual := describe(ex, s.code(ex))
-	o.fail(report.RateLimitRecovery, ex, fmt.Sprintf("still %s after waiting %s for the limit to reset", actual, round(s.cfg.Now().Sub(start))),
+	o.fail(report.RateLimitRecovery, ex, fmt.Sprintf("still %s after waiting %s for the limit to reset", actual, ratelimit.Round(s.cfg.Now().Sub(start))),
 		"2xx after reset", actual)
 }
 
 // waitFrom is the wait a 429's headers announce: until the later of
 // Retry-After and a future reset; 250 ms when they say nothing usable.
-func (s *session) waitFrom(rh RateHeaders, at time.Time, ok bool) time.Duration {
+func (s *session) waitFrom(rh ratelimit.Headers, at time.Time, ok bool) time.Duration {
 	now := s.cfg.Now()
 	wait := time.Duration(0)
 	if ok && rh.HasRetryAfter {

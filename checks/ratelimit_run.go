@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/errprobe/errprobe/ratelimit"
 	"github.com/errprobe/errprobe/report"
 )
 
@@ -13,14 +14,14 @@ import (
 // burst, per key: what the ordinary probes' responses said about the limit.
 // Its findings name the probe whose response showed them.
 type runEvidence struct {
-	format  RateFormat
+	format  ratelimit.Format
 	maxWait time.Duration
 
 	mu    sync.Mutex
 	byKey map[role]*keyEvidence
 	// findings, by the check they feed.
-	limitVaries, remaining, reset, zero, retry finding
-	probeOf                                    map[*finding]string
+	limitVaries, remaining, reset, zero, retry ratelimit.Finding
+	probeOf                                    map[*ratelimit.Finding]string
 }
 
 // keyEvidence is one key's rate-limit story.
@@ -31,13 +32,13 @@ type keyEvidence struct {
 	// value came back on an admitted response.
 	windows map[int64]map[int64]int
 	// last is the latest response's headers, for the burst's fresh window.
-	last   RateHeaders
+	last   ratelimit.Headers
 	lastAt time.Time
 	has    bool
 }
 
-func newRunEvidence(f RateFormat, maxWait time.Duration) *runEvidence {
-	return &runEvidence{format: f, maxWait: maxWait, byKey: map[role]*keyEvidence{}, probeOf: map[*finding]string{}}
+func newRunEvidence(f ratelimit.Format, maxWait time.Duration) *runEvidence {
+	return &runEvidence{format: f, maxWait: maxWait, byKey: map[role]*keyEvidence{}, probeOf: map[*ratelimit.Finding]string{}}
 }
 
 // keyOf is the key a call spent: the valid key also when auth replaced
@@ -69,9 +70,9 @@ func (e *runEvidence) observe(c call, ex *report.Exchange, at time.Time) {
 	if !k.has || !at.Before(k.lastAt) {
 		k.last, k.lastAt, k.has = rh, at, true
 	}
-	note := func(f *finding, msg string) {
-		if f.note(msg) {
-			f.ex, e.probeOf[f] = ex, c.probe
+	note := func(f *ratelimit.Finding, msg string) {
+		if f.Note(msg) {
+			f.Ex, e.probeOf[f] = ex, c.probe
 		}
 	}
 	if rh.HasLimit {
@@ -84,7 +85,7 @@ func (e *runEvidence) observe(c call, ex *report.Exchange, at time.Time) {
 	case rh.ResetErr != nil:
 		note(&e.reset, rh.ResetErr.Error())
 	case rh.HasReset && rh.Reset.Sub(at) < -time.Second:
-		note(&e.reset, fmt.Sprintf("reset is %s in the past", round(at.Sub(rh.Reset))))
+		note(&e.reset, fmt.Sprintf("reset is %s in the past", ratelimit.Round(at.Sub(rh.Reset))))
 	}
 	if rh.HasRemaining && rh.HasLimit && rh.Remaining > rh.Limit {
 		note(&e.remaining, fmt.Sprintf("remaining %d above the limit %d", rh.Remaining, rh.Limit))
@@ -116,24 +117,24 @@ func (e *runEvidence) observe(c call, ex *report.Exchange, at time.Time) {
 const sameRemaining = 3
 
 // latest is the latest headers seen for key r.
-func (e *runEvidence) latest(r role) (RateHeaders, time.Time, bool) {
+func (e *runEvidence) latest(r role) (ratelimit.Headers, time.Time, bool) {
 	if e == nil {
-		return RateHeaders{}, time.Time{}, false
+		return ratelimit.Headers{}, time.Time{}, false
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	k := e.byKey[r]
 	if k == nil || !k.has {
-		return RateHeaders{}, time.Time{}, false
+		return ratelimit.Headers{}, time.Time{}, false
 	}
 	return k.last, k.lastAt, true
 }
 
 // finding is the run's finding for check and the probe that showed it.
-func (e *runEvidence) finding(check string) (finding, string) {
+func (e *runEvidence) finding(check string) (ratelimit.Finding, string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	var f *finding
+	var f *ratelimit.Finding
 	switch check {
 	case report.RateLimitLimitConstant:
 		f = &e.limitVaries
@@ -146,20 +147,20 @@ func (e *runEvidence) finding(check string) (finding, string) {
 	case report.RateLimitRetryAfter:
 		f = &e.retry
 	default:
-		return finding{}, ""
+		return ratelimit.Finding{}, ""
 	}
 	return *f, e.probeOf[f]
 }
 
 // withRun adds the run's finding for check to the burst's: the burst's own
 // comes first; else the run's, naming the probe that showed it.
-func (s *session) withRun(check string, burst finding) finding {
-	if burst.n > 0 || s.seen == nil {
+func (s *session) withRun(check string, burst ratelimit.Finding) ratelimit.Finding {
+	if burst.N > 0 || s.seen == nil {
 		return burst
 	}
 	f, probe := s.seen.finding(check)
-	if f.n > 0 && probe != "" {
-		f.msg += " (probe " + probe + ")"
+	if f.N > 0 && probe != "" {
+		f.Msg += " (probe " + probe + ")"
 	}
 	return f
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+
+	"github.com/errprobe/errprobe/ratelimit"
 )
 
 // freshWindow waits, before the burst, for the reset of a window the run's
@@ -47,10 +49,10 @@ const (
 // constant window.
 func (s *session) sampleLater(ctx context.Context, o *outcome, c call, res *burstResult) {
 	ev := &res.ev
-	if !ev.hasLast {
+	if !ev.HasLast {
 		return
 	}
-	prev, prevAt := ev.last, ev.lastAt
+	prev, prevAt := ev.Last, ev.LastAt
 	end := prev.Reset
 	if !prev.HasReset {
 		if !prev.HasRetryAfter {
@@ -58,7 +60,7 @@ func (s *session) sampleLater(ctx context.Context, o *outcome, c call, res *burs
 		}
 		end = prev.RetryAt
 	}
-	f := RateFormatOf(s.p)
+	f := ratelimit.FormatOf(s.p)
 	// A delta reset (IETF t=, reset: delta) is whole seconds rounded up: the
 	// true reset may be up to a second earlier, so the sample goes just
 	// before the earliest it can be.
@@ -84,22 +86,22 @@ func (s *session) sampleLater(ctx context.Context, o *outcome, c call, res *burs
 	}
 	at := s.cfg.Now()
 	rh := f.Parse(ex.Response.Header, at)
-	note := func(fd *finding, msg string) {
-		if fd.note(msg) {
-			fd.ex = ex
+	note := func(fd *ratelimit.Finding, msg string) {
+		if fd.Note(msg) {
+			fd.Ex = ex
 		}
 	}
 	if f.Kind != "none" && rh.HasReset && prev.HasReset {
 		if moved := rh.Reset.Sub(prev.Reset); moved > 1500*time.Millisecond {
-			note(&ev.reset, fmt.Sprintf("reset did not count down between 429s: %s away, then %s away %s later",
-				round(prev.Reset.Sub(prevAt)), round(rh.Reset.Sub(at)), round(at.Sub(prevAt))))
+			note(&ev.Reset, fmt.Sprintf("reset did not count down between 429s: %s away, then %s away %s later",
+				ratelimit.Round(prev.Reset.Sub(prevAt)), ratelimit.Round(rh.Reset.Sub(at)), ratelimit.Round(at.Sub(prevAt))))
 		}
 	}
 	if f.Kind != "none" && rh.HasRemaining && rh.Remaining > 0 {
-		note(&ev.zero, fmt.Sprintf("429 with remaining %d", rh.Remaining))
+		note(&ev.Zero, fmt.Sprintf("429 with remaining %d", rh.Remaining))
 	}
 	if rh.RetryAfterErr != nil {
-		note(&ev.retryDisagree, rh.RetryAfterErr.Error())
+		note(&ev.RetryDisagree, rh.RetryAfterErr.Error())
 		return
 	}
 	if !rh.HasRetryAfter || !prev.HasRetryAfter || !rh.HasReset {
@@ -115,7 +117,7 @@ func (s *session) sampleLater(ctx context.Context, o *outcome, c call, res *burs
 		slack = 500 * time.Millisecond
 	}
 	if ra >= raPrev && rh.RetryAt.Sub(rh.Reset) > slack {
-		note(&ev.retryDisagree, fmt.Sprintf("Retry-After stayed %s while the reset counted down to %s: a constant window, not the time left",
-			round(ra), round(rh.Reset.Sub(at))))
+		note(&ev.RetryDisagree, fmt.Sprintf("Retry-After stayed %s while the reset counted down to %s: a constant window, not the time left",
+			ratelimit.Round(ra), ratelimit.Round(rh.Reset.Sub(at))))
 	}
 }

@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/errprobe/errprobe/ratelimit"
 	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
 	"github.com/errprobe/errprobe/wire"
@@ -278,7 +279,7 @@ func (s *session) sendFresh(ctx context.Context, c call) *report.Exchange {
 
 // backOff waits out one 429 and sends c again, once.
 func (s *session) backOff(ctx context.Context, c call, ex *report.Exchange) *report.Exchange {
-	want := retryWait(s.p, ex.Response.Header, s.cfg.Now(), s.maxWait)
+	want := ratelimit.RetryWait(s.p, ex.Response.Header, s.cfg.Now(), s.maxWait)
 	wait := s.spendWait(want)
 	b := report.Backoff{Request: c.method + " " + pathOnly(c.path), Wait: wait}
 	if wait <= 0 || s.backoffs.Add(1) > int64(maxBackoffs) {

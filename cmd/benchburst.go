@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/ratelimit"
 	"github.com/errprobe/errprobe/schemas"
 )
 
@@ -78,7 +79,7 @@ func runBenchBurst(ctx context.Context, io *IO, o *benchBurstOptions) error {
 	st := checks.Burst(ctx, checks.BurstConfig{
 		Method: http.MethodGet, URL: u.String(), Header: headers,
 		MaxRequests: o.Requests, Concurrency: o.Concurrency, Confirm: confirm,
-		Format: checks.RateFormatOf(p), Now: io.Now,
+		Format: ratelimit.FormatOf(p), Now: io.Now,
 	})
 	fmt.Fprintf(io.Out, "requests/s: %.0f\nsent: %d\nstatus_429: %d\nerrors: %d\nelapsed: %s\nlatency_p50: %s\nlatency_p90: %s\nlatency_p99: %s\n",
 		st.Rate, st.Sent, st.Status429, st.Errors, st.Elapsed, st.LatencyP50, st.LatencyP90, st.LatencyP99)

@@ -1,4 +1,4 @@
-package checks_test
+package ratelimit_test
 
 import (
 	"net/http"
@@ -6,12 +6,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/ratelimit"
 )
 
 var now = time.Date(2026, 11, 22, 2, 0, 0, 0, time.UTC)
 
-var legacy = checks.RateFormat{Kind: "legacy", LimitHeader: "X-Ratelimit-Limit", RemainingHeader: "X-Ratelimit-Remaining",
+var legacy = ratelimit.Format{Kind: "legacy", LimitHeader: "X-Ratelimit-Limit", RemainingHeader: "X-Ratelimit-Remaining",
 	ResetHeader: "X-Ratelimit-Reset", Reset: "auto"}
 
 func hdr(kv ...string) http.Header {
@@ -37,7 +37,7 @@ func TestParseLegacy(t *testing.T) {
 		if tc.reset != "" {
 			f.Reset = tc.reset
 		}
-		r := checks.ParseLegacy(tc.header, f, now)
+		r := ratelimit.ParseLegacy(tc.header, f, now)
 		if r.Complete() != tc.complete || (r.Err != nil || r.ResetErr != nil) != tc.wantErr {
 			t.Fatalf("complete %v err %v/%v, want %v / err %v", r.Complete(), r.Err, r.ResetErr, tc.complete, tc.wantErr)
 		}
@@ -84,7 +84,7 @@ func TestParseIETF(t *testing.T) {
 		complete, err    bool
 	}
 	run := func(t *testing.T, tc testCase) {
-		r := checks.ParseIETF(tc.header, now)
+		r := ratelimit.ParseIETF(tc.header, now)
 		if r.Complete() != tc.complete || (r.Err != nil) != tc.err {
 			t.Fatalf("complete %v err %v, want %v / err %v", r.Complete(), r.Err, tc.complete, tc.err)
 		}
@@ -118,7 +118,7 @@ func TestParseReset(t *testing.T) {
 		err         bool
 	}
 	run := func(t *testing.T, tc testCase) {
-		got, err := checks.ParseReset(tc.value, tc.mode, now)
+		got, err := ratelimit.ParseReset(tc.value, tc.mode, now)
 		if (err != nil) != tc.err {
 			t.Fatalf("err = %v", err)
 		}
@@ -151,7 +151,7 @@ func TestParseRetryAfter(t *testing.T) {
 		err   bool
 	}
 	run := func(t *testing.T, tc testCase) {
-		got, err := checks.ParseRetryAfter(tc.value, now)
+		got, err := ratelimit.ParseRetryAfter(tc.value, now)
 		if (err != nil) != tc.err {
 			t.Fatalf("err = %v", err)
 		}
@@ -183,7 +183,7 @@ func TestRateFormat_Parse(t *testing.T) {
 	if !r.Complete() || !r.HasRetryAfter || !r.RetryAt.Equal(r.Reset) {
 		t.Errorf("parse = %+v", r)
 	}
-	none := checks.RateFormat{Kind: "none"}.Parse(h, now)
+	none := ratelimit.Format{Kind: "none"}.Parse(h, now)
 	if none.HasLimit || !none.HasRetryAfter {
 		t.Errorf("kind none = %+v", none)
 	}

@@ -1,11 +1,11 @@
-package checks_test
+package ratelimit_test
 
 import (
 	"net/http"
 	"testing"
 	"time"
 
-	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/ratelimit"
 )
 
 // The fuzz targets' seed corpora live in testdata/fuzz/<Target>/.
@@ -25,7 +25,7 @@ func FuzzParseLegacy(f *testing.F) {
 		for _, mode := range []string{"auto", "epoch", "delta"} {
 			f := legacy
 			f.Reset = mode
-			r := checks.ParseLegacy(h, f, now)
+			r := ratelimit.ParseLegacy(h, f, now)
 			if r.HasLimit && r.Limit < 0 || r.HasRemaining && r.Remaining < 0 {
 				t.Fatalf("negative count accepted: %+v", r)
 			}
@@ -45,7 +45,7 @@ func FuzzParseIETF(f *testing.F) {
 	f.Add(`limit=100, remaining=50`, `{{`)
 	f.Fuzz(func(t *testing.T, rl, policy string) {
 		h := http.Header{"Ratelimit": {rl}, "Ratelimit-Policy": {policy}}
-		r := checks.ParseIETF(h, now)
+		r := ratelimit.ParseIETF(h, now)
 		if r.HasLimit && r.Limit < 0 || r.HasRemaining && r.Remaining < 0 {
 			t.Fatalf("negative value accepted: %+v", r)
 		}
@@ -61,7 +61,7 @@ func FuzzParseReset(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, v string) {
 		for _, mode := range []string{"auto", "epoch", "delta"} {
-			got, err := checks.ParseReset(v, mode, now)
+			got, err := ratelimit.ParseReset(v, mode, now)
 			if err == nil && !plausible(got) {
 				t.Fatalf("ParseReset(%q, %s) = %s", v, mode, got)
 			}
@@ -74,7 +74,7 @@ func FuzzParseRetryAfter(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, v string) {
-		d, err := checks.ParseRetryAfter(v, now)
+		d, err := ratelimit.ParseRetryAfter(v, now)
 		if err != nil {
 			return
 		}

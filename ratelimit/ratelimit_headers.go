@@ -1,4 +1,4 @@
-package checks
+package ratelimit
 
 import (
 	"errors"
@@ -14,9 +14,9 @@ import (
 	"github.com/errprobe/errprobe/schemas"
 )
 
-// RateFormat says which rate-limit headers a response carries and how their
+// Format says which rate-limit headers a response carries and how their
 // reset reads. Header names are canonical.
-type RateFormat struct {
+type Format struct {
 	// Kind is "legacy", "ietf" or "none".
 	Kind                                      string
 	LimitHeader, RemainingHeader, ResetHeader string
@@ -24,10 +24,10 @@ type RateFormat struct {
 	Reset string
 }
 
-// RateFormatOf reads a profile's rate_limit block.
-func RateFormatOf(p *schemas.Profile) RateFormat {
+// FormatOf reads a profile's rate_limit block.
+func FormatOf(p *schemas.Profile) Format {
 	rl := p.RateLimit
-	f := RateFormat{Kind: strings.ToLower(rl.Headers), Reset: strings.ToLower(rl.Reset)}
+	f := Format{Kind: strings.ToLower(rl.Headers), Reset: strings.ToLower(rl.Reset)}
 	if f.Kind == "" {
 		f.Kind = "none"
 	}
@@ -46,9 +46,9 @@ func RateFormatOf(p *schemas.Profile) RateFormat {
 	return f
 }
 
-// RateHeaders is what one response says about the rate limit. Reset and
+// Headers is what one response says about the rate limit. Reset and
 // RetryAt are absolute times computed against the clock at receipt.
-type RateHeaders struct {
+type Headers struct {
 	Limit, Remaining       int64
 	HasLimit, HasRemaining bool
 	Reset                  time.Time
@@ -62,11 +62,11 @@ type RateHeaders struct {
 }
 
 // Complete reports whether limit, remaining and reset are all present.
-func (r RateHeaders) Complete() bool { return r.HasLimit && r.HasRemaining && r.HasReset }
+func (r Headers) Complete() bool { return r.HasLimit && r.HasRemaining && r.HasReset }
 
 // Parse reads the rate-limit headers of h in format f, and Retry-After.
-func (f RateFormat) Parse(h http.Header, now time.Time) RateHeaders {
-	var r RateHeaders
+func (f Format) Parse(h http.Header, now time.Time) Headers {
+	var r Headers
 	switch f.Kind {
 	case "ietf":
 		r = ParseIETF(h, now)
@@ -74,7 +74,7 @@ func (f RateFormat) Parse(h http.Header, now time.Time) RateHeaders {
 	default:
 		r = ParseLegacy(h, f, now)
 	}
-	if v := first(h, "Retry-After"); v != "" {
+	if v := HeaderValue(h, "Retry-After"); v != "" {
 		d, err := ParseRetryAfter(v, now)
 		if err != nil {
 			r.RetryAfterErr = err
@@ -85,14 +85,14 @@ func (f RateFormat) Parse(h http.Header, now time.Time) RateHeaders {
 	return r
 }
 
-func (r *RateHeaders) setErr(err error) {
+func (r *Headers) setErr(err error) {
 	if r.Err == nil {
 		r.Err = err
 	}
 }
 
-// first is h.Get for a canonical key, without re-canonicalising.
-func first(h http.Header, key string) string {
+// HeaderValue is h.Get for a canonical key, without re-canonicalising.
+func HeaderValue(h http.Header, key string) string {
 	if vs := h[key]; len(vs) > 0 {
 		return vs[0]
 	}
@@ -100,23 +100,23 @@ func first(h http.Header, key string) string {
 }
 
 // ParseLegacy reads X-RateLimit-Limit/-Remaining/-Reset style headers.
-func ParseLegacy(h http.Header, f RateFormat, now time.Time) RateHeaders {
-	var r RateHeaders
-	if v := first(h, f.LimitHeader); v != "" {
+func ParseLegacy(h http.Header, f Format, now time.Time) Headers {
+	var r Headers
+	if v := HeaderValue(h, f.LimitHeader); v != "" {
 		n, err := parseCount(v)
 		r.Limit, r.HasLimit = n, err == nil
 		if err != nil {
 			r.setErr(errors.New(f.LimitHeader + ": " + err.Error()))
 		}
 	}
-	if v := first(h, f.RemainingHeader); v != "" {
+	if v := HeaderValue(h, f.RemainingHeader); v != "" {
 		n, err := parseCount(v)
 		r.Remaining, r.HasRemaining = n, err == nil
 		if err != nil {
 			r.setErr(errors.New(f.RemainingHeader + ": " + err.Error()))
 		}
 	}
-	if v := first(h, f.ResetHeader); v != "" {
+	if v := HeaderValue(h, f.ResetHeader); v != "" {
 		t, err := ParseReset(v, f.Reset, now)
 		r.Reset, r.HasReset = t, err == nil
 		if err != nil {
@@ -193,8 +193,8 @@ func ParseRetryAfter(v string, now time.Time) (time.Duration, error) {
 // ParseIETF reads the IETF RateLimit and RateLimit-Policy structured fields
 // (draft-ietf-httpapi-ratelimit-headers): RateLimit: "default";r=50;t=30 and
 // RateLimit-Policy: "default";q=100;w=60. The first policy counts.
-func ParseIETF(h http.Header, now time.Time) RateHeaders {
-	var r RateHeaders
+func ParseIETF(h http.Header, now time.Time) Headers {
+	var r Headers
 	if vs := h["Ratelimit"]; len(vs) > 0 {
 		params, err := firstParams(vs)
 		if err != nil {
@@ -260,10 +260,10 @@ func clip(s string) string {
 	return s
 }
 
-// retryWait is how long to wait after a 429 before trying again: until the
+// RetryWait is how long to wait after a 429 before trying again: until the
 // later of Retry-After and a future reset, at least 50 ms, at most max.
-func retryWait(p *schemas.Profile, h http.Header, now time.Time, max time.Duration) time.Duration {
-	rh := RateFormatOf(p).Parse(h, now)
+func RetryWait(p *schemas.Profile, h http.Header, now time.Time, max time.Duration) time.Duration {
+	rh := FormatOf(p).Parse(h, now)
 	wait := time.Duration(0)
 	if rh.HasRetryAfter {
 		wait = rh.RetryAt.Sub(now)

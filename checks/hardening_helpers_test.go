@@ -1,0 +1,7 @@
+package checks_test
+
+import (
+	"strconv"
+)
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
