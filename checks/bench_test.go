@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/errprobe/errprobe/burst"
 	"github.com/errprobe/errprobe/checks"
 	"github.com/errprobe/errprobe/fixtures"
 	"github.com/errprobe/errprobe/ratelimit"
@@ -57,7 +58,7 @@ func BenchmarkBurst(b *testing.B) {
 	}
 	defer srv.Close()
 	_, path, _ := schemas.SplitOperation(p.Endpoints.List)
-	cfg := checks.BurstConfig{
+	cfg := burst.Config{
 		Method: http.MethodGet, URL: srv.URL + path, Header: http.Header{"X-Api-Key": {srv.Keys.Valid}},
 		MaxRequests: 20000, Concurrency: 8, Confirm: -1,
 		Format: ratelimit.FormatOf(p),
@@ -67,7 +68,7 @@ func BenchmarkBurst(b *testing.B) {
 	var rate float64
 	b.ReportAllocs()
 	for b.Loop() {
-		st := checks.Burst(context.Background(), cfg)
+		st := burst.Run(context.Background(), cfg)
 		sent += st.Sent
 		rate += st.Rate
 	}

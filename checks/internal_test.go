@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/errprobe/errprobe/burst"
 	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/wire"
 )
@@ -61,21 +62,21 @@ func TestExpandN_UniqueSevenDigits(t *testing.T) {
 }
 
 func TestLatencyHist_Quantiles(t *testing.T) {
-	var h latencyHist
+	var h burst.LatencyHist
 	for i := 1; i <= 1000; i++ {
-		h.add(time.Duration(i) * time.Millisecond)
+		h.Add(time.Duration(i) * time.Millisecond)
 	}
 	for _, c := range []struct {
 		q    float64
 		want time.Duration
 	}{{0.5, 500 * time.Millisecond}, {0.9, 900 * time.Millisecond}, {0.99, 990 * time.Millisecond}} {
-		got := h.quantile(c.q)
+		got := h.Quantile(c.q)
 		if d := got - c.want; d > c.want/15 || d < -c.want/15 {
 			t.Errorf("q%.2f = %s, want about %s", c.q, got, c.want)
 		}
 	}
-	var empty latencyHist
-	if empty.quantile(0.5) != 0 {
+	var empty burst.LatencyHist
+	if empty.Quantile(0.5) != 0 {
 		t.Error("empty histogram has a quantile")
 	}
 }
@@ -108,12 +109,12 @@ func TestCatalogue_Unique(t *testing.T) {
 // A quantile is read from the samples, not the bucket's lower edge: samples
 // of 79.5–79.9 ms all fall into the bucket that starts at 77.8 ms.
 func TestLatencyHist_NotBucketFloor(t *testing.T) {
-	var h latencyHist
+	var h burst.LatencyHist
 	for i := 0; i < 100; i++ {
-		h.add(79500*time.Microsecond + time.Duration(i%5)*100*time.Microsecond)
+		h.Add(79500*time.Microsecond + time.Duration(i%5)*100*time.Microsecond)
 	}
 	for _, q := range []float64{0.5, 0.9, 0.99} {
-		if got := h.quantile(q); got < 79500*time.Microsecond || got > 79900*time.Microsecond {
+		if got := h.Quantile(q); got < 79500*time.Microsecond || got > 79900*time.Microsecond {
 			t.Errorf("q%.2f = %s, want within the samples' 79.5–79.9ms", q, got)
 		}
 	}

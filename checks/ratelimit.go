@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/errprobe/errprobe/burst"
 	"github.com/errprobe/errprobe/ratelimit"
 	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
@@ -100,29 +101,29 @@ func probeBurst(ctx context.Context, s *session, o *outcome) {
 		o.skipAll(s.cutReason(ctx))
 		return
 	}
-	res := runBurst(ctx, BurstConfig{
+	res := burst.RunJudged(ctx, burst.Config{
 		Transport: s.budget, Method: req.Method, URL: req.URL.String(), Header: req.Header,
 		MaxRequests: max, Concurrency: b.Concurrency, Format: ratelimit.FormatOf(s.p), MaxBody: s.cfg.MaxBody, Timeout: s.cfg.Timeout, Now: s.cfg.Now,
-		Progress: func(bp BurstProgress) {
+		Progress: func(bp burst.Progress) {
 			s.progress(Progress{BurstRate: bp.Rate, Status429: bp.Status429})
 		},
-	}, burstJudge{maxWait: s.maxWait, template: rec})
-	for _, ex := range res.samples {
+	}, burst.Judge{MaxWait: s.maxWait, Template: rec})
+	for _, ex := range res.Samples {
 		s.mask.Exchange(ex)
 		o.record(ex)
 		s.log(ex)
 	}
-	res.stats.FreshWait = fresh
-	s.burst = &res.stats
-	if res.dialFailed && res.stats.Sent == 0 {
-		s.dialFailure.CompareAndSwap(nil, res.firstErr)
+	res.Stats.FreshWait = fresh
+	s.burst = &res.Stats
+	if res.DialFailed && res.Stats.Sent == 0 {
+		s.dialFailure.CompareAndSwap(nil, res.FirstErr)
 	}
-	if res.stats.Status429 == 0 && ctx.Err() != nil {
+	if res.Stats.Status429 == 0 && ctx.Err() != nil {
 		// Cut short: how many requests it would have taken is unknown.
-		o.skipAll(s.cutReason(ctx) + fmt.Sprintf(" (the burst was cut after %d requests)", res.stats.Sent))
+		o.skipAll(s.cutReason(ctx) + fmt.Sprintf(" (the burst was cut after %d requests)", res.Stats.Sent))
 		return
 	}
-	if res.stats.Status429 > 0 {
+	if res.Stats.Status429 > 0 {
 		s.sampleLater(ctx, o, call, &res)
 	}
 	if !s.judgeBurst(o, res, max) {
@@ -143,10 +144,10 @@ func (o *outcome) skipAll(reason string) {
 }
 
 // judgeBurst records the burst's checks; false when no 429 was reached.
-func (s *session) judgeBurst(o *outcome, res burstResult, max int) bool {
-	ev, st := &res.ev, res.stats
+func (s *session) judgeBurst(o *outcome, res burst.Result, max int) bool {
+	ev, st := &res.Evidence, res.Stats
 	var first429 *report.Exchange
-	for _, ex := range res.samples {
+	for _, ex := range res.Samples {
 		if ex.Response.Status == http.StatusTooManyRequests && first429 == nil {
 			first429 = ex
 		}
@@ -156,8 +157,8 @@ func (s *session) judgeBurst(o *outcome, res burstResult, max int) bool {
 		if ev.OtherStatus != 0 {
 			actual += fmt.Sprintf(" (first %d)", ev.OtherStatus)
 		}
-		if res.firstErr != "" {
-			actual += "; " + res.firstErr
+		if res.FirstErr != "" {
+			actual += "; " + res.FirstErr
 		}
 		o.fail(report.RateLimitReached, nil, fmt.Sprintf("no 429 within %d requests (cap %d)", st.Sent, max), "429 within "+fmt.Sprint(max), actual)
 		for _, c := range rateLimitChecks[1:] {
@@ -166,7 +167,7 @@ func (s *session) judgeBurst(o *outcome, res burstResult, max int) bool {
 		return false
 	}
 	o.pass(report.RateLimitReached, first429)
-	s.judge429Envelope(o, res.samples)
+	s.judge429Envelope(o, res.Samples)
 	kind := ratelimit.FormatOf(s.p).Kind
 	if kind == "none" {
 		for _, c := range []string{report.RateLimitHeaders, report.RateLimitLimitConstant, report.RateLimitRemaining, report.RateLimitRemainingZero, report.RateLimitReset} {
@@ -245,10 +246,10 @@ func (s *session) judge429Envelope(o *outcome, samples []*report.Exchange) {
 
 // recover waits until the reset the last 429 announced (capped by max
 // wait), then polls until a request succeeds or max wait is spent.
-func (s *session) recover(ctx context.Context, o *outcome, c call, res burstResult) {
+func (s *session) recover(ctx context.Context, o *outcome, c call, res burst.Result) {
 	start := s.cfg.Now()
 	deadline := start.Add(s.maxWait)
-	wait := s.waitFrom(res.ev.Last, res.ev.LastAt, res.ev.HasLast)
+	wait := s.waitFrom(res.Evidence.Last, res.Evidence.LastAt, res.Evidence.HasLast)
 	var ex *report.Exchange
 	for poll := 1; ; poll++ {
 		now := s.cfg.Now()

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/errprobe/errprobe/burst"
 	"github.com/errprobe/errprobe/ratelimit"
 )
 
@@ -47,8 +48,8 @@ const (
 // (laterSampleLead before its reset): its 429 shows whether the reset counts down,
 // whether remaining is 0, and whether Retry-After follows the reset or is a
 // constant window.
-func (s *session) sampleLater(ctx context.Context, o *outcome, c call, res *burstResult) {
-	ev := &res.ev
+func (s *session) sampleLater(ctx context.Context, o *outcome, c call, res *burst.Result) {
+	ev := &res.Evidence
 	if !ev.HasLast {
 		return
 	}

@@ -10,7 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/burst"
 	"github.com/errprobe/errprobe/ratelimit"
 	"github.com/errprobe/errprobe/schemas"
 )
@@ -76,7 +76,7 @@ func runBenchBurst(ctx context.Context, io *IO, o *benchBurstOptions) error {
 		ctx, cancel = context.WithTimeout(ctx, o.Duration)
 		defer cancel()
 	}
-	st := checks.Burst(ctx, checks.BurstConfig{
+	st := burst.Run(ctx, burst.Config{
 		Method: http.MethodGet, URL: u.String(), Header: headers,
 		MaxRequests: o.Requests, Concurrency: o.Concurrency, Confirm: confirm,
 		Format: ratelimit.FormatOf(p), Now: io.Now,

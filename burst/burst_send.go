@@ -1,4 +1,4 @@
-package checks
+package burst
 
 import (
 	"context"
@@ -16,7 +16,7 @@ import (
 // (https, proxies, HTTP/2, a test's transport).
 type burstSender interface {
 	// send returns the response with its body unread, or a transport
-	// error; errBudget once the run's request budget is spent.
+	// error; wire.ErrBudget once the run's request budget is spent.
 	send() (*http.Response, error)
 	// finish releases resp; clean says its body was read to the end, so
 	// the connection can carry the next request.
@@ -27,7 +27,7 @@ type burstSender interface {
 
 // newSender picks the sender for one worker: connSender where the request
 // can go straight to the host, rtSender otherwise.
-func newSender(ctx context.Context, cfg BurstConfig) (burstSender, error) {
+func newSender(ctx context.Context, cfg Config) (burstSender, error) {
 	req, err := http.NewRequestWithContext(ctx, cfg.Method, cfg.URL, nil)
 	if err != nil {
 		return nil, err
@@ -45,7 +45,7 @@ func newSender(ctx context.Context, cfg BurstConfig) (burstSender, error) {
 // directSender returns a connSender when cfg's transport is a plain
 // *http.Transport (or the run's budget around one) that would send req
 // over HTTP/1.1 to the host itself, with no proxy.
-func directSender(ctx context.Context, cfg BurstConfig, req *http.Request) (burstSender, bool) {
+func directSender(ctx context.Context, cfg Config, req *http.Request) (burstSender, bool) {
 	var take func() bool
 	rt := cfg.Transport
 	if b, ok := rt.(*wire.Budget); ok {

@@ -1,4 +1,4 @@
-package checks_test
+package burst_test
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/burst"
 )
 
 // limiter answers 200 to the first n requests and 429 after, with legacy
@@ -44,9 +44,9 @@ func TestBurst_StopsAfterConfirmation(t *testing.T) {
 	run := func(t *testing.T, tc testCase) {
 		srv, seen := limiter(t, tc.limit)
 		var progress atomic.Int64
-		st := checks.Burst(context.Background(), checks.BurstConfig{
+		st := burst.Run(context.Background(), burst.Config{
 			URL: srv.URL, MaxRequests: tc.max, Concurrency: tc.workers, Confirm: tc.confirm, Format: legacy,
-			Progress: func(checks.BurstProgress) { progress.Add(1) },
+			Progress: func(burst.Progress) { progress.Add(1) },
 		})
 		if st.Sent > tc.wantMaxSent || int64(st.Sent) != seen.Load() {
 			t.Errorf("sent %d (server saw %d), want at most %d", st.Sent, seen.Load(), tc.wantMaxSent)
@@ -90,7 +90,7 @@ func TestBurst_StopsOnCancel(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	st := checks.Burst(ctx, checks.BurstConfig{URL: srv.URL, MaxRequests: 1 << 30, Concurrency: 4, Format: legacy})
+	st := burst.Run(ctx, burst.Config{URL: srv.URL, MaxRequests: 1 << 30, Concurrency: 4, Format: legacy})
 	if d := time.Since(start); d > 10*time.Second { // a hang detector
 		t.Errorf("burst ran %s after cancel", d)
 	}
@@ -103,7 +103,7 @@ func TestBurst_Unreachable(t *testing.T) {
 	srv, _ := limiter(t, 10)
 	url := srv.URL
 	srv.Close()
-	st := checks.Burst(context.Background(), checks.BurstConfig{URL: url, MaxRequests: 1000, Concurrency: 4, Format: legacy})
+	st := burst.Run(context.Background(), burst.Config{URL: url, MaxRequests: 1000, Concurrency: 4, Format: legacy})
 	if st.Sent != 0 || st.Errors == 0 || st.Errors > 20 {
 		t.Errorf("sent %d errors %d: want a few errors then stop", st.Sent, st.Errors)
 	}
@@ -124,7 +124,7 @@ func TestBurst_DripFeedEndsAtTimeout(t *testing.T) {
 	defer srv.Close()
 	defer close(release)
 	start := time.Now()
-	st := checks.Burst(context.Background(), checks.BurstConfig{URL: srv.URL, MaxRequests: 100, Concurrency: 2, Timeout: 200 * time.Millisecond, Format: legacy})
+	st := burst.Run(context.Background(), burst.Config{URL: srv.URL, MaxRequests: 100, Concurrency: 2, Timeout: 200 * time.Millisecond, Format: legacy})
 	if d := time.Since(start); d > 10*time.Second { // a hang detector (the server never ends)
 		t.Errorf("burst took %s against a dripping server", d)
 	}

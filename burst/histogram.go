@@ -1,4 +1,4 @@
-package checks
+package burst
 
 import (
 	"io"
@@ -29,11 +29,11 @@ func readCapped(r io.Reader, dst []byte, max int64) ([]byte, bool) {
 	}
 }
 
-// latencyHist is a log-linear histogram: 16 sub-buckets per power of two
+// LatencyHist is a log-linear histogram: 16 sub-buckets per power of two
 // of microseconds. Each bucket also sums its samples, so a quantile is the
 // mean of the real samples in the bucket it falls in (within about 6% of
 // the exact order statistic), never the bucket's lower edge.
-type latencyHist struct {
+type LatencyHist struct {
 	counts [64 * 16]uint32
 	sums   [64 * 16]uint64 // µs
 	n      uint64
@@ -56,7 +56,7 @@ func histValue(i int) time.Duration {
 	return time.Duration(sub<<uint(shift)) * time.Microsecond
 }
 
-func (h *latencyHist) add(d time.Duration) {
+func (h *LatencyHist) Add(d time.Duration) {
 	us := uint64(0)
 	if d > 0 {
 		us = uint64(d / time.Microsecond)
@@ -70,7 +70,7 @@ func (h *latencyHist) add(d time.Duration) {
 	h.n++
 }
 
-func (h *latencyHist) merge(o *latencyHist) {
+func (h *LatencyHist) merge(o *LatencyHist) {
 	for i, c := range o.counts {
 		h.counts[i] += c
 		h.sums[i] += o.sums[i]
@@ -78,7 +78,7 @@ func (h *latencyHist) merge(o *latencyHist) {
 	h.n += o.n
 }
 
-func (h *latencyHist) quantile(q float64) time.Duration {
+func (h *LatencyHist) Quantile(q float64) time.Duration {
 	if h.n == 0 {
 		return 0
 	}

@@ -1,4 +1,4 @@
-package checks
+package burst
 
 import (
 	"context"
@@ -13,10 +13,10 @@ import (
 	"github.com/errprobe/errprobe/wire"
 )
 
-// BurstConfig configures a rate-limit burst: Concurrency workers send the
+// Config configures a rate-limit burst: Concurrency workers send the
 // same request over one shared transport until the first 429 and a few more
 // to confirm it, or until MaxRequests.
-type BurstConfig struct {
+type Config struct {
 	// Transport is shared by every worker (the run's tuned, budgeted one);
 	// nil: a NewTransport sized to Concurrency.
 	Transport   http.RoundTripper
@@ -38,42 +38,42 @@ type BurstConfig struct {
 	Timeout time.Duration
 	Now     func() time.Time
 	// Progress is called about ten times a second from one goroutine.
-	Progress func(BurstProgress)
+	Progress func(Progress)
 }
 
-// BurstProgress is the burst's live state.
-type BurstProgress struct {
+// Progress is the burst's live state.
+type Progress struct {
 	Sent, Status429 int
 	Rate            float64
 }
 
-// Burst runs one burst and returns its statistics. Memory stays flat: each
+// Run runs one burst and returns its statistics. Memory stays flat: each
 // worker keeps counters, a latency histogram and per-second counts only.
-func Burst(ctx context.Context, cfg BurstConfig) report.BurstStats {
+func Run(ctx context.Context, cfg Config) report.BurstStats {
 	if cfg.Transport == nil {
 		cfg = cfg.withDefaults()
 		defer cfg.Transport.(*http.Transport).CloseIdleConnections()
 	}
-	return runBurst(ctx, cfg, burstJudge{}).stats
+	return RunJudged(ctx, cfg, Judge{}).Stats
 }
 
-// burstJudge holds what the rate-limit checks need decided per response.
-type burstJudge struct {
-	maxWait  time.Duration
-	template report.Request
+// Judge holds what the rate-limit checks need decided per response.
+type Judge struct {
+	MaxWait  time.Duration
+	Template report.Request
 }
 
-// burstResult is a burst's statistics and the rate-limit evidence.
-type burstResult struct {
-	stats    report.BurstStats
-	ev       ratelimit.Evidence
-	samples  []*report.Exchange // first successes and each distinct 429 shape
-	firstErr string
-	// dialFailed: some request could not reach the host at all.
-	dialFailed bool
+// Result is a burst's statistics and the rate-limit evidence.
+type Result struct {
+	Stats    report.BurstStats
+	Evidence ratelimit.Evidence
+	Samples  []*report.Exchange // first successes and each distinct 429 shape
+	FirstErr string
+	// DialFailed: some request could not reach the host at all.
+	DialFailed bool
 }
 
-func (c BurstConfig) withDefaults() BurstConfig {
+func (c Config) withDefaults() Config {
 	if c.MaxRequests <= 0 {
 		c.MaxRequests = 1000
 	}
@@ -103,8 +103,8 @@ func (c BurstConfig) withDefaults() BurstConfig {
 
 // burstRun is the state the workers share.
 type burstRun struct {
-	cfg    BurstConfig
-	judge  burstJudge
+	cfg    Config
+	judge  Judge
 	start  time.Time
 	issued atomic.Int64
 	done   atomic.Int64
@@ -129,7 +129,7 @@ type shapeKey struct {
 
 const maxBurstErrors = 10
 
-func runBurst(ctx context.Context, cfg BurstConfig, judge burstJudge) burstResult {
+func RunJudged(ctx context.Context, cfg Config, judge Judge) Result {
 	cfg = cfg.withDefaults()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -189,20 +189,20 @@ func (b *burstRun) checkStuck(workers []*burstWorker, cancel func()) {
 	}
 }
 
-func (b *burstRun) progress() BurstProgress {
+func (b *burstRun) progress() Progress {
 	sent := b.done.Load()
 	el := b.cfg.Now().Sub(b.start).Seconds()
 	rate := 0.0
 	if el > 0 {
 		rate = float64(sent) / el
 	}
-	return BurstProgress{Sent: int(sent), Status429: int(b.n429.Load()), Rate: rate}
+	return Progress{Sent: int(sent), Status429: int(b.n429.Load()), Rate: rate}
 }
 
 // burstWorker sends requests one after another; its counters are its own.
 type burstWorker struct {
 	run    *burstRun
-	hist   latencyHist
+	hist   LatencyHist
 	perSec []int
 	sent   int
 	ev     ratelimit.Evidence
@@ -285,7 +285,7 @@ func (w *burstWorker) limited(at time.Time) {
 
 func (w *burstWorker) count(t0, t1 time.Time) {
 	w.sent++
-	w.hist.add(t1.Sub(t0))
+	w.hist.Add(t1.Sub(t0))
 	sec := int(t1.Sub(w.run.start) / time.Second)
 	if sec < 0 {
 		sec = 0
@@ -301,7 +301,7 @@ func (w *burstWorker) count(t0, t1 time.Time) {
 func (w *burstWorker) observe(resp *http.Response, at time.Time, truncated bool) {
 	b := w.run
 	rh := b.cfg.Format.Parse(resp.Header, at)
-	kinds := w.ev.Observe(&w.seq, resp.StatusCode, rh, at, b.judge.maxWait, b.cfg.Format.Kind)
+	kinds := w.ev.Observe(&w.seq, resp.StatusCode, rh, at, b.judge.MaxWait, b.cfg.Format.Kind)
 	if resp.StatusCode == http.StatusTooManyRequests {
 		k := shapeKey{resp.StatusCode, ratelimit.HeaderValue(resp.Header, "Content-Type"), len(w.body)}
 		if !w.shapes[k] {
@@ -318,7 +318,7 @@ func (w *burstWorker) observe(resp *http.Response, at time.Time, truncated bool)
 
 // keep stores a sample exchange for evidence the checks will cite.
 func (b *burstRun) keep(kinds ratelimit.Kind, resp *http.Response, body []byte, truncated bool, ev *ratelimit.Evidence) {
-	ex := &report.Exchange{Request: b.judge.template, Response: &report.Response{
+	ex := &report.Exchange{Request: b.judge.Template, Response: &report.Response{
 		Status: resp.StatusCode, Proto: resp.Proto, Header: resp.Header.Clone(), Body: string(body), Truncated: truncated,
 	}}
 	ev.Attach(kinds, ex)
@@ -345,10 +345,10 @@ func (b *burstRun) noteErr(msg string) {
 	}
 }
 
-func (b *burstRun) result(workers []*burstWorker) burstResult {
-	var hist latencyHist
+func (b *burstRun) result(workers []*burstWorker) Result {
+	var hist LatencyHist
 	var perSec []int
-	r := burstResult{firstErr: b.firstErr, dialFailed: b.dial.Load()}
+	r := Result{FirstErr: b.firstErr, DialFailed: b.dial.Load()}
 	for _, w := range workers {
 		hist.merge(&w.hist)
 		for i, n := range w.perSec {
@@ -357,9 +357,9 @@ func (b *burstRun) result(workers []*burstWorker) burstResult {
 			}
 			perSec[i] += n
 		}
-		r.ev.Merge(&w.ev)
+		r.Evidence.Merge(&w.ev)
 	}
-	st := &r.stats
+	st := &r.Stats
 	st.Sent = int(b.done.Load())
 	st.Status429 = int(b.n429.Load())
 	st.Errors = int(b.errs.Load())
@@ -371,7 +371,7 @@ func (b *burstRun) result(workers []*burstWorker) burstResult {
 		st.Rate = float64(st.Sent) / st.Elapsed.Seconds()
 	}
 	st.PerSecond = perSec
-	st.LatencyP50, st.LatencyP90, st.LatencyP99 = hist.quantile(0.5), hist.quantile(0.9), hist.quantile(0.99)
-	r.samples = b.samples
+	st.LatencyP50, st.LatencyP90, st.LatencyP99 = hist.Quantile(0.5), hist.Quantile(0.9), hist.Quantile(0.99)
+	r.Samples = b.samples
 	return r
 }

@@ -1,4 +1,4 @@
-package checks
+package burst
 
 import (
 	"bufio"
@@ -47,20 +47,20 @@ func TestConnSender_Responses(t *testing.T) {
 	}
 	run := func(t *testing.T, tc testCase) {
 		srv, reqs, conns := connCounting(t, tc.handler)
-		res := runBurst(context.Background(), BurstConfig{
+		res := RunJudged(context.Background(), Config{
 			URL: srv.URL, MaxRequests: 200, Concurrency: 4, Confirm: -1, Format: burstLegacy, MaxBody: tc.maxBody,
-		}, burstJudge{})
-		st := res.stats
+		}, Judge{})
+		st := res.Stats
 		if st.Sent != 200 || st.Errors != 0 || reqs.Load() != 200 {
-			t.Fatalf("sent %d, errors %d (%s), server saw %d: want 200, 0, 200", st.Sent, st.Errors, res.firstErr, reqs.Load())
+			t.Fatalf("sent %d, errors %d (%s), server saw %d: want 200, 0, 200", st.Sent, st.Errors, res.FirstErr, reqs.Load())
 		}
 		if n := conns.Load(); n > tc.maxConns {
 			t.Errorf("%d connections, want at most %d", n, tc.maxConns)
 		}
-		if len(res.samples) == 0 {
+		if len(res.Samples) == 0 {
 			t.Fatal("no sample kept")
 		}
-		got := res.samples[0].Response
+		got := res.Samples[0].Response
 		if got.Body != tc.wantBody || got.Truncated != tc.wantTrunc || got.Header.Get("X-Ratelimit-Limit") != "100" {
 			t.Errorf("sample body %q truncated %v headers %v; want %q %v", got.Body, got.Truncated, got.Header, tc.wantBody, tc.wantTrunc)
 		}
@@ -128,7 +128,7 @@ func TestConnSender_IdleCloseRetried(t *testing.T) {
 			}()
 		}
 	}()
-	st := Burst(context.Background(), BurstConfig{URL: "http://" + ln.Addr().String() + "/", MaxRequests: 50, Concurrency: 2, Confirm: -1, Format: burstLegacy})
+	st := Run(context.Background(), Config{URL: "http://" + ln.Addr().String() + "/", MaxRequests: 50, Concurrency: 2, Confirm: -1, Format: burstLegacy})
 	if st.Sent != 50 || st.Errors != 0 || served.Load() != 50 {
 		t.Errorf("sent %d errors %d served %d: want 50 0 50", st.Sent, st.Errors, served.Load())
 	}
@@ -145,9 +145,9 @@ func TestConnSender_HugeHeadersEndTheRequest(t *testing.T) {
 	tr := wire.NewTransport(wire.TransportOptions{Concurrency: 1})
 	tr.MaxResponseHeaderBytes = 4 << 10
 	defer tr.CloseIdleConnections()
-	res := runBurst(context.Background(), BurstConfig{Transport: tr, URL: srv.URL, MaxRequests: 5, Concurrency: 1, Confirm: -1, Format: burstLegacy, MaxBody: 1024}, burstJudge{})
-	if st := res.stats; st.Sent != 0 || st.Errors != 5 || !strings.Contains(res.firstErr, "headers exceeded 4096 bytes") {
-		t.Errorf("sent %d errors %d (%s): want every request failed on its headers", st.Sent, st.Errors, res.firstErr)
+	res := RunJudged(context.Background(), Config{Transport: tr, URL: srv.URL, MaxRequests: 5, Concurrency: 1, Confirm: -1, Format: burstLegacy, MaxBody: 1024}, Judge{})
+	if st := res.Stats; st.Sent != 0 || st.Errors != 5 || !strings.Contains(res.FirstErr, "headers exceeded 4096 bytes") {
+		t.Errorf("sent %d errors %d (%s): want every request failed on its headers", st.Sent, st.Errors, res.FirstErr)
 	}
 }
 
@@ -159,7 +159,7 @@ func TestNewSender_Choice(t *testing.T) {
 		direct bool
 	}
 	run := func(t *testing.T, tc testCase) {
-		cfg := BurstConfig{URL: tc.url, Transport: tc.rt}.withDefaults()
+		cfg := Config{URL: tc.url, Transport: tc.rt}.withDefaults()
 		s, err := newSender(context.Background(), cfg)
 		if err != nil {
 			t.Fatal(err)
@@ -188,7 +188,7 @@ func TestNewSender_Choice(t *testing.T) {
 func TestConnSender_Budget(t *testing.T) {
 	srv, reqs, _ := connCounting(t, func(w http.ResponseWriter, r *http.Request) {})
 	b := wire.NewBudget(wire.NewTransport(wire.TransportOptions{Concurrency: 4}), 37)
-	st := Burst(context.Background(), BurstConfig{Transport: b, URL: srv.URL, MaxRequests: 1000, Concurrency: 4, Confirm: -1, Format: burstLegacy, Timeout: 5 * time.Second})
+	st := Run(context.Background(), Config{Transport: b, URL: srv.URL, MaxRequests: 1000, Concurrency: 4, Confirm: -1, Format: burstLegacy, Timeout: 5 * time.Second})
 	if st.Sent != 37 || reqs.Load() != 37 || b.Sent() != 37 {
 		t.Errorf("sent %d, server saw %d, budget counted %d: want 37", st.Sent, reqs.Load(), b.Sent())
 	}
@@ -217,9 +217,9 @@ func TestBurst_ParsesEveryResponse(t *testing.T) {
 			w.Header().Set("X-RateLimit-Reset", "1")
 		})
 		rt := tc.rt()
-		res := runBurst(context.Background(), BurstConfig{Transport: rt, URL: srv.URL, MaxRequests: 3000, Concurrency: 8, Confirm: -1, Format: burstLegacy}, burstJudge{})
-		if res.stats.Sent != 3000 || res.ev.Parse.N != 1 || !strings.Contains(res.ev.Parse.Msg, `"lots"`) {
-			t.Errorf("sent %d, %d parse findings (%q): want 3000 and the one bad header", res.stats.Sent, res.ev.Parse.N, res.ev.Parse.Msg)
+		res := RunJudged(context.Background(), Config{Transport: rt, URL: srv.URL, MaxRequests: 3000, Concurrency: 8, Confirm: -1, Format: burstLegacy}, Judge{})
+		if res.Stats.Sent != 3000 || res.Evidence.Parse.N != 1 || !strings.Contains(res.Evidence.Parse.Msg, `"lots"`) {
+			t.Errorf("sent %d, %d parse findings (%q): want 3000 and the one bad header", res.Stats.Sent, res.Evidence.Parse.N, res.Evidence.Parse.Msg)
 		}
 	}
 	for _, tc := range []testCase{
