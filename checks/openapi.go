@@ -93,7 +93,7 @@ func (s *session) operationFor(req report.Request) *Operation {
 	ops := s.cfg.OpenAPI.Operations
 	var best *Operation
 	for i := range ops {
-		if ops[i].Method == method && templateMatch(ops[i].Path, path) {
+		if ops[i].Method == method && matchesTemplate(ops[i].Path, path) {
 			// A literal segment beats a parameter: /a/search over /a/{id}.
 			if best == nil || strings.Count(ops[i].Path, "{") < strings.Count(best.Path, "{") {
 				best = &ops[i]
@@ -101,25 +101,4 @@ func (s *session) operationFor(req report.Request) *Operation {
 		}
 	}
 	return best
-}
-
-// templateMatch reports whether path fits the template "/a/{id}/b".
-func templateMatch(template, path string) bool {
-	ts := strings.Split(strings.Trim(template, "/"), "/")
-	ps := strings.Split(strings.Trim(path, "/"), "/")
-	if len(ts) != len(ps) {
-		return false
-	}
-	for i, t := range ts {
-		if strings.HasPrefix(t, "{") && strings.HasSuffix(t, "}") {
-			if ps[i] == "" {
-				return false
-			}
-			continue
-		}
-		if t != ps[i] {
-			return false
-		}
-	}
-	return true
 }
