@@ -115,7 +115,7 @@ func runFaultsWith(t *testing.T, profile string, edit func(*schemas.Profile), fa
 	t.Helper()
 	out := make([]*report.Report, len(faults))
 	errs := make([]error, len(faults))
-	sem := make(chan struct{}, 8)
+	sem := make(chan struct{}, 4)
 	var wg sync.WaitGroup
 	for i, f := range faults {
 		cfg := targetEdited(t, profile, edit, true, f)
