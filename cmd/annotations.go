@@ -1,12 +1,13 @@
 package cmd
 
 import (
-	"os"
 	"regexp"
 	"strings"
 
+	"github.com/errprobe/errprobe/infile"
 	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/reporters"
+	"github.com/errprobe/errprobe/schemas"
 )
 
 // writeAnnotations prints GitHub Actions workflow commands, one per cause:
@@ -28,7 +29,7 @@ func profileLocator(file string) reporters.Locate {
 	if file == "" || strings.HasPrefix(file, "builtin:") {
 		return nil
 	}
-	src, err := os.ReadFile(file)
+	src, err := infile.Read(file, schemas.MaxInputBytes)
 	if err != nil {
 		return nil
 	}

@@ -99,7 +99,7 @@ func TestRunRun_TLS(t *testing.T) {
 		{name: "ca-cert over h2", args: []string{"--ca-cert", ca}, code: ExitOK},
 		{name: "insecure over h2", args: []string{"--insecure"}, code: ExitOK},
 		{name: "ca-cert not PEM", args: []string{"--ca-cert", notPEM}, code: ExitUsage, errLine: "errprobe: --ca-cert " + notPEM + ": no PEM certificate in the file"},
-		{name: "ca-cert missing", args: []string{"--ca-cert", notPEM + ".nope"}, code: ExitUsage, errLine: "errprobe: --ca-cert: open " + notPEM + ".nope: no such file or directory"},
+		{name: "ca-cert missing", args: []string{"--ca-cert", notPEM + ".nope"}, code: ExitUsage, errLine: "errprobe: --ca-cert " + notPEM + ".nope: no such file or directory"},
 	} {
 		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
 	}

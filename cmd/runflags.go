@@ -2,12 +2,10 @@ package cmd
 
 import (
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"time"
 
@@ -128,16 +126,9 @@ func tlsConfig(insecure bool, caFile string) (*tls.Config, error) {
 	if caFile == "" {
 		return tc, nil
 	}
-	pem, err := os.ReadFile(caFile)
+	pool, err := wire.CAPool(nil, caFile)
 	if err != nil {
-		return nil, fmt.Errorf("--ca-cert: %w", err)
-	}
-	pool, err := x509.SystemCertPool()
-	if err != nil {
-		pool = x509.NewCertPool()
-	}
-	if !pool.AppendCertsFromPEM(pem) {
-		return nil, fmt.Errorf("--ca-cert %s: no PEM certificate in the file", caFile)
+		return nil, fmt.Errorf("--ca-cert %w", err)
 	}
 	tc.RootCAs = pool
 	return tc, nil

@@ -2,11 +2,12 @@ package schemas
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
-	"io"
-	"os"
 
 	"github.com/goccy/go-yaml/parser"
+
+	"github.com/errprobe/errprobe/infile"
 )
 
 // Limits on every input file (profiles, envelope schemas and the files
@@ -23,19 +24,15 @@ const (
 var utf8BOM = []byte("\xef\xbb\xbf")
 
 // ReadInput reads an input file of at most MaxInputBytes; what names the
-// kind of file in errors ("profile", "baseline", …).
+// kind of file in errors ("profile", "baseline", …). Only a regular file is
+// read: a FIFO or a device is refused at once (infile.Read).
 func ReadInput(path, what string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("cannot read %s: %w", what, unwrapPathErr(err))
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, MaxInputBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("cannot read %s: %w", what, unwrapPathErr(err))
-	}
-	if len(b) > MaxInputBytes {
+	b, err := infile.Read(path, MaxInputBytes)
+	switch {
+	case errors.Is(err, infile.ErrTooLarge):
 		return nil, fmt.Errorf("%s is larger than %d MiB: not read", what, MaxInputBytes>>20)
+	case err != nil:
+		return nil, fmt.Errorf("cannot read %s: %w", what, err)
 	}
 	return b, nil
 }

@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/errprobe/errprobe/infile"
 )
 
 // EnvelopeSchema returns the profile's envelope schema as a JSON value:
@@ -30,7 +31,7 @@ func EnvelopeSchema(p *Profile) (map[string]any, error) {
 			path = filepath.Join(p.Dir, path)
 		}
 		var err error
-		if b, err = os.ReadFile(path); err != nil {
+		if b, err = infile.Read(path, MaxInputBytes); err != nil {
 			return nil, fmt.Errorf("envelope schema %s: %w", s, err)
 		}
 	default:
