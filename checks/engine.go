@@ -160,7 +160,7 @@ func newSession(ctx context.Context, cfg Config) (*session, error) {
 	}
 	s.maxWait = maxWaitFor(p, cfg)
 	s.waitLeft.Store(int64(s.maxWait))
-	s.seen = newRunEvidence(ratelimit.FormatOf(p), s.maxWait)
+	s.seen = ratelimit.NewSeen(ratelimit.FormatOf(p), s.maxWait)
 	if r := cfg.Rate; r > 0 {
 		s.pacer = rate.NewLimiter(rate.Limit(r), 1)
 	} else if p.RateLimit.Rate != "" {

@@ -311,3 +311,59 @@ func (s *session) countdownFor(ctx context.Context, d time.Duration, awaited str
 	}
 	return ctx.Err() == nil
 }
+
+// freshWindow waits, before the burst, for the reset of a window the run's
+// own requests have spent from (ratelimit.FreshWait), so the burst starts
+// on a full quota. It returns the time waited.
+func (s *session) freshWindow(ctx context.Context) time.Duration {
+	rh, _, _ := s.seen.Latest(string(roleValid))
+	start := s.cfg.Now()
+	d := ratelimit.FreshWait(rh, start, s.maxWait)
+	if d == 0 {
+		return 0
+	}
+	s.countdownFor(ctx, d, "a fresh rate-limit window before the burst")
+	return s.cfg.Now().Sub(start)
+}
+
+// sampleLater sends one more request late in the window the burst spent
+// (ratelimit.LaterWait); its 429 is judged against the burst's last one.
+func (s *session) sampleLater(ctx context.Context, o *outcome, c call, res *burst.Result) {
+	f := ratelimit.FormatOf(s.p)
+	wait, ok := ratelimit.LaterWait(&res.Evidence, f, s.cfg.Now(), s.maxWait)
+	if !ok || !s.countdownFor(ctx, wait, "a later 429 in the burst's window") {
+		return
+	}
+	c.noRetry = true
+	ex := s.do(ctx, o, c)
+	if ex.Response == nil || ex.Response.Status != http.StatusTooManyRequests {
+		return
+	}
+	res.Evidence.Later(f, ex, s.cfg.Now())
+}
+
+// observeLimit feeds a response to the run's rate-limit evidence, under
+// the key the call spent (the valid key also when auth replaced the
+// header); keyless calls say nothing about a key's limit.
+func (s *session) observeLimit(c call, ex *report.Exchange, at time.Time) {
+	k := c.key
+	if c.auth != nil {
+		k = roleValid
+	}
+	if k != roleNone {
+		s.seen.Observe(string(k), c.probe, ex, at)
+	}
+}
+
+// withRun adds the run's finding for check to the burst's: the burst's own
+// comes first; else the run's, naming the probe that showed it.
+func (s *session) withRun(check string, burst ratelimit.Finding) ratelimit.Finding {
+	if burst.N > 0 || s.seen == nil {
+		return burst
+	}
+	f, probe := s.seen.Finding(check)
+	if f.N > 0 && probe != "" {
+		f.Msg += " (probe " + probe + ")"
+	}
+	return f
+}

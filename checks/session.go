@@ -110,7 +110,7 @@ type session struct {
 	// burstMax is the burst's cap in a dry run (0: no burst planned).
 	burstMax int
 	// seen is the rate-limit evidence of every response outside the burst.
-	seen *runEvidence
+	seen *ratelimit.Seen
 	// validators caches the compiled documented schemas (run --openapi).
 	validators map[string]validatorOrErr
 }
@@ -364,7 +364,7 @@ func (s *session) sendOnce(ctx context.Context, c call) *report.Exchange {
 	}
 	ex.Duration = s.cfg.Now().Sub(start)
 	s.mask.Exchange(ex)
-	s.seen.observe(c, ex, s.cfg.Now())
+	s.observeLimit(c, ex, s.cfg.Now())
 	s.track(c, ex, err == nil || !neverSent(err))
 	s.log(ex)
 	return ex

@@ -1,4 +1,4 @@
-package checks
+package ratelimit
 
 import (
 	"fmt"
@@ -6,75 +6,72 @@ import (
 	"sync"
 	"time"
 
-	"github.com/errprobe/errprobe/ratelimit"
 	"github.com/errprobe/errprobe/report"
 )
 
-// runEvidence is the rate-limit evidence of every response outside the
-// burst, per key: what the ordinary probes' responses said about the limit.
-// Its findings name the probe whose response showed them.
-type runEvidence struct {
-	format  ratelimit.Format
+// Seen is the rate-limit evidence of every response outside the burst, per
+// key: what the ordinary probes' responses said about the limit. Its
+// findings name the probe whose response showed them. It is safe for
+// concurrent use.
+type Seen struct {
+	format  Format
 	maxWait time.Duration
 
 	mu    sync.Mutex
-	byKey map[role]*keyEvidence
+	byKey map[string]*keySeen
 	// findings, by the check they feed.
-	limitVaries, remaining, reset, zero, retry ratelimit.Finding
-	probeOf                                    map[*ratelimit.Finding]string
+	limitVaries, remaining, reset, zero, retry Finding
+	probeOf                                    map[*Finding]string
 }
 
-// keyEvidence is one key's rate-limit story.
-type keyEvidence struct {
+// keySeen is one key's rate-limit story.
+type keySeen struct {
 	limit    int64
 	hasLimit bool
 	// windows counts, per window (reset second), how often each remaining
 	// value came back on an admitted response.
 	windows map[int64]map[int64]int
 	// last is the latest response's headers, for the burst's fresh window.
-	last   ratelimit.Headers
+	last   Headers
 	lastAt time.Time
 	has    bool
 }
 
-func newRunEvidence(f ratelimit.Format, maxWait time.Duration) *runEvidence {
-	return &runEvidence{format: f, maxWait: maxWait, byKey: map[role]*keyEvidence{}, probeOf: map[*ratelimit.Finding]string{}}
+// NewSeen is an empty record for responses in format f.
+func NewSeen(f Format, maxWait time.Duration) *Seen {
+	return &Seen{format: f, maxWait: maxWait, byKey: map[string]*keySeen{}, probeOf: map[*Finding]string{}}
 }
 
-// keyOf is the key a call spent: the valid key also when auth replaced
-// the header.
-func keyOf(c call) role {
-	if c.auth != nil {
-		return roleValid
-	}
-	return c.key
-}
-
-// observe reads one response's rate-limit fields.
-func (e *runEvidence) observe(c call, ex *report.Exchange, at time.Time) {
-	if e == nil || ex.Response == nil || keyOf(c) == roleNone {
+// Observe reads the rate-limit fields of one response that key's request
+// of probe got at time at. A nil Seen observes nothing.
+func (e *Seen) Observe(key, probe string, ex *report.Exchange, at time.Time) {
+	if e == nil || ex.Response == nil {
 		return
 	}
 	rh := e.format.Parse(ex.Response.Header, at)
 	if !rh.HasLimit && !rh.HasRemaining && !rh.HasReset && !rh.HasRetryAfter && rh.ResetErr == nil && rh.RetryAfterErr == nil {
 		return
 	}
-	status := ex.Response.Status
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	k := e.byKey[keyOf(c)]
+	k := e.byKey[key]
 	if k == nil {
-		k = &keyEvidence{windows: map[int64]map[int64]int{}}
-		e.byKey[keyOf(c)] = k
+		k = &keySeen{windows: map[int64]map[int64]int{}}
+		e.byKey[key] = k
 	}
 	if !k.has || !at.Before(k.lastAt) {
 		k.last, k.lastAt, k.has = rh, at, true
 	}
-	note := func(f *ratelimit.Finding, msg string) {
+	note := func(f *Finding, msg string) {
 		if f.Note(msg) {
-			f.Ex, e.probeOf[f] = ex, c.probe
+			f.Ex, e.probeOf[f] = ex, probe
 		}
 	}
+	e.judge(k, rh, ex.Response.Status, at, note)
+}
+
+// judge records what one response's headers rh show about key k.
+func (e *Seen) judge(k *keySeen, rh Headers, status int, at time.Time, note func(*Finding, string)) {
 	if rh.HasLimit {
 		if k.hasLimit && rh.Limit != k.limit {
 			note(&e.limitVaries, fmt.Sprintf("limit %d, then %d", k.limit, rh.Limit))
@@ -85,7 +82,7 @@ func (e *runEvidence) observe(c call, ex *report.Exchange, at time.Time) {
 	case rh.ResetErr != nil:
 		note(&e.reset, rh.ResetErr.Error())
 	case rh.HasReset && rh.Reset.Sub(at) < -time.Second:
-		note(&e.reset, fmt.Sprintf("reset is %s in the past", ratelimit.Round(at.Sub(rh.Reset))))
+		note(&e.reset, fmt.Sprintf("reset is %s in the past", Round(at.Sub(rh.Reset))))
 	}
 	if rh.HasRemaining && rh.HasLimit && rh.Remaining > rh.Limit {
 		note(&e.remaining, fmt.Sprintf("remaining %d above the limit %d", rh.Remaining, rh.Limit))
@@ -116,25 +113,28 @@ func (e *runEvidence) observe(c call, ex *report.Exchange, at time.Time) {
 // gives every request its own value).
 const sameRemaining = 3
 
-// latest is the latest headers seen for key r.
-func (e *runEvidence) latest(r role) (ratelimit.Headers, time.Time, bool) {
+// Latest is the latest headers seen for key.
+func (e *Seen) Latest(key string) (Headers, time.Time, bool) {
 	if e == nil {
-		return ratelimit.Headers{}, time.Time{}, false
+		return Headers{}, time.Time{}, false
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	k := e.byKey[r]
+	k := e.byKey[key]
 	if k == nil || !k.has {
-		return ratelimit.Headers{}, time.Time{}, false
+		return Headers{}, time.Time{}, false
 	}
 	return k.last, k.lastAt, true
 }
 
-// finding is the run's finding for check and the probe that showed it.
-func (e *runEvidence) finding(check string) (ratelimit.Finding, string) {
+// Finding is the run's finding for check and the probe that showed it.
+func (e *Seen) Finding(check string) (Finding, string) {
+	if e == nil {
+		return Finding{}, ""
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	var f *ratelimit.Finding
+	var f *Finding
 	switch check {
 	case report.RateLimitLimitConstant:
 		f = &e.limitVaries
@@ -147,20 +147,7 @@ func (e *runEvidence) finding(check string) (ratelimit.Finding, string) {
 	case report.RateLimitRetryAfter:
 		f = &e.retry
 	default:
-		return ratelimit.Finding{}, ""
+		return Finding{}, ""
 	}
 	return *f, e.probeOf[f]
-}
-
-// withRun adds the run's finding for check to the burst's: the burst's own
-// comes first; else the run's, naming the probe that showed it.
-func (s *session) withRun(check string, burst ratelimit.Finding) ratelimit.Finding {
-	if burst.N > 0 || s.seen == nil {
-		return burst
-	}
-	f, probe := s.seen.finding(check)
-	if f.N > 0 && probe != "" {
-		f.Msg += " (probe " + probe + ")"
-	}
-	return f
 }

@@ -1,34 +1,28 @@
-package checks
+package ratelimit
 
 import (
-	"context"
 	"fmt"
-	"net/http"
 	"time"
 
-	"github.com/errprobe/errprobe/burst"
-	"github.com/errprobe/errprobe/ratelimit"
+	"github.com/errprobe/errprobe/report"
 )
 
-// freshWindow waits, before the burst, for the reset of a window the run's
-// own requests have spent from (bounded by max wait), so the burst starts
-// on a full quota. It returns the time waited (0: the window was fresh, or
-// the headers said nothing usable).
-func (s *session) freshWindow(ctx context.Context) time.Duration {
-	rh, _, ok := s.seen.latest(roleValid)
-	if !ok || !rh.HasReset {
+// FreshWait is how long to wait, before a burst, for the reset of a window
+// the run's own requests have spent from (latest headers rh, now), so the
+// burst starts on a full quota: 0 when the window is as good as fresh, the
+// headers say nothing usable, or the wait would pass maxWait.
+func FreshWait(rh Headers, now time.Time, maxWait time.Duration) time.Duration {
+	if !rh.HasReset {
 		return 0
 	}
-	start := s.cfg.Now()
-	if rh.HasRemaining && rh.HasLimit && rh.Remaining*10 >= rh.Limit*9 && rh.Reset.Sub(start) >= freshEnough {
+	if rh.HasRemaining && rh.HasLimit && rh.Remaining*10 >= rh.Limit*9 && rh.Reset.Sub(now) >= freshEnough {
 		return 0 // nine tenths of the quota left, and time for a later sample: as good as fresh
 	}
-	d := rh.Reset.Sub(start) + 50*time.Millisecond
-	if d <= 50*time.Millisecond || d > s.maxWait {
+	d := rh.Reset.Sub(now) + 50*time.Millisecond
+	if d <= 50*time.Millisecond || d > maxWait {
 		return 0
 	}
-	s.countdownFor(ctx, d, "a fresh rate-limit window before the burst")
-	return s.cfg.Now().Sub(start)
+	return d
 }
 
 // freshEnough is how much of a window must be left for a burst started in it
@@ -44,28 +38,27 @@ const (
 	laterSampleLead = 400 * time.Millisecond
 )
 
-// sampleLater sends one more request late in the window the burst spent
-// (laterSampleLead before its reset): its 429 shows whether the reset counts down,
-// whether remaining is 0, and whether Retry-After follows the reset or is a
-// constant window.
-func (s *session) sampleLater(ctx context.Context, o *outcome, c call, res *burst.Result) {
-	ev := &res.Evidence
+// LaterWait is how long after now to send one more request late in the
+// window the burst spent (laterSampleLead before its reset, as its last 429
+// ev.Last said): its 429 shows whether the reset counts down, whether
+// remaining is 0, and whether Retry-After follows the reset or is a
+// constant window. ok is false when no sample is worth sending.
+func LaterWait(ev *Evidence, f Format, now time.Time, maxWait time.Duration) (time.Duration, bool) {
 	if !ev.HasLast {
-		return
+		return 0, false
 	}
-	prev, prevAt := ev.Last, ev.LastAt
+	prev := ev.Last
 	end := prev.Reset
 	if !prev.HasReset {
 		if !prev.HasRetryAfter {
-			return
+			return 0, false
 		}
 		end = prev.RetryAt
 	}
-	f := ratelimit.FormatOf(s.p)
 	// A delta reset (IETF t=, reset: delta) is whole seconds rounded up: the
 	// true reset may be up to a second earlier, so the sample goes just
 	// before the earliest it can be.
-	delta := f.Kind == "ietf" || f.Reset == "delta"
+	delta := f.delta()
 	if delta && prev.HasReset {
 		end = end.Add(-time.Second)
 	}
@@ -73,21 +66,21 @@ func (s *session) sampleLater(ctx context.Context, o *outcome, c call, res *burs
 	if delta {
 		lead, least = 50*time.Millisecond, 300*time.Millisecond
 	}
-	left := end.Sub(s.cfg.Now())
-	if left < least || left > s.maxWait {
-		return
+	left := end.Sub(now)
+	if left < least || left > maxWait {
+		return 0, false
 	}
-	if !s.countdownFor(ctx, left-lead, "a later 429 in the burst's window") {
-		return
-	}
-	c.noRetry = true
-	ex := s.do(ctx, o, c)
-	if ex.Response == nil || ex.Response.Status != http.StatusTooManyRequests {
-		return
-	}
-	at := s.cfg.Now()
+	return left - lead, true
+}
+
+func (f Format) delta() bool { return f.Kind == "ietf" || f.Reset == "delta" }
+
+// Later judges the later sample's 429 ex, received at, against the burst's
+// last 429 (ev.Last), adding what it shows to ev.
+func (ev *Evidence) Later(f Format, ex *report.Exchange, at time.Time) {
+	prev, prevAt := ev.Last, ev.LastAt
 	rh := f.Parse(ex.Response.Header, at)
-	note := func(fd *ratelimit.Finding, msg string) {
+	note := func(fd *Finding, msg string) {
 		if fd.Note(msg) {
 			fd.Ex = ex
 		}
@@ -95,7 +88,7 @@ func (s *session) sampleLater(ctx context.Context, o *outcome, c call, res *burs
 	if f.Kind != "none" && rh.HasReset && prev.HasReset {
 		if moved := rh.Reset.Sub(prev.Reset); moved > 1500*time.Millisecond {
 			note(&ev.Reset, fmt.Sprintf("reset did not count down between 429s: %s away, then %s away %s later",
-				ratelimit.Round(prev.Reset.Sub(prevAt)), ratelimit.Round(rh.Reset.Sub(at)), ratelimit.Round(at.Sub(prevAt))))
+				Round(prev.Reset.Sub(prevAt)), Round(rh.Reset.Sub(at)), Round(at.Sub(prevAt))))
 		}
 	}
 	if f.Kind != "none" && rh.HasRemaining && rh.Remaining > 0 {
@@ -114,11 +107,11 @@ func (s *session) sampleLater(ctx context.Context, o *outcome, c call, res *burs
 	// same instant for a delta reset; an epoch reset is rounded on its
 	// own): the window's length, not the time left.
 	slack := 1100 * time.Millisecond
-	if delta {
+	if f.delta() {
 		slack = 500 * time.Millisecond
 	}
 	if ra >= raPrev && rh.RetryAt.Sub(rh.Reset) > slack {
 		note(&ev.RetryDisagree, fmt.Sprintf("Retry-After stayed %s while the reset counted down to %s: a constant window, not the time left",
-			ratelimit.Round(ra), ratelimit.Round(rh.Reset.Sub(at))))
+			Round(ra), Round(rh.Reset.Sub(at))))
 	}
 }
