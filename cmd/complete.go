@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/errprobe/errprobe/fixtures"
+	"github.com/errprobe/errprobe/gate"
 	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/reporters"
 	"github.com/errprobe/errprobe/schemas"
@@ -19,10 +20,27 @@ var flagValues = map[string]func(cmd *cobra.Command) []string{
 	"fault":   func(*cobra.Command) []string { return faultNames() },
 	"suite":   func(*cobra.Command) []string { return suitesAndChecks() },
 	"skip":    func(*cobra.Command) []string { return suitesAndChecks() },
-	"format":  func(*cobra.Command) []string { return reporters.Names() },
-	"fail-on": func(*cobra.Command) []string { return []string{"error", "warning", "never"} },
+	"format":  formatValues,
+	"fail-on": func(*cobra.Command) []string { return failOnValues },
 	"auth":    func(*cobra.Command) []string { return fixtures.AuthModes() },
 	"profile": profileValues,
+}
+
+// listFlags take comma-separated values: completion offers the next value
+// after the last comma ("--suite auth," → "auth,envelope", …).
+var listFlags = map[string]bool{"suite": true, "skip": true}
+
+// failOnValues are --fail-on's values, in the order --help gives them.
+var failOnValues = []string{string(gate.FailOnError), string(gate.FailOnWarning), string(gate.FailOnSecurity), string(gate.FailOnNever)}
+
+// formatValues are the formats the command's --format accepts: probes
+// lists its catalogue as text, markdown or json; run and demo take every
+// reporter.
+func formatValues(cmd *cobra.Command) []string {
+	if cmd.Name() == "probes" {
+		return probesFormats
+	}
+	return reporters.Names()
 }
 
 // registerCompletions gives every flag of c (and its subcommands) listed in
@@ -32,14 +50,38 @@ func registerCompletions(c *cobra.Command) {
 		if c.Flags().Lookup(name) == nil {
 			continue
 		}
-		values := values
-		_ = c.RegisterFlagCompletionFunc(name, func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
+		values, list := values, listFlags[name]
+		_ = c.RegisterFlagCompletionFunc(name, func(cmd *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+			if list {
+				return afterComma(values(cmd), toComplete), cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
+			}
 			return values(cmd), cobra.ShellCompDirectiveNoFileComp
 		})
 	}
 	for _, sub := range c.Commands() {
 		registerCompletions(sub)
 	}
+}
+
+// afterComma completes the last element of a comma-separated value: each
+// value not given yet, prefixed with what precedes the last comma.
+func afterComma(values []string, toComplete string) []string {
+	i := strings.LastIndex(toComplete, ",")
+	if i < 0 {
+		return values
+	}
+	head := toComplete[:i+1]
+	given := map[string]bool{}
+	for _, v := range strings.Split(toComplete[:i], ",") {
+		given[v] = true
+	}
+	var out []string
+	for _, v := range values {
+		if !given[v] {
+			out = append(out, head+v)
+		}
+	}
+	return out
 }
 
 func faultNames() []string {

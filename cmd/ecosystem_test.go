@@ -6,11 +6,13 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/errprobe/errprobe/fixtures"
+	"github.com/errprobe/errprobe/gate"
 	"github.com/errprobe/errprobe/schemas"
 )
 
@@ -172,8 +174,43 @@ func TestComplete_FlagValues(t *testing.T) {
 		{args: []string{"run", "--format", ""}, want: "json"},
 		{args: []string{"demo", "--fail-on", ""}, want: "warning"},
 		{args: []string{"serve", "--auth", ""}, want: "oauth2"},
+		{args: []string{"run", "--fail-on", ""}, want: "security"},
+		{args: []string{"probes", "--format", ""}, want: "markdown"},
+		{args: []string{"run", "--suite", "auth,"}, want: "auth,envelope"},
+		{args: []string{"demo", "--skip", "auth,envelope,"}, want: "auth,envelope,malformed"},
 	} {
-		t.Run(strings.Join(tc.args[:2], " "), func(t *testing.T) { run(t, tc) })
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) { run(t, tc) })
+	}
+}
+
+// Every value completion offers is one the command accepts, and nothing
+// it rejects is offered (probes --format once offered har and junit).
+func TestComplete_OffersOnlyAccepted(t *testing.T) {
+	t.Parallel()
+	values := func(args ...string) []string {
+		out, _, _ := execute(t, nil, append([]string{"__complete"}, args...)...)
+		var vs []string
+		for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+			if !strings.HasPrefix(l, ":") && l != "" {
+				vs = append(vs, l)
+			}
+		}
+		return vs
+	}
+	for _, v := range values("probes", "--format", "") {
+		if _, errOut, code := execute(t, nil, "probes", "--format", v); code != ExitOK {
+			t.Errorf("probes --format %s offered but refused: %s", v, errOut)
+		}
+	}
+	for _, cmd := range []string{"run", "demo"} {
+		for _, v := range values(cmd, "--fail-on", "") {
+			if _, err := gate.ParseFailOn(v); err != nil {
+				t.Errorf("%s --fail-on %s offered but refused: %v", cmd, v, err)
+			}
+		}
+	}
+	if got := values("run", "--suite", "auth,"); slices.Contains(got, "auth,auth") || len(got) == 0 {
+		t.Errorf("--suite auth, offers %v: want the others after the comma, not auth again", got)
 	}
 }
 
@@ -186,6 +223,15 @@ func TestRoot_VersionFlagOnly(t *testing.T) {
 	code2, out2, errOut := errprobe(t, map[string]string{"ERRPROBE_API_KEY": "k"}, "-v", "run", "http://127.0.0.1:9", "-p", "erzycall", "--dry-run")
 	if code2 != ExitOK {
 		t.Errorf("errprobe -v run …: exit %d %s%s", code2, out2, errOut)
+	}
+}
+
+func TestVersion_CommandMatchesFlag(t *testing.T) {
+	t.Parallel()
+	flag, _, code := execute(t, nil, "--version")
+	cmd, _, code2 := execute(t, nil, "version")
+	if code != ExitOK || code2 != ExitOK || flag != cmd || flag != versionText() {
+		t.Errorf("--version (exit %d) %q, version (exit %d) %q: want the same text %q", code, flag, code2, cmd, versionText())
 	}
 }
 
@@ -340,5 +386,22 @@ func TestProfilesShow_ProfileFlag(t *testing.T) {
 	}
 	if _, errOut, code := execute(t, nil, "profiles", "show", "-p", "problem", "erzycall"); code != ExitUsage || !strings.Contains(errOut, "not both") {
 		t.Errorf("argument and -p: exit %d %q", code, errOut)
+	}
+}
+
+// A single-valued report flag given twice is a usage error naming it, not
+// a silent choice of the last value.
+func TestRun_RepeatedReportFlag(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"--junit", filepath.Join(dir, "a.xml"), "--junit", filepath.Join(dir, "b.xml")},
+		{"--fail-on", "error", "--fail-on", "never"},
+		{"--format", "json", "--format", "text"},
+	} {
+		code, _, errOut := errprobe(t, nil, append([]string{"run", "http://127.0.0.1:9", "-p", "erzycall", "--dry-run"}, args...)...)
+		if code != ExitUsage || !strings.Contains(errOut, args[0]+" given twice") || strings.Count(errOut, "\n") != 1 {
+			t.Errorf("%v: exit %d %q, want exit 2 and one line naming %s", args, code, errOut, args[0])
+		}
 	}
 }

@@ -37,6 +37,9 @@ tags (security) and references (OWASP API Security Top 10 2023, RFCs).`,
 	return c
 }
 
+// probesFormats are the formats `probes --format` accepts.
+var probesFormats = []string{"text", "markdown", "json"}
+
 func runProbes(ios *IO, o *probesOptions) error {
 	format := o.Format
 	if o.Markdown {

@@ -35,15 +35,15 @@ type reportOptions struct {
 // addReportFlags registers the report flags; defaultFailOn is "error" for run
 // and "warning" for demo.
 func addReportFlags(fs *pflag.FlagSet, o *reportOptions, defaultFailOn string) {
-	fs.StringVar(&o.JUnit, "junit", "", "also write a JUnit XML report to `FILE` (- for stdout)")
-	fs.StringVar(&o.JSON, "json", "", "also write a JSON report to `FILE` (- for stdout)")
-	fs.StringVar(&o.Markdown, "markdown", "", "also write a Markdown summary to `FILE` (- for stdout); appended to when FILE is\n$GITHUB_STEP_SUMMARY and exists")
+	onceStringVar(fs, &o.JUnit, "junit", "", "also write a JUnit XML report to `FILE` (- for stdout)")
+	onceStringVar(fs, &o.JSON, "json", "", "also write a JSON report to `FILE` (- for stdout)")
+	onceStringVar(fs, &o.Markdown, "markdown", "", "also write a Markdown summary to `FILE` (- for stdout); appended to when FILE is\n$GITHUB_STEP_SUMMARY and exists")
 	fs.BoolVar(&o.MarkdownAppend, "markdown-append", false, "append the Markdown summary to its file instead of replacing it")
-	fs.StringVar(&o.HAR, "har", "", "also write every exchange as an HTTP Archive (HAR 1.2) to `FILE` (- for stdout),\nkeys masked, the burst sampled")
-	fs.StringVar(&o.Format, "format", "text", "report written to stdout: "+strings.Join(reporters.Names(), "|"))
-	fs.StringVar(&o.FailOn, "fail-on", defaultFailOn, "what fails the run: error|warning (the lowest severity), security (only checks\ntagged security) or never")
-	fs.StringVar(&o.Baseline, "baseline", "", "treat failures listed in `FILE` as known: reported, not failing")
-	fs.StringVar(&o.WriteBaseline, "write-baseline", "", "write the current failures to `FILE` (.json, or .yaml/.yml)")
+	onceStringVar(fs, &o.HAR, "har", "", "also write every exchange as an HTTP Archive (HAR 1.2) to `FILE` (- for stdout),\nkeys masked, the burst sampled")
+	onceStringVar(fs, &o.Format, "format", "text", "report written to stdout: "+strings.Join(reporters.Names(), "|"))
+	onceStringVar(fs, &o.FailOn, "fail-on", defaultFailOn, "what fails the run: error|warning (the lowest severity), security (only checks\ntagged security) or never")
+	onceStringVar(fs, &o.Baseline, "baseline", "", "treat failures listed in `FILE` as known: reported, not failing")
+	onceStringVar(fs, &o.WriteBaseline, "write-baseline", "", "write the current failures to `FILE` (.json, or .yaml/.yml)")
 	fs.BoolVar(&o.NoColor, "no-color", false, "never color the terminal report (also NO_COLOR=1, TERM=dumb)")
 }
 

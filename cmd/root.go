@@ -36,9 +36,10 @@ headers.
 	// subcommand's boolean --verbose rather than taking "run" as its value.
 	root.Flags().BoolP("verbose", "v", false, "")
 	_ = root.Flags().MarkHidden("verbose")
+	root.SetVersionTemplate(versionText())
 	root.SetOut(io.Out)
 	root.SetErr(io.Err)
-	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError(err) })
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return flagError(err) })
 	root.AddCommand(
 		newRunCmd(io),
 		newDemoCmd(io),
@@ -47,6 +48,7 @@ headers.
 		newInitCmd(io),
 		newProbesCmd(io),
 		newBenchBurstCmd(io),
+		newVersionCmd(io),
 	)
 	registerCompletions(root)
 	return root

@@ -1,21 +1,19 @@
 package cmd
 
 import (
-	"context"
-	"os/exec"
-	"path/filepath"
-	"runtime"
+	"fmt"
 	"runtime/debug"
-	"strings"
 	"sync"
-	"time"
+
+	"github.com/spf13/cobra"
 )
 
-// Version is set at build time with -ldflags "-X github.com/errprobe/errprobe/cmd.Version=…";
-// when it is not, version() reads it from the binary's build information.
+// Version is set at build time with -ldflags "-X github.com/errprobe/errprobe/cmd.Version=…"
+// (make build, goreleaser); when it is not, version() reads it from the
+// binary's build information. Nothing is spawned to find it.
 var Version = ""
 
-// version is the version errprobe reports (--version, User-Agent, reports).
+// version is the version errprobe reports (version, --version, User-Agent, reports).
 func version() string {
 	if Version != "" {
 		return Version
@@ -28,11 +26,24 @@ var builtVersion = sync.OnceValue(func() string {
 	if v := buildVersion(bi, ok); v != "" {
 		return v
 	}
-	if v := sourceRevision(); v != "" {
-		return v
-	}
 	return "dev"
 })
+
+// versionText is what `errprobe version` and `errprobe --version` print.
+func versionText() string { return "errprobe version " + version() + "\n" }
+
+// newVersionCmd builds `errprobe version`: the same text as --version.
+func newVersionCmd(io *IO) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print errprobe's version (the same as --version)",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			_, err := fmt.Fprint(io.Out, versionText())
+			return err
+		},
+	}
+}
 
 // buildVersion names the build from its build information: the VCS
 // revision the go tool stamped (with "-dirty" for uncommitted changes),
@@ -68,27 +79,4 @@ func revisionVersion(rev string, dirty bool) string {
 		v += "-dirty"
 	}
 	return v
-}
-
-// sourceRevision asks git for the revision of the checkout the binary was
-// built from, when the build carries no VCS stamp (-buildvcs=false) and the
-// checkout is still where it was built (a plain `go build` in a clone).
-func sourceRevision() string {
-	_, file, _, ok := runtime.Caller(0)
-	if !ok || !filepath.IsAbs(file) {
-		return "" // -trimpath: no source directory to ask
-	}
-	dir := filepath.Dir(file)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, "git", "-C", dir, "rev-parse", "HEAD").Output()
-	if err != nil {
-		return ""
-	}
-	rev := strings.TrimSpace(string(out))
-	if rev == "" {
-		return ""
-	}
-	status, err := exec.CommandContext(ctx, "git", "-C", dir, "status", "--porcelain", "--untracked-files=no").Output()
-	return revisionVersion(rev, err == nil && len(strings.TrimSpace(string(status))) > 0)
 }
