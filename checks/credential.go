@@ -1,7 +1,6 @@
 package checks
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -14,12 +13,17 @@ import (
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 
+	"github.com/errprobe/errprobe/infile"
 	"github.com/errprobe/errprobe/schemas"
 	"github.com/errprobe/errprobe/wire"
 )
 
 // tokenCommandTimeout bounds one run of auth.token_command.
 const tokenCommandTimeout = 60 * time.Second
+
+// maxTokenOutput caps what auth.token_command may print: a token is a
+// header value, and servers refuse headers past a few dozen KB.
+const maxTokenOutput = 64 << 10
 
 // tokenEarly renews a token this long before it expires.
 const tokenEarly = 10 * time.Second
@@ -81,10 +85,15 @@ func newCredential(p *schemas.Profile, cfg Config, client *http.Client) *credent
 func runShell(ctx context.Context, command string) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, tokenCommandTimeout)
 	defer cancel()
-	var out bytes.Buffer
+	out := &infile.Capped{Max: maxTokenOutput}
 	c := exec.CommandContext(ctx, "sh", "-c", command)
-	c.Stdout = &out
-	if err := c.Run(); err != nil {
+	c.Stdout = out
+	c.WaitDelay = time.Second // a child still holding stdout does not keep us waiting
+	err := c.Run()
+	if out.Over() {
+		return nil, fmt.Errorf("printed more than %s on standard output: not a token", infile.Size(maxTokenOutput))
+	}
+	if err != nil {
 		var exit *exec.ExitError
 		switch {
 		case ctx.Err() != nil:

@@ -2,7 +2,9 @@ package checks
 
 import (
 	"context"
+	"runtime"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -38,5 +40,29 @@ func TestCredential_CachedAndRefreshed(t *testing.T) {
 	step("a second request with the stale token", func() (string, error) { return c.refresh(ctx, "tok2") }, "tok3", 3)
 	if len(masked) != 3 {
 		t.Errorf("masked %v, want every fetched token", masked)
+	}
+}
+
+// TestRunShell_OutputCapped (T1): a token_command printing 300 MB is
+// refused once it passes the cap, in little memory and without waiting for
+// the rest. Root cause: its stdout went into an unbounded bytes.Buffer.
+func TestRunShell_OutputCapped(t *testing.T) {
+	t.Parallel()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	start := time.Now()
+	_, err := runShell(context.Background(), "head -c 300000000 /dev/zero | tr '\\0' x")
+	runtime.ReadMemStats(&after)
+	if err == nil || !strings.Contains(err.Error(), "printed more than 64 KiB") {
+		t.Fatalf("err = %v, want the cap named", err)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("took %s", d)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 16<<20 {
+		t.Errorf("allocated %d MiB", alloc>>20)
+	}
+	if out, err := runShell(context.Background(), "echo tok"); err != nil || strings.TrimSpace(string(out)) != "tok" {
+		t.Errorf("echo tok: %q, %v", out, err)
 	}
 }

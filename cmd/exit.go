@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
 // Exit codes, documented in README and `errprobe --help`.
@@ -54,10 +55,39 @@ func mainArgs(io *IO, args []string) int {
 	log.SetOutput(goio.Discard)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	done := make(chan struct{})
+	defer close(done)
+	go watchdog(ctx, done, signalGrace, func() {
+		fmt.Fprintf(io.Err, "errprobe: interrupted: stopped %s after the signal without finishing\n", signalGrace)
+		os.Exit(ExitInterrupted)
+	})
 	root := NewRootCmd(io)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	return exitStatus(io, err)
+}
+
+// signalGrace is how long a command has, after SIGINT or SIGTERM, to stop
+// sending, clean up and write its reports before the process ends anyway.
+const signalGrace = time.Second
+
+// watchdog calls exit when ctx ends (a signal) and done is not closed
+// within grace: whatever a command is blocked on — a read, a child process,
+// a server that never answers — it never outlives a signal by more than
+// grace.
+func watchdog(ctx context.Context, done <-chan struct{}, grace time.Duration, exit func()) {
+	select {
+	case <-done:
+		return
+	case <-ctx.Done():
+	}
+	t := time.NewTimer(grace)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+		exit()
+	}
 }
 
 func exitStatus(io *IO, err error) int {

@@ -2,8 +2,10 @@ package cmd
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"testing"
+	"time"
 )
 
 func TestReport_ExitCodes(t *testing.T) {
@@ -37,5 +39,52 @@ func TestReport_ExitCodes(t *testing.T) {
 func TestExitError_NilErrorHasMessage(t *testing.T) {
 	if got := withCode(ExitFailed, nil).Error(); got != "exit status 1" {
 		t.Errorf("Error() = %q", got)
+	}
+}
+
+// TestWatchdog_EndsABlockedCommand (T5): after a signal, a command that
+// has not returned within the grace is ended; one that returns in time, or
+// that never saw a signal, is not. Root cause of T5's 300 s hang: the
+// signal only cancelled a context that a blocked open never looked at.
+func TestWatchdog_EndsABlockedCommand(t *testing.T) {
+	t.Parallel()
+	type testCase struct {
+		name         string
+		signal, done bool
+		wantExit     bool
+	}
+	run := func(t *testing.T, tc testCase) {
+		t.Parallel()
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		done := make(chan struct{})
+		exited := make(chan struct{})
+		if tc.signal {
+			cancel()
+		}
+		if tc.done {
+			close(done)
+		}
+		go watchdog(ctx, done, 10*time.Millisecond, func() { close(exited) })
+		select {
+		case <-exited:
+			if !tc.wantExit {
+				t.Error("ended a command that finished")
+			}
+		case <-time.After(200 * time.Millisecond):
+			if tc.wantExit {
+				t.Error("a blocked command outlived the signal")
+			}
+		}
+		if !tc.done {
+			close(done)
+		}
+	}
+	for _, tc := range []testCase{
+		{name: "blocked after a signal", signal: true, wantExit: true},
+		{name: "finished", signal: true, done: true},
+		{name: "no signal"},
+	} {
+		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
 	}
 }
