@@ -35,8 +35,11 @@ func authSecrets(p *schemas.Profile) []string {
 // startCredential sets keys' valid key: fetched from the credential when
 // one supplies it (a placeholder in a dry run, which fetches nothing), or
 // "$VAR" in a dry run without one.
-func startCredential(ctx context.Context, p *schemas.Profile, cfg Config, rt http.RoundTripper, keys map[role]string) (*credential, error) {
-	cred := newCredential(p, cfg, &http.Client{Transport: rt, Timeout: cfg.Timeout})
+func startCredential(ctx context.Context, p *schemas.Profile, cfg Config, budget http.RoundTripper, keys map[role]string) (*credential, error) {
+	cred, err := newCredential(p, cfg, budget)
+	if err != nil {
+		return nil, err
+	}
 	switch {
 	case cred != nil && cfg.DryRun:
 		keys[roleValid] = "<token from " + cred.source + ">"

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os/exec"
 	"strings"
 	"sync"
@@ -38,19 +39,34 @@ type credential struct {
 	now    func() time.Time
 	onNew  func(string)
 
-	mu     sync.Mutex
-	value  string
-	expiry time.Time // zero: valid until a response says otherwise
+	mu      sync.Mutex
+	value   string
+	fetched time.Time
+	expiry  time.Time // zero: valid until a response says otherwise
+	// refused: the value was fetched because its predecessor was refused
+	// as expired; if it is refused too, the server refuses fresh tokens and
+	// fetching more would only spend the budget.
+	refused bool
 }
 
 // newCredential returns the fetched credential for p's auth, or nil when the
-// valid key is keys.valid or Basic's username:password.
-func newCredential(p *schemas.Profile, cfg Config, client *http.Client) *credential {
+// valid key is keys.valid or Basic's username:password. Token requests go
+// through budget (the run's request budget, counted at the wire) and a
+// host guard pinned to the token URL, and follow no redirect.
+func newCredential(p *schemas.Profile, cfg Config, budget http.RoundTripper) (*credential, error) {
 	a := p.Auth
 	switch {
 	case a.OAuth2 != nil:
+		u, err := tokenURL(a.OAuth2.TokenURL)
+		if err != nil {
+			return nil, err
+		}
+		client := wire.CredentialClient(budget, u, cfg.Timeout)
+		// One auth style: the library's default tries Basic, then on any
+		// failure sends the request again with client_secret in the body
+		// (two requests, two timeouts, the secret in a second form).
 		cc := &clientcredentials.Config{ClientID: a.OAuth2.ClientID, ClientSecret: a.OAuth2.ClientSecret,
-			TokenURL: a.OAuth2.TokenURL, Scopes: a.OAuth2.Scopes}
+			TokenURL: a.OAuth2.TokenURL, Scopes: a.OAuth2.Scopes, AuthStyle: oauth2.AuthStyleInHeader}
 		return &credential{source: "auth.oauth2.token_url", now: cfg.Now,
 			fetch: func(ctx context.Context) (string, time.Time, error) {
 				tok, err := cc.Token(context.WithValue(ctx, oauth2.HTTPClient, client))
@@ -58,7 +74,7 @@ func newCredential(p *schemas.Profile, cfg Config, client *http.Client) *credent
 					return "", time.Time{}, tokenError(err)
 				}
 				return tok.AccessToken, tok.Expiry, nil
-			}}
+			}}, nil
 	case a.TokenCommand != "":
 		run := cfg.RunCommand
 		if run == nil {
@@ -75,9 +91,23 @@ func newCredential(p *schemas.Profile, cfg Config, client *http.Client) *credent
 					return "", time.Time{}, errors.New("printed no token on standard output")
 				}
 				return tok, time.Time{}, nil
-			}}
+			}}, nil
 	}
-	return nil
+	return nil, nil
+}
+
+// tokenURL checks auth.oauth2.token_url: http(s) with a host, and https
+// unless the host is this machine — the client secret travels in every
+// token request, and over http anyone on the path reads it.
+func tokenURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, errors.New("auth.oauth2.token_url: want an http(s) URL with a host")
+	}
+	if u.Scheme == "http" && !wire.IsLoopback(u.Hostname()) {
+		return nil, fmt.Errorf("auth.oauth2.token_url %s: refused: over http the client secret would cross the network in clear; use https", u.Redacted())
+	}
+	return u, nil
 }
 
 // runShell runs command with sh -c and returns its standard output. Its
@@ -132,10 +162,18 @@ func tokenError(err error) error {
 func (c *credential) get(ctx context.Context) (string, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.value != "" && (c.expiry.IsZero() || c.now().Add(tokenEarly).Before(c.expiry)) {
+	if c.value != "" && (c.expiry.IsZero() || c.now().Add(c.early()).Before(c.expiry)) {
 		return c.value, nil
 	}
+	c.refused = false
 	return c.fetchLocked(ctx)
+}
+
+// early is how long before its expiry a token is renewed: tokenEarly, or
+// half its lifetime for a short-lived one, so a token of one second is
+// used for half a second rather than fetched again for every request.
+func (c *credential) early() time.Duration {
+	return min(tokenEarly, c.expiry.Sub(c.fetched)/2)
 }
 
 // refresh fetches a new value: stale is the one a response refused as
@@ -146,7 +184,12 @@ func (c *credential) refresh(ctx context.Context, stale string) (string, error) 
 	if c.value != stale {
 		return c.value, nil
 	}
-	return c.fetchLocked(ctx)
+	if c.refused {
+		return "", fmt.Errorf("%s: a freshly fetched token was refused as expired too: not fetched again", c.source)
+	}
+	v, err := c.fetchLocked(ctx)
+	c.refused = err == nil
+	return v, err
 }
 
 func (c *credential) fetchLocked(ctx context.Context) (string, error) {
@@ -157,6 +200,6 @@ func (c *credential) fetchLocked(ctx context.Context) (string, error) {
 	if v != c.value && c.onNew != nil {
 		c.onNew(v)
 	}
-	c.value, c.expiry = v, exp
+	c.value, c.fetched, c.expiry = v, c.now(), exp
 	return v, nil
 }

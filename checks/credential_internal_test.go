@@ -41,6 +41,36 @@ func TestCredential_CachedAndRefreshed(t *testing.T) {
 	if len(masked) != 3 {
 		t.Errorf("masked %v, want every fetched token", masked)
 	}
+	// T4: a server that calls every token expired gets one refresh, not
+	// one per request.
+	if _, err := c.refresh(ctx, "tok3"); err == nil || fetches != 3 {
+		t.Errorf("a fresh token refused as expired: err %v after %d fetches, want an error and no fetch", err, fetches)
+	}
+	now = now.Add(time.Hour)
+	step("expired by time after refusals", get, "tok4", 4)
+}
+
+// TestCredential_ShortLivedRenewedAtHalfLife (T4): a 1-second token is
+// used for half a second, then renewed once — not fetched for every
+// request because it is within tokenEarly of its expiry.
+func TestCredential_ShortLivedRenewedAtHalfLife(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 12, 2, 5, 0, 0, 0, time.UTC)
+	fetches := 0
+	c := &credential{source: "auth.oauth2.token_url", now: func() time.Time { return now },
+		fetch: func(context.Context) (string, time.Time, error) {
+			fetches++
+			return "tok" + strconv.Itoa(fetches), now.Add(time.Second), nil
+		}}
+	for i := 0; i < 100; i++ { // 100 requests over 2 s
+		if _, err := c.get(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		now = now.Add(20 * time.Millisecond)
+	}
+	if fetches > 5 {
+		t.Errorf("%d fetches for 100 requests over 2 s with 1-second tokens, want about 4", fetches)
+	}
 }
 
 // TestRunShell_OutputCapped (T1): a token_command printing 300 MB is

@@ -126,7 +126,8 @@ func newSession(ctx context.Context, cfg Config) (*session, error) {
 		tr := wire.NewTransport(wire.TransportOptions{Concurrency: max(cfg.Concurrency, p.RateLimit.Burst.Concurrency), Timeout: cfg.Timeout, Proxy: cfg.Proxy, TLS: tlsCfg})
 		rt, closeIdle = tr, tr.CloseIdleConnections
 	}
-	cred, err := startCredential(ctx, p, cfg, rt, keys)
+	budget := wire.NewBudget(rt, cfg.MaxRequests) // token requests count too
+	cred, err := startCredential(ctx, p, cfg, budget, keys)
 	if err != nil {
 		closeIdle()
 		return nil, newMaskedError(err, wire.NewMasker(secrets...))
@@ -141,7 +142,7 @@ func newSession(ctx context.Context, cfg Config) (*session, error) {
 		runID:     cfg.Now().UnixNano() % 9000000,
 		closeIdle: closeIdle,
 	}
-	s.budget = wire.NewBudget(rt, cfg.MaxRequests)
+	s.budget = budget
 	s.client = &http.Client{
 		Transport:     wire.HostGuard{Next: s.budget, Base: u},
 		CheckRedirect: wire.RedirectPolicy(cfg.FollowRedirects, u),

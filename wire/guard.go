@@ -1,9 +1,11 @@
 package wire
 
 import (
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 )
 
 // maxRedirects bounds the redirects followed with Config.FollowRedirects.
@@ -44,4 +46,27 @@ func RedirectPolicy(follow bool, base *url.URL) func(*http.Request, []*http.Requ
 		}
 		return nil
 	}
+}
+
+// CredentialClient is the client for requests that carry credentials
+// outside the probes (an OAuth2 token request): the same host guard and
+// budget as the probes, pinned to target's scheme and host, and no
+// redirect followed at all — a 3xx is the answer, so a grant or a client
+// secret never travels to another URL. timeout bounds the whole request.
+func CredentialClient(budget http.RoundTripper, target *url.URL, timeout time.Duration) *http.Client {
+	return &http.Client{
+		Transport:     HostGuard{Next: budget, Base: target},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		Timeout:       timeout,
+	}
+}
+
+// IsLoopback reports a host name or address that never leaves the machine
+// (localhost, 127.0.0.0/8, ::1).
+func IsLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsLoopback()
 }
