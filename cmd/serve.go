@@ -25,6 +25,7 @@ type serveOptions struct {
 	ListFaults   bool
 	Auth         string
 	WriteProfile string
+	OpenAPI      string
 }
 
 func newServeCmd(io *IO) *cobra.Command { return serveCmd(io, runServe) }
@@ -58,11 +59,15 @@ Ctrl-C.`,
 	fs.BoolVar(&o.ListFaults, "list-faults", false, "list the faults that apply to --profile, one a line, and exit")
 	fs.StringVar(&o.Auth, "auth", fixtures.AuthKey, "how clients authenticate: "+strings.Join(fixtures.AuthModes(), "|")+
 		"\n(basic: username:password; oauth2: Bearer tokens from POST "+fixtures.TokenPath+";\nmtls: https with a client certificate from a generated CA)")
+	fs.StringVar(&o.OpenAPI, "openapi", "", "serve an OpenAPI `DOC` instead of a profile: every operation answered as documented\n(--list-faults lists the faults it has)")
 	fs.StringVar(&o.WriteProfile, "write-profile", "", "write a profile `FILE` that runs against this server in its auth mode\n(credentials as ${VAR}, never values)")
 	return c
 }
 
 func runServe(ctx context.Context, io *IO, o *serveOptions) error {
+	if o.OpenAPI != "" {
+		return runServeOpenAPI(ctx, io, o)
+	}
 	if o.Profile == "" {
 		o.Profile = "erzycall"
 	}

@@ -1,0 +1,264 @@
+package openapi
+
+import (
+	"math"
+	"strings"
+)
+
+// Generate builds a value valid against schema with every member it
+// documents, not only the required ones (the body a server answers with,
+// where sampleValue builds the smallest request): the schema's example,
+// const or first enum value where it has one, else a value built from its
+// type and constraints; allOf members are merged, oneOf and anyOf take
+// their first alternative. ok is false when it cannot build one (the caller
+// validates what it got and falls back).
+func Generate(schema map[string]any) (any, bool) {
+	return generate(schema, 0)
+}
+
+// maxGenerateDepth bounds the members of members a generated body has.
+const maxGenerateDepth = 6
+
+func generate(schema map[string]any, depth int) (any, bool) {
+	if schema == nil {
+		return nil, false
+	}
+	schema = mergeAllOf(schema)
+	if v, ok := pickStated(schema); ok {
+		return v, true
+	}
+	for _, k := range []string{"oneOf", "anyOf"} {
+		if alts, _ := schema[k].([]any); len(alts) > 0 {
+			first, _ := alts[0].(map[string]any)
+			return generate(mergeInto(schema, first, k), depth)
+		}
+	}
+	switch typeOf(schema) {
+	case "string":
+		return generateString(schema), true
+	case "integer", "number":
+		return generateNumber(schema), true
+	case "boolean":
+		return true, true
+	case "null":
+		return nil, true
+	case "array":
+		return generateArray(schema, depth)
+	case "object":
+		return generateObject(schema, depth)
+	}
+	return "errprobe", true // a schema that states no type accepts any value
+}
+
+// pickStated is the value the schema states: example, examples, const, enum.
+func pickStated(schema map[string]any) (any, bool) {
+	if v, ok := schema["example"]; ok {
+		return v, true
+	}
+	if vs, _ := schema["examples"].([]any); len(vs) > 0 {
+		return vs[0], true
+	}
+	if v, ok := schema["const"]; ok {
+		return v, true
+	}
+	if enum, _ := schema["enum"].([]any); len(enum) > 0 {
+		return enum[0], true
+	}
+	return nil, false
+}
+
+// mergeInto is schema without key, with alt's members laid over it.
+func mergeInto(schema, alt map[string]any, key string) map[string]any {
+	out := map[string]any{}
+	for k, v := range schema {
+		if k != key {
+			out[k] = v
+		}
+	}
+	alt = mergeAllOf(orEmpty(alt))
+	for k, v := range alt {
+		if k == "properties" {
+			props := map[string]any{}
+			if base, ok := out["properties"].(map[string]any); ok {
+				for pk, pv := range base {
+					props[pk] = pv
+				}
+			}
+			for pk, pv := range v.(map[string]any) {
+				props[pk] = pv
+			}
+			out[k] = props
+			continue
+		}
+		out[k] = v
+	}
+	return out
+}
+
+func generateString(schema map[string]any) string {
+	if p, _ := schema["pattern"].(string); p != "" {
+		if s, ok := fromPattern(p); ok {
+			return s
+		}
+	}
+	s := "errprobe"
+	switch schema["format"] {
+	case "email":
+		s = "errprobe@example.com"
+	case "uri", "url", "iri":
+		s = "https://example.com/errprobe"
+	case "date-time":
+		s = "2026-01-01T00:00:00Z"
+	case "date":
+		s = "2026-01-01"
+	case "time":
+		s = "00:00:00Z"
+	case "uuid":
+		s = "00000000-0000-4000-8000-000000000000"
+	case "ipv4":
+		s = "192.0.2.1"
+	case "ipv6":
+		s = "2001:db8::1"
+	case "hostname":
+		s = "example.com"
+	case "byte":
+		s = "ZXJycHJvYmU="
+	}
+	if min, ok := schema["minLength"].(float64); ok && len(s) < int(min) {
+		s += strings.Repeat("x", int(min)-len(s))
+	}
+	if max, ok := schema["maxLength"].(float64); ok && len(s) > int(max) {
+		s = s[:int(max)]
+	}
+	return s
+}
+
+func generateNumber(schema map[string]any) any {
+	v := 1.0
+	if m, ok := schema["minimum"].(float64); ok {
+		v = m
+	}
+	if m, ok := schema["exclusiveMinimum"].(float64); ok {
+		v = math.Floor(m) + 1
+	}
+	if m, ok := schema["maximum"].(float64); ok && v > m {
+		v = m
+	}
+	if m, ok := schema["exclusiveMaximum"].(float64); ok && v >= m {
+		v = math.Ceil(m) - 1
+	}
+	if mo, ok := schema["multipleOf"].(float64); ok && mo > 0 {
+		v = math.Ceil(v/mo) * mo
+	}
+	if typeOf(schema) == "integer" {
+		return int64(v)
+	}
+	return v
+}
+
+func generateArray(schema map[string]any, depth int) (any, bool) {
+	items, _ := schema["items"].(map[string]any)
+	n := 1
+	if min, ok := schema["minItems"].(float64); ok && int(min) > n {
+		n = min2(int(min), 16)
+	}
+	if max, ok := schema["maxItems"].(float64); ok && int(max) < n {
+		n = int(max)
+	}
+	if items == nil || depth >= maxGenerateDepth {
+		if n == 0 || items == nil {
+			return []any{}, true
+		}
+	}
+	out := make([]any, 0, n)
+	for i := 0; i < n; i++ {
+		v, ok := generate(items, depth+1)
+		if !ok {
+			return []any{}, schema["minItems"] == nil
+		}
+		out = append(out, v)
+	}
+	return out, true
+}
+
+func generateObject(schema map[string]any, depth int) (any, bool) {
+	props, _ := schema["properties"].(map[string]any)
+	required := map[string]bool{}
+	for _, r := range requiredOf(schema) {
+		required[r] = true
+	}
+	out := map[string]any{}
+	for name, p := range props {
+		ps, _ := p.(map[string]any)
+		if depth >= maxGenerateDepth && !required[name] {
+			continue
+		}
+		if ps != nil && (ps["readOnly"] == true || ps["writeOnly"] == true) && !required[name] {
+			continue
+		}
+		v, ok := generate(ps, depth+1)
+		if !ok {
+			if required[name] {
+				return nil, false
+			}
+			continue
+		}
+		out[name] = v
+	}
+	for name := range required {
+		if _, ok := out[name]; !ok {
+			out[name] = "errprobe"
+		}
+	}
+	return out, true
+}
+
+func min2(a, b int) int {
+	if a < b {
+		return a
+	}
+	return b
+}
+
+// Envelope is the error schema a document documents most often, with the
+// members errprobe's importer finds in it (the same as init --from-openapi
+// writes): JSON Pointers, "" where none.
+type Envelope struct {
+	Schema      map[string]any
+	ContentType string
+	Code        string
+	Message     string
+	Details     string
+	// Status is the member that carries the HTTP status, "" where none.
+	Status string
+}
+
+// EnvelopeOf is the document's most documented JSON error schema and its
+// members, as init --from-openapi reads them; nil Schema when the document
+// gives none.
+func EnvelopeOf(d *Document) Envelope {
+	im := newImport(d)
+	if im.envelope == nil {
+		return Envelope{}
+	}
+	ct := "application/json"
+	for _, e := range im.errs {
+		if e.resp.Schema != nil && isJSON(e.resp.ContentType) {
+			ct = e.resp.ContentType
+			break
+		}
+	}
+	return Envelope{Schema: im.envelope, ContentType: ct, Code: im.ptrs["code"].Pointer,
+		Message: im.ptrs["message"].Pointer, Details: im.ptrs["details"].Pointer, Status: im.ptrs["status"].Pointer}
+}
+
+// IsJSON reports whether a media type is JSON (application/json or +json).
+func IsJSON(contentType string) bool { return isJSON(contentType) }
+
+// SampleBody is the request body a probe sends: its example, else the
+// smallest value its schema accepts, as JSON ("{}" when neither).
+func SampleBody(b *Body) string { return sampleBody(b) }
+
+// Sample is the smallest value valid against schema: its required members
+// only (what probes send).
+func Sample(schema map[string]any) (any, bool) { return sampleValue(schema, 0) }
