@@ -116,6 +116,7 @@ func newSession(ctx context.Context, cfg Config) (*session, error) {
 	}
 	keys := profileKeys(p)
 	secrets := append(runSecrets(keys, cfg, u), authSecrets(p)...)
+	secrets = append(secrets, headerForms(p, keys)...)
 	tlsCfg, err := profileTLS(p, cfg.TLS)
 	if err != nil {
 		return nil, err
@@ -150,7 +151,10 @@ func newSession(ctx context.Context, cfg Config) (*session, error) {
 	s.named = profileHeaders(p)
 	s.mask = wire.NewMasker(secrets...)
 	if cred != nil {
-		cred.onNew = s.mask.Add
+		cred.onNew = func(v string) {
+			s.mask.Add(v)
+			s.mask.Add(headerForms(p, map[role]string{roleValid: v})...)
+		}
 		s.cred = cred
 	}
 	if keys[roleValid] == "" {

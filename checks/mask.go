@@ -1,10 +1,12 @@
 package checks
 
 import (
-	"encoding/base64"
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/errprobe/errprobe/schemas"
+	"github.com/errprobe/errprobe/wire"
 )
 
 // runSecrets lists what a run must never show: the profile's keys, every
@@ -30,10 +32,17 @@ func runSecrets(keys map[role]string, cfg Config, base *url.URL) []string {
 			}
 		}
 	}
-	if pw, ok := base.User.Password(); ok {
-		user := base.User.Username()
-		secrets = append(secrets, pw, url.UserPassword(user, pw).String(),
-			base64.StdEncoding.EncodeToString([]byte(user+":"+pw)))
+	return append(secrets, wire.URLSecrets(base)...)
+}
+
+// headerForms are the base64 forms of the key header values ("Bearer KEY"):
+// a target echoing the whole value base64-encoded echoes the key.
+func headerForms(p *schemas.Profile, keys map[role]string) []string {
+	var out []string
+	for _, k := range keys {
+		if _, v := keyHeaderOf(p, k); k != "" && v != k {
+			out = append(out, wire.Base64Forms(v)...)
+		}
 	}
-	return secrets
+	return out
 }

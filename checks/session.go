@@ -161,8 +161,10 @@ func (s *session) key(ctx context.Context, r role) (string, error) {
 
 // keyHeader returns the header name and value carrying key; with Basic
 // auth the key is username:password, sent base64-encoded.
-func (s *session) keyHeader(key string) (string, string) {
-	a := s.p.Auth
+func (s *session) keyHeader(key string) (string, string) { return keyHeaderOf(s.p, key) }
+
+func keyHeaderOf(p *schemas.Profile, key string) (string, string) {
+	a := p.Auth
 	name := a.Header
 	if name == "" {
 		name = "Authorization"

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -24,6 +25,8 @@ type initOptions struct {
 	// collection there; DryRun lists its requests and sends none.
 	Learn, Path string
 	DryRun      bool
+
+	ctx context.Context // the command's: ends on SIGINT/SIGTERM
 }
 
 func newInitCmd(io *IO) *cobra.Command {
@@ -55,7 +58,7 @@ Built-in profiles: ` + strings.Join(schemas.BuiltinNames(), ", ") + `.`,
   export ERRPROBE_API_KEY=...
   errprobe run --profile errprobe.yaml https://api.example.com`,
 		Args: cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error { return runInit(o) },
+		RunE: func(c *cobra.Command, _ []string) error { o.ctx = c.Context(); return runInit(o) },
 	}
 	f := cmd.Flags()
 	f.StringVarP(&o.Profile, "profile", "p", "erzycall", "built-in profile to extend ("+strings.Join(schemas.BuiltinNames(), ", ")+")")

@@ -60,3 +60,34 @@ func TestInit_LearnDryRunSendsNothing(t *testing.T) {
 		t.Errorf("--path alone: exit %d %q", code, stderr)
 	}
 }
+
+// TestInit_LearnURLPasswordNeverShown (T10): `init --learn
+// http://user:PASSWORD@host` sends the password (as Basic) but writes and
+// prints it nowhere — neither the profile nor stdout/stderr, even when the
+// target echoes the Authorization header. Root cause: the base URL was
+// written and printed as given.
+func TestInit_LearnURLPasswordNeverShown(t *testing.T) {
+	t.Parallel()
+	var sawBasic atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, pw, ok := r.BasicAuth(); ok && pw == "PWSEKRET99" {
+			sawBasic.Store(true)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = w.Write([]byte(`{"code":"nope","message":"` + r.Header.Get("Authorization") + `"}`))
+	}))
+	defer srv.Close()
+	out := filepath.Join(t.TempDir(), "errprobe.yaml")
+	base := strings.Replace(srv.URL, "http://", "http://admin:PWSEKRET99@", 1)
+	stdout, stderr, code := execute(t, map[string]string{"ERRPROBE_API_KEY": "SEKRETkey-0123456789abcdef"}, "init", "--learn", base, "-o", out)
+	b, _ := os.ReadFile(out)
+	for _, text := range []string{stdout, stderr, string(b)} {
+		if strings.Contains(text, "PWSEKRET99") || strings.Contains(text, "YWRtaW46UFdTRUtSRVQ5OQ") || strings.Contains(text, "SEKRETkey") {
+			t.Errorf("a secret is shown (exit %d):\n%s", code, text)
+		}
+	}
+	if !sawBasic.Load() {
+		t.Error("the URL's credentials were not sent")
+	}
+}

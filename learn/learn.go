@@ -7,13 +7,15 @@
 package learn
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
+
+	"github.com/errprobe/errprobe/wire"
 )
 
 // MaxRequests bounds what a learn run sends.
@@ -24,6 +26,8 @@ const maxBody = 64 << 10
 
 // Options are a learn run's inputs.
 type Options struct {
+	// BaseURL is where requests go; a user:password in it is sent (as
+	// Basic) but never written or printed: Shown drops it.
 	BaseURL string
 	// Key is the valid key (from the environment); KeyEnv names its variable.
 	Key, KeyEnv string
@@ -31,6 +35,33 @@ type Options struct {
 	Path string
 	// Client sends the requests (its Timeout bounds each one).
 	Client *http.Client
+}
+
+// Shown is BaseURL as profiles and messages show it: without any
+// user:password.
+func (o Options) Shown() string {
+	u, err := url.Parse(o.BaseURL)
+	if err != nil {
+		return "(unparseable URL)"
+	}
+	u.User = nil
+	return u.String()
+}
+
+// masker hides every form of every credential the run sends: the key, the
+// header values carrying it, and the URL's user:password — wire's masker,
+// the one run uses.
+func (o Options) masker() *wire.Masker {
+	secrets := []string{o.Key}
+	for _, c := range authCandidates {
+		if c.scheme != "" && o.Key != "" {
+			secrets = append(secrets, wire.Base64Forms(c.scheme+" "+o.Key)...)
+		}
+	}
+	if u, err := url.Parse(o.BaseURL); err == nil {
+		secrets = append(secrets, wire.URLSecrets(u)...)
+	}
+	return wire.NewMasker(secrets...)
 }
 
 // Request is one planned request; Header holds the key masked.
@@ -91,6 +122,7 @@ func keyed(r Request, name, scheme, key string) Request {
 // not refused is used for the keyed requests.
 func Run(ctx context.Context, o Options) ([]Observation, error) {
 	plan := Plan(o)
+	m := o.masker()
 	var obs []Observation
 	var auth *struct{ name, scheme string }
 	for i, r := range plan {
@@ -115,11 +147,11 @@ func Run(ctx context.Context, o Options) ([]Observation, error) {
 				r.Header = map[string]string{auth.name: strings.TrimSpace(auth.scheme + " …")}
 			}
 		}
-		ob := send(ctx, o, r, h)
+		ob := mask(send(ctx, o, r, h), m)
 		if i == 0 && ob.Err != "" {
-			return nil, fmt.Errorf("%s: %s", o.BaseURL, ob.Err)
+			return nil, fmt.Errorf("%s: %s", o.Shown(), ob.Err)
 		}
-		obs = append(obs, mask(ob, o.Key))
+		obs = append(obs, ob)
 		if r.key == "candidate" && auth == nil && ob.Err == "" && ob.Status != http.StatusUnauthorized && ob.Status != http.StatusForbidden {
 			c := authCandidates[i-1]
 			auth = &c
@@ -153,15 +185,14 @@ func send(ctx context.Context, o Options, r Request, h http.Header) Observation 
 	return ob
 }
 
-// mask removes every byte of the key from what is kept.
-func mask(ob Observation, key string) Observation {
-	if len(key) < 4 {
-		return ob
-	}
-	ob.Body = bytes.ReplaceAll(ob.Body, []byte(key), []byte("***"))
+// mask removes every form of every credential from what is kept: the
+// body, the header values and the error (a status line can quote a key).
+func mask(ob Observation, m *wire.Masker) Observation {
+	ob.Body = []byte(m.String(string(ob.Body)))
+	ob.Err = m.String(ob.Err)
 	for k, vs := range ob.Header {
 		for i, v := range vs {
-			ob.Header[k][i] = strings.ReplaceAll(v, key, "***")
+			ob.Header[k][i] = m.String(v)
 		}
 	}
 	return ob

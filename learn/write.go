@@ -16,14 +16,17 @@ func Profile(in *Inferred, o Options) []byte {
 	comment := func(indent int, format string, args ...any) {
 		line(indent, "# "+strings.ReplaceAll(fmt.Sprintf(format, args...), "\n", " "))
 	}
-	comment(0, "errprobe profile learned by `errprobe init --learn %s` from %d responses:", o.BaseURL, len(in.Obs))
+	comment(0, "errprobe profile learned by `errprobe init --learn %s` from %d responses:", o.Shown(), len(in.Obs))
 	for _, ob := range in.Obs {
 		comment(0, "  %s", quote(ob))
 	}
 	comment(0, "What errprobe inferred from them follows; guesses say so. Check them, then: errprobe run --dry-run, errprobe run.")
 	line(0, "name: learned")
-	line(0, "description: "+strconv.Quote("Learned from "+o.BaseURL))
-	line(0, "base_url: "+strconv.Quote(o.BaseURL))
+	line(0, "description: "+strconv.Quote("Learned from "+o.Shown()))
+	if o.Shown() != o.BaseURL {
+		comment(0, "The URL's user:password is not written here: give credentials through auth (auth.basic with ${VARIABLES}).")
+	}
+	line(0, "base_url: "+strconv.Quote(o.Shown()))
 	b.WriteString("\n")
 
 	line(0, "envelope:")

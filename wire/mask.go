@@ -37,11 +37,11 @@ func NewMasker(secrets ...string) *Masker {
 	return m
 }
 
-// Add masks secret from now on (a token fetched during the run).
-func (m *Masker) Add(secret string) {
+// Add masks secrets from now on (a token fetched during the run).
+func (m *Masker) Add(secrets ...string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.secrets = append(m.secrets, secret)
+	m.secrets = append(m.secrets, secrets...)
 	m.set.Store(newMaskSet(m.secrets))
 }
 
@@ -85,12 +85,8 @@ func secretForms(s string) []string {
 	for _, e := range []string{q, url.PathEscape(s), strings.ReplaceAll(q, "+", "%20")} {
 		forms = append(forms, e, lowerEscapes(e))
 	}
-	forms = append(forms,
-		base64.StdEncoding.EncodeToString([]byte(s+":")),
-		base64.StdEncoding.EncodeToString([]byte(s)),
-		base64.RawStdEncoding.EncodeToString([]byte(s)),
-		base64.URLEncoding.EncodeToString([]byte(s)),
-	)
+	forms = append(forms, base64.StdEncoding.EncodeToString([]byte(s+":")))
+	forms = append(forms, Base64Forms(s)...)
 	if b, err := json.Marshal(s); err == nil {
 		forms = append(forms, string(b[1:len(b)-1]))
 	}
@@ -187,5 +183,28 @@ func (m *Masker) Report(r *report.Report) {
 	}
 	for i, l := range r.Leftovers {
 		r.Leftovers[i] = m.String(l)
+	}
+}
+
+// URLSecrets are the secrets a URL carries: its password, user:password
+// (sent as Basic) and that pair base64-encoded; none without a password.
+func URLSecrets(u *url.URL) []string {
+	pw, ok := u.User.Password()
+	if !ok || pw == "" {
+		return nil
+	}
+	user := u.User.Username()
+	return []string{pw, user + ":" + pw, url.UserPassword(user, pw).String(),
+		base64.StdEncoding.EncodeToString([]byte(user + ":" + pw))}
+}
+
+// Base64Forms are s base64-encoded (standard, unpadded, URL-safe). A
+// caller masks a header value that carries a key ("Bearer KEY") by these
+// forms only: its raw form would mask the scheme with the key.
+func Base64Forms(s string) []string {
+	return []string{
+		base64.StdEncoding.EncodeToString([]byte(s)),
+		base64.RawStdEncoding.EncodeToString([]byte(s)),
+		base64.URLEncoding.EncodeToString([]byte(s)),
 	}
 }
