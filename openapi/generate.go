@@ -231,6 +231,8 @@ type Envelope struct {
 	Details     string
 	// Status is the member that carries the HTTP status, "" where none.
 	Status string
+	// RequestID is the member that carries the request's id, "" where none.
+	RequestID string
 }
 
 // EnvelopeOf is the document's most documented JSON error schema and its
@@ -249,7 +251,8 @@ func EnvelopeOf(d *Document) Envelope {
 		}
 	}
 	return Envelope{Schema: im.envelope, ContentType: ct, Code: im.ptrs["code"].Pointer,
-		Message: im.ptrs["message"].Pointer, Details: im.ptrs["details"].Pointer, Status: im.ptrs["status"].Pointer}
+		Message: im.ptrs["message"].Pointer, Details: im.ptrs["details"].Pointer, Status: im.ptrs["status"].Pointer,
+		RequestID: im.ptrs["request_id"].Pointer}
 }
 
 // IsJSON reports whether a media type is JSON (application/json or +json).
