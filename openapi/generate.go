@@ -265,3 +265,10 @@ func SampleBody(b *Body) string { return sampleBody(b) }
 // Sample is the smallest value valid against schema: its required members
 // only (what probes send).
 func Sample(schema map[string]any) (any, bool) { return sampleValue(schema, 0) }
+
+// UnknownID is the well-formed id errprobe's probes send as one that names
+// nothing, for a path parameter's schema; ok is false when the schema
+// states nothing to build one from.
+func UnknownID(schema map[string]any) (string, bool) {
+	return wellFormedID(mergeAllOf(orEmpty(schema)))
+}
