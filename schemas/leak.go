@@ -6,26 +6,6 @@ import (
 	"strings"
 )
 
-// fixedLeaks are substrings that only internals put in a response.
-var fixedLeaks = []struct{ needle, kind string }{
-	{"panic: ", "a Go panic"},
-	{"Traceback (most recent call last)", "a Python traceback"},
-	{"syntax error at or near", "an SQL error"},
-	{"SQLSTATE", "an SQL error"},
-	{"duplicate key value violates", "an SQL error"},
-	{"nil pointer dereference", "a Go runtime error"},
-	{"runtime error: ", "a Go runtime error"},
-	{"Exception in thread", "a Java exception"},
-	{"at Object.<anonymous>", "a JavaScript stack trace"},
-	{"undefined method", "a Ruby error"},
-	{"Stack trace:", "a stack trace"},
-}
-
-// sourceExts mark "file.ext:LINE" source locations.
-var sourceExts = []string{".go:", ".java:", ".js:", ".ts:", ".rb:", ".kt:", ".scala:", ".cs:line ", ".py\", line "}
-
-var pathRoots = []string{"/home/", "/root/", "/usr/", "/opt/", "/srv/", "/Users/", "/var/lib/", "/go/src/"}
-
 // findLeak reports whether s shows internals: a stack trace, a source
 // location or file path, SQL, or an exception name. It returns what kind and
 // an excerpt around the match.
@@ -38,7 +18,7 @@ func findLeak(s string) (kind, excerpt string, ok bool) {
 			return f.kind, around(s, i), true
 		}
 	}
-	checks := []func(string) (string, int){goroutineAt, sourceLocAt, framAt, filePathAt, sqlAt, exceptionAt}
+	checks := []func(string) (string, int){goroutineAt, sourceLocAt, framAt, filePathAt, sqlAt, exceptionAt, patternAt}
 	for _, check := range checks {
 		if kind, i := check(s); i >= 0 {
 			return kind, around(s, i), true
@@ -164,28 +144,6 @@ func framAt(s string) (string, int) {
 	}
 }
 
-// filePathAt finds a server file path: /home/…/x.go, C:\….
-func filePathAt(s string) (string, int) {
-	for _, root := range pathRoots {
-		if i := strings.Index(s, root); i >= 0 && (i == 0 || !isIdent(s[i-1])) {
-			end := i + len(root)
-			for end < len(s) && s[end] != ' ' && s[end] != '"' && s[end] != '\'' && s[end] != '\n' && s[end] != ')' {
-				end++
-			}
-			tok := strings.TrimRight(s[i:end], ":0123456789,.")
-			if dot := strings.LastIndexByte(tok, '.'); dot > strings.LastIndexByte(tok, '/') {
-				return "a server file path", i
-			}
-		}
-	}
-	for i := 0; i+3 < len(s); i++ {
-		if s[i+1] == ':' && s[i+2] == '\\' && isUpper(s[i]) && isLetter(s[i+3]) && (i == 0 || !isIdent(s[i-1])) {
-			return "a server file path", i
-		}
-	}
-	return "", -1
-}
-
 // sqlAt finds SQL statements written in upper case.
 func sqlAt(s string) (string, int) {
 	pairs := [][2]string{{"SELECT ", " FROM "}, {"INSERT INTO ", ""}, {"DELETE FROM ", ""}, {"UPDATE ", " SET "}}
@@ -201,25 +159,3 @@ func sqlAt(s string) (string, int) {
 	return "", -1
 }
 
-// exceptionAt finds CamelCase exception names (NullPointerException,
-// TypeError:, KeyError:).
-func exceptionAt(s string) (string, int) {
-	for _, suffix := range []string{"Exception", "Error:"} {
-		for off := 0; ; {
-			i := strings.Index(s[off:], suffix)
-			if i < 0 {
-				break
-			}
-			i += off
-			j := i
-			for j > 0 && isLetter(s[j-1]) {
-				j--
-			}
-			if i-j >= 2 && isUpper(s[j]) && (j == 0 || !isIdent(s[j-1])) {
-				return "an exception", j
-			}
-			off = i + len(suffix)
-		}
-	}
-	return "", -1
-}
