@@ -158,4 +158,3 @@ func sqlAt(s string) (string, int) {
 	}
 	return "", -1
 }
-
