@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/errprobe/errprobe/clock"
 	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
 	"github.com/errprobe/errprobe/wire"
@@ -60,7 +61,14 @@ type Config struct {
 	Proxy func(*http.Request) (*url.URL, error)
 	// Transport replaces the tuned transport (tests); nil: NewTransport.
 	Transport http.RoundTripper
-	// Now is the clock (default time.Now).
+	// Clock is the run's time: every reading and every wait (the fresh
+	// window before the burst, 429 back-offs, the recovery polls, --rate
+	// pacing) goes through it. Default: Now with wall-clock waits, or
+	// clock.Real. Tests share a clock.Fake with the reference server, so
+	// rate-limit windows pass without waiting.
+	Clock clock.Clock
+	// Now reads the time when Clock is nil (default time.Now); withDefaults
+	// sets it to Clock.Now.
 	Now func() time.Time
 	// Progress receives live progress; Log receives every recorded exchange
 	// (masked). Both are optional and called from one goroutine at a time.
@@ -109,8 +117,12 @@ func (c Config) withDefaults() Config {
 	if c.MaxBody <= 0 {
 		c.MaxBody = wire.DefaultMaxBody
 	}
-	if c.Now == nil {
-		c.Now = time.Now
+	if c.Clock == nil {
+		c.Clock = clock.Real
+		if c.Now != nil {
+			c.Clock = clock.Func(c.Now)
+		}
 	}
+	c.Now = c.Clock.Now
 	return c
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/clock"
 	"github.com/errprobe/errprobe/fixtures"
 	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
@@ -43,8 +44,9 @@ func targetEdited(t testing.TB, profile string, edit func(*schemas.Profile), asD
 	if edit != nil && asDemo {
 		edit(base)
 	}
+	clk := fakeClock()
 	srv, err := fixtures.Start(context.Background(), "127.0.0.1:0", base,
-		fixtures.WithFaults(faults...), fixtures.WithRateLimit(demoRate, demoWindow))
+		fixtures.WithFaults(faults...), fixtures.WithRateLimit(demoRate, demoWindow), fixtures.WithClock(clk.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +66,15 @@ func targetEdited(t testing.TB, profile string, edit func(*schemas.Profile), asD
 	if err != nil {
 		t.Fatal(err)
 	}
-	return checks.Config{Contract: c, BaseURL: srv.URL, MaxRequests: 1500, Concurrency: 4}
+	return checks.Config{Contract: c, BaseURL: srv.URL, MaxRequests: 1500, Concurrency: 4, Clock: clk}
+}
+
+// fakeClock is a clock for one reference server and the runs against it:
+// it stands still while requests are in flight (a burst lands in one
+// window however slow the machine) and a wait moves it at once. It starts
+// on a whole minute, so every run meets the same phase of the windows.
+func fakeClock() *clock.Fake {
+	return clock.NewFake(time.Now().Truncate(time.Minute))
 }
 
 func run(t testing.TB, cfg checks.Config) *report.Report {

@@ -305,7 +305,7 @@ func (s *session) waitFrom(rh ratelimit.Headers, at time.Time, ok bool) time.Dur
 func (s *session) countdownFor(ctx context.Context, d time.Duration, awaited string) bool {
 	for left := d; left > 0; left -= 100 * time.Millisecond {
 		s.progress(Progress{Wait: left, Waiting: awaited, WaitCap: s.maxWait})
-		if !sleepCtx(ctx, min(left, 100*time.Millisecond)) {
+		if !s.cfg.Clock.Sleep(ctx, min(left, 100*time.Millisecond)) {
 			return false
 		}
 	}

@@ -120,11 +120,12 @@ func (s *session) pace(ctx context.Context) error {
 	if s.pacer == nil {
 		return nil
 	}
-	if r := s.pacer.Reserve(); r.Delay() > 0 {
-		d := r.Delay()
+	now := s.cfg.Now()
+	if r := s.pacer.ReserveN(now, 1); r.DelayFrom(now) > 0 {
+		d := r.DelayFrom(now)
 		s.progress(Progress{Wait: d, Waiting: "pacing (--rate)"})
-		if !sleepCtx(ctx, d) {
-			r.Cancel()
+		if !s.cfg.Clock.Sleep(ctx, d) {
+			r.CancelAt(s.cfg.Now())
 			return context.Cause(ctx)
 		}
 	}
@@ -476,20 +477,5 @@ func (s *session) spendWait(d time.Duration) time.Duration {
 		if s.waitLeft.CompareAndSwap(left, left-take) {
 			return time.Duration(take)
 		}
-	}
-}
-
-// sleepCtx waits d or until ctx ends; false if ctx ended.
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/clock"
 	"github.com/errprobe/errprobe/fixtures"
 	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/reporters"
@@ -32,6 +33,8 @@ type demoOptions struct {
 	Profile string
 	Faults  []string
 	Auth    string
+	// RealTime waits the rate-limit windows out on the wall clock.
+	RealTime bool
 	runFlags
 	report reportOptions
 
@@ -66,6 +69,7 @@ catch. demo fails on any finding (--fail-on warning).
 	fs.StringVarP(&o.Profile, "profile", "p", "erzycall", "built-in profile: "+strings.Join(schemas.BuiltinNames(), "|"))
 	fs.StringArrayVar(&o.Faults, "fault", nil, "switch on a reference-server fault (repeatable; errprobe serve --profile NAME --list-faults)")
 	fs.StringVar(&o.Auth, "auth", fixtures.AuthKey, "how the reference server authenticates: "+strings.Join(fixtures.AuthModes(), "|"))
+	fs.BoolVar(&o.RealTime, "real-time", false, "wait out the rate-limit windows on the wall clock (default: skip the waits; the server shares errprobe's clock)")
 	addSelectFlags(fs, &o.runFlags)
 	addOutputFlags(fs, &o.runFlags)
 	addReportFlags(fs, &o.report, "warning")
@@ -101,8 +105,9 @@ func demoReport(ctx context.Context, io *IO, o *demoOptions) (*report.Report, er
 	if err != nil {
 		return nil, usageError(err)
 	}
+	clk, skip := demoClock(io, o.RealTime)
 	srv, err := fixtures.Start(ctx, "127.0.0.1:0", served, fixtures.WithFaults(o.Faults...),
-		fixtures.WithRateLimit(demoRate, demoWindow), fixtures.WithClock(io.Now), fixtures.WithAuth(o.Auth))
+		fixtures.WithRateLimit(demoRate, demoWindow), fixtures.WithClock(clk.Now), fixtures.WithAuth(o.Auth))
 	if err != nil {
 		return nil, usageError(fmt.Errorf("--auth: %w", err))
 	}
@@ -123,13 +128,35 @@ func demoReport(ctx context.Context, io *IO, o *demoOptions) (*report.Report, er
 	o.runFlags.MaxRequests, o.runFlags.Concurrency = wire.DefaultMaxRequests, wire.DefaultConcurrency
 	o.runFlags.Timeout, o.runFlags.MaxBody = wire.DefaultTimeout, wire.DefaultMaxBody
 	cfg := o.engineConfig(io, colorEnabled(io, o.report.NoColor), progress)
-	cfg.Contract, cfg.BaseURL, cfg.MaxWait, cfg.Proxy = contract, srv.URL, demoMaxWait, nil
+	cfg.Contract, cfg.BaseURL, cfg.MaxWait, cfg.Proxy, cfg.Clock = contract, srv.URL, demoMaxWait, nil, clk
 	rep, err := checks.Run(ctx, cfg)
 	progress.Done()
 	if err != nil {
 		return nil, runError(err)
 	}
+	if skip != nil && skip.Skipped() > 0 && !o.Quiet {
+		fmt.Fprintf(io.Err, "demo: %.1fs of rate-limit waits skipped: the reference server shares errprobe's clock (--real-time waits them out)\n",
+			skip.Skipped().Seconds())
+	}
 	return rep, nil
+}
+
+// demoClock is the clock the demo's server and run share: io's when set
+// (tests), the wall clock with --real-time, else the wall clock with the
+// waits skipped (returned too, to say how much was skipped). The server is
+// in-process, so a skipped wait passes for both: the burst's window resets
+// at once, and the requests still take their real time.
+func demoClock(io *IO, realTime bool) (clock.Clock, *clock.Skip) {
+	switch {
+	case io.Clock != nil:
+		return io.Clock, nil
+	case realTime && io.Now != nil:
+		return clock.Func(io.Now), nil
+	case realTime:
+		return clock.Real, nil
+	}
+	skip := &clock.Skip{}
+	return skip, skip
 }
 
 // demoProfile is the client's profile: the built-in itself in the default

@@ -8,6 +8,7 @@ import (
 	"github.com/mattn/go-isatty"
 	"golang.org/x/term"
 
+	"github.com/errprobe/errprobe/clock"
 	"github.com/errprobe/errprobe/reporters"
 )
 
@@ -24,6 +25,10 @@ type IO struct {
 	ErrWidth func() int
 	Getenv   func(string) string
 	Now      func() time.Time
+	// Clock is a run's time, its waits included (nil: the wall clock, read
+	// through Now). demo makes its own, shared with its server, unless this
+	// is set (tests pass a clock.Fake).
+	Clock clock.Clock
 	// Getwd is the working directory profile discovery starts from (nil: os.Getwd).
 	Getwd func() (string, error)
 }

@@ -187,6 +187,7 @@ func (f *runFlags) engineConfig(io *IO, color bool, progress *reporters.Progress
 		MaxDuration: f.MaxDuration, FollowRedirects: f.Follow, TLS: f.tls, Rate: f.rate,
 		Proxy:    proxyFrom(io.Getenv),
 		Now:      io.Now,
+		Clock:    io.Clock,
 		Progress: progress.Update,
 		Version:  version(),
 	}
