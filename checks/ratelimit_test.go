@@ -22,7 +22,8 @@ import (
 func quotaTarget(t *testing.T, n int, window time.Duration, edit func(*schemas.Profile), faults ...string) (checks.Config, *atomic.Int64) {
 	t.Helper()
 	p, _ := schemas.Builtin("erzycall", func(string) string { return "" })
-	srv, err := fixtures.New(p, fixtures.WithFaults(faults...), fixtures.WithRateLimit(n, window))
+	clk := fakeClock()
+	srv, err := fixtures.New(p, fixtures.WithFaults(faults...), fixtures.WithRateLimit(n, window), fixtures.WithClock(clk.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +42,7 @@ func quotaTarget(t *testing.T, n int, window time.Duration, edit func(*schemas.P
 	if err != nil {
 		t.Fatal(err)
 	}
-	return checks.Config{Contract: c, BaseURL: hs.URL, Concurrency: 4}, &got
+	return checks.Config{Contract: c, BaseURL: hs.URL, Concurrency: 4, Clock: clk}, &got
 }
 
 // TestRun_SpentWindow: the probes before the burst leave 2 requests of the
@@ -124,10 +125,11 @@ func TestRun_BackoffOnce(t *testing.T) {
 }
 
 // TestRun_RatePaces: --rate spreads the requests (a lower bound on the
-// run's time, so a slow machine cannot fail it).
+// run's time, so a slow machine cannot fail it). It runs on the wall
+// clock: pacing's end-to-end real-time test.
 func TestRun_RatePaces(t *testing.T) {
 	cfg, got := quotaTarget(t, 100000, time.Second, nil)
-	cfg.Suites, cfg.Rate = []string{"malformed"}, 20
+	cfg.Suites, cfg.Rate, cfg.Clock = []string{"malformed"}, 20, nil
 	start := time.Now()
 	run(t, cfg)
 	n := got.Load()
