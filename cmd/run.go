@@ -12,6 +12,7 @@ import (
 	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/reporters"
 	"github.com/errprobe/errprobe/schemas"
+	"github.com/errprobe/errprobe/wire"
 )
 
 // runOptions are `errprobe run`'s flags and argument.
@@ -87,6 +88,7 @@ func runRun(ctx context.Context, io *IO, o *runOptions) error {
 	if cfg.OpenAPI, err = loadOpenAPI(o.OpenAPI, o.Operations); err != nil {
 		return err
 	}
+	announceBase(io, cfg.BaseURL, contract.Profile())
 	if cfg.OpenAPI != nil {
 		cfg.Probes = append(cfg.Probes, cfg.OpenAPI.Probes...)
 	}
@@ -96,6 +98,17 @@ func runRun(ctx context.Context, io *IO, o *runOptions) error {
 		return runError(err)
 	}
 	return finish(io, rep, &o.report)
+}
+
+// announceBase prints, before anything is sent, a base URL the user did not
+// give on the command line or in ERRPROBE_BASE_URL: the profile's base_url
+// (perhaps written from an OpenAPI document's servers) receives the keys.
+func announceBase(io *IO, given string, p *schemas.Profile) {
+	if given != "" || p.BaseURL == "" {
+		return
+	}
+	fmt.Fprintf(io.Err, "errprobe: base URL %s from the profile's base_url (%s), not from the command line or ERRPROBE_BASE_URL\n",
+		wire.RedactURL(p.BaseURL), p.Source)
 }
 
 // loadContract resolves --profile (else $ERRPROBE_PROFILE, else the

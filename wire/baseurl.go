@@ -36,6 +36,10 @@ func ParseBaseURL(base string) (*url.URL, error) {
 	return u, nil
 }
 
+// RedactURL is a URL as messages may show it: its password hidden, and
+// nothing of it when it does not parse.
+func RedactURL(s string) string { return redactURL(s) }
+
 // redactURL hides the password of a URL that may not even parse.
 func redactURL(s string) string {
 	if u, err := url.Parse(s); err == nil {
