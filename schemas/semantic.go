@@ -3,12 +3,15 @@ package schemas
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/net/http/httpguts"
 )
 
 // issue is a semantic problem at a path into the profile.
@@ -94,6 +97,7 @@ func checkCodeRefs(p *Profile, add func(string, ...string)) {
 		}
 		seen[pr.Name] = true
 		checkExpectation(p, pr.Expect, add, "probes", at, "expect")
+		checkProbeText(pr, add, "probes", at)
 		if b := pr.Request.Body; b != nil && pr.Request.ContentType == "" && *b != "" &&
 			!json.Valid([]byte(strings.ReplaceAll(*b, "{{n}}", "1234567"))) {
 			add("is not valid JSON (with {{n}} as a number); give content_type for other bodies", "probes", at, "request", "body")
@@ -184,7 +188,68 @@ func checkAuth(a Auth, add func(string, ...string)) {
 	if a.Header == "" {
 		add("is required (the header the key goes in, e.g. X-API-Key or Authorization)", "auth", "header")
 	}
+	if framingHeaders[http.CanonicalHeaderKey(a.Header)] {
+		add(fmt.Sprintf("%s frames the message (net/http sets it itself, so a key there is never sent): name the header the key goes in, e.g. X-API-Key or Authorization", a.Header), "auth", "header")
+	}
 	if (a.TLS.Cert == "") != (a.TLS.Key == "") {
 		add("cert and key go together: give both or neither", "auth", "tls")
 	}
 }
+
+// Limits on a custom probe's own text: real names, methods and paths are
+// short; a 200,000-character name only bloats every report line.
+const (
+	maxProbeName   = 100
+	maxMethod      = 32
+	maxProbePath   = 4096
+	maxHeaderValue = 8192
+)
+
+// framingHeaders say how the message is framed or routed; net/http writes
+// them from the request itself and drops them from a header map.
+var framingHeaders = map[string]bool{
+	"Host": true, "Content-Length": true, "Transfer-Encoding": true, "Connection": true, "Keep-Alive": true,
+	"Proxy-Connection": true, "Te": true, "Trailer": true, "Upgrade": true, "Expect": true,
+}
+
+// checkProbeText refuses at load time what a custom probe could never
+// send, as --header does: a header value with CR, LF or another control
+// character, a path with a control character, and names, methods, paths
+// and values past their limits. Values are never quoted (they may hold a
+// secret).
+func checkProbeText(pr Probe, add func(string, ...string), at ...string) {
+	tooLong := func(what string, n, max int, path ...string) {
+		add(fmt.Sprintf("%s is %d characters long: at most %d", what, n, max), append(at[:len(at):len(at)], path...)...)
+	}
+	if n := len(pr.Name); n > maxProbeName {
+		tooLong("the name", n, maxProbeName, "name")
+	}
+	r := pr.Request
+	if n := len(r.Method); n > maxMethod {
+		tooLong("the method", n, maxMethod, "request", "method")
+	}
+	switch {
+	case len(r.Path) > maxProbePath:
+		tooLong("the path", len(r.Path), maxProbePath, "request", "path")
+	case strings.ContainsFunc(r.Path, isControl):
+		add("the path holds a control character (CR, LF, …)", append(at[:len(at):len(at)], "request", "path")...)
+	}
+	names := make([]string, 0, len(r.Headers))
+	for k := range r.Headers {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		v, path := r.Headers[k], append(at[:len(at):len(at)], "request", "headers", k)
+		switch {
+		case !httpguts.ValidHeaderFieldName(k):
+			add("is not a valid header name (letters, digits and !#$%&'*+-.^_`|~ only)", path...)
+		case len(v) > maxHeaderValue:
+			add(fmt.Sprintf("the value is %d characters long: at most %d", len(v), maxHeaderValue), path...)
+		case !httpguts.ValidHeaderFieldValue(v):
+			add("the value holds a control character (CR, LF, …)", path...)
+		}
+	}
+}
+
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
