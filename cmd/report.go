@@ -110,6 +110,12 @@ func (o *reportOptions) outputs() ([]output, error) {
 	return append(files, stdout), nil
 }
 
+// textToStdout reports whether the terminal (text) report goes to stdout.
+func (o *reportOptions) textToStdout() bool {
+	outs, err := o.outputs()
+	return err == nil && outs[len(outs)-1].format == "text"
+}
+
 // distinctFiles refuses two outputs on one file (one would silently
 // overwrite the other); --write-baseline counts, "-" is stdout.
 func (o *reportOptions) distinctFiles(files []output) error {

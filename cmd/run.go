@@ -145,17 +145,20 @@ func runError(err error) error {
 
 // finish writes the reports and turns the verdict into the exit code.
 func finish(io *IO, rep *report.Report, o *reportOptions) error {
-	if rep.Keyless != "" {
+	// The terminal report says these itself; on stderr they are for a
+	// stdout that holds JSON, JUnit, Markdown or HAR.
+	notes := !o.textToStdout()
+	if rep.Keyless != "" && notes {
 		fmt.Fprintf(io.Err, "errprobe: no valid key: %s; ran only the probes that need no key, the rest are skipped\n", rep.Keyless)
 	}
-	if rep.Stopped != "" {
+	if rep.Stopped != "" && notes {
 		fmt.Fprintf(io.Err, "errprobe: stopped early: %s; results so far are reported and gated\n", rep.Stopped)
 	}
 	code, err := writeReports(io, rep, o)
 	if err != nil {
 		return err
 	}
-	if code == ExitNotRun {
+	if code == ExitNotRun && notes {
 		fmt.Fprintf(io.Err, "errprobe: %s; exit %d\n", rep.NothingTested, ExitNotRun)
 	}
 	if code != ExitOK {

@@ -26,6 +26,7 @@ const (
 	VerdictFail        = "fail"
 	VerdictInterrupted = "interrupted"
 	VerdictNotRun      = "not-run" // no check passed or failed
+	VerdictDryRun      = "dry-run" // nothing was sent
 )
 
 // JSON renders the report as one JSON document (see JSONDocument).
@@ -321,7 +322,9 @@ func verdict(r *report.Report, v gate.Verdict) string {
 		return VerdictInterrupted
 	case v.Failed:
 		return VerdictFail
-	case r.NothingTested != "" && !r.DryRun:
+	case r.DryRun:
+		return VerdictDryRun
+	case r.NothingTested != "":
 		return VerdictNotRun
 	}
 	return VerdictPass

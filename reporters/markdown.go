@@ -57,6 +57,10 @@ func mdVerdict(r *report.Report, o Options) string {
 		return "⚠️ interrupted ·"
 	case VerdictFail:
 		return "❌"
+	case VerdictNotRun:
+		return "⚪ not run ·"
+	case VerdictDryRun:
+		return "📝 dry run ·"
 	}
 	return "✅"
 }

@@ -28,10 +28,12 @@ func Text(w io.Writer, r *report.Report, o Options) error {
 	t.header()
 	t.causes()
 	t.planned()
+	t.shared = sharedSkips(r.Results)
 	for _, s := range bySuite(r) {
 		t.suite(s)
 	}
 	if !o.Quiet {
+		t.skips()
 		t.burst()
 	}
 	t.leftovers()
@@ -47,6 +49,9 @@ type textReport struct {
 	// shown maps a cause (check and signature) to the probe whose failure
 	// was shown in full; later failures of that cause are one line.
 	shown map[string]string
+	// shared are the skip reasons many results give, said once with a
+	// count after the suites (each result listed with -v).
+	shared []skipReason
 }
 
 // firstOfCause returns the probe of an earlier failure with res's cause,
@@ -156,7 +161,7 @@ func (t *textReport) result(res report.Result) {
 	case report.StatusFail:
 		t.failure(res)
 	case report.StatusSkip:
-		if !t.o.Quiet {
+		if !t.o.Quiet && (t.o.Verbose || !t.isShared(res)) {
 			t.p.line("  " + t.s.skip.Sprint(markSkip+" "+oneLine(title(res))) + t.s.dim.Sprint(suffix("  ", oneLine(res.Message))))
 		}
 	default:
@@ -333,6 +338,10 @@ func (t *textReport) verdict() string {
 		return t.s.fail.Sprint("FAIL") + t.s.dim.Sprintf(" at --fail-on security: %s", plural(v.Security, "new security finding"))
 	case v.Failed:
 		return t.s.fail.Sprint("FAIL") + t.s.dim.Sprintf(" at --fail-on %s: %s", nonEmpty(string(t.o.FailOn), "error"), plural(v.Errors, "new error")+", "+plural(v.Warnings, "new warning"))
+	case t.r.DryRun:
+		return t.s.banner.Sprint("DRY RUN") + t.s.dim.Sprint(" nothing was sent, nothing was tested")
+	case t.r.NothingTested != "":
+		return t.s.banner.Sprint("NOT RUN") + t.s.dim.Sprint(" nothing was tested; this run does not pass")
 	default:
 		return t.s.pass.Sprint("PASS") + t.s.dim.Sprint(suffix(" at --fail-on ", string(t.o.FailOn)))
 	}
