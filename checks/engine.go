@@ -256,7 +256,7 @@ func (s *session) runProbe(ctx context.Context, p probe, outs []*outcome, i int)
 	p.run(withProbe(ctx, p.name), s, o)
 	d := s.cfg.Now().Sub(start)
 	for j := range o.results {
-		o.results[j].Duration = d
+		o.results[j].Duration, o.results[j].Started = d, start
 	}
 	for _, ex := range o.exchanges {
 		if ex.Probe == "" {

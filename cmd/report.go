@@ -156,6 +156,7 @@ func writeReports(ios *IO, r *report.Report, o *reportOptions) (int, error) {
 		FailOn:   failOn,
 		Verdict:  gate.Decide(r, failOn, o.baseline),
 		Hostname: hostname(),
+		WorkDir:  ios.wd(),
 	}
 	outs, _ := o.outputs()
 	var errs []error

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -119,7 +120,7 @@ func loadContract(io *IO, name string) (*schemas.Contract, error) {
 		name = io.Getenv("ERRPROBE_PROFILE")
 	}
 	if name == "" {
-		name = discoverProfile(io.wd())
+		name = relativeTo(io.wd(), discoverProfile(io.wd()))
 	}
 	if name == "" {
 		return nil, usageError(errors.New("no profile: give --profile NAME|FILE, set ERRPROBE_PROFILE, or create ./errprobe.yaml (errprobe init)"))
@@ -133,6 +134,20 @@ func loadContract(io *IO, name string) (*schemas.Contract, error) {
 		return nil, usageError(fmt.Errorf("%s: %w", p.Source, err))
 	}
 	return c, nil
+}
+
+// relativeTo names path relative to dir when it lies within it, so reports
+// and annotations name a discovered profile as -p would ("errprobe.yaml",
+// "../errprobe.yaml"); path unchanged otherwise.
+func relativeTo(dir, path string) string {
+	if dir == "" || path == "" || !filepath.IsAbs(path) {
+		return path
+	}
+	rel, err := filepath.Rel(dir, path)
+	if err != nil {
+		return path
+	}
+	return rel
 }
 
 // runError maps the engine's set-up errors to exit codes.

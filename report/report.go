@@ -62,6 +62,10 @@ type Result struct {
 	// replay), in the order sent, so a reproduction can replay them first.
 	Setup    []*Exchange   `json:"setup,omitempty"`
 	Duration time.Duration `json:"duration_ns"`
+	// Started is when the probe that produced the result started (zero
+	// when unknown); with Duration it places the probe in the run, so a
+	// suite's wall time is the union of its probes' spans.
+	Started time.Time `json:"started,omitzero"`
 	// Baseline marks: Known is a failure the baseline lists; Fixed is a
 	// baseline entry whose check now passes. Set by the gate.
 	Known bool `json:"known,omitempty"`

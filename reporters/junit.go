@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 
 	"github.com/errprobe/errprobe/report"
@@ -21,6 +22,7 @@ type junitTestsuites struct {
 	Tests    int              `xml:"tests,attr"`
 	Failures int              `xml:"failures,attr"`
 	Errors   int              `xml:"errors,attr"`
+	Skipped  int              `xml:"skipped,attr"`
 	Time     string           `xml:"time,attr"`
 	Suites   []junitTestsuite `xml:"testsuite"`
 }
@@ -68,11 +70,13 @@ type junitMessage struct {
 // CI does not fail on it; a fixed one passes with a note in <system-out>.
 // All text is stripped of XML-illegal characters and invalid UTF-8.
 func JUnit(w io.Writer, r *report.Report, o Options) error {
-	doc := junitTestsuites{Name: clean(nonEmpty(r.Tool, "errprobe")), Time: seconds(elapsed(r))}
+	doc := junitTestsuites{Name: clean(junitRunName(r)), Time: seconds(elapsed(r))}
 	for _, s := range bySuite(r) {
 		ts := junitSuite(r, s, o)
 		doc.Tests += ts.Tests
 		doc.Failures += ts.Failures
+		doc.Errors += ts.Errors
+		doc.Skipped += ts.Skipped
 		doc.Suites = append(doc.Suites, ts)
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
@@ -90,14 +94,14 @@ func JUnit(w io.Writer, r *report.Report, o Options) error {
 func junitSuite(r *report.Report, s suite, o Options) junitTestsuite {
 	c := count(s.Results)
 	ts := junitTestsuite{
-		Name:       clean(s.Name),
+		Name:       clean(junitRunName(r) + " " + s.Name),
 		Tests:      len(s.Results),
 		Failures:   c.Failed - c.Known,
 		Skipped:    c.Skipped + c.Known,
-		Time:       seconds(c.Time),
+		Time:       seconds(suiteWallTime(r, s.Results)),
 		Timestamp:  r.Started.UTC().Format(junitTimestamp),
 		Hostname:   clean(nonEmpty(o.Hostname, "localhost")),
-		File:       clean(profileFile(r)),
+		File:       clean(relativeTo(o.WorkDir, profileFile(r))),
 		Properties: junitProperties(r),
 	}
 	for _, res := range s.Results {
@@ -136,6 +140,24 @@ func junitName(res report.Result) string {
 		name += " (" + label + ")"
 	}
 	return name
+}
+
+// junitRunName names the run in JUnit: "errprobe PROFILE", so suites of
+// runs against two profiles stay apart when a CI tool merges reports
+// (junit-report-merger joins suites of the same name).
+func junitRunName(r *report.Report) string {
+	return strings.TrimSpace(nonEmpty(r.Tool, "errprobe") + " " + r.Profile)
+}
+
+// relativeTo names path relative to dir when it lies within it.
+func relativeTo(dir, path string) string {
+	if dir == "" || path == "" || !filepath.IsAbs(path) {
+		return path
+	}
+	if rel, err := filepath.Rel(dir, path); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return filepath.ToSlash(rel)
+	}
+	return path
 }
 
 // profileFile is the file the profile came from, "" for a built-in.

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -108,7 +109,10 @@ func TestReporters_DemoWithFaults(t *testing.T) {
 	if err != nil || len(suites) == 0 {
 		t.Fatalf("go-junit: %d suites, %v", len(suites), err)
 	}
-	validateXSD(t, outputs["junit"])
+	// The skipped total on <testsuites> is the one attribute outside
+	// Jenkins' schema (see jenkinsOnly in junit_test.go).
+	doc := regexp.MustCompile(`(<testsuites [^>]*?) skipped="\d+"`).ReplaceAll(outputs["junit"], []byte("$1"))
+	validateXSD(t, doc)
 }
 
 func validateXSD(t *testing.T, data []byte) {

@@ -26,6 +26,9 @@ type Options struct {
 	FailOn gate.FailOn
 	// Hostname goes into JUnit testsuites.
 	Hostname string
+	// WorkDir is the working directory; JUnit names the profile file
+	// relative to it.
+	WorkDir string
 }
 
 // Func renders a report.

@@ -107,7 +107,18 @@ func load(file, dir string, src []byte, getenv func(string) string) (*Profile, e
 		return nil, err
 	}
 	p.docs = docs
+	p.Name = ownName(p.Name, user)
 	return p, nil
+}
+
+// ownName names a user's profile file that gives no name: of its own by
+// its file ("errprobe.yaml"), so reports do not present it as the built-in
+// it extends; a name: it gives, or a built-in's, is kept.
+func ownName(merged string, user *doc) string {
+	if _, named := user.value["name"]; named || strings.HasPrefix(user.file, "builtin:") {
+		return merged
+	}
+	return filepath.Base(user.file)
 }
 
 // parseDoc parses YAML (JSON is YAML) into a syntax tree and a JSON-typed value.

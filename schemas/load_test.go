@@ -219,7 +219,7 @@ func TestResolve(t *testing.T) {
 	}
 	for _, tc := range []testCase{
 		{name: "built-in", arg: "problem", wantName: "problem"},
-		{name: "file", arg: path, wantName: "messaging"},
+		{name: "file", arg: path, wantName: "mine.yaml"}, // no name: of its own: named by its file
 		{name: "unknown name", arg: "nosuch", wantErr: "nosuch: no built-in profile or file by that name (built-ins: erzycall, jsonapi, messaging, plain, problem, voiceagent)"},
 		{name: "missing file", arg: filepath.Join(dir, "gone.yaml"), wantErr: "gone.yaml: cannot read profile: no such file or directory"},
 	} {

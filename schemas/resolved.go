@@ -43,6 +43,9 @@ func Resolved(nameOrPath string, getenv func(string) string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	if name, _ := merged["name"].(string); name != "" {
+		merged["name"] = ownName(name, user)
+	}
 	return renderResolved(docs, merged)
 }
 
