@@ -160,9 +160,9 @@ func runError(err error) error {
 
 // finish writes the reports and turns the verdict into the exit code.
 func finish(io *IO, rep *report.Report, o *reportOptions) error {
-	// The terminal report says these itself; on stderr they are for a
-	// stdout that holds JSON, JUnit, Markdown or HAR.
-	notes := !o.textToStdout()
+	// The text report on a terminal says these itself; on stderr they are
+	// for a stdout that is a file, a pipe or a machine-readable report.
+	notes := !(io.OutTTY && o.textToStdout())
 	if rep.Keyless != "" && notes {
 		fmt.Fprintf(io.Err, "errprobe: no valid key: %s; ran only the probes that need no key, the rest are skipped\n", rep.Keyless)
 	}
