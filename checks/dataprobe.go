@@ -52,6 +52,10 @@ type Probe struct {
 	// Operation names the documented operation the probe is for (probes
 	// planned from an OpenAPI document); every result it yields carries it.
 	Operation string
+	// Guess, when non-empty, says what the probe's expectation was inferred
+	// from (not read in the document or an RFC): its failures carry it in
+	// Result.Guess, graded warning — a guess never gates.
+	Guess string
 }
 
 // ProbeRequest is one request of a Probe. Path, Body and header values may
@@ -90,6 +94,14 @@ type ProbeExpect struct {
 	// list (HEAD with GET, and OPTIONS, may be added): the methods an
 	// OpenAPI document gives the path.
 	Allow []string
+	// ClientError, when set, also accepts any 4xx: an OpenAPI operation that
+	// documents no status for the case (negative data, refused credentials).
+	ClientError bool
+	// Fields are the request members a rejection must name (check
+	// NegativeField, listed in the probe's Also) at one of FieldAt: JSON
+	// Pointers into the error body, * standing for each array member.
+	Fields  []string
+	FieldAt []string
 }
 
 func ruleNames(rules map[string]schemas.HeaderRule) []string {
@@ -231,6 +243,10 @@ func (s *session) judgeExpect(dp Probe, rq ProbeRequest, ex *report.Exchange) (r
 	fail := func(msg, want, got string) (report.Result, bool) {
 		r := newResult(dp.Check, dp.Name, report.StatusFail)
 		r.Message, r.Expected, r.Actual, r.Exchange = msg, want, got, ex
+		if dp.Guess != "" {
+			r.Guess = dp.Guess
+			r.Message += " (a guess: " + dp.Guess + ")"
+		}
 		return r, false
 	}
 	f := s.fields(ex)
@@ -238,6 +254,12 @@ func (s *session) judgeExpect(dp Probe, rq ProbeRequest, ex *report.Exchange) (r
 	if rq.Expect.Success {
 		if ex.Response == nil || ex.Response.Status/100 != 2 {
 			return fail("got "+actual+", want 2xx", "2xx", actual)
+		}
+		return report.Result{}, true
+	}
+	if rq.Expect.ClientError && rq.Expect.Rule == nil {
+		if ex.Response == nil || ex.Response.Status/100 != 4 {
+			return fail("got "+actual+", want a 4xx", "a 4xx", actual)
 		}
 		return report.Result{}, true
 	}
@@ -306,6 +328,10 @@ func (a *alsoJudge) judge(s *session, ex *report.Exchange, rq ProbeRequest) {
 			} else if ex.Response.Header.Get("Allow") == "" {
 				msg = "405 without an Allow header (RFC 9110 §15.5.6)"
 			}
+		case report.NegativeField:
+			if applies = validationStatus(ex.Response.Status) && len(rq.Expect.Fields) > 0 && len(rq.Expect.FieldAt) > 0; applies {
+				msg = fieldsMessage(ex.Response.Body, rq.Expect.Fields, rq.Expect.FieldAt)
+			}
 		case report.ResourcesCreateHeaders:
 			if applies = ex.Response.Status/100 == 2 && len(s.p.Endpoints.Create.Headers) > 0; applies {
 				if msgs := schemas.CheckHeaders(s.p.Endpoints.Create.Headers, ex.Response.Header); len(msgs) > 0 {
@@ -330,6 +356,7 @@ var alsoWant = map[string]string{
 	report.AuthWWWAuthenticate:    "WWW-Authenticate header",
 	report.MalformedMethodAllow:   "405 with an Allow header",
 	report.ResourcesCreateHeaders: "the headers endpoints.create.headers promises",
+	report.NegativeField:          "an error naming the invalid field",
 }
 
 func (a *alsoJudge) record(o *outcome) {

@@ -23,6 +23,11 @@ func (s *session) documentedResults(probe string, exs []*report.Exchange, want f
 		if ex.Response == nil {
 			continue
 		}
+		for _, r := range s.rfcResults(probe, ex) {
+			if want(r.Check) {
+				out = append(out, r)
+			}
+		}
 		op := s.operationFor(ex.Request)
 		if op == nil {
 			continue // a request the document does not describe (a wrong method, an unknown route)
@@ -61,6 +66,9 @@ func documentedFor(op *Operation, status int) (string, DocumentedResponse, bool)
 		if r, ok := op.Responses[k]; ok {
 			return k, r, true
 		}
+	}
+	if _, ok := op.Implied[status]; ok {
+		return strconv.Itoa(status), DocumentedResponse{}, true
 	}
 	return "", DocumentedResponse{}, false
 }

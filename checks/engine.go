@@ -45,6 +45,7 @@ func Run(ctx context.Context, cfg Config) (*report.Report, error) {
 	}
 	if cfg.OpenAPI == nil {
 		sel.exclude[report.SuiteOpenAPI] = true // its checks need the document
+		sel.exclude[report.SuiteNegative] = true
 	}
 	if err := checkSeverities(s.p, plan); err != nil {
 		return nil, err

@@ -122,8 +122,12 @@ var onlyItsOwn = map[string]bool{
 
 // provenWithOpenAPI are the checks that need `run --openapi` (a document
 // from the reference server): cmd's TestRun_OpenAPI proves each under its
-// fault (delete-200-body, envelope-wrong-type, missing-request-id).
-var provenWithOpenAPI = []string{report.OpenAPIStatus, report.OpenAPISchema, report.OpenAPIHeaders}
+// fault (delete-200-body, envelope-wrong-type, missing-request-id, and for
+// the per-operation probes missing-key-200, no-www-authenticate, method-404,
+// validation-accepted, validation-no-details); TestRun_OpenAPIRFCAndNegative
+// proves openapi.allow on a server whose 405s lack Allow.
+var provenWithOpenAPI = []string{report.OpenAPIStatus, report.OpenAPISchema, report.OpenAPIHeaders, report.OpenAPISecurity,
+	report.OpenAPIWWWAuthenticate, report.OpenAPIAllow, report.OpenAPIMethod, report.NegativeRejected, report.NegativeField}
 
 func TestRun_EveryFaultFailsItsCheck(t *testing.T) {
 	type testCase struct {

@@ -101,8 +101,8 @@ func TestCatalogue_Unique(t *testing.T) {
 		}
 		seen[c.ID] = true
 	}
-	if len(seen) != 57 {
-		t.Errorf("%d checks, want 57", len(seen))
+	if len(seen) != 63 {
+		t.Errorf("%d checks, want 63", len(seen))
 	}
 }
 

@@ -24,6 +24,11 @@ type Operation struct {
 	Name, Method, Path string
 	// Responses by status key: "200", "4XX", "default".
 	Responses map[string]DocumentedResponse
+	// Implied are statuses the document implies without listing them, with
+	// why: 401 and 403 on a secured operation (its security requirement,
+	// RFC 9110 §15.5.2/§15.5.4); 400 for invalid input on one that lists no
+	// client error at all (§15.5.1). Their bodies are not judged.
+	Implied map[int]string
 }
 
 // DocumentedResponse is what the document says of one status.

@@ -108,7 +108,7 @@ func (s selection) runs(p probe) bool {
 			return true
 		}
 	}
-	for _, c := range []string{report.OpenAPIStatus, report.OpenAPISchema, report.OpenAPIHeaders} {
+	for _, c := range []string{report.OpenAPIStatus, report.OpenAPISchema, report.OpenAPIHeaders, report.OpenAPIWWWAuthenticate, report.OpenAPIAllow} {
 		if s.wants(c) {
 			return true
 		}

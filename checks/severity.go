@@ -42,6 +42,9 @@ func applySeverity(p *schemas.Profile, plan []probe, rs []report.Result) []repor
 		if o, ok := p.Severity[r.Check]; ok {
 			r.Severity, r.SeverityReason = report.Severity(o.Level), o.Reason
 		}
+		if r.Guess != "" && r.Severity == report.SeverityError {
+			r.Severity = report.SeverityWarning // a guess never gates
+		}
 	}
 	return rs
 }

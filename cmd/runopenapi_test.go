@@ -108,7 +108,13 @@ func TestRun_OpenAPI(t *testing.T) {
 		{"erzycall", "delete-200-body", []string{"openapi.status"}},
 		{"erzycall", "envelope-wrong-type", []string{"openapi.schema"}},
 		{"messaging", "missing-request-id", []string{"openapi.headers"}},
-		{"voiceagent", "method-404", []string{"malformed.method"}},
+		{"voiceagent", "method-404", []string{"malformed.method", "openapi.method"}},
+		{"erzycall", "validation-accepted", []string{"negative.rejected"}},
+		{"erzycall", "validation-no-details", []string{"negative.details-field"}},
+		{"erzycall", "missing-key-200", []string{"openapi.security"}},
+		{"erzycall", "garbage-key-accepted", []string{"openapi.security"}},
+		{"erzycall", "wrong-scheme-accepted", []string{"openapi.security"}},
+		{"erzycall", "no-www-authenticate", []string{"openapi.www-authenticate"}},
 	} {
 		t.Run(tc.profile+"/"+tc.fault, func(t *testing.T) { run(t, tc) })
 	}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/errprobe/errprobe/checks"
 	"github.com/errprobe/errprobe/report"
-	"github.com/errprobe/errprobe/schemas"
 )
 
 // Plan is what `run --openapi` adds to a run: every selected operation
@@ -33,14 +32,14 @@ func Plan(d *Document, filter []string) (*checks.OpenAPI, error) {
 	}
 	pathDone := map[string]bool{}
 	for _, op := range ops {
-		probes := operationProbes(op)
+		probes := operationProbes(op, d)
 		if !pathDone[op.Path] {
 			pathDone[op.Path] = true
 			probes = append(probes, methodProbe(op, methodsOf[op.Path]))
 		}
 		if len(probes) == 0 {
 			probes = append(probes, checks.Probe{Operation: op.Name(), Name: op.Name(), Suite: report.SuiteOpenAPI, Check: report.OpenAPIStatus,
-				Skip: "no stateless probe applies (not secured, no JSON body, no path parameter); its responses are checked when the profile's probes reach it"})
+				Skip: "no stateless probe applies (not secured, no body, no parameter); its responses are checked when the profile's probes reach it"})
 		}
 		out.Probes = append(out.Probes, probes...)
 	}
@@ -104,6 +103,27 @@ func documentedOperation(op *Operation) checks.Operation {
 		}
 		out.Responses[key] = dr
 	}
+	out.Implied = implied(op)
+	return out
+}
+
+// implied: the statuses a security requirement or invalid input imply
+// where the operation lists none for them.
+func implied(op *Operation) map[int]string {
+	out := map[int]string{}
+	if len(op.Security) > 0 {
+		out[401] = "the operation's security requirement (RFC 9110 §15.5.2)"
+		out[403] = "the operation's security requirement (RFC 9110 §15.5.4)"
+	}
+	clientErr := false
+	for k := range op.Responses {
+		if strings.HasPrefix(k, "4") || k == "default" {
+			clientErr = true
+		}
+	}
+	if !clientErr && (op.Body != nil || len(op.Params) > 0) {
+		out[400] = "invalid input to an operation that lists no client error (RFC 9110 §15.5.1)"
+	}
 	return out
 }
 
@@ -118,50 +138,68 @@ func expectSit(situations ...string) checks.ProbeExpect {
 	return checks.ProbeExpect{Situations: situations}
 }
 
-func operationProbes(op *Operation) []checks.Probe {
-	var out []checks.Probe
-	path := concretePath(op, "")
-	if len(op.Security) > 0 {
-		garbage := "errprobe_garbage_0000000000000000"
-		out = append(out,
-			probeOf(op, "missing-key", report.AuthMissingKey, checks.ProbeRequest{Method: op.Method, Path: path, Key: "none",
-				Expect: expectSit(schemas.ExpectMissingKey)}),
-			probeOf(op, "garbage-key", report.AuthGarbageKey, checks.ProbeRequest{Method: op.Method, Path: path, KeyValue: &garbage,
-				Expect: expectSit(schemas.ExpectInvalidKey)}))
+func operationProbes(op *Operation, d *Document) []checks.Probe {
+	r, skip := validRequest(op)
+	if skip != "" {
+		p := checks.Probe{Operation: op.Name(), Name: op.Name() + " valid request", Suite: report.SuiteOpenAPI, Check: report.OpenAPISecurity, Skip: skip}
+		return []checks.Probe{p}
 	}
+	base := r.probeRequest()
+	out := securityProbes(op, d, base)
 	if op.Body != nil && op.Body.JSON() {
-		truncated, sample := `{"errprobe":`, sampleBody(op.Body)
-		for _, b := range []struct {
-			suffix, check string
-			body          *string
-			ctype, sit    string
-		}{{"truncated-json", report.MalformedTruncated, &truncated, op.Body.ContentType, schemas.ExpectMalformedJSON},
-			{"content-type", report.MalformedContentType, &sample, "text/plain", schemas.ExpectWrongContentType}} {
-			pr := probeOf(op, b.suffix, b.check, checks.ProbeRequest{Method: op.Method, Path: path, Key: "valid",
-				Body: b.body, ContentType: b.ctype, Expect: expectSit(b.sit)})
-			if op.Templated() {
-				pr.Skip = "needs the id of an existing resource (stateful): not probed per operation"
-			}
-			out = append(out, pr)
-		}
+		out = append(out, malformedProbes(op, base)...)
 	}
 	if op.Templated() {
-		out = append(out, idProbes(op)...)
+		out = append(out, idProbes(op, base)...)
 	}
-	return out
+	return append(out, negativeProbes(r)...)
 }
 
-// idProbes: a well-formed id that names nothing and a malformed one, in
-// the path's one parameter.
-func idProbes(op *Operation) []checks.Probe {
-	params := op.PathParams()
-	rq := checks.ProbeRequest{Method: op.Method, Key: "valid"}
-	if op.Body != nil && op.Body.JSON() {
-		body := sampleBody(op.Body)
-		rq.Body, rq.ContentType = &body, op.Body.ContentType
+// clientErrors is what a request the operation should refuse as invalid
+// gets: the documented 400/422 (with 404 on a templated path, where the id
+// may be looked up first), else any 4xx.
+func clientErrors(op *Operation, extra ...int) checks.ProbeExpect {
+	sts := documentedStatuses(op, append([]int{400, 422}, extra...)...)
+	if len(documentedStatuses(op, 400, 422)) == 0 {
+		return checks.ProbeExpect{ClientError: true}
 	}
-	unknownRq, malformedRq := rq, rq
-	unknownRq.Expect, malformedRq.Expect = expectSit(schemas.ExpectNotFound), expectSit(schemas.ExpectInvalidID)
+	if op.Templated() && !containsInt(sts, 404) && len(documentedStatuses(op, 404)) > 0 {
+		sts = append(sts, 404)
+	}
+	return checks.ProbeExpect{Rule: statusRule(sts)}
+}
+
+// malformedProbes: truncated JSON and valid JSON sent as text/plain, with
+// the valid key and everything else valid.
+func malformedProbes(op *Operation, base checks.ProbeRequest) []checks.Probe {
+	truncated := `{"errprobe":`
+	t := base
+	t.Body, t.ContentType, t.Expect = &truncated, op.Body.ContentType, clientErrors(op)
+	c := base
+	if c.Body == nil {
+		body := "{}"
+		c.Body = &body
+	}
+	c.ContentType = "text/plain"
+	c.Expect = clientErrors(op, 415)
+	if c.Expect.Rule != nil && len(documentedStatuses(op, 415)) == 0 {
+		c.Expect = checks.ProbeExpect{ClientError: true}
+	}
+	return []checks.Probe{probeOf(op, "truncated-json", report.MalformedTruncated, t), probeOf(op, "content-type", report.MalformedContentType, c)}
+}
+
+// idProbes: a well-formed id that names nothing (the documented 404, else
+// 404 as a guess) and a malformed one (the documented 400/404/422, else a
+// 4xx), in the path's one parameter; everything else valid.
+func idProbes(op *Operation, base checks.ProbeRequest) []checks.Probe {
+	params := op.PathParams()
+	unknownRq, malformedRq := base, base
+	unknownRq.Expect = checks.ProbeExpect{Rule: statusRule([]int{404})}
+	if sts := documentedStatuses(op, 400, 404, 422); len(sts) > 0 {
+		malformedRq.Expect = checks.ProbeExpect{Rule: statusRule(sts)}
+	} else {
+		malformedRq.Expect = checks.ProbeExpect{ClientError: true}
+	}
 	skipBoth := ""
 	switch {
 	case len(params) == 0:
@@ -170,23 +208,34 @@ func idProbes(op *Operation) []checks.Probe {
 		skipBoth = "the path has more than one parameter: the other ids must name existing resources (stateful)"
 	}
 	var unknownSkip, malformedSkip string
+	query := queryOf(base.Path)
 	if skipBoth == "" {
 		sch := mergeAllOf(orEmpty(params[0].Schema))
 		if id, ok := wellFormedID(sch); ok {
-			unknownRq.Path = concretePath(op, id)
+			unknownRq.Path = concretePath(op, id) + query
 		} else {
 			unknownSkip = "the path parameter " + params[0].Name + " states no pattern or type to build a well-formed unknown id from"
 		}
 		if v, _, ok := breaking(sch, "not-an-id!"); ok && fmt.Sprint(v) != "" {
-			malformedRq.Path = concretePath(op, fmt.Sprint(v))
+			malformedRq.Path = concretePath(op, fmt.Sprint(v)) + query
 		} else {
 			malformedSkip = "the path parameter " + params[0].Name + " states no pattern, type or enum to break"
 		}
 	}
 	unknown := probeOf(op, "unknown-id", report.ResourcesUnknownID, unknownRq)
+	if len(documentedStatuses(op, 404)) == 0 {
+		unknown.Guess = "404 for an id that names nothing: " + op.Name() + " documents no 404"
+	}
 	malformed := probeOf(op, "malformed-id", report.ResourcesMalformedID, malformedRq)
 	unknown.Skip, malformed.Skip = cmpOr(skipBoth, unknownSkip), cmpOr(skipBoth, malformedSkip)
 	return []checks.Probe{unknown, malformed}
+}
+
+func queryOf(path string) string {
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		return path[i:]
+	}
+	return ""
 }
 
 func cmpOr(a, b string) string {
@@ -236,8 +285,8 @@ func concretePath(op *Operation, id string) string {
 }
 
 // methodProbe sends PATCH (else PUT) where the path documents neither:
-// 405 with the method-not-allowed code and Allow listing exactly the
-// documented methods.
+// 405 (RFC 9110 §15.5.6); the Allow it must carry is judged on every 405
+// (openapi.allow).
 func methodProbe(op *Operation, documented []string) checks.Probe {
 	method := ""
 	for _, m := range []string{"PATCH", "PUT"} {
@@ -246,10 +295,10 @@ func methodProbe(op *Operation, documented []string) checks.Probe {
 			break
 		}
 	}
-	c, _ := report.Lookup(report.MalformedMethod)
-	pr := checks.Probe{Operation: op.Name(), Name: op.Path + " undocumented " + method, Suite: c.Suite, Check: report.MalformedMethod,
+	c, _ := report.Lookup(report.OpenAPIMethod)
+	pr := checks.Probe{Operation: op.Name(), Name: op.Path + " undocumented " + method, Suite: c.Suite, Check: report.OpenAPIMethod,
 		Requests: []checks.ProbeRequest{{Method: method, Path: concretePath(op, ""), Key: "valid",
-			Expect: checks.ProbeExpect{Situations: []string{schemas.ExpectMethodNotAllowed}, Allow: documented}}}}
+			Expect: checks.ProbeExpect{Rule: statusRule([]int{405})}}}}
 	if method == "" {
 		pr.Name, pr.Requests = op.Path+" undocumented method", nil
 		pr.Skip = "the path documents both PATCH and PUT; errprobe sends no other method it could not take back"

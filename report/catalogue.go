@@ -10,12 +10,15 @@ const (
 	SuiteIdempotency = "idempotency"
 	SuiteCustom      = "custom" // a profile's own probes (custom.NAME)
 	SuiteOpenAPI     = "openapi"
-	SuiteRateLimit   = "ratelimit"
+	// SuiteNegative is negative data from an OpenAPI document's schemas
+	// (run --openapi): one invalid request per constraint kind per operation.
+	SuiteNegative  = "negative"
+	SuiteRateLimit = "ratelimit"
 )
 
 // Suites lists every suite in run order.
 func Suites() []string {
-	return []string{SuiteEnvelope, SuiteMalformed, SuiteAuth, SuiteResources, SuiteValidation, SuiteIdempotency, SuiteCustom, SuiteOpenAPI, SuiteRateLimit}
+	return []string{SuiteEnvelope, SuiteMalformed, SuiteAuth, SuiteResources, SuiteValidation, SuiteIdempotency, SuiteCustom, SuiteOpenAPI, SuiteNegative, SuiteRateLimit}
 }
 
 // Check IDs. Each is "suite.name" and never changes once released.
@@ -68,6 +71,12 @@ const (
 	OpenAPIStatus          = "openapi.status"
 	OpenAPISchema          = "openapi.schema"
 	OpenAPIHeaders         = "openapi.headers"
+	OpenAPISecurity        = "openapi.security"
+	OpenAPIWWWAuthenticate = "openapi.www-authenticate"
+	OpenAPIAllow           = "openapi.allow"
+	OpenAPIMethod          = "openapi.method"
+	NegativeRejected       = "negative.rejected"
+	NegativeField          = "negative.details-field"
 	RateLimitReached       = "ratelimit.reached"
 	RateLimitEnvelope      = "ratelimit.envelope"
 	RateLimitHeaders       = "ratelimit.headers"
@@ -128,6 +137,12 @@ var catalogue = []Check{
 	{OpenAPIStatus, SuiteOpenAPI, SeverityError, "with --openapi: every response's status is documented for its operation (or covered by 4XX/default)"},
 	{OpenAPISchema, SuiteOpenAPI, SeverityError, "with --openapi: every response body validates against its status's documented schema"},
 	{OpenAPIHeaders, SuiteOpenAPI, SeverityError, "with --openapi: every response carries the headers documented as required for its status"},
+	{OpenAPISecurity, SuiteOpenAPI, SeverityError, "with --openapi: a secured operation refuses no, an empty, a garbage or a wrong-scheme credential (401/403, never 2xx)"},
+	{OpenAPIWWWAuthenticate, SuiteOpenAPI, SeverityError, "with --openapi: every 401 of a documented operation carries WWW-Authenticate (RFC 9110 §11.6.1 MUST)"},
+	{OpenAPIAllow, SuiteOpenAPI, SeverityError, "with --openapi: every 405 on a documented path carries Allow naming the documented methods (RFC 9110 §15.5.6 MUST)"},
+	{OpenAPIMethod, SuiteOpenAPI, SeverityError, "with --openapi: a method the document does not give a path gets 405 (the document's status where it lists one)"},
+	{NegativeRejected, SuiteNegative, SeverityError, "with --openapi: a request breaking one stated schema constraint gets a documented 4xx (400/422 where documented)"},
+	{NegativeField, SuiteNegative, SeverityError, "with --openapi: where the error schema has a field member, the error names the field the request broke"},
 	{RateLimitReached, SuiteRateLimit, SeverityError, "a bounded burst reaches 429 within the budget"},
 	{RateLimitEnvelope, SuiteRateLimit, SeverityError, "429 bodies carry the envelope and the rate-limit code"},
 	{RateLimitHeaders, SuiteRateLimit, SeverityError, "rate-limit headers are present on successes and on 429s"},

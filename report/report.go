@@ -55,6 +55,10 @@ type Result struct {
 	// signature, which groups failures by cause (Report.Groups).
 	Code   string `json:"code,omitempty"`
 	Header string `json:"header,omitempty"`
+	// Guess, when set, says what the expectation behind the result was
+	// inferred from (not read in the document or an RFC): such a failure is
+	// graded warning whatever its check's severity — a guess never gates.
+	Guess string `json:"guess,omitempty"`
 	// Exchange is the request and response that show a failure (keys masked).
 	Exchange *Exchange `json:"exchange,omitempty"`
 	// Setup are the earlier requests of the same probe the exchange depends
@@ -193,6 +197,17 @@ type BurstStats struct {
 	// FreshWait is how long the run waited for a fresh window before the
 	// burst (the probes before it had spent from the window).
 	FreshWait time.Duration `json:"fresh_wait_ns,omitempty"`
+}
+
+// Guessed counts the failures that rest on a guess (Result.Guess).
+func (r *Report) Guessed() int {
+	n := 0
+	for _, res := range r.Results {
+		if res.Status == StatusFail && res.Guess != "" {
+			n++
+		}
+	}
+	return n
 }
 
 // Counts tallies results by status.

@@ -153,6 +153,8 @@ type JSONTotals struct {
 	Errors   int `json:"errors"`
 	Warnings int `json:"warnings"`
 	Security int `json:"security"`
+	// Guessed counts the failures that rest on a guess (graded warning).
+	Guessed int `json:"guessed,omitempty"`
 	// Causes is how many groups the failures form.
 	Causes  int    `json:"causes"`
 	FailOn  string `json:"fail_on"`
@@ -170,7 +172,9 @@ type JSONResult struct {
 	// Operation is the documented operation the result is for (run
 	// --openapi), e.g. "GET /v1/contacts/{id}"; empty otherwise.
 	Operation string `json:"operation,omitempty"`
-	Status    string `json:"status"`
+	// Guess says what a guessed expectation was inferred from.
+	Guess  string `json:"guess,omitempty"`
+	Status string `json:"status"`
 	// Known, Fixed, Message, Expected and Actual are left out when false or
 	// empty (most results pass and say nothing more), to keep the report
 	// small.
@@ -289,7 +293,7 @@ func NewJSONDocument(r *report.Report, o Options) JSONDocument {
 		Requests:      r.Requests,
 		Totals: JSONTotals{
 			Passed: c.Passed, Failed: c.Failed, Skipped: c.Skipped, Known: c.Known, Fixed: c.Fixed,
-			Errors: o.Verdict.Errors, Warnings: o.Verdict.Warnings, Security: o.Verdict.Security, Causes: len(groups),
+			Errors: o.Verdict.Errors, Warnings: o.Verdict.Warnings, Security: o.Verdict.Security, Guessed: r.Guessed(), Causes: len(groups),
 			FailOn: nonEmpty(string(o.FailOn), string(gate.FailOnError)), Verdict: verdict(r, o.Verdict),
 		},
 		Groups:    make([]JSONGroup, 0, len(groups)),
@@ -385,7 +389,7 @@ func (t *exchangeTable) ref(x *report.Exchange) int {
 
 func (t *exchangeTable) result(res report.Result) JSONResult {
 	out := JSONResult{
-		Check: res.Check, Suite: res.Suite, Severity: string(res.Severity), SeverityReason: res.SeverityReason, Probe: res.Probe, Operation: res.Operation,
+		Check: res.Check, Suite: res.Suite, Severity: string(res.Severity), SeverityReason: res.SeverityReason, Probe: res.Probe, Operation: res.Operation, Guess: res.Guess,
 		Status: string(res.Status), Known: res.Known, Fixed: res.Fixed,
 		Message: res.Message, Expected: res.Expected, Actual: res.Actual,
 		DurationMS: millis(res.Duration), Security: report.IsSecurity(res.Check), Code: res.Code,

@@ -3,6 +3,7 @@ package reporters
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -320,7 +321,11 @@ func (t *textReport) summary() {
 	if !t.o.Quiet {
 		t.p.line(t.s.dim.Sprintf("%d requests in %ss", t.r.Requests, seconds(elapsed(t.r))))
 	}
-	t.p.line(fmt.Sprintf("%d passed, %d failed, %d skipped", c.Passed, c.Failed, c.Skipped))
+	failed := strconv.Itoa(c.Failed) + " failed"
+	if g := t.r.Guessed(); g > 0 {
+		failed += fmt.Sprintf(" (%d on a guess, graded warning)", g)
+	}
+	t.p.line(fmt.Sprintf("%d passed, %s, %d skipped", c.Passed, failed, c.Skipped))
 	var notes []string
 	if c.Known > 0 || c.Fixed > 0 {
 		notes = append(notes, fmt.Sprintf("(%d known, %d fixed)", c.Known, c.Fixed))

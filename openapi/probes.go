@@ -1,0 +1,253 @@
+package openapi
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/report"
+	"github.com/errprobe/errprobe/schemas"
+)
+
+// request is a valid request of an operation: its path with every path and
+// required query parameter filled from the schemas, its required header
+// parameters, and a body built from the schema (or the example) when it
+// documents one. Every probe starts from it and breaks one thing.
+type request struct {
+	op     *Operation
+	path   string            // concrete path, no query
+	query  map[string]string // required query parameters
+	header map[string]string
+	// body is the body as a value (JSON object for JSON and form bodies);
+	// raw is its encoding; hasBody is false when the operation has none
+	// errprobe can build.
+	body    any
+	raw     string
+	hasBody bool
+	ctype   string
+}
+
+// validRequest builds op's valid request; skip says why none can be built.
+func validRequest(op *Operation) (request, string) {
+	r := request{op: op, path: concretePath(op, ""), query: map[string]string{}, header: map[string]string{}}
+	for _, p := range op.Params {
+		if !p.Required || p.In == "path" {
+			continue
+		}
+		v, ok := paramValue(p)
+		if !ok {
+			return r, "cannot build the required " + p.In + " parameter " + p.Name + " from its schema"
+		}
+		switch p.In {
+		case "query":
+			r.query[p.Name] = v
+		case "header":
+			if !strings.EqualFold(p.Name, "Authorization") {
+				r.header[p.Name] = v
+			}
+		}
+	}
+	if op.Body == nil {
+		return r, ""
+	}
+	r.ctype = op.Body.ContentType
+	if !op.Body.JSON() && !isForm(op.Body.ContentType) {
+		if op.Body.Required {
+			return r, "the request body is " + op.Body.ContentType + ", which errprobe does not build"
+		}
+		return r, ""
+	}
+	v := op.Body.Example
+	if v == nil {
+		var ok bool
+		if v, ok = sampleValue(op.Body.Schema, 0); !ok {
+			if op.Body.Required {
+				return r, "cannot build a valid request body from the schema"
+			}
+			return r, ""
+		}
+	}
+	r.body, r.hasBody = v, true
+	r.raw = encodeBody(v, op.Body.ContentType)
+	return r, ""
+}
+
+func isForm(ct string) bool {
+	mt, _, _ := strings.Cut(strings.ToLower(ct), ";")
+	return strings.TrimSpace(mt) == "application/x-www-form-urlencoded"
+}
+
+// paramValue is a parameter's example, else a value built from its schema.
+func paramValue(p Param) (string, bool) {
+	if p.Example != nil {
+		return plainValue(p.Example), true
+	}
+	v, ok := sampleValue(p.Schema, 0)
+	if !ok {
+		return "", false
+	}
+	if arr, isArr := v.([]any); isArr {
+		if len(arr) == 0 {
+			return "", false
+		}
+		v = arr[0]
+	}
+	return plainValue(v), true
+}
+
+func plainValue(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case nil:
+		return ""
+	}
+	return fmt.Sprint(v)
+}
+
+// encodeBody writes a body value as JSON or as a form.
+func encodeBody(v any, ct string) string {
+	if !isForm(ct) {
+		b, err := jsonMarshal(v)
+		if err != nil {
+			return "{}"
+		}
+		return b
+	}
+	obj, _ := v.(map[string]any)
+	form := url.Values{}
+	for k, x := range obj {
+		switch y := x.(type) {
+		case []any:
+			for _, e := range y {
+				form.Add(k, plainValue(e))
+			}
+		case map[string]any:
+			b, _ := jsonMarshal(y)
+			form.Set(k, b)
+		default:
+			form.Set(k, plainValue(x))
+		}
+	}
+	return form.Encode()
+}
+
+// probeRequest is the valid request as a ProbeRequest sent with the valid key.
+func (r request) probeRequest() checks.ProbeRequest {
+	rq := checks.ProbeRequest{Method: r.op.Method, Path: r.fullPath(r.query), Key: "valid"}
+	if len(r.header) > 0 {
+		rq.Headers = map[string]string{}
+		for k, v := range r.header {
+			rq.Headers[k] = v
+		}
+	}
+	if r.hasBody {
+		body := r.raw
+		rq.Body, rq.ContentType = &body, r.ctype
+	}
+	return rq
+}
+
+func (r request) fullPath(query map[string]string) string {
+	if len(query) == 0 {
+		return r.path
+	}
+	keys := make([]string, 0, len(query))
+	for k := range query {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, url.QueryEscape(k)+"="+url.QueryEscape(query[k]))
+	}
+	return r.path + "?" + strings.Join(parts, "&")
+}
+
+// documentedStatuses lists the op's documented statuses among want, in order.
+func documentedStatuses(op *Operation, want ...int) []int {
+	var out []int
+	for _, st := range want {
+		if _, ok := op.Responses[strconv.Itoa(st)]; ok {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+// securityProbes: a secured operation refuses no credential, an empty
+// one, a garbage one and a valid key under the wrong scheme — 401 or 403
+// (those the operation documents, else either: RFC 9110 §15.5.2, §15.5.4),
+// never 2xx. Each request is otherwise valid.
+func securityProbes(op *Operation, d *Document, base checks.ProbeRequest) []checks.Probe {
+	if len(op.Security) == 0 {
+		return nil
+	}
+	statuses := documentedStatuses(op, 401, 403)
+	if len(statuses) == 0 {
+		statuses = []int{401, 403}
+	}
+	expect := checks.ProbeExpect{Rule: statusRule(statuses)}
+	empty, garbage := "", "errprobe_garbage_0000000000000000"
+	var out []checks.Probe
+	add := func(suffix string, edit func(*checks.ProbeRequest)) {
+		rq := base
+		rq.Expect = expect
+		edit(&rq)
+		out = append(out, probeOf(op, suffix, report.OpenAPISecurity, rq))
+	}
+	add("no-credentials", func(rq *checks.ProbeRequest) { rq.Key = "none" })
+	add("empty-credential", func(rq *checks.ProbeRequest) { rq.KeyValue = &empty })
+	add("garbage-credential", func(rq *checks.ProbeRequest) { rq.KeyValue = &garbage })
+	if h, v, ok := wrongScheme(op, d); ok {
+		add("wrong-scheme", func(rq *checks.ProbeRequest) {
+			hs := map[string]string{h: v}
+			for k, x := range rq.Headers {
+				hs[k] = x
+			}
+			rq.Headers = hs
+		})
+	} else {
+		p := probeOf(op, "wrong-scheme", report.OpenAPISecurity, checks.ProbeRequest{})
+		p.Requests, p.Skip = nil, "the operation accepts both Basic and Bearer credentials: no wrong scheme to send"
+		out = append(out, p)
+	}
+	return out
+}
+
+// wrongScheme places the valid key under a scheme none of the operation's
+// security schemes uses: Basic where none is basic, else Bearer.
+func wrongScheme(op *Operation, d *Document) (string, string, bool) {
+	basic, bearer := false, false
+	for _, name := range op.Security {
+		s := d.Schemes[name]
+		switch {
+		case s.Type == "http" && s.Scheme == "basic":
+			basic = true
+		case s.Type == "http" || s.Type == "oauth2" || s.Type == "openIdConnect":
+			bearer = true
+		}
+	}
+	switch {
+	case !basic:
+		return "Authorization", "Basic {{basic:valid}}", true
+	case !bearer:
+		return "Authorization", "Bearer {{key:valid}}", true
+	}
+	return "", "", false
+}
+
+func statusRule(statuses []int) *schemas.Expectation {
+	return &schemas.Expectation{Status: statuses}
+}
+
+func jsonMarshal(v any) (string, error) {
+	b, err := json.Marshal(v)
+	return string(b), err
+}
