@@ -39,6 +39,13 @@ func Run(ctx context.Context, cfg Config) (*report.Report, error) {
 	}
 	defer s.closeIdle() // the run's own connections end with it
 	plan := probes(s.p, cfg.Probes)
+	if cfg.OpenAPI != nil && cfg.OpenAPI.NoRateLimit != "" {
+		for i := range plan {
+			if plan[i].suite == report.SuiteRateLimit && plan[i].skip == "" {
+				plan[i].skip = cfg.OpenAPI.NoRateLimit
+			}
+		}
+	}
 	sel, err := newSelection(cfg.Suites, cfg.Skip, planChecks(plan))
 	if err != nil {
 		return nil, err

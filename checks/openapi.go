@@ -16,6 +16,10 @@ import (
 type OpenAPI struct {
 	Operations []Operation
 	Probes     []Probe
+	// NoRateLimit, when set, says why the document gives no evidence of a
+	// rate limit (no operation documents 429): the burst is skipped with
+	// it rather than failing on a limit errprobe would only guess.
+	NoRateLimit string
 }
 
 // Operation is one documented operation.

@@ -139,12 +139,12 @@ func valueBreaks(sch map[string]any, text bool) []broken {
 			add("type", "not-an-object", "is not an object")
 		}
 	}
+	// A format is an annotation in JSON Schema 2020-12 (validators need not
+	// assert it), so only a pattern is broken.
 	if p, _ := sch["pattern"].(string); p != "" && t == "string" {
 		if v, why, ok := breaking(map[string]any{"pattern": p}, "!errprobe!"); ok {
 			add("pattern", v, why)
 		}
-	} else if f, _ := sch["format"].(string); t == "string" && badFormat[f] != "" {
-		add("pattern", badFormat[f], "is not a valid "+f)
 	}
 	if enum, _ := sch["enum"].([]any); len(enum) > 0 && (t == "string" || t == "") {
 		add("enum", "errprobe-not-in-enum", "is not one of the enum's values")
@@ -168,11 +168,6 @@ func valueBreaks(sch map[string]any, text bool) []broken {
 		}
 	}
 	return out
-}
-
-var badFormat = map[string]string{
-	"email": "not-an-email", "uuid": "not-a-uuid", "date": "not-a-date", "date-time": "not-a-date-time",
-	"uri": "not a uri", "ipv4": "not-an-ipv4", "ipv6": "not-an-ipv6",
 }
 
 func num(v any) (float64, bool) {
@@ -258,7 +253,9 @@ func concretePathWith(op *Operation, param, value string) string {
 }
 
 // fieldNames are the member names that hold the field an error is about.
-var fieldMembers = map[string]bool{"field": true, "pointer": true, "loc": true, "param": true, "parameter": true, "property": true}
+var fieldMembers = map[string]bool{"field": true, "fields": true, "pointer": true, "loc": true, "param": true, "parameter": true,
+	"property": true, "attribute": true, "invalid_field": true, "invalidField": true, "field_name": true, "fieldName": true,
+	"invalid_fields": true, "invalidFields": true, "invalid_params": true, "invalidParams": true}
 
 // fieldPointers finds, in the error schemas of the statuses a rejection
 // may have, the members naming the field: "/errors/*/field",

@@ -22,7 +22,7 @@ func Plan(d *Document, filter []string) (*checks.OpenAPI, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &checks.OpenAPI{}
+	out := &checks.OpenAPI{NoRateLimit: noRateLimit(d)}
 	for _, op := range ops {
 		out.Operations = append(out.Operations, documentedOperation(op))
 	}
@@ -44,6 +44,17 @@ func Plan(d *Document, filter []string) (*checks.OpenAPI, error) {
 		out.Probes = append(out.Probes, probes...)
 	}
 	return out, nil
+}
+
+// noRateLimit says why the burst has no evidence to run on: no operation
+// of the document documents 429.
+func noRateLimit(d *Document) string {
+	for _, op := range d.Operations {
+		if _, ok := op.Responses["429"]; ok {
+			return ""
+		}
+	}
+	return "no operation of " + d.File + " documents 429: no evidence of a rate limit to reach"
 }
 
 // selected applies the --operations filter.

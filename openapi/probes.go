@@ -61,19 +61,50 @@ func validRequest(op *Operation) (request, string) {
 		}
 		return r, ""
 	}
-	v := op.Body.Example
-	if v == nil {
-		var ok bool
-		if v, ok = sampleValue(op.Body.Schema, 0); !ok {
-			if op.Body.Required {
-				return r, "cannot build a valid request body from the schema"
-			}
-			return r, ""
+	v, ok := validBody(op.Body)
+	if !ok {
+		if op.Body.Required {
+			return r, "cannot build a valid request body from the schema"
 		}
+		return r, ""
 	}
 	r.body, r.hasBody = v, true
 	r.raw = encodeBody(v, op.Body.ContentType)
 	return r, ""
+}
+
+// validBody is the first of the body's example, a value generated with
+// every documented member and the smallest value with the required ones
+// that validates against the schema (documents' examples are not always
+// valid); the first built when none does or the schema does not compile.
+func validBody(b *Body) (any, bool) {
+	var cands []any
+	if b.Example != nil {
+		cands = append(cands, b.Example)
+	}
+	if v, ok := Generate(b.Schema); ok {
+		cands = append(cands, v)
+	}
+	if v, ok := sampleValue(b.Schema, 0); ok {
+		cands = append(cands, v)
+	}
+	if len(cands) == 0 {
+		return nil, false
+	}
+	if b.Schema == nil {
+		return cands[0], true
+	}
+	v, err := schemas.CompileSchema("request-body", b.Schema)
+	if err != nil {
+		return cands[0], true
+	}
+	for _, c := range cands {
+		raw, err := json.Marshal(c)
+		if err == nil && v.Validate(raw) == nil {
+			return c, true
+		}
+	}
+	return cands[0], true
 }
 
 func isForm(ct string) bool {

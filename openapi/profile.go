@@ -50,6 +50,8 @@ type importer struct {
 	codes    map[string][]int
 	codeDesc map[string]string
 	sits     map[string]situationGuess
+	// codeless says why a code member was found but not used.
+	codeless string
 }
 
 func newImport(d *Document) *importer {
@@ -76,6 +78,12 @@ func newImport(d *Document) *importer {
 	if im.envelope != nil {
 		im.ptrs = guessPointers(im.envelope)
 		im.collectCodes()
+		if g, ok := im.ptrs["code"]; ok && len(im.codes) == 0 {
+			// A code member whose values the document never shows is no
+			// contract: the profile is code-less, every expectation by status.
+			delete(im.ptrs, "code")
+			im.codeless = g.Why + " looks like a code, but the document shows none of its values"
+		}
 	}
 	im.sits = guessSituations(im.docs)
 	return im

@@ -25,6 +25,9 @@ func (im *importer) writeEnvelope(y *yamlOut) {
 	for _, role := range []string{"code", "message", "details", "request_id", "status"} {
 		g, ok := im.ptrs[role]
 		switch {
+		case !ok && role == "code" && im.codeless != "":
+			y.comment(1, "A code-less contract, every expectation by status: %s.", im.codeless)
+			continue
 		case !ok && role == "code":
 			y.comment(1, "No member looks like an error code: a code-less contract, every expectation by status.")
 			continue
