@@ -272,3 +272,10 @@ func Sample(schema map[string]any) (any, bool) { return sampleValue(schema, 0) }
 func UnknownID(schema map[string]any) (string, bool) {
 	return wellFormedID(mergeAllOf(orEmpty(schema)))
 }
+
+// FieldPointers are the members of an error schema that name the field an
+// error is about ("/errors/*/field", "/detail/*/loc"), as the negative
+// probes read them: a server names its fields there.
+func FieldPointers(schema map[string]any) []string {
+	return findFieldMembers(schema, "", false, 0)
+}
