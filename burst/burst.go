@@ -67,7 +67,7 @@ type Judge struct {
 type Result struct {
 	Stats    report.BurstStats
 	Evidence ratelimit.Evidence
-	Samples  []*report.Exchange // first successes and each distinct 429 shape
+	Samples  []*report.Exchange // first admitted answers and each distinct 429 shape
 	FirstErr string
 	// DialFailed: some request could not reach the host at all.
 	DialFailed bool
@@ -308,7 +308,9 @@ func (w *burstWorker) observe(resp *http.Response, at time.Time, truncated bool)
 			w.shapes[k] = true
 			kinds |= ratelimit.EvShape
 		}
-	} else if resp.StatusCode/100 == 2 && w.sent <= 2 {
+	} else if resp.StatusCode < 500 && w.sent <= 2 {
+		// An admitted answer: a 2xx, or the error a rate_limit.route
+		// answers (a GET of an unknown id: 404).
 		kinds |= ratelimit.EvSuccess
 	}
 	if kinds != 0 {

@@ -20,7 +20,13 @@ const recoveryReserve = 10
 const maxRecoveryPolls = recoveryReserve - 2
 
 func rateLimitProbes(p *schemas.Profile) []probe {
-	skip := listSkip(p)
+	if p.RateLimit.None {
+		return []probe{{name: "no-limiter", suite: report.SuiteRateLimit, checks: rateLimitChecks, run: probeNoLimiter}}
+	}
+	skip := ""
+	if p.RateLimit.Route == "" {
+		skip = listSkip(p) // the burst spends the list route
+	}
 	if skip == "" && profileKeys(p)[roleValid] == "" {
 		skip = missingKey(p, roleValid)
 	}
@@ -134,6 +140,24 @@ func probeBurst(ctx context.Context, s *session, o *outcome) {
 		return
 	}
 	s.recover(ctx, o, call, res)
+}
+
+// probeNoLimiter judges a run whose profile declares no limiter
+// (`rate_limit: none`): no burst; a 429 met by any probe fails
+// ratelimit.reached, naming the probe; without one, every check is
+// skipped (nothing was limited, so nothing shows how the limiter answers).
+func probeNoLimiter(_ context.Context, s *session, o *outcome) {
+	const why = "rate_limit: none (the profile declares no limiter)"
+	s.mu.Lock()
+	ex, probe := s.limited, s.limitedProbe
+	s.mu.Unlock()
+	for _, c := range rateLimitChecks {
+		if c == report.RateLimitReached && ex != nil {
+			o.fail(c, ex, fmt.Sprintf("probe %s got 429, but %s", probe, why), "no 429", "429")
+			continue
+		}
+		o.skip(c, why+"; no request was limited")
+	}
 }
 
 // skipAll skips every rate-limit check with reason.
@@ -250,6 +274,7 @@ func (s *session) recover(ctx context.Context, o *outcome, c call, res burst.Res
 	start := s.cfg.Now()
 	deadline := start.Add(s.maxWait)
 	wait := s.waitFrom(res.Evidence.Last, res.Evidence.LastAt, res.Evidence.HasLast)
+	before := admittedStatus(res)
 	var ex *report.Exchange
 	for poll := 1; ; poll++ {
 		now := s.cfg.Now()
@@ -262,7 +287,7 @@ func (s *session) recover(ctx context.Context, o *outcome, c call, res burst.Res
 		}
 		c.noRetry = true
 		ex = s.do(ctx, o, c)
-		if ex.Response != nil && ex.Response.Status/100 == 2 {
+		if ex.Response != nil && (ex.Response.Status/100 == 2 || ex.Response.Status == before) {
 			if s.burst != nil {
 				s.burst.RecoveryWait = s.cfg.Now().Sub(start)
 			}
@@ -277,8 +302,24 @@ func (s *session) recover(ctx context.Context, o *outcome, c call, res burst.Res
 		wait = s.waitFrom(rh, now, true)
 	}
 	actual := describe(ex, s.code(ex))
+	want := "2xx after reset"
+	if before != 0 && before/100 != 2 {
+		want = fmt.Sprintf("2xx or %d (the answer before the limit) after reset", before)
+	}
 	o.fail(report.RateLimitRecovery, ex, fmt.Sprintf("still %s after waiting %s for the limit to reset", actual, ratelimit.Round(s.cfg.Now().Sub(start))),
-		"2xx after reset", actual)
+		want, actual)
+}
+
+// admittedStatus is the status the burst's route answered before the
+// limit (0: none seen): on a rate_limit.route whose answer is an error (a
+// GET of an unknown id, 404), recovery is that answer again, not a 2xx.
+func admittedStatus(res burst.Result) int {
+	for _, ex := range res.Samples {
+		if ex.Response != nil && ex.Response.Status != http.StatusTooManyRequests && ex.Response.Status < 500 {
+			return ex.Response.Status
+		}
+	}
+	return 0
 }
 
 // waitFrom is the wait a 429's headers announce: until the later of
@@ -352,6 +393,13 @@ func (s *session) observeLimit(c call, ex *report.Exchange, at time.Time) {
 	}
 	if k != roleNone {
 		s.seen.Observe(string(k), c.probe, ex, at)
+	}
+	if ex.Response != nil && ex.Response.Status == http.StatusTooManyRequests {
+		s.mu.Lock()
+		if s.limited == nil {
+			s.limited, s.limitedProbe = ex, c.probe
+		}
+		s.mu.Unlock()
 	}
 }
 

@@ -300,3 +300,53 @@ func TestRun_RemainingAboveLimit(t *testing.T) {
 		t.Errorf("remaining = %s %q, want fail: above the limit", res.Status, res.Message)
 	}
 }
+
+// TestRun_RouteWithoutList: a profile with no list route bursts on
+// rate_limit.route, here a GET of an unknown id whose admitted answer is
+// 404: the limit is reached and recovery is the 404 again.
+func TestRun_RouteWithoutList(t *testing.T) {
+	t.Parallel()
+	cfg, _ := quotaTarget(t, 20, 2*time.Second, func(p *schemas.Profile) {
+		p.Endpoints.List = ""
+		p.RateLimit.Route = "GET /api/v1/contacts/ct_00000000000000000000"
+	})
+	cfg.Suites = []string{"ratelimit"}
+	rep := run(t, cfg)
+	if f := failures(rep); len(f) > 0 {
+		t.Fatalf("failures:\n%s", strings.Join(f, "\n"))
+	}
+	for _, id := range []string{report.RateLimitReached, report.RateLimitRecovery} {
+		if res := resultOf(t, rep, id); res.Status != report.StatusPass {
+			t.Errorf("%s = %s %q", id, res.Status, res.Message)
+		}
+	}
+}
+
+// TestRun_NoLimiter: `rate_limit: none` sends no burst; with no 429 in the
+// run every rate-limit check is skipped with the reason, and a 429 met by
+// an ordinary probe fails ratelimit.reached naming the probe.
+func TestRun_NoLimiter(t *testing.T) {
+	t.Parallel()
+	type testCase struct {
+		quota int
+		want  report.Status
+	}
+	runCase := func(t *testing.T, tc testCase) {
+		cfg, got := quotaTarget(t, tc.quota, 200*time.Millisecond, func(p *schemas.Profile) { p.RateLimit.None = true })
+		cfg.Suites = []string{"malformed", "ratelimit"}
+		rep := run(t, cfg)
+		if rep.Burst != nil || got.Load() > 40 {
+			t.Errorf("a burst ran (%d requests): %+v", got.Load(), rep.Burst)
+		}
+		res := resultOf(t, rep, report.RateLimitReached)
+		if res.Status != tc.want || !strings.Contains(res.Message, "rate_limit: none") {
+			t.Errorf("reached = %s %q, want %s", res.Status, res.Message, tc.want)
+		}
+		if tc.want == report.StatusFail && !strings.Contains(res.Message, "probe ") {
+			t.Errorf("the finding names no probe: %q", res.Message)
+		}
+	}
+	for _, tc := range []testCase{{100000, report.StatusSkip}, {2, report.StatusFail}} {
+		t.Run(strconv.Itoa(tc.quota), func(t *testing.T) { runCase(t, tc) })
+	}
+}

@@ -111,6 +111,10 @@ type session struct {
 	burstMax int
 	// seen is the rate-limit evidence of every response outside the burst.
 	seen *ratelimit.Seen
+	// limited is the run's first 429 outside the burst and its probe (for
+	// rate_limit: none, where any 429 is a finding); under mu.
+	limited      *report.Exchange
+	limitedProbe string
 	// validators caches the compiled documented schemas (run --openapi).
 	validators map[string]validatorOrErr
 }

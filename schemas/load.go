@@ -93,6 +93,7 @@ func load(file, dir string, src []byte, getenv func(string) string) (*Profile, e
 	if err != nil {
 		return nil, err
 	}
+	merged, noLimiter := withoutNoLimiter(merged)
 	if err := newProfileError(validateShape(merged, docs)); err != nil {
 		return nil, err
 	}
@@ -100,6 +101,7 @@ func load(file, dir string, src []byte, getenv func(string) string) (*Profile, e
 	if err != nil {
 		return nil, err
 	}
+	p.RateLimit.None = noLimiter
 	p.Source, p.Dir = file, dir
 	expandEnv(p, getenv)
 	applyDefaults(p)
@@ -119,6 +121,21 @@ func ownName(merged string, user *doc) string {
 		return merged
 	}
 	return filepath.Base(user.file)
+}
+
+// withoutNoLimiter takes `rate_limit: none` (the API has no limiter) out
+// of the merged profile, which then validates as one without rate_limit.
+func withoutNoLimiter(v map[string]any) (map[string]any, bool) {
+	if s, ok := v["rate_limit"].(string); !ok || s != "none" {
+		return v, false
+	}
+	out := make(map[string]any, len(v))
+	for k, e := range v {
+		if k != "rate_limit" {
+			out[k] = e
+		}
+	}
+	return out, true
 }
 
 // parseDoc parses YAML (JSON is YAML) into a syntax tree and a JSON-typed value.

@@ -256,3 +256,23 @@ func TestLoad_SmallCompleteProfile(t *testing.T) {
 		t.Errorf("loaded %+v", p)
 	}
 }
+
+// TestLoad_RateLimitNone: `rate_limit: none` declares no limiter (over an
+// extended profile's rate_limit too); any other scalar is refused.
+func TestLoad_RateLimitNone(t *testing.T) {
+	t.Parallel()
+	p, err := load("none.yaml", t.TempDir(), []byte("extends: erzycall\nrate_limit: none\n"), func(string) string { return "k" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.RateLimit.None || p.RateLimit.Route != "" {
+		t.Errorf("RateLimit = %+v, want None", p.RateLimit)
+	}
+	p, err = load("lim.yaml", t.TempDir(), []byte("extends: erzycall\n"), func(string) string { return "k" })
+	if err != nil || p.RateLimit.None {
+		t.Errorf("erzycall: None = %v, %v", p != nil && p.RateLimit.None, err)
+	}
+	if _, err := load("bad.yaml", t.TempDir(), []byte("extends: erzycall\nrate_limit: off\n"), nil); err == nil || !strings.Contains(err.Error(), "bad.yaml:2") {
+		t.Errorf("rate_limit: off = %v, want an error at bad.yaml:2", err)
+	}
+}

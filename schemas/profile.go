@@ -224,6 +224,9 @@ type RateLimit struct {
 	// overrides it); empty: unpaced.
 	Rate  string `yaml:"rate,omitempty" json:"rate,omitempty"`
 	Burst Burst  `yaml:"burst,omitempty" json:"burst,omitempty"`
+	// None is `rate_limit: none`: the API declares no limiter, so no burst
+	// is sent and a 429 met anywhere is a finding.
+	None bool `yaml:"-" json:"-"`
 }
 
 // Burst bounds the rate-limit burst.
