@@ -63,6 +63,9 @@ func (s *session) documentedResults(probe string, exs []*report.Exchange, want f
 // its class (4XX), else default.
 func documentedFor(op *Operation, status int) (string, DocumentedResponse, bool) {
 	for _, k := range []string{strconv.Itoa(status), strconv.Itoa(status/100) + "XX", "default"} {
+		if k == "default" && status/100 == 2 && listsSuccess(op) {
+			break // an operation that lists its successes leaves default to the rest: errors
+		}
 		if r, ok := op.Responses[k]; ok {
 			return k, r, true
 		}
@@ -71,6 +74,16 @@ func documentedFor(op *Operation, status int) (string, DocumentedResponse, bool)
 		return strconv.Itoa(status), DocumentedResponse{}, true
 	}
 	return "", DocumentedResponse{}, false
+}
+
+// listsSuccess reports whether the operation documents a 2xx explicitly.
+func listsSuccess(op *Operation) bool {
+	for k := range op.Responses {
+		if strings.HasPrefix(k, "2") {
+			return true
+		}
+	}
+	return false
 }
 
 func statusKeys(op *Operation) []string {

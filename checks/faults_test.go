@@ -127,7 +127,7 @@ var onlyItsOwn = map[string]bool{
 // validation-accepted, validation-no-details); TestRun_OpenAPIRFCAndNegative
 // proves openapi.allow on a server whose 405s lack Allow.
 var provenWithOpenAPI = []string{report.OpenAPIStatus, report.OpenAPISchema, report.OpenAPIHeaders, report.OpenAPISecurity,
-	report.OpenAPIWWWAuthenticate, report.OpenAPIAllow, report.OpenAPIMethod, report.NegativeRejected, report.NegativeField}
+	report.OpenAPIWWWAuthenticate, report.OpenAPIAllow, report.OpenAPIMethod, report.OpenAPISuccess, report.NegativeRejected, report.NegativeField}
 
 func TestRun_EveryFaultFailsItsCheck(t *testing.T) {
 	type testCase struct {

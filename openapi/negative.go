@@ -30,7 +30,7 @@ type broken struct {
 // parameters), each valid except for that one member, plus one breaking
 // two members; each expects the documented 400/422 (else a 4xx) and,
 // where the error schema has a field member, the field named.
-func negativeProbes(r request) []checks.Probe {
+func negativeProbes(r request, keyed func(checks.ProbeRequest) checks.ProbeRequest) []checks.Probe {
 	var cands []broken
 	if r.hasBody {
 		cands = append(cands, bodyBreaks(r)...)
@@ -46,14 +46,14 @@ func negativeProbes(r request) []checks.Probe {
 				continue
 			}
 			done[kind] = true
-			out = append(out, negativeProbe(r, b))
+			out = append(out, negativeProbe(r, keyed, b))
 			if b.where == "body" && len(firstTwo) < 2 && (len(firstTwo) == 0 || firstTwo[0].field != b.field) {
 				firstTwo = append(firstTwo, b)
 			}
 		}
 	}
 	if len(firstTwo) == 2 {
-		out = append(out, negativeProbe(r, firstTwo...))
+		out = append(out, negativeProbe(r, keyed, firstTwo...))
 	}
 	if len(out) > maxNegative {
 		out = out[:maxNegative]
@@ -185,7 +185,7 @@ func num(v any) (float64, bool) {
 func fmtNum(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
 // negativeProbe is the valid request with bs applied.
-func negativeProbe(r request, bs ...broken) checks.Probe {
+func negativeProbe(r request, keyed func(checks.ProbeRequest) checks.ProbeRequest, bs ...broken) checks.Probe {
 	rq := r.probeRequest()
 	query := map[string]string{}
 	for k, v := range r.query {
@@ -227,6 +227,7 @@ func negativeProbe(r request, bs ...broken) checks.Probe {
 		rq.Body = &raw
 	}
 	rq.Path = request{op: r.op, path: path}.fullPath(query)
+	rq = keyed(rq)
 	rq.Expect = clientErrors(r.op)
 	if len(fields) > 0 {
 		rq.Expect.Fields, rq.Expect.FieldAt = fields, fieldPointers(r.op, rq.Expect)

@@ -3,6 +3,8 @@ package openapi
 import (
 	"encoding/json"
 	"fmt"
+	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/errprobe/errprobe/checks"
@@ -31,8 +33,9 @@ func Plan(d *Document, filter []string) (*checks.OpenAPI, error) {
 		methodsOf[op.Path] = append(methodsOf[op.Path], op.Method)
 	}
 	pathDone := map[string]bool{}
+	main := mainScheme(d)
 	for _, op := range ops {
-		probes := operationProbes(op, d)
+		probes := operationProbes(op, d, main)
 		if !pathDone[op.Path] {
 			pathDone[op.Path] = true
 			probes = append(probes, methodProbe(op, methodsOf[op.Path]))
@@ -149,21 +152,72 @@ func expectSit(situations ...string) checks.ProbeExpect {
 	return checks.ProbeExpect{Situations: situations}
 }
 
-func operationProbes(op *Operation, d *Document) []checks.Probe {
+func operationProbes(op *Operation, d *Document, main string) []checks.Probe {
 	r, skip := validRequest(op)
 	if skip != "" {
 		p := checks.Probe{Operation: op.Name(), Name: op.Name() + " valid request", Suite: report.SuiteOpenAPI, Check: report.OpenAPISecurity, Skip: skip}
 		return []checks.Probe{p}
 	}
-	base := r.probeRequest()
-	out := securityProbes(op, d, base)
+	unkeyed := r.probeRequest()
+	base := unkeyed
+	pl, placed := placementOf(op, d, main)
+	if placed {
+		base = pl.place(unkeyed, "{{key:valid}}")
+	}
+	out := securityProbes(op, d, unkeyed, pl, placed)
+	if op.Method == "GET" {
+		out = append(out, successProbe(op, base))
+	}
 	if op.Body != nil && op.Body.JSON() {
 		out = append(out, malformedProbes(op, base)...)
 	}
 	if op.Templated() {
 		out = append(out, idProbes(op, base)...)
 	}
-	return append(out, negativeProbes(r)...)
+	return append(out, negativeProbes(r, func(rq checks.ProbeRequest) checks.ProbeRequest {
+		if placed {
+			return pl.place(rq, "{{key:valid}}")
+		}
+		return rq
+	})...)
+}
+
+// successProbe sends a GET operation's valid request: a 2xx it documents
+// (any 2xx where it lists only 2XX or default), or on a templated path its
+// documented 404 (the made-up id may name nothing) and, where a parameter
+// states nothing to build a well-formed id from, its documented 400/422. Only GET: errprobe sends
+// nothing it could not take back.
+func successProbe(op *Operation, base checks.ProbeRequest) checks.Probe {
+	var sts []int
+	for k := range op.Responses {
+		if st, err := strconv.Atoi(k); err == nil && st/100 == 2 {
+			sts = append(sts, st)
+		}
+	}
+	sort.Ints(sts)
+	if len(sts) == 0 {
+		base.Expect = checks.ProbeExpect{Success: true}
+	} else {
+		if op.Templated() {
+			sts = append(sts, documentedStatuses(op, 404)...)
+			if !idsBuildable(op) {
+				sts = append(sts, documentedStatuses(op, 400, 422)...)
+			}
+		}
+		base.Expect = checks.ProbeExpect{Rule: statusRule(sts)}
+	}
+	return probeOf(op, "valid request", report.OpenAPISuccess, base)
+}
+
+// idsBuildable reports whether every path parameter states how a
+// well-formed value looks (else the made-up one may be malformed).
+func idsBuildable(op *Operation) bool {
+	for _, p := range op.PathParams() {
+		if _, ok := wellFormedID(mergeAllOf(orEmpty(p.Schema))); !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // clientErrors is what a request the operation should refuse as invalid
@@ -199,8 +253,8 @@ func malformedProbes(op *Operation, base checks.ProbeRequest) []checks.Probe {
 	return []checks.Probe{probeOf(op, "truncated-json", report.MalformedTruncated, t), probeOf(op, "content-type", report.MalformedContentType, c)}
 }
 
-// idProbes: a well-formed id that names nothing (the documented 404, else
-// 404 as a guess) and a malformed one (the documented 400/404/422, else a
+// idProbes: a well-formed id that names nothing (the documented 404; not
+// probed where the operation documents none) and a malformed one (the documented 400/404/422, else a
 // 4xx), in the path's one parameter; everything else valid.
 func idProbes(op *Operation, base checks.ProbeRequest) []checks.Probe {
 	params := op.PathParams()
@@ -235,7 +289,7 @@ func idProbes(op *Operation, base checks.ProbeRequest) []checks.Probe {
 	}
 	unknown := probeOf(op, "unknown-id", report.ResourcesUnknownID, unknownRq)
 	if len(documentedStatuses(op, 404)) == 0 {
-		unknown.Guess = "404 for an id that names nothing: " + op.Name() + " documents no 404"
+		unknownSkip = cmpOr(unknownSkip, op.Name()+" documents no 404: what an id naming nothing gets is not in the document")
 	}
 	malformed := probeOf(op, "malformed-id", report.ResourcesMalformedID, malformedRq)
 	unknown.Skip, malformed.Skip = cmpOr(skipBoth, unknownSkip), cmpOr(skipBoth, malformedSkip)

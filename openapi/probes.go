@@ -212,11 +212,80 @@ func documentedStatuses(op *Operation, want ...int) []int {
 	return out
 }
 
+// placement is where an operation's scheme carries a credential: a
+// header (with a scheme prefix) or a query parameter.
+type placement struct {
+	header, prefix, query string
+}
+
+// place returns the request carrying value (a literal or {{key:valid}}) there.
+func (pl placement) place(rq checks.ProbeRequest, value string) checks.ProbeRequest {
+	if pl.query != "" {
+		sep := "?"
+		if strings.Contains(rq.Path, "?") {
+			sep = "&"
+		}
+		rq.Path += sep + url.QueryEscape(pl.query) + "=" + value
+		return rq
+	}
+	hs := map[string]string{}
+	for k, v := range rq.Headers {
+		hs[k] = v
+	}
+	hs[pl.header] = strings.TrimSpace(pl.prefix + value)
+	rq.Headers = hs
+	return rq
+}
+
+// placementOf is where op's credential goes: the scheme the most
+// operations use (the profile's, as init --from-openapi chooses it) when
+// op accepts it, else op's first scheme errprobe can send.
+func placementOf(op *Operation, d *Document, main string) (placement, bool) {
+	names := append([]string(nil), op.Security...)
+	if contains(names, main) {
+		names = append([]string{main}, names...)
+	}
+	for _, n := range names {
+		s := d.Schemes[n]
+		switch {
+		case s.Type == "apiKey" && s.In == "header":
+			return placement{header: s.Param}, true
+		case s.Type == "apiKey" && s.In == "query":
+			return placement{query: s.Param}, true
+		case s.Type == "apiKey" && s.In == "cookie":
+			return placement{header: "Cookie", prefix: s.Param + "="}, true
+		case s.Type == "http" && s.Scheme == "basic":
+			return placement{header: "Authorization", prefix: "Basic "}, true
+		case s.Type == "http" || s.Type == "oauth2" || s.Type == "openIdConnect" || s.Type == "mutualTLS":
+			return placement{header: "Authorization", prefix: "Bearer "}, true
+		}
+	}
+	return placement{}, false
+}
+
+// mainScheme is the security scheme the most operations use.
+func mainScheme(d *Document) string {
+	count := map[string]int{}
+	for _, op := range d.Operations {
+		for _, s := range op.Security {
+			count[s]++
+		}
+	}
+	best, n := "", -1
+	for name := range d.Schemes {
+		if c := count[name]; c > n || c == n && name < best {
+			best, n = name, c
+		}
+	}
+	return best
+}
+
 // securityProbes: a secured operation refuses no credential, an empty
 // one, a garbage one and a valid key under the wrong scheme — 401 or 403
 // (those the operation documents, else either: RFC 9110 §15.5.2, §15.5.4),
-// never 2xx. Each request is otherwise valid.
-func securityProbes(op *Operation, d *Document, base checks.ProbeRequest) []checks.Probe {
+// never 2xx. Each request is otherwise valid; unkeyed is the valid request
+// without its credential.
+func securityProbes(op *Operation, d *Document, unkeyed checks.ProbeRequest, pl placement, placed bool) []checks.Probe {
 	if len(op.Security) == 0 {
 		return nil
 	}
@@ -224,26 +293,24 @@ func securityProbes(op *Operation, d *Document, base checks.ProbeRequest) []chec
 	if len(statuses) == 0 {
 		statuses = []int{401, 403}
 	}
-	expect := checks.ProbeExpect{Rule: statusRule(statuses)}
-	empty, garbage := "", "errprobe_garbage_0000000000000000"
+	unkeyed.Key, unkeyed.Expect = "none", checks.ProbeExpect{Rule: statusRule(statuses)}
 	var out []checks.Probe
-	add := func(suffix string, edit func(*checks.ProbeRequest)) {
-		rq := base
-		rq.Expect = expect
-		edit(&rq)
+	add := func(suffix string, rq checks.ProbeRequest) {
 		out = append(out, probeOf(op, suffix, report.OpenAPISecurity, rq))
 	}
-	add("no-credentials", func(rq *checks.ProbeRequest) { rq.Key = "none" })
-	add("empty-credential", func(rq *checks.ProbeRequest) { rq.KeyValue = &empty })
-	add("garbage-credential", func(rq *checks.ProbeRequest) { rq.KeyValue = &garbage })
+	add("no-credentials", unkeyed)
+	if placed {
+		add("empty-credential", pl.place(unkeyed, ""))
+		add("garbage-credential", pl.place(unkeyed, "errprobe_garbage_0000000000000000"))
+	} else {
+		empty, garbage := "", "errprobe_garbage_0000000000000000"
+		e, g := unkeyed, unkeyed
+		e.Key, e.KeyValue, g.Key, g.KeyValue = "valid", &empty, "valid", &garbage
+		add("empty-credential", e)
+		add("garbage-credential", g)
+	}
 	if h, v, ok := wrongScheme(op, d); ok {
-		add("wrong-scheme", func(rq *checks.ProbeRequest) {
-			hs := map[string]string{h: v}
-			for k, x := range rq.Headers {
-				hs[k] = x
-			}
-			rq.Headers = hs
-		})
+		add("wrong-scheme", placement{header: h}.place(unkeyed, v))
 	} else {
 		p := probeOf(op, "wrong-scheme", report.OpenAPISecurity, checks.ProbeRequest{})
 		p.Requests, p.Skip = nil, "the operation accepts both Basic and Bearer credentials: no wrong scheme to send"
@@ -267,7 +334,7 @@ func wrongScheme(op *Operation, d *Document) (string, string, bool) {
 	}
 	switch {
 	case !basic:
-		return "Authorization", "Basic {{basic:valid}}", true
+		return "Authorization", "Basic {{key:valid}}", true
 	case !bearer:
 		return "Authorization", "Bearer {{key:valid}}", true
 	}
