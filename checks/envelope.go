@@ -106,7 +106,7 @@ func (s *session) envelopeResults(probe string, exs []*report.Exchange, want fun
 		} else if v := first[id]; v != nil {
 			r.Status, r.Exchange = report.StatusFail, firstEx[id]
 			r.Message = v.Message
-			if v.Path != "" {
+			if v.Path != "" && !strings.HasPrefix(v.Message, v.Path) { // "Content-Type text/html, want …" names its path
 				r.Message = v.Path + ": " + v.Message
 			}
 			r.Actual = describe(firstEx[id], s.code(firstEx[id]))

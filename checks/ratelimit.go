@@ -251,7 +251,11 @@ func (s *session) judge429Envelope(o *outcome, samples []*report.Exchange) {
 			continue
 		}
 		if vs := s.contract.CheckError(toSchemaResponse(ex.Response)); len(vs) > 0 {
-			o.fail(report.RateLimitEnvelope, ex, "429 body breaks the envelope: "+vs[0].Message, "the envelope with "+code, describe(ex, s.code(ex)))
+			want := "the profile's error envelope"
+			if code != "" {
+				want = "the envelope with code " + code
+			}
+			o.fail(report.RateLimitEnvelope, ex, "429 body breaks the envelope: "+vs[0].Message, want, describe(ex, s.code(ex)))
 			return
 		}
 		if got := s.code(ex); code != "" && got != code {

@@ -3,10 +3,13 @@ package cmd
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
+	"net"
 	"os"
 	"slices"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -88,7 +91,7 @@ func runServe(ctx context.Context, io *IO, o *serveOptions) error {
 	srv, err := fixtures.Start(ctx, o.Addr, p, fixtures.WithFaults(o.Faults...),
 		fixtures.WithRateLimit(n, window), fixtures.WithClock(io.Now), fixtures.WithAuth(o.Auth))
 	if err != nil {
-		return err
+		return listenError(o.Addr, err)
 	}
 	defer srv.Close()
 	if o.WriteProfile != "" {
@@ -100,6 +103,24 @@ func runServe(ctx context.Context, io *IO, o *serveOptions) error {
 	<-ctx.Done()
 	fmt.Fprintln(io.Err, "errprobe serve: stopped")
 	return nil
+}
+
+// listenError says why serve could not listen on --addr in one line that
+// names the address once: the port in use, else the system's reason.
+func listenError(addr string, err error) error {
+	var op *net.OpError
+	if !errors.As(err, &op) {
+		return err
+	}
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return usageError(fmt.Errorf("--addr %s: the port is in use (is another errprobe serve running?); give another --addr, or 127.0.0.1:0 for a free port", addr))
+	}
+	reason := op.Err.Error()
+	var se *os.SyscallError
+	if errors.As(op.Err, &se) {
+		reason = se.Err.Error()
+	}
+	return usageError(fmt.Errorf("--addr %s: cannot listen: %s", addr, reason))
 }
 
 func printServing(io *IO, o *serveOptions, srv *fixtures.Running, n int, window time.Duration) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"net"
 	"net/http"
 	"regexp"
 	"strings"
@@ -171,5 +172,22 @@ func TestServeCmd_ServesUntilCancelled(t *testing.T) {
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("serve returned %v after cancel", err)
+	}
+}
+
+// A busy port is one line naming the address once, not the fixtures
+// package and the address twice.
+func TestServeCmd_PortInUse(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	addr := ln.Addr().String()
+	code, out, errOut := errprobe(t, nil, "serve", "--addr", addr)
+	want := "errprobe: --addr " + addr + ": the port is in use"
+	if code != ExitUsage || !strings.HasPrefix(errOut, want) || strings.Count(errOut, addr) != 1 || strings.Count(errOut, "\n") != 1 || out != "" {
+		t.Errorf("exit %d, stdout %q, stderr %q: want exit 2 and one line starting %q", code, out, errOut, want)
 	}
 }

@@ -40,7 +40,7 @@ func runServeOpenAPI(ctx context.Context, io *IO, o *serveOptions) error {
 	}
 	ln, err := net.Listen("tcp", o.Addr)
 	if err != nil {
-		return fmt.Errorf("--addr %s: %w", o.Addr, err)
+		return listenError(o.Addr, err)
 	}
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	done := make(chan error, 1)

@@ -1,6 +1,7 @@
 package wire
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -12,6 +13,9 @@ import (
 // appended to it, so "?x=1" or "#f" would swallow them). Messages show the
 // URL with its password redacted.
 func ParseBaseURL(base string) (*url.URL, error) {
+	if !strings.Contains(base, "://") {
+		return nil, noScheme(base)
+	}
 	u, err := url.Parse(base)
 	if err != nil {
 		return nil, fmt.Errorf("base URL %q: %v", redactURL(base), urlErrText(err))
@@ -34,6 +38,16 @@ func ParseBaseURL(base string) (*url.URL, error) {
 		return nil, fmt.Errorf("base URL %q: no host name", shown)
 	}
 	return u, nil
+}
+
+// noScheme says a base URL without a scheme ("127.0.0.1:8080",
+// "api.example.com/v1") plainly, suggesting the http:// form; the value is
+// shown only when it can hold no password (no "@").
+func noScheme(base string) error {
+	if strings.Contains(base, "@") || strings.ContainsAny(base, " \t\r\n") {
+		return errors.New("base URL: no scheme; want http(s)://host[:port][/prefix]")
+	}
+	return fmt.Errorf("base URL %q has no scheme: want http(s)://host[:port][/prefix], e.g. http://%s", base, base)
 }
 
 // RedactURL is a URL as messages may show it: its password hidden, and
