@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -403,5 +404,46 @@ func TestRun_RepeatedReportFlag(t *testing.T) {
 		if code != ExitUsage || !strings.Contains(errOut, args[0]+" given twice") || strings.Count(errOut, "\n") != 1 {
 			t.Errorf("%v: exit %d %q, want exit 2 and one line naming %s", args, code, errOut, args[0])
 		}
+	}
+}
+
+// Every report is written on every exit code: an unreachable target (3)
+// and a profile error (2) leave a JUnit with one error testcase, Markdown
+// and JSON saying why, so CI finds a report either way.
+func TestRunRun_ReportsOnFailedRun(t *testing.T) {
+	t.Parallel()
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	closed := "http://" + ln.Addr().String()
+	ln.Close()
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		kind string
+	}{
+		{name: "unreachable", args: []string{closed, "-p", "erzycall"}, code: ExitUnreachable, kind: "unreachable"},
+		{name: "profile error", args: []string{closed, "-p", "./nosuch.yaml"}, code: ExitUsage, kind: "usage"},
+		{name: "bad flag value", args: []string{closed, "-p", "erzycall", "--max-requests", "0"}, code: ExitUsage, kind: "usage"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			xmlPath, md, js := filepath.Join(dir, "r.xml"), filepath.Join(dir, "r.md"), filepath.Join(dir, "r.json")
+			code, out, errOut := errprobe(t, nil, append([]string{"run", "--junit", xmlPath, "--markdown", md, "--json", js}, tc.args...)...)
+			if code != tc.code || strings.Count(errOut, "\n") != 1 {
+				t.Fatalf("exit %d, want %d and one stderr line\n%s%s", code, tc.code, out, errOut)
+			}
+			x, _ := os.ReadFile(xmlPath)
+			m, _ := os.ReadFile(md)
+			j, _ := os.ReadFile(js)
+			if !strings.Contains(string(x), `errors="1"`) || !strings.Contains(string(x), `<error message=`) || !strings.Contains(string(x), `type="`+tc.kind+`"`) {
+				t.Errorf("JUnit has no error testcase:\n%s", x)
+			}
+			if !strings.Contains(string(m), "Could not run") {
+				t.Errorf("Markdown does not say the run could not be made:\n%s", m)
+			}
+			if !strings.Contains(string(j), `"error_kind": "`+tc.kind+`"`) || !strings.Contains(string(j), `"verdict": "error"`) {
+				t.Errorf("JSON has no error:\n%s", j)
+			}
+		})
 	}
 }

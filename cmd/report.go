@@ -182,6 +182,26 @@ func writeReports(ios *IO, r *report.Report, o *reportOptions) (int, error) {
 	return exitCode(r, opts.Verdict), nil
 }
 
+// writeErrorReports writes the requested reports of a run that could not be
+// made (r.Error): every file report, and stdout's when it is not the text
+// report (the error line on stderr says it). No baseline, no annotations.
+func writeErrorReports(ios *IO, r *report.Report, o *reportOptions) error {
+	failOn, _ := gate.ParseFailOn(o.FailOn)
+	opts := reporters.Options{FailOn: failOn, Hostname: hostname(), WorkDir: ios.wd()}
+	outs, err := o.outputs()
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, out := range outs {
+		if out.path == "-" && out.format == "text" {
+			continue
+		}
+		errs = append(errs, writeReport(ios, out, r, opts, o.appends(ios, out)))
+	}
+	return firstError(errs)
+}
+
 func exitCode(r *report.Report, v gate.Verdict) int {
 	switch {
 	case r.Interrupted:

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -26,6 +27,8 @@ type runOptions struct {
 	Operations []string
 	runFlags
 	report reportOptions
+
+	loaded *schemas.Profile // the profile, once loaded (for a failed run's report)
 }
 
 func newRunCmd(io *IO) *cobra.Command { return runCmd(io, runRun) }
@@ -72,22 +75,33 @@ Resources the probes create are deleted at the end.
 
 func runRun(ctx context.Context, io *IO, o *runOptions) error {
 	o.report.Verbose, o.report.Quiet = o.Verbose, o.Quiet
-	if err := o.validate(); err != nil {
-		return err
-	}
 	if err := o.report.validate(); err != nil {
-		return err
+		return err // no report can be named: nothing to write
+	}
+	started := io.Now()
+	rep, err := o.probe(ctx, io)
+	if err != nil {
+		return failed(io, o, started, err)
+	}
+	return finish(io, rep, &o.report)
+}
+
+// probe loads the profile (and OpenAPI document) and runs the probes.
+func (o *runOptions) probe(ctx context.Context, io *IO) (*report.Report, error) {
+	if err := o.validate(); err != nil {
+		return nil, err
 	}
 	contract, err := loadContract(io, o.Profile)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	o.loaded = contract.Profile()
 	color := colorEnabled(io, o.report.NoColor)
 	progress := reporters.NewProgress(io.Err, io.progressOptions(o.Quiet, o.Verbose, o.report.NoColor))
 	cfg := o.engineConfig(io, color, progress)
-	cfg.Contract, cfg.BaseURL = contract, cmp.Or(o.BaseURL, io.Getenv("ERRPROBE_BASE_URL"))
+	cfg.Contract, cfg.BaseURL = contract, o.baseURL(io)
 	if cfg.OpenAPI, err = loadOpenAPI(o.OpenAPI, o.Operations); err != nil {
-		return err
+		return nil, err
 	}
 	announceBase(io, cfg.BaseURL, contract.Profile())
 	if cfg.OpenAPI != nil {
@@ -96,9 +110,35 @@ func runRun(ctx context.Context, io *IO, o *runOptions) error {
 	rep, err := checks.Run(ctx, cfg)
 	progress.Done()
 	if err != nil {
-		return runError(err)
+		return nil, runError(err)
 	}
-	return finish(io, rep, &o.report)
+	return rep, nil
+}
+
+func (o *runOptions) baseURL(io *IO) string { return cmp.Or(o.BaseURL, io.Getenv("ERRPROBE_BASE_URL")) }
+
+// failed writes the file reports of a run that could not be made (a usage
+// or profile error, exit 2; the target unreachable, exit 3) — one error
+// each says why — and returns err to be printed once with its exit code.
+func failed(io *IO, o *runOptions, started time.Time, err error) error {
+	kind := "usage"
+	var ee *exitError
+	if errors.As(err, &ee) && ee.code == ExitUnreachable {
+		kind = "unreachable"
+	}
+	r := &report.Report{
+		Tool: "errprobe", Version: version(), Started: started, Finished: io.Now(),
+		Profile: o.Profile, BaseURL: wire.RedactURL(o.baseURL(io)),
+		Error: err.Error(), ErrorKind: kind,
+	}
+	if p := o.loaded; p != nil {
+		r.Profile, r.ProfileFile = p.Name, p.Source
+		r.BaseURL = wire.RedactURL(cmp.Or(o.baseURL(io), p.BaseURL))
+	}
+	if werr := writeErrorReports(io, r, &o.report); werr != nil {
+		fmt.Fprintf(io.Err, "errprobe: %v\n", werr)
+	}
+	return err
 }
 
 // announceBase prints, before anything is sent, a base URL the user did not

@@ -165,6 +165,12 @@ type Report struct {
 	// NothingTested says why no check passed or failed (every one was
 	// skipped or not run): such a run does not pass.
 	NothingTested string `json:"nothing_tested,omitempty"`
+	// Error says why the run could not be made: the target unreachable
+	// (exit 3) or a usage or profile error (exit 2). Such a report has no
+	// results; it is written so CI still finds a report on every exit.
+	Error string `json:"error,omitempty"`
+	// ErrorKind is "unreachable" or "usage" when Error is set.
+	ErrorKind string `json:"error_kind,omitempty"`
 }
 
 // Backoff is one 429 outside the burst: the request, the time waited

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/errprobe/errprobe/report"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -34,9 +36,13 @@ func TestReporters_Golden(t *testing.T) {
 		file   string
 		format string
 		opts   Options
+		report *report.Report
 	}
 	run := func(t *testing.T, tc testCase) {
 		r := fixedReport()
+		if tc.report != nil {
+			r = tc.report
+		}
 		golden(t, tc.file, []byte(render(t, tc.format, r, tc.opts)))
 	}
 	for _, tc := range []testCase{
@@ -47,6 +53,9 @@ func TestReporters_Golden(t *testing.T) {
 		{file: "report.json", format: "json"},
 		{file: "report.xml", format: "junit"},
 		{file: "report.md", format: "markdown"},
+		{file: "unreachable.xml", format: "junit", report: unreachableReport()},
+		{file: "unreachable.md", format: "markdown", report: unreachableReport()},
+		{file: "unreachable.json", format: "json", report: unreachableReport()},
 	} {
 		t.Run(tc.file, func(t *testing.T) { run(t, tc) })
 	}

@@ -27,6 +27,7 @@ const (
 	VerdictInterrupted = "interrupted"
 	VerdictNotRun      = "not-run" // no check passed or failed
 	VerdictDryRun      = "dry-run" // nothing was sent
+	VerdictError       = "error"   // the run could not be made (Error)
 )
 
 // JSON renders the report as one JSON document (see JSONDocument).
@@ -133,6 +134,10 @@ type JSONDocument struct {
 	Plan          []report.PlanItem `json:"plan,omitempty"`
 	PlanTotal     int               `json:"plan_total,omitempty"`
 	NothingTested string            `json:"nothing_tested,omitempty"`
+	// Error says why the run could not be made (exit 2 or 3), ErrorKind
+	// which: "unreachable" or "usage".
+	Error     string `json:"error,omitempty"`
+	ErrorKind string `json:"error_kind,omitempty"`
 }
 
 // JSONBackoff is one 429 outside the burst and the wait before its retry.
@@ -289,6 +294,8 @@ func NewJSONDocument(r *report.Report, o Options) JSONDocument {
 		Interrupted:   r.Interrupted,
 		Stopped:       r.Stopped,
 		Keyless:       r.Keyless,
+		Error:         r.Error,
+		ErrorKind:     r.ErrorKind,
 		DryRun:        r.DryRun,
 		Requests:      r.Requests,
 		Totals: JSONTotals{
@@ -322,6 +329,8 @@ func NewJSONDocument(r *report.Report, o Options) JSONDocument {
 
 func verdict(r *report.Report, v gate.Verdict) string {
 	switch {
+	case r.Error != "":
+		return VerdictError
 	case r.Interrupted:
 		return VerdictInterrupted
 	case v.Failed:

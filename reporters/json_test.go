@@ -29,6 +29,16 @@ func reportVariants() map[string]*report.Report {
 		"interrupted":          interrupted,
 		"dry run":              dry,
 		"clock went backwards": backwards,
+		"unreachable":          unreachableReport(),
+	}
+}
+
+// unreachableReport is a run whose target never answered (exit 3).
+func unreachableReport() *report.Report {
+	return &report.Report{
+		Tool: testTool, Version: testVer, Profile: "erzycall", ProfileFile: "errprobe.yaml", BaseURL: testBase,
+		Started: started(), Finished: started().Add(40_000_000),
+		Error: "target unreachable: " + testBase + ": dial tcp 127.0.0.1:4242: connect: connection refused", ErrorKind: "unreachable",
 	}
 }
 

@@ -53,6 +53,7 @@ type junitTestcase struct {
 	Classname string        `xml:"classname,attr"`
 	Name      string        `xml:"name,attr"`
 	Time      string        `xml:"time,attr"`
+	Error     *junitMessage `xml:"error"`
 	Failure   *junitMessage `xml:"failure"`
 	Skipped   *junitMessage `xml:"skipped"`
 	SystemOut string        `xml:"system-out,omitempty"`
@@ -71,6 +72,10 @@ type junitMessage struct {
 // All text is stripped of XML-illegal characters and invalid UTF-8.
 func JUnit(w io.Writer, r *report.Report, o Options) error {
 	doc := junitTestsuites{Name: clean(junitRunName(r)), Time: seconds(elapsed(r))}
+	if r.Error != "" {
+		doc.Suites = append(doc.Suites, junitErrorSuite(r, o))
+		doc.Tests, doc.Errors = 1, 1
+	}
 	for _, s := range bySuite(r) {
 		ts := junitSuite(r, s, o)
 		doc.Tests += ts.Tests
@@ -140,6 +145,22 @@ func junitName(res report.Result) string {
 		name += " (" + label + ")"
 	}
 	return name
+}
+
+// junitErrorSuite is the one suite of a run that could not be made: one
+// testcase whose <error> says why (the target unreachable, a usage or
+// profile error), so CI shows a red test instead of a missing report.
+func junitErrorSuite(r *report.Report, o Options) junitTestsuite {
+	name := nonEmpty(r.ErrorKind, "error")
+	return junitTestsuite{
+		Name: clean(junitRunName(r) + " " + name), Tests: 1, Errors: 1, Time: seconds(elapsed(r)),
+		Timestamp: r.Started.UTC().Format(junitTimestamp), Hostname: clean(nonEmpty(o.Hostname, "localhost")),
+		File: clean(relativeTo(o.WorkDir, profileFile(r))), Properties: junitProperties(r),
+		Cases: []junitTestcase{{
+			Classname: "errprobe", Name: clean(name), Time: seconds(elapsed(r)),
+			Error: &junitMessage{Message: oneLine(r.Error), Type: name, Text: clean(r.Error)},
+		}},
+	}
 }
 
 // junitRunName names the run in JUnit: "errprobe PROFILE", so suites of

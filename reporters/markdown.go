@@ -25,6 +25,11 @@ func Markdown(w io.Writer, r *report.Report, o Options) error {
 	p.line("")
 	p.line(fmt.Sprintf("Profile %s against %s · %d requests in %ss · errprobe %s",
 		mdCode(r.Profile), mdCode(r.BaseURL), r.Requests, seconds(elapsed(r)), mdText(r.Version)))
+	if r.Error != "" {
+		p.line("")
+		p.line("> **Could not run:** " + mdText(r.Error) + ".")
+		return p.err // no results to tabulate
+	}
 	if r.Interrupted {
 		p.line("")
 		p.line("> **Interrupted:** the run was stopped; results cover only what completed.")
@@ -59,6 +64,8 @@ func mdVerdict(r *report.Report, o Options) string {
 		return "❌"
 	case VerdictNotRun:
 		return "⚪ not run ·"
+	case VerdictError:
+		return "❌ could not run ·"
 	case VerdictDryRun:
 		return "📝 dry run ·"
 	}
