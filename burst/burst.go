@@ -321,8 +321,11 @@ func (w *burstWorker) observe(resp *http.Response, at time.Time, truncated bool)
 // keep stores a sample exchange for evidence the checks will cite.
 func (b *burstRun) keep(kinds ratelimit.Kind, resp *http.Response, body []byte, truncated bool, ev *ratelimit.Evidence) {
 	ex := &report.Exchange{Request: b.judge.Template, Response: &report.Response{
-		Status: resp.StatusCode, Proto: resp.Proto, Header: resp.Header.Clone(), Body: string(body), Truncated: truncated,
+		Status: resp.StatusCode, Proto: resp.Proto, Header: resp.Header.Clone(), Body: keptBody(body, truncated), Truncated: truncated,
 	}}
+	if truncated {
+		ex.Response.Length = int64(len(body))
+	}
 	ev.Attach(kinds, ex)
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -376,4 +379,13 @@ func (b *burstRun) result(workers []*burstWorker) Result {
 	st.LatencyP50, st.LatencyP90, st.LatencyP99 = hist.Quantile(0.5), hist.Quantile(0.9), hist.Quantile(0.99)
 	r.Samples = b.samples
 	return r
+}
+
+// keptBody is what a sample keeps of a body: all of it, or the first
+// wire.KeptOfTruncated bytes of one cut at MaxBody.
+func keptBody(body []byte, truncated bool) string {
+	if truncated && len(body) > wire.KeptOfTruncated {
+		body = body[:wire.KeptOfTruncated]
+	}
+	return string(body)
 }

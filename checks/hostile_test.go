@@ -189,8 +189,9 @@ func TestRun_Hostile(t *testing.T) {
 			}
 		}, check: report.EnvelopeJSON, status: report.StatusFail, message: "body is not JSON: invalid character 'x'",
 			body: func(t *testing.T, r *report.Response) {
-				if !r.Truncated || len(r.Body) != wire.DefaultMaxBody {
-					t.Errorf("body %d bytes, truncated %v; want %d, truncated", len(r.Body), r.Truncated, wire.DefaultMaxBody)
+				// T12: read to --max-body, but only its first bytes kept
+				if !r.Truncated || len(r.Body) != wire.KeptOfTruncated || r.Size() != wire.DefaultMaxBody {
+					t.Errorf("body %d bytes kept of %d, truncated %v; want %d of %d, truncated", len(r.Body), r.Size(), r.Truncated, wire.KeptOfTruncated, wire.DefaultMaxBody)
 				}
 			}},
 		{name: "gzip bomb stays compressed", handler: func(w http.ResponseWriter, r *http.Request) {

@@ -1,7 +1,6 @@
 package checks
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"errors"
@@ -74,6 +73,8 @@ type session struct {
 	budget   *wire.Budget
 	mask     *wire.Masker
 	keys     map[role]string
+	// bodies stores each distinct large response body once.
+	bodies wire.Interner
 	// cred, when set, supplies the valid key (OAuth2, token_command).
 	cred *credential
 	// keyless says why there is no valid key ("" when there is one):
@@ -395,24 +396,17 @@ func (s *session) requestContext(ctx context.Context) (context.Context, context.
 }
 
 // readResponse reads the body up to MaxBody (the rest is never read: a
-// 100 MiB body costs MaxBody of memory). A body that fails before its end
-// (timeout, reset) is kept as far as it came, Truncated, with the error.
+// 100 MiB body costs MaxBody of memory) and keeps, of a longer one, only
+// its first bytes and its size (wire.ReadBody): a run's stored exchanges
+// do not each hold MaxBody until the report is written. A body that fails
+// before its end (timeout, reset) is kept as far as it came, Truncated,
+// with the error.
 func (s *session) readResponse(resp *http.Response) (*report.Response, error) {
 	defer resp.Body.Close()
-	var buf bytes.Buffer
-	n, err := io.Copy(&buf, io.LimitReader(resp.Body, wire.SatAdd(s.cfg.MaxBody, 1)))
-	r := &report.Response{Status: resp.StatusCode, Proto: resp.Proto}
+	b, err := wire.ReadBody(resp.Body, s.cfg.MaxBody, resp.ContentLength, &s.bodies)
+	r := &report.Response{Status: resp.StatusCode, Proto: resp.Proto, Body: b.Text, Truncated: b.Truncated, Length: b.Length}
 	r.Header, r.HeadersDropped = s.keepHeaders(resp.Header)
-	if n > s.cfg.MaxBody {
-		r.Truncated = true
-		buf.Truncate(int(s.cfg.MaxBody))
-	}
-	r.Body = buf.String()
-	if err != nil && !r.Truncated {
-		r.Truncated = true
-		return r, err
-	}
-	return r, nil
+	return r, err
 }
 
 // failure renders a request's error; once the run itself has ended (an

@@ -114,13 +114,28 @@ type Request struct {
 
 // Response is what came back; Body is read up to the body cap.
 type Response struct {
-	Status    int         `json:"status"`
-	Proto     string      `json:"proto,omitempty"`
-	Header    http.Header `json:"header,omitempty"`
-	Body      string      `json:"body,omitempty"`
-	Truncated bool        `json:"truncated,omitempty"`
+	Status int         `json:"status"`
+	Proto  string      `json:"proto,omitempty"`
+	Header http.Header `json:"header,omitempty"`
+	// Body is what was kept of the body: all of it up to --max-body; of a
+	// longer one (Truncated) only its first bytes, Length its size.
+	Body      string `json:"body,omitempty"`
+	Truncated bool   `json:"truncated,omitempty"`
+	// Length is a truncated body's size: as the server declared it
+	// (Content-Length), else as far as it was read (--max-body where it was
+	// cut); 0 when Body is whole.
+	Length int64 `json:"length,omitempty"`
 	// HeadersDropped counts header fields not kept (past keptHeaders).
 	HeadersDropped int `json:"headers_dropped,omitempty"`
+}
+
+// Size is the body's size in bytes: Length when the body was cut, else
+// the length of Body.
+func (r *Response) Size() int64 {
+	if r.Length > 0 {
+		return r.Length
+	}
+	return int64(len(r.Body))
 }
 
 // Report is a finished (or interrupted) run: what reporters render and the

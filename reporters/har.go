@@ -192,8 +192,8 @@ func harResponseOf(resp *report.Response) harResponse {
 	out := harResponse{
 		Status: resp.Status, StatusText: http.StatusText(resp.Status), HTTPVersion: nonEmpty(resp.Proto, "HTTP/1.1"),
 		Cookies: []harNV{}, Headers: harHeaders(resp.Header),
-		Content:     harContent{Size: len(resp.Body), MimeType: resp.Header.Get("Content-Type")},
-		HeadersSize: -1, BodySize: len(resp.Body),
+		Content:     harContent{Size: int(resp.Size()), MimeType: resp.Header.Get("Content-Type")},
+		HeadersSize: -1, BodySize: int(resp.Size()),
 	}
 	switch {
 	case resp.Body == "":

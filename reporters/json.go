@@ -418,7 +418,7 @@ func jsonExchange(id int, x *report.Exchange) JSONExchange {
 	if resp := x.Response; resp != nil {
 		out.Response = &JSONResponse{
 			Status: resp.Status, Proto: resp.Proto, Headers: headers(resp.Header),
-			Body: truncate(resp.Body, reportBodyCap), Truncated: resp.Truncated, BodyLength: len(resp.Body),
+			Body: truncate(resp.Body, reportBodyCap), Truncated: resp.Truncated, BodyLength: int(resp.Size()),
 		}
 	}
 	return out

@@ -245,7 +245,7 @@ func responseLine(resp *report.Response) string {
 	if ct := resp.Header.Get("Content-Type"); ct != "" {
 		line += " · Content-Type: " + oneLine(ct)
 	}
-	line += fmt.Sprintf(" · %d bytes", len(resp.Body))
+	line += fmt.Sprintf(" · %d bytes", resp.Size())
 	if resp.Truncated {
 		line += " (truncated)"
 	}
