@@ -2,10 +2,9 @@ package openapi
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/url"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -13,12 +12,14 @@ import (
 )
 
 // Load reads an OpenAPI 3.0 or 3.1 document (YAML or JSON) and the local
-// files its $refs name. A document that is not OpenAPI 3, a Swagger 2.0
-// document, a $ref to a URL or to a missing file is an *Error: one line
-// with the file and the JSON Pointer. Nothing is ever fetched over the
-// network.
+// files its $refs name, each once, only if it is a regular file, within
+// the caps above. A document that is not OpenAPI 3, a Swagger 2.0
+// document, a $ref to a URL or to a missing file, schemas that inline
+// past the budget (schemaBudget) is an *Error: one line with the file and
+// the JSON Pointer. Nothing is ever fetched over the network.
 func Load(file string) (*Document, error) {
-	tree, err := readTree(file)
+	src := newSources()
+	tree, err := src.read(file)
 	if err != nil {
 		return nil, err
 	}
@@ -26,29 +27,46 @@ func Load(file string) (*Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkRefs(file, tree, map[string]bool{}); err != nil {
+	if err := prepare(src, file, tree); err != nil {
 		return nil, err
 	}
-	loader := openapi3.NewLoader()
-	loader.IsExternalRefsAllowed = true
-	loader.ReadFromURIFunc = readLocal
-	t, err := loader.LoadFromFile(file)
+	b, err := json.Marshal(tree)
 	if err != nil {
+		return nil, &Error{File: file, Msg: "cannot read the document: " + err.Error()}
+	}
+	t := &openapi3.T{}
+	if err := json.Unmarshal(b, t); err != nil {
+		return nil, &Error{File: file, Msg: libError(err)}
+	}
+	loader := openapi3.NewLoader()
+	loader.ReadFromURIFunc = noFiles
+	if err := loader.ResolveRefsIn(t, nil); err != nil {
 		return nil, &Error{File: file, Msg: libError(err)}
 	}
 	if err := t.Validate(context.Background(), openapi3.DisableExamplesValidation(),
 		openapi3.DisableSchemaDefaultsValidation(), openapi3.DisableSchemaFormatValidation()); err != nil {
 		return nil, &Error{File: file, Msg: "invalid OpenAPI document: " + libError(err)}
 	}
-	return fromKin(file, version, t), nil
+	return fromKin(file, version, t, schemaBudget(src.total))
 }
 
-// readLocal is the loader's only way to read a $ref: local files, never a URL.
-func readLocal(_ *openapi3.Loader, u *url.URL) ([]byte, error) {
-	if u.Scheme != "" && u.Scheme != "file" {
-		return nil, fmt.Errorf("$ref %s is a URL: errprobe reads local files only", u)
+// prepare reads every file tree's $refs name, mends the $refs where
+// OpenAPI allows none and bundles it all into tree, one document whose
+// $refs are all local.
+func prepare(src *sources, file string, tree any) error {
+	if err := inlineOperations(src, file, tree); err != nil {
+		return err
 	}
-	return os.ReadFile(filepath.FromSlash(u.Path))
+	if err := checkRefs(src, file, tree, map[string]bool{}); err != nil {
+		return err
+	}
+	bundle(src, file, tree.(map[string]any))
+	return nil
+}
+
+// noFiles: the bundled document names no file and no URL.
+func noFiles(_ *openapi3.Loader, u *url.URL) ([]byte, error) {
+	return nil, fmt.Errorf("$ref %s: errprobe reads only the document's own local files", u)
 }
 
 func libError(err error) string {
@@ -56,8 +74,9 @@ func libError(err error) string {
 }
 
 // fromKin reduces the library's document to errprobe's model.
-func fromKin(file, version string, t *openapi3.T) *Document {
+func fromKin(file, version string, t *openapi3.T, budget int) (*Document, error) {
 	d := &Document{File: file, Version: version, Schemes: map[string]SecurityScheme{}}
+	c := newConverter(budget)
 	if t.Info != nil {
 		d.Title = t.Info.Title
 	}
@@ -88,13 +107,19 @@ func fromKin(file, version string, t *openapi3.T) *Document {
 			if op == nil {
 				continue
 			}
-			d.Operations = append(d.Operations, operation(t, p, m, item, op))
+			o := c.operation(t, p, m, item, op)
+			if c.spent != "" {
+				return nil, &Error{File: file, Pointer: o.Pointer, Msg: fmt.Sprintf(
+					"its schemas inline to more than %d nodes (spent inlining $ref %s): "+
+						"$refs that branch at every level, or a document far larger than the text it is written in", budget, c.spent)}
+			}
+			d.Operations = append(d.Operations, o)
 		}
 	}
-	return d
+	return d, nil
 }
 
-func operation(t *openapi3.T, path, method string, item *openapi3.PathItem, op *openapi3.Operation) *Operation {
+func (c *converter) operation(t *openapi3.T, path, method string, item *openapi3.PathItem, op *openapi3.Operation) *Operation {
 	o := &Operation{Method: method, Path: path, ID: op.OperationID, Tags: op.Tags,
 		Responses: map[string]*Response{}, Pointer: "/paths/" + escapePointer(path) + "/" + strings.ToLower(method)}
 	sec := t.Security
@@ -132,14 +157,14 @@ func operation(t *openapi3.T, path, method string, item *openapi3.PathItem, op *
 	}
 	for _, key := range order {
 		p := params[key]
-		o.Params = append(o.Params, Param{Name: p.Name, In: p.In, Required: p.Required, Schema: jsonSchema(p.Schema), Example: p.Example})
+		o.Params = append(o.Params, Param{Name: p.Name, In: p.In, Required: p.Required, Schema: c.jsonSchema(p.Schema), Example: p.Example})
 	}
 	if op.RequestBody != nil && op.RequestBody.Value != nil {
 		rb := op.RequestBody.Value
 		ct, mt := pickMedia(rb.Content)
 		b := &Body{Required: rb.Required, ContentType: ct}
 		if mt != nil {
-			b.Schema = jsonSchema(mt.Schema)
+			b.Schema = c.jsonSchema(mt.Schema)
 			b.Example = mediaExample(mt)
 		}
 		o.Body = b
@@ -149,10 +174,10 @@ func operation(t *openapi3.T, path, method string, item *openapi3.PathItem, op *
 			if ref == nil || ref.Value == nil {
 				continue
 			}
-			o.Responses[strings.ToUpper(status)] = response(ref.Value)
+			o.Responses[strings.ToUpper(status)] = c.response(ref.Value)
 		}
 		if def := op.Responses.Default(); def != nil && def.Value != nil {
-			o.Responses["DEFAULT"] = response(def.Value)
+			o.Responses["DEFAULT"] = c.response(def.Value)
 			o.Responses["default"] = o.Responses["DEFAULT"]
 			delete(o.Responses, "DEFAULT")
 		}
@@ -160,7 +185,7 @@ func operation(t *openapi3.T, path, method string, item *openapi3.PathItem, op *
 	return o
 }
 
-func response(r *openapi3.Response) *Response {
+func (c *converter) response(r *openapi3.Response) *Response {
 	out := &Response{}
 	if r.Description != nil {
 		out.Description = *r.Description
@@ -180,7 +205,7 @@ func response(r *openapi3.Response) *Response {
 	ct, mt := pickMedia(r.Content)
 	out.ContentType = ct
 	if mt != nil {
-		out.Schema = jsonSchema(mt.Schema)
+		out.Schema = c.jsonSchema(mt.Schema)
 		if mt.Example != nil {
 			out.Examples = append(out.Examples, Example{Name: "example", Value: mt.Example})
 		}

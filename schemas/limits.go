@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 
 	"github.com/errprobe/errprobe/infile"
@@ -46,6 +47,14 @@ func CheckInput(src []byte) ([]byte, error) {
 	if len(src) > MaxInputBytes {
 		return nil, fmt.Errorf("larger than %d MiB", MaxInputBytes>>20)
 	}
+	return CheckNesting(src)
+}
+
+// CheckNesting is CheckInput without the size cap, for inputs with a cap
+// of their own (OpenAPI documents): it drops a byte-order mark and refuses
+// text nested deeper than MaxDepth.
+func CheckNesting(src []byte) ([]byte, error) {
+	src = bytes.TrimPrefix(src, utf8BOM)
 	if line, col, ok := tooDeep(src, MaxDepth); ok {
 		return nil, &DepthError{Line: line, Col: col}
 	}
@@ -155,7 +164,7 @@ func skipQuoted(src []byte, i int, line, lineStart *int) int {
 
 // GuardYAML vets a YAML or JSON document a caller decodes itself (a
 // baseline): CheckInput, then its aliases must expand to at most
-// maxNodes nodes. It returns the text to decode (BOM dropped).
+// NodeBudget(len(src)) nodes. It returns the text to decode (BOM dropped).
 func GuardYAML(src []byte) ([]byte, error) {
 	src, err := CheckInput(src)
 	if err != nil {
@@ -166,11 +175,18 @@ func GuardYAML(src []byte) ([]byte, error) {
 		return src, nil // the caller's decoder reports syntax errors with positions
 	}
 	for _, d := range f.Docs {
-		if expandedSize(d, map[string]int{}) > maxNodes {
-			return nil, errAliasBomb
+		if err := CheckAliases(d, NodeBudget(len(src))); err != nil {
+			return nil, err
 		}
 	}
 	return src, nil
 }
 
-var errAliasBomb = fmt.Errorf("YAML aliases expand to more than %d nodes", maxNodes)
+// CheckAliases refuses a parsed YAML document (or node) whose aliases
+// expand past limit nodes (NodeBudget of its size, for most inputs).
+func CheckAliases(n ast.Node, limit int) error {
+	if expandedSize(n, map[string]int{}, limit) > limit {
+		return fmt.Errorf("YAML aliases expand to more than %d nodes", limit)
+	}
+	return nil
+}

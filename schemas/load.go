@@ -156,8 +156,8 @@ func parseDoc(file string, src []byte) (*doc, error) {
 		return nil, newProfileError([]Problem{{File: file, Line: line, Col: col, Msg: "a profile is one YAML document; found a second"}})
 	}
 	body := f.Docs[0].Body
-	if expandedSize(body, map[string]int{}) > maxNodes {
-		return nil, fileError(file, "YAML aliases expand to more than %d nodes", maxNodes)
+	if limit := NodeBudget(len(src)); expandedSize(body, map[string]int{}, limit) > limit {
+		return nil, fileError(file, "YAML aliases expand to more than %d nodes", limit)
 	}
 	var raw any
 	if err := yaml.NodeToValue(body, &raw); err != nil {

@@ -242,7 +242,7 @@ func TestLoad_Aliases(t *testing.T) {
 		bomb += fmt.Sprintf("a%d: &a%d [%s]\n", i, i, strings.Repeat(fmt.Sprintf("*a%d, ", i-1), 9)+fmt.Sprintf("*a%d", i-1))
 	}
 	_, err = Load(writeProfile(t, dir, "bomb.yaml", bomb), testEnv)
-	if err == nil || !strings.Contains(err.Error(), "bomb.yaml: YAML aliases expand to more than 100000 nodes") {
+	if err == nil || !strings.Contains(err.Error(), "bomb.yaml: YAML aliases expand to more than ") {
 		t.Errorf("alias bomb: err = %v", err)
 	}
 }

@@ -135,24 +135,33 @@ func dotted(path []string, isIndex func(i int) bool) string {
 	return b.String()
 }
 
-// maxNodes caps how many nodes a profile may expand to with its aliases
-// resolved, so that an alias bomb is an error, not an out-of-memory kill.
+// maxNodes is the floor of the alias budget: how many nodes any YAML input
+// may expand to with its aliases resolved, so that an alias bomb is an
+// error, not an out-of-memory kill.
 const maxNodes = 100_000
 
+// NodeBudget is how many nodes a YAML input of size bytes may expand to
+// with its aliases resolved: maxNodes plus one node per input byte. Text
+// without aliases has at most about one node per two bytes ("a," or "- a"),
+// so no alias-free input reaches it however large (a profile init writes
+// with 30,000 examples, 713 KB, tripped the fixed 100,000); a bomb is
+// stopped at a size proportional to the file, never at its billions.
+func NodeBudget(size int) int { return maxNodes + size }
+
 // expandedSize counts the nodes n expands to, aliases resolved through the
-// sizes of the anchors seen so far; it saturates past maxNodes.
-func expandedSize(n ast.Node, anchors map[string]int) int {
+// sizes of the anchors seen so far; it saturates past limit.
+func expandedSize(n ast.Node, anchors map[string]int, limit int) int {
 	switch v := n.(type) {
 	case nil:
 		return 0
 	case *ast.DocumentNode:
-		return expandedSize(v.Body, anchors)
+		return expandedSize(v.Body, anchors, limit)
 	case *ast.TagNode:
-		return expandedSize(v.Value, anchors)
+		return expandedSize(v.Value, anchors, limit)
 	case *ast.MappingKeyNode:
-		return expandedSize(v.Value, anchors)
+		return expandedSize(v.Value, anchors, limit)
 	case *ast.AnchorNode:
-		size := expandedSize(v.Value, anchors)
+		size := expandedSize(v.Value, anchors, limit)
 		if v.Name != nil {
 			anchors[nodeText(v.Name)] = size
 		}
@@ -163,17 +172,17 @@ func expandedSize(n ast.Node, anchors map[string]int) int {
 		}
 		return max(anchors[nodeText(v.Value)], 1)
 	case *ast.MappingValueNode:
-		return min(1+expandedSize(v.Key, anchors)+expandedSize(v.Value, anchors), maxNodes+1)
+		return min(1+expandedSize(v.Key, anchors, limit)+expandedSize(v.Value, anchors, limit), limit+1)
 	case *ast.MappingNode:
 		total := 1
 		for _, mv := range v.Values {
-			total = min(total+expandedSize(mv, anchors), maxNodes+1)
+			total = min(total+expandedSize(mv, anchors, limit), limit+1)
 		}
 		return total
 	case *ast.SequenceNode:
 		total := 1
 		for _, item := range v.Values {
-			total = min(total+expandedSize(item, anchors), maxNodes+1)
+			total = min(total+expandedSize(item, anchors, limit), limit+1)
 		}
 		return total
 	}
