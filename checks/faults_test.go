@@ -40,6 +40,7 @@ var faultChecks = map[string]string{
 	"cross-tenant-200":          report.ResourcesTenantBreach,
 	"unknown-route-plain":       report.ResourcesUnknownRoute,
 	"delete-200-body":           report.ResourcesDelete,
+	"delete-unknown-500":        report.ResourcesUnknownID,
 	"validation-accepted":       report.ValidationRejected,
 	"validation-no-details":     report.ValidationDetails,
 	"idempotency-ignored":       report.IdempotencyReplay,
