@@ -3,6 +3,8 @@ package checks
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -79,6 +81,11 @@ type ProbeRequest struct {
 	Headers     map[string]string
 	// Expect is what the response must be.
 	Expect ProbeExpect
+	// Capture names values of the response later requests use as {{NAME}}
+	// in path, headers and body: NAME → "body /json/pointer" or "header
+	// Name". A capture that finds nothing fails the request; the later
+	// ones are not sent.
+	Capture map[string]string
 }
 
 // ProbeExpect is what one request must get: any of the profile's
@@ -102,6 +109,9 @@ type ProbeExpect struct {
 	// Pointers into the error body, * standing for each array member.
 	Fields  []string
 	FieldAt []string
+	// AnyOf are alternatives: the response must meet one of them (with
+	// Rule, Situations and Success unset).
+	AnyOf []schemas.Expectation
 }
 
 func ruleNames(rules map[string]schemas.HeaderRule) []string {
@@ -127,55 +137,177 @@ func (dp Probe) asProbe() probe {
 		run: func(ctx context.Context, s *session, o *outcome) { s.runData(ctx, o, cp) }}
 }
 
-// runData is the engine every data probe runs through: build each request,
-// send it, judge the response against its expectation, record the verdict.
+// runData is the engine every data probe runs through: build each request
+// (filling {{n}} and the values earlier steps captured), send it, judge the
+// response against its expectation, capture what later steps use. Every
+// request that breaks the check records its own failure, with the earlier
+// requests as its set-up; a capture that finds nothing fails its step and
+// the later steps are not sent.
 func (s *session) runData(ctx context.Context, o *outcome, dp Probe) {
-	n := s.expandN("{{n}}")
-	var verdict *report.Result
-	var last *report.Exchange
-	var exs []*report.Exchange
+	vars := map[string]string{"n": s.expandN("{{n}}")}
+	var sent []*report.Exchange
+	var fails []report.Result
+	var skip *report.Result
 	also := newAlsoJudge(dp.Also)
-	for _, rq := range dp.Requests {
-		ex := s.do(ctx, o, s.dataCall(rq, n))
-		exs, last = append(exs, ex), ex
+	for i, rq := range dp.Requests {
+		ex := s.do(ctx, o, s.dataCall(rq, vars))
 		also.judge(s, ex, rq)
-		if verdict != nil {
-			continue
+		r, ok := s.judgeExpect(dp, rq, ex)
+		stop := ""
+		if why := capture(ex, rq.Capture, vars, s.cfg.DryRun); why != "" {
+			stop = why
+			if ok {
+				r, ok = s.failStep(dp, ex, why, "the step's response to carry what it captures"), false
+			}
 		}
-		if r, ok := s.judgeExpect(dp, rq, ex); !ok {
-			verdict = &r
+		if left := len(dp.Requests) - i - 1; stop != "" && left > 0 {
+			r.Message += fmt.Sprintf("; the %d later step(s) were not sent", left)
+		}
+		switch {
+		case ok:
+		case r.Status == report.StatusSkip:
+			if skip == nil {
+				skip = &r
+			}
+		default:
+			r.Setup = append([]*report.Exchange(nil), sent...)
+			fails = append(fails, r)
+		}
+		sent = append(sent, ex)
+		if stop != "" {
+			break
 		}
 	}
-	if verdict != nil {
-		o.add(*verdict)
-	} else if len(dp.Requests) > 0 {
+	switch {
+	case len(fails) > 0:
+		for _, r := range fails {
+			o.add(r)
+		}
+	case skip != nil:
+		o.add(*skip)
+	case len(sent) > 0:
 		r := newResult(dp.Check, o.probe, report.StatusPass)
-		r.Exchange = last
+		r.Exchange = sent[len(sent)-1]
 		o.add(r)
 	}
 	also.record(o)
 	if dp.Extra != nil {
-		dp.Extra(s, o, exs)
+		dp.Extra(s, o, sent)
 	}
 }
 
+func (s *session) failStep(dp Probe, ex *report.Exchange, msg, want string) report.Result {
+	r := newResult(dp.Check, dp.Name, report.StatusFail)
+	r.Message, r.Expected, r.Actual, r.Exchange = msg, want, describe(ex, s.code(ex)), ex
+	return r
+}
+
+// capture fills vars from a step's response: NAME → "body /pointer" or
+// "header Name". It says what it could not find ("" when all were found);
+// a dry run captures placeholders.
+func capture(ex *report.Exchange, spec map[string]string, vars map[string]string, dry bool) string {
+	for _, name := range sortedNames(spec) {
+		where, arg, _ := strings.Cut(spec[name], " ")
+		if dry {
+			vars[name] = "{" + name + "}"
+			continue
+		}
+		if ex == nil || ex.Response == nil {
+			return "capture " + name + ": no response (" + describe(ex, "") + ")"
+		}
+		v, ok := "", false
+		switch where {
+		case "header":
+			v = ex.Response.Header.Get(arg)
+			ok = v != ""
+		case "body":
+			v, ok = pointerText(ex.Response.Body, arg)
+		}
+		if !ok {
+			return "capture " + name + ": no " + arg + " " + map[string]string{"header": "header", "body": "in the body"}[where]
+		}
+		vars[name] = v
+	}
+	return ""
+}
+
+// pointerText is the value at a JSON Pointer of a JSON body as text (a
+// string as is, anything else as JSON).
+func pointerText(body, ptr string) (string, bool) {
+	var doc any
+	d := json.NewDecoder(strings.NewReader(body))
+	d.UseNumber()
+	if d.Decode(&doc) != nil {
+		return "", false
+	}
+	v, ok := schemas.Lookup(doc, ptr)
+	if !ok || v == nil {
+		return "", false
+	}
+	if str, isStr := v.(string); isStr {
+		return str, str != ""
+	}
+	b, _ := json.Marshal(v)
+	return string(b), true
+}
+
+func sortedNames(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+var stepVar = regexp.MustCompile(`\{\{([A-Za-z_][A-Za-z0-9_]*)\}\}`)
+
+// fill replaces {{n}} and the captured {{NAME}}s of text; escape applies
+// to each value (path segments are escaped, bodies and headers not).
+func fill(text string, vars map[string]string, escape func(string) string) string {
+	if !strings.Contains(text, "{{") {
+		return text
+	}
+	return stepVar.ReplaceAllStringFunc(text, func(m string) string {
+		v, ok := vars[m[2:len(m)-2]]
+		if !ok {
+			return m
+		}
+		if escape != nil {
+			return escape(v)
+		}
+		return v
+	})
+}
+
+// fillPath fills a path: a value that is a whole path or URL (a captured
+// Location) stays as is, others are escaped as a path segment.
+func fillPath(path string, vars map[string]string) string {
+	return fill(path, vars, func(v string) string {
+		if strings.HasPrefix(v, "/") || strings.HasPrefix(v, "http://") || strings.HasPrefix(v, "https://") || strings.HasPrefix(v, "{") {
+			return v
+		}
+		return url.PathEscape(v)
+	})
+}
+
 // dataCall turns a request template into a call.
-func (s *session) dataCall(rq ProbeRequest, n string) call {
+func (s *session) dataCall(rq ProbeRequest, vars map[string]string) call {
 	method := rq.Method
 	if method == "" {
 		method = http.MethodGet
 	}
-	c := call{method: method, path: strings.ReplaceAll(rq.Path, "{{n}}", n), key: keyRole(rq.Key)}
+	c := call{method: method, path: fillPath(rq.Path, vars), key: keyRole(rq.Key)}
 	if rq.Body != nil {
-		c.body, c.hasBody, c.contentType = strings.ReplaceAll(*rq.Body, "{{n}}", n), true, rq.ContentType
+		c.body, c.hasBody, c.contentType = fill(*rq.Body, vars, nil), true, rq.ContentType
 	}
 	placed := ""
-	fill := map[string]string{}
+	headers := map[string]string{}
 	for k, v := range rq.Headers {
 		if keyPlaceholder.MatchString(v) {
 			placed = k
 		}
-		fill[k] = strings.ReplaceAll(v, "{{n}}", n)
+		headers[k] = fill(v, vars, nil)
 	}
 	if keyPlaceholder.MatchString(c.path) {
 		c.path = keyPlaceholder.ReplaceAllStringFunc(c.path, func(m string) string {
@@ -195,9 +327,9 @@ func (s *session) dataCall(rq ProbeRequest, n string) call {
 	case placed != "":
 		c.auth, c.keyAt = func(http.Header) {}, placed
 	}
-	if len(fill) > 0 {
+	if len(headers) > 0 {
 		c.header = http.Header{}
-		for k, v := range fill {
+		for k, v := range headers {
 			c.header.Set(k, keyPlaceholder.ReplaceAllStringFunc(v, s.expandKey))
 		}
 		if c.auth != nil && c.keyAt != "" && !strings.HasPrefix(c.keyAt, "query:") {
@@ -264,7 +396,9 @@ func (s *session) judgeExpect(dp Probe, rq ProbeRequest, ex *report.Exchange) (r
 		return report.Result{}, true
 	}
 	e := expectation{p: s.p}
-	if rq.Expect.Rule != nil {
+	if len(rq.Expect.AnyOf) > 0 {
+		e = expectOne(s.p, schemas.Expectation{AnyOf: rq.Expect.AnyOf})
+	} else if rq.Expect.Rule != nil {
 		e = expectOne(s.p, *rq.Expect.Rule)
 	} else if x, ok := expect(s.p, rq.Expect.Situations...); ok {
 		e = x
@@ -275,6 +409,9 @@ func (s *session) judgeExpect(dp Probe, rq ProbeRequest, ex *report.Exchange) (r
 	}
 	if ex.Response == nil {
 		return fail("got "+actual+", want "+e.String(), e.String(), actual)
+	}
+	if ex.Request.Method == http.MethodHead {
+		e = e.bodiless()
 	}
 	st := ex.Response.Status
 	matched, ok := e.match(st, f.Codes)

@@ -57,6 +57,9 @@ func Run(ctx context.Context, cfg Config) (*report.Report, error) {
 	if err := checkSeverities(s.p, plan); err != nil {
 		return nil, err
 	}
+	if err := checkAccepts(s.p, plan); err != nil {
+		return nil, err
+	}
 	rep := &report.Report{Tool: "errprobe", Version: cfg.Version, Profile: s.p.Name, ProfileFile: s.p.Source, BaseURL: s.base, Started: cfg.Now(), DryRun: cfg.DryRun}
 	outs := make([]*outcome, len(plan))
 	if err := s.execute(ctx, plan, sel, outs); err != nil {
@@ -88,6 +91,7 @@ func Run(ctx context.Context, cfg Config) (*report.Report, error) {
 	rep.Results = applySeverity(s.p, plan, s.assemble(ctx, plan, sel, outs))
 	rep.Exchanges = s.exchanges
 	rep.NothingTested = nothingTested(rep, cut)
+	rep.StaleAccepts = applyAccept(s.p, rep.Results) // after: an accepted failure was tested
 	s.mask.Report(rep)
 	return rep, nil
 }
@@ -125,6 +129,7 @@ func newSession(ctx context.Context, cfg Config) (*session, error) {
 	keys := profileKeys(p)
 	secrets := append(runSecrets(keys, cfg, u), authSecrets(p)...)
 	secrets = append(secrets, headerForms(p, keys)...)
+	secrets = append(secrets, probeSecrets(p, cfg.publicHeader)...)
 	tlsCfg, err := profileTLS(p, cfg.TLS)
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package checks
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"sort"
 	"strings"
 
@@ -17,8 +18,10 @@ var perProbeEnvelope = []string{
 	report.EnvelopeStatusMatch, report.EnvelopeMessage, report.EnvelopeRequestID, report.EnvelopeNoLeak, report.EnvelopeHeaders,
 }
 
+// isError reports an error response with a body to judge (a HEAD
+// response has none).
 func isError(ex *report.Exchange) bool {
-	return ex != nil && ex.Response != nil && ex.Response.Status >= 400
+	return ex != nil && ex.Response != nil && ex.Response.Status >= 400 && ex.Request.Method != http.MethodHead
 }
 
 // runSkip says why a per-probe envelope check cannot apply to this profile

@@ -90,17 +90,34 @@ func expect(p *schemas.Profile, situations ...string) (expectation, bool) {
 	e := expectation{p: p}
 	for _, s := range situations {
 		x, ok := p.Expectation(s)
-		if !ok || e.has(x) {
+		if !ok {
 			continue
 		}
-		e.any = append(e.any, x)
+		for _, alt := range x.Alternatives() {
+			if !e.has(alt) {
+				e.any = append(e.any, alt)
+			}
+		}
 	}
 	return e, len(e.any) > 0
 }
 
-// expectOne is an expectation of exactly x.
+// expectOne is an expectation of exactly x (any of its alternatives).
 func expectOne(p *schemas.Profile, x schemas.Expectation) expectation {
-	return expectation{p: p, any: []schemas.Expectation{x}}
+	return expectation{p: p, any: x.Alternatives()}
+}
+
+// bodiless judges a response without a body (HEAD): an alternative that
+// names a code is met by one of its statuses.
+func (e expectation) bodiless() expectation {
+	out := expectation{p: e.p}
+	for _, x := range e.any {
+		if x.Code != "" || x.CodePattern != "" {
+			x = schemas.Expectation{Status: x.Statuses(e.p), Headers: x.Headers}
+		}
+		out.any = append(out.any, x)
+	}
+	return out
 }
 
 func (e expectation) has(x schemas.Expectation) bool {

@@ -39,6 +39,8 @@ type Verdict struct {
 	Security int `json:"security"`
 	Known    int `json:"known"`
 	Fixed    int `json:"fixed"`
+	// Accepted counts failures the profile accepts (never gating).
+	Accepted int `json:"accepted,omitempty"`
 }
 
 // Decide judges a report: it marks each result Known or Fixed against the
@@ -52,6 +54,8 @@ func Decide(r *report.Report, failOn FailOn, b *Baseline) Verdict {
 		res.Known = listed && res.Status == report.StatusFail
 		res.Fixed = listed && res.Status == report.StatusPass
 		switch {
+		case res.Status == report.StatusAccepted:
+			v.Accepted++
 		case res.Known:
 			v.Known++
 		case res.Fixed:

@@ -21,6 +21,9 @@ const (
 	StatusPass Status = "pass"
 	StatusFail Status = "fail"
 	StatusSkip Status = "skip"
+	// StatusAccepted is a failure the profile accepts (accept: CHECK:
+	// reason): reported with its reason, never gating.
+	StatusAccepted Status = "accepted"
 )
 
 // Check describes one check: a stable ID "suite.name", its severity and a
@@ -74,6 +77,9 @@ type Result struct {
 	// baseline entry whose check now passes. Set by the gate.
 	Known bool `json:"known,omitempty"`
 	Fixed bool `json:"fixed,omitempty"`
+	// Accepted is the profile's reason for accepting this failure
+	// (accept: CHECK: reason); the status is then StatusAccepted.
+	Accepted string `json:"accepted,omitempty"`
 }
 
 // Exchange is one request and what came back. Network failures are data: a
@@ -186,6 +192,9 @@ type Report struct {
 	Error string `json:"error,omitempty"`
 	// ErrorKind is "unreachable" or "usage" when Error is set.
 	ErrorKind string `json:"error_kind,omitempty"`
+	// StaleAccepts are the profile's accepted deviations whose check now
+	// passes: "accepted deviation no longer seen: CHECK (reason)".
+	StaleAccepts []string `json:"stale_accepts,omitempty"`
 }
 
 // Backoff is one 429 outside the burst: the request, the time waited

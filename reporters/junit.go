@@ -97,25 +97,64 @@ func JUnit(w io.Writer, r *report.Report, o Options) error {
 }
 
 func junitSuite(r *report.Report, s suite, o Options) junitTestsuite {
-	c := count(s.Results)
 	ts := junitTestsuite{
 		Name:       clean(junitRunName(r) + " " + s.Name),
-		Tests:      len(s.Results),
-		Failures:   c.Failed - c.Known,
-		Skipped:    c.Skipped + c.Known,
 		Time:       seconds(suiteWallTime(r, s.Results)),
 		Timestamp:  r.Started.UTC().Format(junitTimestamp),
 		Hostname:   clean(nonEmpty(o.Hostname, "localhost")),
 		File:       clean(relativeTo(o.WorkDir, profileFile(r))),
 		Properties: junitProperties(r),
 	}
-	for _, res := range s.Results {
-		ts.Cases = append(ts.Cases, junitCase(res, r.Burst))
+	for _, rs := range sameCase(s.Results) {
+		tc := junitCase(rs[0], r.Burst)
+		for _, more := range rs[1:] {
+			addFailure(&tc, more, r.Burst)
+		}
+		ts.Cases = append(ts.Cases, tc)
+		switch {
+		case tc.Failure != nil:
+			ts.Failures++
+		case tc.Skipped != nil:
+			ts.Skipped++
+		}
 	}
+	ts.Tests = len(ts.Cases)
 	if s.Name == "ratelimit" && r.Burst != nil {
 		ts.SystemOut = "burst: " + burstLine(r.Burst)
 	}
 	return ts
+}
+
+// sameCase groups results that are one testcase: the failures of one check
+// in one probe (one per failing request) stay one testcase, so a run has
+// the same testcases whatever the target answers.
+func sameCase(rs []report.Result) [][]report.Result {
+	var out [][]report.Result
+	at := map[string]int{}
+	for _, res := range rs {
+		k := res.Check + "\x00" + res.Probe + "\x00" + res.Operation
+		if i, ok := at[k]; ok && (res.Status == report.StatusFail || res.Status == report.StatusAccepted) && out[i][0].Status == res.Status {
+			out[i] = append(out[i], res)
+			continue
+		}
+		at[k] = len(out)
+		out = append(out, []report.Result{res})
+	}
+	return out
+}
+
+// addFailure adds a further failing request of the same check and probe
+// to a testcase's failure.
+func addFailure(tc *junitTestcase, res report.Result, burst *report.BurstStats) {
+	m := tc.Failure
+	if m == nil {
+		m = tc.Skipped
+	}
+	if m == nil {
+		return
+	}
+	m.Text += "\n----\n" + failureText(res, burst)
+	m.Message = clean(m.Message + "; also: " + oneLine(failureMessage(res)))
 }
 
 func junitProperties(r *report.Report) []junitProperty {
@@ -198,6 +237,8 @@ func junitCase(res report.Result, burst *report.BurstStats) junitTestcase {
 		tc.Failure = &junitMessage{Message: oneLine(failureMessage(res)), Type: failureType(res), Text: failureText(res, burst)}
 	case res.Status == report.StatusSkip:
 		tc.Skipped = &junitMessage{Message: oneLine(res.Message)}
+	case res.Status == report.StatusAccepted:
+		tc.Skipped = &junitMessage{Message: oneLine("accepted deviation: " + res.Accepted + ": " + failureMessage(res)), Text: failureText(res, burst)}
 	case res.Fixed:
 		tc.SystemOut = "fixed: listed in the baseline, passes now"
 	}

@@ -92,8 +92,8 @@ func bySuite(r *report.Report) []suite {
 
 // tally counts a set of results the way every reporter shows them.
 type tally struct {
-	Passed, Failed, Skipped, Known, Fixed int
-	Time                                  time.Duration
+	Passed, Failed, Skipped, Known, Fixed, Accepted int
+	Time                                            time.Duration
 }
 
 func count(results []report.Result) tally {
@@ -107,6 +107,8 @@ func count(results []report.Result) tally {
 			t.Failed++
 		case report.StatusSkip:
 			t.Skipped++
+		case report.StatusAccepted:
+			t.Accepted++
 		}
 		if res.Known {
 			t.Known++

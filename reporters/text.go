@@ -16,6 +16,7 @@ const (
 	markPass = "✓"
 	markFail = "✗"
 	markSkip = "−"
+	markOK   = "≈" // an accepted deviation
 )
 
 // bodyPreview caps a response body shown in the terminal.
@@ -161,6 +162,9 @@ func (t *textReport) result(res report.Result) {
 	switch res.Status {
 	case report.StatusFail:
 		t.failure(res)
+	case report.StatusAccepted:
+		t.p.line("  " + t.s.skip.Sprint(markOK+" "+oneLine(title(res))) + "  accepted: " + oneLine(res.Accepted) +
+			t.s.dim.Sprint(suffix("  — ", oneLine(res.Message))))
 	case report.StatusSkip:
 		if !t.o.Quiet && (t.o.Verbose || !t.isShared(res)) {
 			t.p.line("  " + t.s.skip.Sprint(markSkip+" "+oneLine(title(res))) + t.s.dim.Sprint(suffix("  ", oneLine(res.Message))))
@@ -303,6 +307,12 @@ func burstLine(b *report.BurstStats) string {
 }
 
 func (t *textReport) leftovers() {
+	if len(t.r.StaleAccepts) > 0 {
+		t.p.gap()
+		for _, l := range t.r.StaleAccepts {
+			t.p.line(t.s.warn.Sprint(oneLine(l)))
+		}
+	}
 	if len(t.r.Leftovers) == 0 {
 		return
 	}
@@ -329,6 +339,9 @@ func (t *textReport) summary() {
 	var notes []string
 	if c.Known > 0 || c.Fixed > 0 {
 		notes = append(notes, fmt.Sprintf("(%d known, %d fixed)", c.Known, c.Fixed))
+	}
+	if c.Accepted > 0 {
+		notes = append(notes, "("+plural(c.Accepted, "accepted deviation")+")")
 	}
 	notes = append(notes, t.verdict())
 	t.p.line(strings.Join(notes, " "))

@@ -23,6 +23,9 @@ type Expectation struct {
 	Status Statuses `yaml:"status,omitempty" json:"status,omitempty"`
 	// Headers are header rules the response must meet.
 	Headers map[string]HeaderRule `yaml:"headers,omitempty" json:"headers,omitempty"`
+	// AnyOf lists alternatives: the response must meet one of them ("202,
+	// or 404 NOT_FOUND"). An expectation with AnyOf has nothing else.
+	AnyOf []Expectation `yaml:"any_of,omitempty" json:"any_of,omitempty"`
 }
 
 // HeaderRule is a promise about one response header: present, absent, or
@@ -33,16 +36,42 @@ type HeaderRule struct {
 	Pattern   string `yaml:"pattern,omitempty" json:"pattern,omitempty"`
 }
 
-// Probe is a profile's own probe: one request and what it must get. Its
+// Probe is a profile's own probe: one request and what it must get, or
+// Steps, several requests in order whose captures later steps use. Its
 // result id is custom.NAME.
 type Probe struct {
 	Name    string       `yaml:"name" json:"name"`
-	Request ProbeRequest `yaml:"request" json:"request"`
-	Expect  Expectation  `yaml:"expect" json:"expect"`
+	Request ProbeRequest `yaml:"request,omitempty" json:"request,omitzero"`
+	Expect  Expectation  `yaml:"expect,omitempty" json:"expect,omitzero"`
+	// Steps, instead of Request and Expect, are requests sent in order;
+	// a step's Capture names values later steps use as {{NAME}}.
+	Steps []ProbeStep `yaml:"steps,omitempty" json:"steps,omitempty"`
 	// Severity is error (default) or warning.
 	Severity string `yaml:"severity,omitempty" json:"severity,omitempty"`
 	// Description is shown in reports and `errprobe probes`.
 	Description string `yaml:"description,omitempty" json:"description,omitempty"`
+	// Env holds the values of the ${VAR}s the probe's requests use (secrets
+	// to mask); Unset names those the environment does not set (the probe
+	// is then skipped naming them). Filled while loading.
+	Env   map[string]string `yaml:"-" json:"-"`
+	Unset []string          `yaml:"-" json:"-"`
+}
+
+// ProbeStep is one request of a multi-step probe: what it must get and
+// the values it captures, NAME → "body /json/pointer" or "header Name".
+type ProbeStep struct {
+	Request ProbeRequest      `yaml:"request" json:"request"`
+	Expect  Expectation       `yaml:"expect" json:"expect"`
+	Capture map[string]string `yaml:"capture,omitempty" json:"capture,omitempty"`
+}
+
+// StepList returns the probe's steps: Steps, or its one request and
+// expectation as a single step.
+func (p Probe) StepList() []ProbeStep {
+	if len(p.Steps) > 0 {
+		return p.Steps
+	}
+	return []ProbeStep{{Request: p.Request, Expect: p.Expect}}
 }
 
 // ProbeRequest is the request of a custom probe. Key is a key role (valid,
@@ -84,7 +113,7 @@ func (e *Expectation) UnmarshalJSON(b []byte) error {
 
 // MarshalJSON writes an expectation that is only a code as that code.
 func (e Expectation) MarshalJSON() ([]byte, error) {
-	if e.Code != "" && e.CodePattern == "" && len(e.Status) == 0 && len(e.Headers) == 0 {
+	if e.Code != "" && e.CodePattern == "" && len(e.Status) == 0 && len(e.Headers) == 0 && len(e.AnyOf) == 0 {
 		return json.Marshal(e.Code)
 	}
 	type plain Expectation
@@ -109,12 +138,40 @@ func (e *Expectation) UnmarshalYAML(unmarshal func(any) error) error {
 
 // IsZero reports an expectation that expects nothing.
 func (e Expectation) IsZero() bool {
-	return e.Code == "" && e.CodePattern == "" && len(e.Status) == 0
+	return e.Code == "" && e.CodePattern == "" && len(e.Status) == 0 && len(e.AnyOf) == 0
+}
+
+// Alternatives returns the expectations a response may meet: AnyOf's
+// (flattened), else e itself.
+func (e Expectation) Alternatives() []Expectation {
+	if len(e.AnyOf) == 0 {
+		return []Expectation{e}
+	}
+	var out []Expectation
+	for _, x := range e.AnyOf {
+		out = append(out, x.Alternatives()...)
+	}
+	return out
 }
 
 // Statuses returns the statuses the expectation allows: its own, else the
 // code table's for its code; nil when any status will do (a pattern alone).
 func (e Expectation) Statuses(p *Profile) []int {
+	if len(e.AnyOf) > 0 {
+		var out []int
+		for _, x := range e.Alternatives() {
+			st := x.Statuses(p)
+			if st == nil {
+				return nil
+			}
+			for _, s := range st {
+				if !containsInt(out, s) {
+					out = append(out, s)
+				}
+			}
+		}
+		return out
+	}
 	if len(e.Status) > 0 {
 		return []int(e.Status)
 	}
@@ -128,6 +185,14 @@ func (e Expectation) Statuses(p *Profile) []int {
 // per error element; none for a code-less body) meets the expectation,
 // headers aside.
 func (e Expectation) Allows(p *Profile, status int, codes []string) bool {
+	if len(e.AnyOf) > 0 {
+		for _, x := range e.Alternatives() {
+			if x.Allows(p, status, codes) {
+				return true
+			}
+		}
+		return false
+	}
 	want := e.Statuses(p)
 	if e.Code == "" && e.CodePattern == "" {
 		return containsInt(want, status)
@@ -152,6 +217,13 @@ func (e Expectation) Allows(p *Profile, status int, codes []string) bool {
 
 // String words the expectation: "404 NOT_FOUND", "400", "4xx code ~ ^E".
 func (e Expectation) String(p *Profile) string {
+	if len(e.AnyOf) > 0 {
+		alts := make([]string, 0, len(e.AnyOf))
+		for _, x := range e.Alternatives() {
+			alts = append(alts, x.String(p))
+		}
+		return strings.Join(alts, " or ")
+	}
 	var parts []string
 	if st := e.Statuses(p); len(st) > 0 {
 		parts = append(parts, statusList(st))

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io/fs"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -121,12 +122,38 @@ func absolutize(d *doc) {
 // replaces the inherited one).
 func mergeReplacing(base, over map[string]any) map[string]any {
 	out := merge(base, over)
+	if bp, ok := base["probes"].([]any); ok {
+		if op, ok := over["probes"].([]any); ok {
+			out["probes"] = addProbes(bp, op)
+		}
+	}
 	list, _ := over["replace"].([]any)
 	for _, k := range list {
 		key, _ := k.(string)
 		if v, ok := over[key]; ok && v != nil {
 			out[key] = v
 		}
+	}
+	return out
+}
+
+// addProbes adds a profile's probes to those it extends: one with the name
+// of an inherited probe takes its place, the others follow (replace:
+// [probes] drops the inherited list).
+func addProbes(base, over []any) []any {
+	name := func(v any) string {
+		m, _ := v.(map[string]any)
+		s, _ := m["name"].(string)
+		return s
+	}
+	out := append([]any(nil), base...)
+	for _, o := range over {
+		i := slices.IndexFunc(out, func(b any) bool { return name(b) != "" && name(b) == name(o) })
+		if i >= 0 {
+			out[i] = o
+			continue
+		}
+		out = append(out, o)
 	}
 	return out
 }

@@ -104,6 +104,7 @@ func load(file, dir string, src []byte, getenv func(string) string) (*Profile, e
 	p.RateLimit.None = noLimiter
 	p.Source, p.Dir = file, dir
 	expandEnv(p, getenv)
+	expandProbeEnv(p, getenv)
 	applyDefaults(p)
 	if err := newProfileError(checkSemantics(p, docs)); err != nil {
 		return nil, err

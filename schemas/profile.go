@@ -31,6 +31,10 @@ type Profile struct {
 	Probes []Probe `yaml:"probes,omitempty" json:"probes,omitempty"`
 	// Severity overrides a check's severity, with the reason reports show.
 	Severity map[string]SeverityOverride `yaml:"severity,omitempty" json:"severity,omitempty"`
+	// Accept lists accepted deviations: a check ID (or custom.NAME) and the
+	// reason the API lives with its failure. The check still runs; its
+	// failures are reported as accepted, never gate.
+	Accept map[string]string `yaml:"accept,omitempty" json:"accept,omitempty"`
 
 	// Dir is the directory of the profile file, for relative schema paths.
 	Dir string `yaml:"-" json:"-"`

@@ -12,7 +12,7 @@ import (
 
 // resolvedOrder is the order top-level keys are written in.
 var resolvedOrder = []string{"name", "description", "base_url", "envelope", "codes", "auth", "request_id",
-	"idempotency", "rate_limit", "endpoints", "expect", "probes", "severity"}
+	"idempotency", "rate_limit", "endpoints", "expect", "probes", "severity", "accept"}
 
 // Resolved returns the profile nameOrPath (a built-in or a file) with its
 // extends chain merged, as YAML whose comments say which file each part

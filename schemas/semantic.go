@@ -58,7 +58,7 @@ func checkSemantics(p *Profile, docs []*doc) []Problem {
 	ps := make([]Problem, 0, len(is))
 	for _, i := range is {
 		path := i.path
-		ps = append(ps, locate(docs, path, func(j int) bool { return j == 1 && path[0] == "probes" }, i.msg))
+		ps = append(ps, locate(docs, path, func(j int) bool { return listIndex(path, j) }, i.msg))
 	}
 	return ps
 }
@@ -96,12 +96,8 @@ func checkCodeRefs(p *Profile, add func(string, ...string)) {
 			add(fmt.Sprintf("probe name %q is used twice", pr.Name), "probes", at, "name")
 		}
 		seen[pr.Name] = true
-		checkExpectation(p, pr.Expect, add, "probes", at, "expect")
+		checkProbe(p, pr, add, "probes", at)
 		checkProbeText(pr, add, "probes", at)
-		if b := pr.Request.Body; b != nil && pr.Request.ContentType == "" && *b != "" &&
-			!json.Valid([]byte(strings.ReplaceAll(*b, "{{n}}", "1234567"))) {
-			add("is not valid JSON (with {{n}} as a number); give content_type for other bodies", "probes", at, "request", "body")
-		}
 	}
 }
 
@@ -110,6 +106,9 @@ func (p *Profile) known(code string) bool { _, ok := p.Codes[code]; return ok }
 
 func checkExpectation(p *Profile, e Expectation, add func(string, ...string), path ...string) {
 	at := func(k string) []string { return append(path[:len(path):len(path)], k) }
+	for i, x := range e.AnyOf {
+		checkExpectation(p, x, add, append(at("any_of"), strconv.Itoa(i))...)
+	}
 	switch {
 	case e.Code != "" && !p.known(e.Code):
 		add(fmt.Sprintf("%q is not in codes", e.Code), path...)
@@ -224,15 +223,28 @@ func checkProbeText(pr Probe, add func(string, ...string), at ...string) {
 	if n := len(pr.Name); n > maxProbeName {
 		tooLong("the name", n, maxProbeName, "name")
 	}
-	r := pr.Request
+	for i, st := range pr.StepList() {
+		rq := append(at[:len(at):len(at)], "request")
+		if len(pr.Steps) > 0 {
+			rq = append(at[:len(at):len(at)], "steps", strconv.Itoa(i), "request")
+		}
+		checkRequestText(st.Request, add, rq...)
+	}
+}
+
+// checkRequestText checks one request of a custom probe (checkProbeText).
+func checkRequestText(r ProbeRequest, add func(string, ...string), at ...string) {
+	tooLong := func(what string, n, max int, path ...string) {
+		add(fmt.Sprintf("%s is %d characters long: at most %d", what, n, max), append(at[:len(at):len(at)], path...)...)
+	}
 	if n := len(r.Method); n > maxMethod {
-		tooLong("the method", n, maxMethod, "request", "method")
+		tooLong("the method", n, maxMethod, "method")
 	}
 	switch {
 	case len(r.Path) > maxProbePath:
-		tooLong("the path", len(r.Path), maxProbePath, "request", "path")
+		tooLong("the path", len(r.Path), maxProbePath, "path")
 	case strings.ContainsFunc(r.Path, isControl):
-		add("the path holds a control character (CR, LF, …)", append(at[:len(at):len(at)], "request", "path")...)
+		add("the path holds a control character (CR, LF, …)", append(at[:len(at):len(at)], "path")...)
 	}
 	names := make([]string, 0, len(r.Headers))
 	for k := range r.Headers {
@@ -240,7 +252,7 @@ func checkProbeText(pr Probe, add func(string, ...string), at ...string) {
 	}
 	sort.Strings(names)
 	for _, k := range names {
-		v, path := r.Headers[k], append(at[:len(at):len(at)], "request", "headers", k)
+		v, path := r.Headers[k], append(at[:len(at):len(at)], "headers", k)
 		switch {
 		case !httpguts.ValidHeaderFieldName(k):
 			add("is not a valid header name (letters, digits and !#$%&'*+-.^_`|~ only)", path...)
@@ -253,3 +265,17 @@ func checkProbeText(pr Probe, add func(string, ...string), at ...string) {
 }
 
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
+
+// listIndex reports whether path[j] indexes a list (probes, steps, any_of).
+func listIndex(path []string, j int) bool {
+	if j == 0 {
+		return false
+	}
+	switch path[j-1] {
+	case "probes":
+		return j == 1
+	case "steps", "any_of":
+		return true
+	}
+	return false
+}
