@@ -30,6 +30,9 @@ type Config struct {
 	Suites, Skip []string
 	// MaxRequests is a hard ceiling counted at the transport (default 500).
 	MaxRequests int
+	// Sent counts requests sent for the run before it starts (the document
+	// of --openapi URL): they use up MaxRequests and are in Report.Requests.
+	Sent int
 	// Concurrency is how many probes run at once (default 4).
 	Concurrency int
 	// Timeout is the per-request timeout (default 10s).

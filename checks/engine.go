@@ -141,6 +141,7 @@ func newSession(ctx context.Context, cfg Config) (*session, error) {
 		rt, closeIdle = tr, tr.CloseIdleConnections
 	}
 	budget := wire.NewBudget(rt, cfg.MaxRequests) // token requests count too
+	budget.Count(cfg.Sent)                        // and the --openapi URL document
 	cred, err := startCredential(ctx, p, cfg, budget, keys)
 	if err != nil {
 		closeIdle()

@@ -40,6 +40,11 @@ func loadOpenAPI(file string, operations []string) (*checks.OpenAPI, error) {
 	if err != nil {
 		return nil, usageError(err)
 	}
+	return planOpenAPI(doc, operations)
+}
+
+// planOpenAPI plans the per-operation probes of a loaded document.
+func planOpenAPI(doc *openapi.Document, operations []string) (*checks.OpenAPI, error) {
 	plan, err := openapi.Plan(doc, operations)
 	if err != nil {
 		return nil, usageError(err)

@@ -68,7 +68,7 @@ Resources the probes create are deleted at the end.
 	fs.StringVarP(&o.Profile, "profile", "p", "", "built-in profile `NAME` or profile FILE (default $ERRPROBE_PROFILE, else\nerrprobe.yaml or errprobe.yml in this directory or the nearest parent up to\nthe repository root)")
 	addRunFlags(fs, &o.runFlags)
 	addReportFlags(fs, &o.report, "error")
-	fs.StringVar(&o.OpenAPI, "openapi", "", "OpenAPI 3.0/3.1 `FILE`: probe every operation and check every response against it")
+	fs.StringVar(&o.OpenAPI, "openapi", "", "OpenAPI 3.0/3.1 `FILE` or URL on the base URL's host (/openapi.json): probe every operation and check every response against it")
 	fs.StringSliceVar(&o.Operations, "operations", nil, "with --openapi: only these operations, by `path`, \"METHOD /path\", tag or path prefix (/v1/contacts*)")
 	return c
 }
@@ -100,7 +100,16 @@ func (o *runOptions) probe(ctx context.Context, io *IO) (*report.Report, error) 
 	progress := reporters.NewProgress(io.Err, io.progressOptions(o.Quiet, o.Verbose, o.report.NoColor))
 	cfg := o.engineConfig(io, color, progress)
 	cfg.Contract, cfg.BaseURL = contract, o.baseURL(io)
-	if cfg.OpenAPI, err = loadOpenAPI(o.OpenAPI, o.Operations); err != nil {
+	if isURL(o.OpenAPI) {
+		fetched, err := fetchOpenAPI(ctx, o.OpenAPI, cmp.Or(cfg.BaseURL, contract.Profile().BaseURL), &o.runFlags, io)
+		if err != nil {
+			return nil, err
+		}
+		if cfg.OpenAPI, err = planOpenAPI(fetched.doc, o.Operations); err != nil {
+			return nil, err
+		}
+		cfg.Sent = fetched.sent
+	} else if cfg.OpenAPI, err = loadOpenAPI(o.OpenAPI, o.Operations); err != nil {
 		return nil, err
 	}
 	announceBase(io, cfg.BaseURL, contract.Profile())

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -23,6 +24,37 @@ func Load(file string) (*Document, error) {
 	if err != nil {
 		return nil, err
 	}
+	return load(src, file, tree)
+}
+
+// LoadData reads a document given as text (read from a URL with
+// `--openapi URL`), name naming it in messages. Its $refs must be local
+// (#/…): a $ref to a file or a URL is an *Error — a document read from
+// the network never makes errprobe read a local file.
+func LoadData(name string, text []byte) (*Document, error) {
+	if len(text) > MaxDocumentBytes {
+		return nil, &Error{File: name, Msg: fmt.Sprintf("larger than %d MiB: not read", MaxDocumentBytes>>20)}
+	}
+	tree, err := parseTree(name, text)
+	if err != nil {
+		return nil, err
+	}
+	var refs []refAt
+	collectRefs(tree, "", &refs)
+	for _, r := range refs {
+		if !strings.HasPrefix(r.ref, "#") {
+			return nil, &Error{File: name, Pointer: r.ptr, Msg: fmt.Sprintf("$ref %q names another file: a document read from a URL must be self-contained (#/… $refs only)", r.ref)}
+		}
+	}
+	src := newSources()
+	src.total = int64(len(text))
+	if abs, err := filepath.Abs(name); err == nil {
+		src.files[abs] = &source{tree: tree} // its local $refs resolve here, never on disk
+	}
+	return load(src, name, tree)
+}
+
+func load(src *sources, file string, tree any) (*Document, error) {
 	version, err := checkVersion(file, tree)
 	if err != nil {
 		return nil, err

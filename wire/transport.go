@@ -143,6 +143,10 @@ func (b *Budget) Take() bool {
 	}
 }
 
+// Count records n requests sent before this budget existed (the
+// document of --openapi URL) as sent: they use up the same ceiling.
+func (b *Budget) Count(n int) { b.sent.Add(int64(n)) }
+
 // Sent is how many requests went out.
 func (b *Budget) Sent() int { return int(b.sent.Load()) }
 
