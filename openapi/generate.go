@@ -233,6 +233,13 @@ type Envelope struct {
 	Status string
 	// RequestID is the member that carries the request's id, "" where none.
 	RequestID string
+	// RequestIDHeader is the request-id header documented on the most
+	// error responses (the one init --from-openapi writes), "" where none.
+	RequestIDHeader string
+	// Situations are the statuses the document gives each of errprobe's
+	// situations (validation, malformed_json, invalid_id, …) where it shows
+	// them, as init --from-openapi reads them for its expect table.
+	Situations map[string][]int
 }
 
 // EnvelopeOf is the document's most documented JSON error schema and its
@@ -240,8 +247,15 @@ type Envelope struct {
 // gives none.
 func EnvelopeOf(d *Document) Envelope {
 	im := newImport(d)
+	header, _ := im.requestIDHeader()
+	sits := map[string][]int{}
+	for name, g := range im.sits {
+		if len(g.Statuses) > 0 {
+			sits[name] = g.Statuses
+		}
+	}
 	if im.envelope == nil {
-		return Envelope{}
+		return Envelope{RequestIDHeader: header, Situations: sits}
 	}
 	ct := "application/json"
 	for _, e := range im.errs {
@@ -252,7 +266,7 @@ func EnvelopeOf(d *Document) Envelope {
 	}
 	return Envelope{Schema: im.envelope, ContentType: ct, Code: im.ptrs["code"].Pointer,
 		Message: im.ptrs["message"].Pointer, Details: im.ptrs["details"].Pointer, Status: im.ptrs["status"].Pointer,
-		RequestID: im.ptrs["request_id"].Pointer}
+		RequestID: im.ptrs["request_id"].Pointer, RequestIDHeader: header, Situations: sits}
 }
 
 // IsJSON reports whether a media type is JSON (application/json or +json).

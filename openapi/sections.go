@@ -180,6 +180,19 @@ func (im *importer) mainScheme() (*SecurityScheme, int) {
 var requestIDHeader = regexp.MustCompile(`(?i)^x?-?(request|trace|correlation)-?id$`)
 
 func (im *importer) writeRequestID(y *yamlOut) {
+	name, n := im.requestIDHeader()
+	if name == "" {
+		return
+	}
+	y.key(0, "request_id")
+	y.comment(1, "Documented on %d of %d error responses.", n, len(im.errs))
+	y.kv(1, "header", name)
+	y.blank()
+}
+
+// requestIDHeader is the request-id header documented on the most error
+// responses, and on how many.
+func (im *importer) requestIDHeader() (string, int) {
 	count := map[string]int{}
 	for _, e := range im.errs {
 		for _, h := range e.resp.Headers {
@@ -194,13 +207,7 @@ func (im *importer) writeRequestID(y *yamlOut) {
 			name, n = h, c
 		}
 	}
-	if name == "" {
-		return
-	}
-	y.key(0, "request_id")
-	y.comment(1, "Documented on %d of %d error responses.", n, len(im.errs))
-	y.kv(1, "header", name)
-	y.blank()
+	return name, n
 }
 
 func (im *importer) writeIdempotency(y *yamlOut) {
