@@ -24,7 +24,7 @@ func generate(schema map[string]any, depth int) (any, bool) {
 		return nil, false
 	}
 	schema = mergeAllOf(schema)
-	if v, ok := pickStated(schema); ok {
+	if v, ok := pickStated(schema); ok && fitsType(v, schema, 0) {
 		return v, true
 	}
 	for _, k := range []string{"oneOf", "anyOf"} {
@@ -65,6 +65,48 @@ func pickStated(schema map[string]any) (any, bool) {
 		return enum[0], true
 	}
 	return nil, false
+}
+
+// fitsType: v is of the schema's type, and so are an array's items
+// (documents' examples do not always match their schemas).
+func fitsType(v any, schema map[string]any, depth int) bool {
+	t := typeOf(schema)
+	switch x := v.(type) {
+	case nil:
+		return t == "" || t == "null" || schema["nullable"] == true || typeList(schema, "null")
+	case string:
+		return t == "" || t == "string"
+	case bool:
+		return t == "" || t == "boolean"
+	case float64:
+		return t == "" || t == "number" || t == "integer" && x == math.Trunc(x)
+	case int, int64, uint64:
+		return t == "" || t == "number" || t == "integer"
+	case []any:
+		if t != "" && t != "array" {
+			return false
+		}
+		items, _ := schema["items"].(map[string]any)
+		for _, e := range x {
+			if items != nil && depth < 4 && !fitsType(e, mergeAllOf(items), depth+1) {
+				return false
+			}
+		}
+		return true
+	case map[string]any:
+		return t == "" || t == "object"
+	}
+	return true
+}
+
+func typeList(schema map[string]any, want string) bool {
+	list, _ := schema["type"].([]any)
+	for _, x := range list {
+		if x == want {
+			return true
+		}
+	}
+	return false
 }
 
 // mergeInto is schema without key, with alt's members laid over it.
