@@ -67,8 +67,9 @@ func pickStated(schema map[string]any) (any, bool) {
 	return nil, false
 }
 
-// fitsType: v is of the schema's type, and so are an array's items
-// (documents' examples do not always match their schemas).
+// fitsType: v is of the schema's type, and so are an array's items and an
+// object's documented members (documents' examples do not always match
+// their schemas).
 func fitsType(v any, schema map[string]any, depth int) bool {
 	t := typeOf(schema)
 	switch x := v.(type) {
@@ -88,13 +89,23 @@ func fitsType(v any, schema map[string]any, depth int) bool {
 		}
 		items, _ := schema["items"].(map[string]any)
 		for _, e := range x {
-			if items != nil && depth < 4 && !fitsType(e, mergeAllOf(items), depth+1) {
+			if items != nil && depth < 6 && !fitsType(e, mergeAllOf(items), depth+1) {
 				return false
 			}
 		}
 		return true
 	case map[string]any:
-		return t == "" || t == "object"
+		if t != "" && t != "object" {
+			return false
+		}
+		props, _ := schema["properties"].(map[string]any)
+		for k, e := range x {
+			ps, _ := props[k].(map[string]any)
+			if ps != nil && depth < 6 && !fitsType(e, mergeAllOf(ps), depth+1) {
+				return false
+			}
+		}
+		return true
 	}
 	return true
 }
