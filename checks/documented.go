@@ -2,6 +2,7 @@ package checks
 
 import (
 	"fmt"
+	"net/http"
 	"sort"
 	"strconv"
 	"strings"
@@ -168,4 +169,72 @@ func (s *session) nameOperations(rs []report.Result, operation string) {
 			}
 		}
 	}
+}
+
+// documentedNotJSON reports whether, with --openapi, the document gives the
+// response's status a media type that is not JSON (an HTML error page, a
+// text body): the profile's JSON envelope does not apply to it; each status
+// keeps its own documented body.
+func (s *session) documentedNotJSON(ex *report.Exchange) bool {
+	if s.cfg.OpenAPI == nil || ex.Response == nil {
+		return false
+	}
+	op := s.operationFor(ex.Request)
+	if op == nil {
+		return false
+	}
+	_, doc, ok := documentedFor(op, ex.Response.Status)
+	if !ok || doc.ContentType == "" {
+		return false
+	}
+	mt, _, _ := strings.Cut(strings.ToLower(doc.ContentType), ";")
+	mt = strings.TrimSpace(mt)
+	return mt != "application/json" && !strings.HasSuffix(mt, "+json")
+}
+
+// undocumentedLimit says, with --openapi, why the burst has no evidence to
+// run on: no operation documents 429, or the burst's own route documents
+// none (a 429 there would be an undocumented status); "" otherwise.
+func (s *session) undocumentedLimit() string {
+	if s.cfg.OpenAPI == nil {
+		return ""
+	}
+	if s.cfg.OpenAPI.NoRateLimit != "" {
+		return s.cfg.OpenAPI.NoRateLimit
+	}
+	route := s.p.RateLimit.Route
+	if route == "" {
+		route = s.p.Endpoints.List
+	}
+	if route == "" {
+		return ""
+	}
+	method, path := endpoint(route)
+	op := s.operationFor(report.Request{Method: method, URL: s.base + path})
+	if op == nil {
+		return ""
+	}
+	if _, _, ok := documentedFor(op, http.StatusTooManyRequests); ok {
+		return ""
+	}
+	return op.Name + ", the burst's route, documents no 429: a limit reached there would contradict the document"
+}
+
+// documentedBody reports whether, with --openapi, the body validates
+// against the schema the document gives its operation and status: each
+// status keeps its own error schema, so such a body's shape is documented.
+func (s *session) documentedBody(ex *report.Exchange) bool {
+	if s.cfg.OpenAPI == nil || ex.Response == nil {
+		return false
+	}
+	op := s.operationFor(ex.Request)
+	if op == nil {
+		return false
+	}
+	key, doc, ok := documentedFor(op, ex.Response.Status)
+	if !ok || doc.Schema == nil {
+		return false
+	}
+	v, err := s.validator(op, key, doc)
+	return err == nil && v.Validate([]byte(ex.Response.Body)) == nil
 }

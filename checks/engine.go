@@ -39,10 +39,10 @@ func Run(ctx context.Context, cfg Config) (*report.Report, error) {
 	}
 	defer s.closeIdle() // the run's own connections end with it
 	plan := probes(s.p, cfg.Probes)
-	if cfg.OpenAPI != nil && cfg.OpenAPI.NoRateLimit != "" {
+	if why := s.undocumentedLimit(); why != "" {
 		for i := range plan {
-			if plan[i].suite == report.SuiteRateLimit && plan[i].skip == "" {
-				plan[i].skip = cfg.OpenAPI.NoRateLimit
+			if plan[i].name == "burst" && plan[i].skip == "" {
+				plan[i].skip = why
 			}
 		}
 	}

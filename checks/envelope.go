@@ -69,7 +69,7 @@ func (s *session) envelopeResults(probe string, exs []*report.Exchange, want fun
 	firstEx := map[string]*report.Exchange{}
 	var sample, jsonSample *report.Exchange
 	for _, ex := range exs {
-		if !isError(ex) {
+		if !isError(ex) || s.documentedNotJSON(ex) {
 			continue
 		}
 		if sample == nil {
@@ -206,6 +206,9 @@ func (s *session) consistentShape(exs []*report.Exchange) report.Result {
 		}
 		if s.contract.OwnSchema(ex.Response.Status, s.fields(ex)) {
 			continue // its code documents another body (codes.X.schema)
+		}
+		if s.documentedBody(ex) {
+			continue // with --openapi, its status's own documented schema documents it
 		}
 		var keys []string
 		for k := range m {

@@ -42,6 +42,8 @@ type DocumentedResponse struct {
 	Schema map[string]any
 	// Headers are the headers documented as required.
 	Headers []string
+	// ContentType is the first documented media type ("" for none).
+	ContentType string
 }
 
 // allowMessage checks a 405's Allow header against ProbeExpect.Allow: it

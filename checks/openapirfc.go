@@ -3,6 +3,7 @@ package checks
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/errprobe/errprobe/report"
@@ -56,13 +57,13 @@ func (s *session) pathMethods(req report.Request) ([]string, string) {
 	best := ""
 	for _, op := range s.cfg.OpenAPI.Operations {
 		if matchesTemplate(op.Path, path) && (best == "" || strings.Count(op.Path, "{") < strings.Count(best, "{")) {
-			best = op.Path
+			best = wirePath(op.Path)
 		}
 	}
 	var methods []string
 	name := ""
 	for _, op := range s.cfg.OpenAPI.Operations {
-		if op.Path == best && best != "" {
+		if best != "" && wirePath(op.Path) == best && !slices.Contains(methods, op.Method) {
 			methods = append(methods, op.Method)
 			if name == "" {
 				name = op.Name
@@ -70,6 +71,13 @@ func (s *session) pathMethods(req report.Request) ([]string, string) {
 		}
 	}
 	return methods, name
+}
+
+// wirePath is a path template without the #fragment some documents use
+// to tell apart operations that share a path.
+func wirePath(t string) string {
+	t, _, _ = strings.Cut(t, "#")
+	return t
 }
 
 // fieldsMessage checks that an error body names every field at one of the

@@ -39,23 +39,46 @@ func routeTemplates(p *schemas.Profile) []string {
 // matchesTemplate reports whether path fits template, a {…} segment
 // matching any one non-empty segment.
 func matchesTemplate(template, path string) bool {
+	template, _, _ = strings.Cut(template, "#") // "/files/{id}#add_link": OpenAPI keys that share a wire path
 	ts := strings.Split(strings.Trim(template, "/"), "/")
 	ps := strings.Split(strings.Trim(pathOnly(path), "/"), "/")
 	if len(ts) != len(ps) {
 		return false
 	}
 	for i, t := range ts {
-		if strings.HasPrefix(t, "{") && strings.HasSuffix(t, "}") {
-			if ps[i] == "" {
-				return false
-			}
-			continue
-		}
-		if t != ps[i] {
+		if !segmentMatches(t, ps[i]) {
 			return false
 		}
 	}
 	return true
+}
+
+// segmentMatches matches one path segment against a template segment:
+// literal, "{id}", or parameters within literal text ("{Sid}.json").
+func segmentMatches(t, p string) bool {
+	open := strings.IndexByte(t, '{')
+	if open < 0 {
+		return t == p
+	}
+	end := strings.IndexByte(t[open:], '}')
+	if end < 0 {
+		return t == p
+	}
+	prefix, rest := t[:open], t[open+end+1:]
+	if !strings.HasPrefix(p, prefix) {
+		return false
+	}
+	p = p[len(prefix):]
+	if rest == "" {
+		return p != ""
+	}
+	// The parameter takes at least one character, then the rest matches.
+	for i := 1; i <= len(p); i++ {
+		if segmentMatches(rest, p[i:]) {
+			return true
+		}
+	}
+	return false
 }
 
 // unknownRoute is endpoints.unknown_route, else a path derived from the

@@ -72,6 +72,9 @@ func bodyBreaks(r request) []broken {
 	form := isForm(r.ctype)
 	var out []broken
 	for _, name := range requiredOf(sch) {
+		if len(obj) == 1 && form && !r.op.Body.Required {
+			break // an empty optional form is no body: nothing left out
+		}
 		if _, ok := obj[name]; ok {
 			out = append(out, broken{kind: "required", field: name, where: "body", omit: true, why: "the required member " + name + " is left out"})
 			break
@@ -243,14 +246,12 @@ func negativeProbe(r request, keyed func(checks.ProbeRequest) checks.ProbeReques
 
 // concretePathWith fills the path, param with value.
 func concretePathWith(op *Operation, param, value string) string {
-	segs := strings.Split(concretePath(op, ""), "/")
-	tmpl := strings.Split(op.Path, "/")
-	for i, s := range tmpl {
-		if s == "{"+param+"}" && i < len(segs) {
-			segs[i] = value
+	return fillPath(op, func(name string) string {
+		if name == param {
+			return value
 		}
-	}
-	return strings.Join(segs, "/")
+		return paramID(op, name)
+	})
 }
 
 // fieldNames are the member names that hold the field an error is about.
@@ -293,6 +294,12 @@ func fieldPointers(op *Operation, e checks.ProbeExpect) []string {
 	return out
 }
 
+// detailArrays are the array members whose items describe invalid fields.
+var detailArrays = map[string]bool{"errors": true, "details": true, "detail": true, "invalid_params": true, "invalidParams": true,
+	"issues": true, "violations": true, "fields": true, "invalid-params": true, "validation_errors": true}
+
+func lastSegment(p string) string { return p[strings.LastIndexByte(p, '/')+1:] }
+
 func findFieldMembers(sch map[string]any, prefix string, inArray bool, depth int) []string {
 	if depth > 5 || sch == nil {
 		return nil
@@ -308,7 +315,8 @@ func findFieldMembers(sch map[string]any, prefix string, inArray bool, depth int
 		}
 	}
 	if items, _ := sch["items"].(map[string]any); items != nil {
-		out = append(out, findFieldMembers(items, prefix+"/*", true, depth+1)...)
+		// "name" and "path" name a field only in an array of details.
+		out = append(out, findFieldMembers(items, prefix+"/*", detailArrays[lastSegment(prefix)], depth+1)...)
 	}
 	props, _ := sch["properties"].(map[string]any)
 	names := make([]string, 0, len(props))

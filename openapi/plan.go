@@ -3,6 +3,7 @@ package openapi
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -30,15 +31,17 @@ func Plan(d *Document, filter []string) (*checks.OpenAPI, error) {
 	}
 	methodsOf := map[string][]string{}
 	for _, op := range d.Operations {
-		methodsOf[op.Path] = append(methodsOf[op.Path], op.Method)
+		if w := wirePath(op.Path); !contains(methodsOf[w], op.Method) {
+			methodsOf[w] = append(methodsOf[w], op.Method)
+		}
 	}
 	pathDone := map[string]bool{}
 	main := mainScheme(d)
 	for _, op := range ops {
 		probes := operationProbes(op, d, main)
-		if !pathDone[op.Path] {
-			pathDone[op.Path] = true
-			probes = append(probes, methodProbe(op, methodsOf[op.Path]))
+		if w := wirePath(op.Path); !pathDone[w] && w == op.Path {
+			pathDone[w] = true
+			probes = append(probes, methodProbe(op, methodsOf[w]))
 		}
 		if len(probes) == 0 {
 			probes = append(probes, checks.Probe{Operation: op.Name(), Name: op.Name(), Suite: report.SuiteOpenAPI, Check: report.OpenAPIStatus,
@@ -103,7 +106,7 @@ func matches(op *Operation, v string) bool {
 func documentedOperation(op *Operation) checks.Operation {
 	out := checks.Operation{Name: op.Name(), Method: op.Method, Path: op.Path, Responses: map[string]checks.DocumentedResponse{}}
 	for key, r := range op.Responses {
-		dr := checks.DocumentedResponse{}
+		dr := checks.DocumentedResponse{ContentType: r.ContentType}
 		if r.Schema != nil && isJSON(r.ContentType) {
 			dr.Schema = r.Schema
 		}
@@ -153,6 +156,11 @@ func expectSit(situations ...string) checks.ProbeExpect {
 }
 
 func operationProbes(op *Operation, d *Document, main string) []checks.Probe {
+	if wirePath(op.Path) != op.Path {
+		return []checks.Probe{{Operation: op.Name(), Name: op.Name(), Suite: report.SuiteOpenAPI, Check: report.OpenAPISecurity,
+			Skip: "the path's #fragment only tells this operation apart in the document: on the wire it is " +
+				op.Method + " " + wirePath(op.Path) + ", probed as that operation"}}
+	}
 	r, skip := validRequest(op)
 	if skip != "" {
 		p := checks.Probe{Operation: op.Name(), Name: op.Name() + " valid request", Suite: report.SuiteOpenAPI, Check: report.OpenAPISecurity, Skip: skip}
@@ -165,7 +173,7 @@ func operationProbes(op *Operation, d *Document, main string) []checks.Probe {
 		base = pl.place(unkeyed, "{{key:valid}}")
 	}
 	out := securityProbes(op, d, unkeyed, pl, placed)
-	if op.Method == "GET" {
+	if op.Method == "GET" && documentsSuccess(op) {
 		out = append(out, successProbe(op, base))
 	}
 	if op.Body != nil && op.Body.JSON() {
@@ -207,6 +215,23 @@ func successProbe(op *Operation, base checks.ProbeRequest) checks.Probe {
 		base.Expect = checks.ProbeExpect{Rule: statusRule(sts)}
 	}
 	return probeOf(op, "valid request", report.OpenAPISuccess, base)
+}
+
+// documentsSuccess: a 2xx, 2XX or default is documented.
+func documentsSuccess(op *Operation) bool {
+	for k := range op.Responses {
+		if strings.HasPrefix(k, "2") || k == "default" {
+			return true
+		}
+	}
+	return false
+}
+
+// wirePath is a path template without the #fragment some documents use
+// to tell apart operations that share a path.
+func wirePath(t string) string {
+	t, _, _ = strings.Cut(t, "#")
+	return t
 }
 
 // idsBuildable reports whether every path parameter states how a
@@ -325,28 +350,34 @@ func wellFormedID(sch map[string]any) (string, bool) {
 
 // concretePath fills the path parameters: with id when given, else with a
 // value built from each parameter's schema (for probes the id does not
-// matter to: credentials, methods).
+// matter to: credentials, methods). A parameter may be part of a segment
+// ("/{Sid}.json").
 func concretePath(op *Operation, id string) string {
-	segs := strings.Split(op.Path, "/")
-	for i, s := range segs {
-		if !strings.HasPrefix(s, "{") {
-			continue
-		}
+	return fillPath(op, func(name string) string {
 		if id != "" {
-			segs[i] = id
-			continue
+			return id
 		}
-		v := "errprobe-id"
-		for _, p := range op.PathParams() {
-			if "{"+p.Name+"}" == s {
-				if w, ok := wellFormedID(mergeAllOf(orEmpty(p.Schema))); ok {
-					v = w
-				}
+		return paramID(op, name)
+	})
+}
+
+// paramID is a well-formed value of the path parameter name, else a
+// placeholder.
+func paramID(op *Operation, name string) string {
+	for _, p := range op.PathParams() {
+		if p.Name == name {
+			if w, ok := wellFormedID(mergeAllOf(orEmpty(p.Schema))); ok {
+				return w
 			}
 		}
-		segs[i] = v
 	}
-	return strings.Join(segs, "/")
+	return "errprobe-id"
+}
+
+var pathParam = regexp.MustCompile(`\{([^{}/]+)\}`)
+
+func fillPath(op *Operation, value func(name string) string) string {
+	return pathParam.ReplaceAllStringFunc(op.Path, func(m string) string { return value(m[1 : len(m)-1]) })
 }
 
 // methodProbe sends PATCH (else PUT) where the path documents neither:
