@@ -125,21 +125,21 @@ func documentedOperation(op *Operation) checks.Operation {
 }
 
 // implied: the statuses a security requirement or invalid input imply
-// where the operation lists none for them.
+// where the operation lists none for them (no 400, 422, 4XX or default).
 func implied(op *Operation) map[int]string {
 	out := map[int]string{}
 	if len(op.Security) > 0 {
 		out[401] = "the operation's security requirement (RFC 9110 §15.5.2)"
 		out[403] = "the operation's security requirement (RFC 9110 §15.5.4)"
 	}
-	clientErr := false
-	for k := range op.Responses {
-		if strings.HasPrefix(k, "4") || k == "default" {
-			clientErr = true
+	invalidDocumented := false
+	for _, k := range []string{"400", "422", "4XX", "default"} {
+		if _, ok := op.Responses[k]; ok {
+			invalidDocumented = true
 		}
 	}
-	if !clientErr && (op.Body != nil || len(op.Params) > 0) {
-		out[400] = "invalid input to an operation that lists no client error (RFC 9110 §15.5.1)"
+	if !invalidDocumented && (op.Body != nil || len(op.Params) > 0) {
+		out[400] = "invalid input to an operation that lists no status for it (RFC 9110 §15.5.1)"
 	}
 	return out
 }
