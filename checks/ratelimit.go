@@ -224,7 +224,35 @@ func (s *session) judgeBurst(o *outcome, res burst.Result, max int) bool {
 		retry = ev.RetryMissing
 	}
 	judgeFinding(o, report.RateLimitRetryAfter, s.withRun(report.RateLimitRetryAfter, retry), first429, "Retry-After agreeing with reset")
+	s.nameLimitHeaders(o, retry.N > 0 && retry.Msg == ev.RetryDisagree.Msg)
 	return true
+}
+
+// nameLimitHeaders sets, on the rate-limit failures, the header each is
+// about (Result.Header: the cause it is grouped by). A Retry-After that
+// disagrees with a reset judged wrong itself is the reset's fault.
+func (s *session) nameLimitHeaders(o *outcome, disagrees bool) {
+	rl := s.p.RateLimit
+	header := map[string]string{report.RateLimitLimitConstant: rl.LimitHeader, report.RateLimitRemaining: rl.RemainingHeader,
+		report.RateLimitRemainingZero: rl.RemainingHeader, report.RateLimitReset: rl.ResetHeader, report.RateLimitRetryAfter: "Retry-After"}
+	if ratelimit.FormatOf(s.p).Kind == "ietf" {
+		for c := range header {
+			header[c] = "RateLimit"
+		}
+		header[report.RateLimitRetryAfter] = "Retry-After"
+	}
+	resetFailed := false
+	for _, r := range o.results {
+		resetFailed = resetFailed || (r.Check == report.RateLimitReset && r.Status == report.StatusFail)
+	}
+	if disagrees && resetFailed {
+		header[report.RateLimitRetryAfter] = header[report.RateLimitReset]
+	}
+	for i := range o.results {
+		if r := &o.results[i]; r.Status == report.StatusFail && r.Header == "" {
+			r.Header = header[r.Check]
+		}
+	}
 }
 
 func judgeFinding(o *outcome, check string, f ratelimit.Finding, pass *report.Exchange, expected string) {

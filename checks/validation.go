@@ -35,6 +35,10 @@ func judgeDetails(s *session, o *outcome, exs []*report.Exchange) {
 	case s.p.Envelope.Details == "":
 		o.skip(report.ValidationDetails, "envelope.details not set (the profile promises no details)")
 	case len(exs) == 0:
+	case !isError(exs[0]):
+		// No evidence: the invalid body was not refused (validation.rejected
+		// says so), so there is no validation error whose details to judge.
+		o.skip(report.ValidationDetails, "no validation error to judge: the invalid body got "+describe(exs[0], s.code(exs[0])))
 	default:
 		ex := exs[0]
 		f := s.fields(ex)

@@ -67,8 +67,8 @@ func TestWriteReports_Annotations(t *testing.T) {
 	}{
 		{name: "off outside GitHub Actions", env: "", want: nil},
 		{name: "one command per cause", env: "true", want: []string{
-			"::error title=errprobe auth.revoked-key (security),file=" + profile + ",line=3::200 application/json · 1 probe: revoked-key — revoked key was accepted",
-			"::warning title=errprobe auth.www-authenticate,file=" + profile + "::no response · 1 probe: missing-key",
+			"::error title=errprobe auth.revoked-key (security),file=" + profile + ",line=3::status 200 instead of 401 · auth.revoked-key · 1 failure: revoked-key — revoked key was accepted",
+			"::warning title=errprobe auth.www-authenticate,file=" + profile + "::no response · auth.www-authenticate · 1 failure: missing-key",
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

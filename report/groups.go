@@ -2,7 +2,7 @@ package report
 
 import (
 	"fmt"
-	"mime"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -68,18 +68,15 @@ func SignatureOf(r Result) Signature {
 	return sig
 }
 
-func mediaType(ct string) string {
-	if ct == "" {
-		return ""
-	}
-	if mt, _, err := mime.ParseMediaType(ct); err == nil {
-		return mt
-	}
-	return strings.ToLower(strings.TrimSpace(strings.SplitN(ct, ";", 2)[0]))
-}
-
-// Group is one cause: the failures of one check that share a signature.
+// Group is one cause: the failures, of one check or several, that show one
+// behaviour (CauseOf).
 type Group struct {
+	// Cause says the behaviour: "status 200 instead of 401",
+	// "Content-Type text/html instead of JSON", "/error/message missing".
+	Cause string
+	// Checks are the checks that failed on it, in report order; Check is
+	// the first, Signature its first failure's.
+	Checks    []string
 	Check     string
 	Suite     string
 	Severity  Severity
@@ -94,8 +91,10 @@ type Group struct {
 	Known bool
 }
 
-// Groups gathers the report's failures by cause: security groups first, then
-// errors before warnings, then in report order.
+// Groups gathers the report's failures by cause (CauseOf), across checks:
+// security groups first, then errors before warnings, then in report order.
+// A group is security when any of its checks is, an error when any of its
+// failures is.
 func (r *Report) Groups() []Group {
 	var out []Group
 	index := map[string]int{}
@@ -103,19 +102,29 @@ func (r *Report) Groups() []Group {
 		if res.Status != StatusFail {
 			continue
 		}
-		sig := SignatureOf(res)
-		key := res.Check + "\x00" + fmt.Sprintf("%+v", sig)
+		key, text := CauseOf(res)
+		if res.Known {
+			key += "\x00known" // the baseline's failures stay apart from new ones
+		}
 		g, ok := index[key]
 		if !ok {
 			g = len(out)
 			index[key] = g
 			out = append(out, Group{
-				Check: res.Check, Suite: res.Suite, Severity: res.Severity, Security: IsSecurity(res.Check),
-				Signature: sig, Message: res.Message, Known: true,
+				Cause: text, Check: res.Check, Suite: res.Suite, Severity: res.Severity,
+				Signature: SignatureOf(res), Message: res.Message, Known: true,
 			})
 		}
-		out[g].Results = append(out[g].Results, i)
-		out[g].Known = out[g].Known && res.Known
+		grp := &out[g]
+		grp.Results = append(grp.Results, i)
+		grp.Known = grp.Known && res.Known
+		grp.Security = grp.Security || IsSecurity(res.Check)
+		if res.Severity == SeverityError {
+			grp.Severity = SeverityError
+		}
+		if !slices.Contains(grp.Checks, res.Check) {
+			grp.Checks = append(grp.Checks, res.Check)
+		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return groupRank(out[i]) < groupRank(out[j]) })
 	return out

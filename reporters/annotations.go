@@ -29,6 +29,9 @@ func Annotations(w io.Writer, r *report.Report, locate Locate) error {
 			level = "warning"
 		}
 		title := "errprobe " + g.Check
+		if n := len(g.Checks); n > 1 {
+			title += fmt.Sprintf(" and %d more", n-1)
+		}
 		if g.Security {
 			title += " (security)"
 		}
@@ -41,7 +44,7 @@ func Annotations(w io.Writer, r *report.Report, locate Locate) error {
 				}
 			}
 		}
-		msg := fmt.Sprintf("%s · %s: %s", g.Signature.String(), plural(len(g.Results), "probe"), causeProbes(r, g))
+		msg := fmt.Sprintf("%s · %s · %s: %s", causeName(g), causeChecks(g), plural(len(g.Results), "failure"), causeProbes(r, g))
 		if g.Message != "" {
 			msg += " — " + g.Message
 		}

@@ -37,6 +37,28 @@ func causeProbes(r *report.Report, g report.Group) string {
 	return strings.Join(names, ", ")
 }
 
+// causeName is a group's behaviour, or, for a group made before causes
+// spanned checks, its check and signature.
+func causeName(g report.Group) string {
+	if g.Cause != "" {
+		return g.Cause
+	}
+	return g.Check + " · " + g.Signature.String()
+}
+
+// causeChecks names a group's checks: "envelope.json, malformed.not-json",
+// "… and 3 more checks" past maxCauseProbes (JSON lists them all).
+func causeChecks(g report.Group) string {
+	names := g.Checks
+	if len(names) == 0 {
+		return g.Check
+	}
+	if len(names) > maxCauseProbes {
+		return strings.Join(names[:maxCauseProbes], ", ") + fmt.Sprintf(" and %d more checks", len(names)-maxCauseProbes)
+	}
+	return strings.Join(names, ", ")
+}
+
 // causes prints the groups of failures before the per-suite detail.
 func (t *textReport) causes() {
 	groups := t.r.Groups()
@@ -54,8 +76,8 @@ func (t *textReport) causes() {
 		if g.Security {
 			tag = t.s.security.Sprint("security") + " "
 		}
-		line := "  " + mark + " " + tag + oneLine(g.Check) + t.s.dim.Sprint(" · "+oneLine(g.Signature.String()))
-		line += t.s.dim.Sprintf(" · %s: %s", plural(len(g.Results), "probe"), oneLine(causeProbes(t.r, g)))
+		line := "  " + mark + " " + tag + oneLine(causeName(g)) + t.s.dim.Sprint(" · "+oneLine(causeChecks(g)))
+		line += t.s.dim.Sprintf(" · %s: %s", plural(len(g.Results), "failure"), oneLine(causeProbes(t.r, g)))
 		if g.Known {
 			line += "  " + t.s.known.Sprint("known")
 		}

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
+	"slices"
 	"time"
 
 	"github.com/errprobe/errprobe/gate"
@@ -203,6 +205,12 @@ type JSONResult struct {
 // JSONGroup is one cause: the failures of one check sharing a response
 // signature.
 type JSONGroup struct {
+	// Cause is the behaviour the group's failures show; Checks the checks
+	// that failed on it (Check is the first); Places each failure's check,
+	// probe and request.
+	Cause      string        `json:"cause"`
+	Checks     []string      `json:"checks"`
+	Places     []JSONPlace   `json:"places"`
 	Check      string        `json:"check"`
 	Suite      string        `json:"suite"`
 	Severity   string        `json:"severity"`
@@ -216,6 +224,15 @@ type JSONGroup struct {
 	// Results index the results the group covers; Probes name their probes.
 	Results []int    `json:"results"`
 	Probes  []string `json:"probes"`
+}
+
+// JSONPlace is where a cause was seen: one failure's check, probe (and
+// operation) and request ("GET /v1/contacts/x"); result indexes results.
+type JSONPlace struct {
+	Check   string `json:"check"`
+	Probe   string `json:"probe"`
+	Request string `json:"request,omitempty"`
+	Result  int    `json:"result"`
 }
 
 // JSONSignature is what a group's responses have in common.
@@ -346,7 +363,8 @@ func verdict(r *report.Report, v gate.Verdict) string {
 func jsonGroup(r *report.Report, g report.Group) JSONGroup {
 	out := JSONGroup{
 		Check: g.Check, Suite: g.Suite, Severity: string(g.Severity), Security: g.Security,
-		Tags: nonNil(report.Tags(g.Check)), References: nonNil(report.References(g.Check)),
+		Cause: g.Cause, Checks: nonNil(g.Checks), Places: groupPlaces(r, g),
+		Tags: nonNil(unionOf(g.Checks, report.Tags)), References: nonNil(unionOf(g.Checks, report.References)),
 		Signature: JSONSignature{
 			Status: g.Signature.Status, Code: g.Signature.Code, ContentType: g.Signature.ContentType,
 			Header: g.Signature.Header, Error: g.Signature.Error,
@@ -355,6 +373,42 @@ func jsonGroup(r *report.Report, g report.Group) JSONGroup {
 		Results: append([]int{}, g.Results...), Probes: groupProbes(r, g),
 	}
 	return out
+}
+
+// unionOf is what of(check) lists for each check, each once, in order.
+func unionOf(checks []string, of func(string) []string) []string {
+	var out []string
+	for _, c := range checks {
+		for _, v := range of(c) {
+			if !slices.Contains(out, v) {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
+// groupPlaces lists each failure of a group: check, probe and request.
+func groupPlaces(r *report.Report, g report.Group) []JSONPlace {
+	out := make([]JSONPlace, 0, len(g.Results))
+	for _, i := range g.Results {
+		res := r.Results[i]
+		pl := JSONPlace{Check: res.Check, Probe: probeLabel(res), Result: i}
+		if ex := res.Exchange; ex != nil && ex.Request.Method != "" {
+			pl.Request = ex.Request.Method + " " + pathOf(ex.Request.URL)
+		}
+		out = append(out, pl)
+	}
+	return out
+}
+
+// pathOf is a URL's path and query, or the URL when it does not parse.
+func pathOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Path == "" {
+		return raw
+	}
+	return u.RequestURI()
 }
 
 // groupProbes names the probes (and operations, where known) of a group's

@@ -106,7 +106,7 @@ func mdCauses(p *printer, r *report.Report, groups []report.Group) {
 			p.line(fmt.Sprintf("… and %d more (see the JSON or JUnit report):", len(groups)-i))
 			p.line("")
 			for _, g := range groups[i:] {
-				p.line(fmt.Sprintf("- %s %s — %s", mdCode(g.Check), mdText(g.Signature.String()), mdText(g.Message)))
+				p.line(fmt.Sprintf("- %s (%s) — %s", mdText(causeName(g)), mdCode(causeChecks(g)), mdText(g.Message)))
 			}
 			return
 		}
@@ -121,10 +121,10 @@ func mdCause(p *printer, r *report.Report, g report.Group) {
 		tag = "🔒 **security** · "
 	}
 	p.line("")
-	p.line(fmt.Sprintf("#### ✗ %s%s — %s", tag, mdCode(g.Check), mdText(string(g.Severity))))
+	p.line(fmt.Sprintf("#### ✗ %s%s — %s", tag, mdText(causeName(g)), mdText(string(g.Severity))))
 	p.line("")
-	p.line(fmt.Sprintf("%s · %s: %s", mdCode(g.Signature.String()), plural(len(g.Results), "failed probe"), mdText(causeProbes(r, g))))
-	if refs := report.References(g.Check); len(refs) > 0 {
+	p.line(fmt.Sprintf("%s · %s: %s", mdCode(causeChecks(g)), plural(len(g.Results), "failure"), mdText(causeProbes(r, g))))
+	if refs := unionOf(g.Checks, report.References); len(refs) > 0 {
 		p.line("")
 		p.line("References: " + mdText(strings.Join(refs, "; ")))
 	}
