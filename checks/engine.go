@@ -20,6 +20,11 @@ import (
 // cleanupTimeout bounds the clean-up after an interrupt.
 const cleanupTimeout = 10 * time.Second
 
+// WindDown bounds what a run still does once interrupted: requests in
+// flight get interruptGrace, the clean-up cleanupTimeout; then the report
+// is returned.
+const WindDown = interruptGrace + cleanupTimeout
+
 // Run plans the probes the profile allows, sends them and returns the
 // report. The error is for set-up problems only (and ErrUnreachable); a
 // cancelled ctx returns the partial report with Interrupted set.

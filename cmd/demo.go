@@ -129,6 +129,7 @@ func demoReport(ctx context.Context, io *IO, o *demoOptions) (*report.Report, er
 	o.runFlags.Timeout, o.runFlags.MaxBody = wire.DefaultTimeout, wire.DefaultMaxBody
 	cfg := o.engineConfig(io, colorEnabled(io, o.report.NoColor), progress)
 	cfg.Contract, cfg.BaseURL, cfg.MaxWait, cfg.Proxy, cfg.Clock = contract, srv.URL, demoMaxWait, nil, clk
+	allowWindDown(ctx, checks.WindDown+signalGrace)
 	rep, err := checks.Run(ctx, cfg)
 	progress.Done()
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"log"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -55,10 +56,13 @@ func mainArgs(io *IO, args []string) int {
 	log.SetOutput(goio.Discard)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	g := &grace{}
+	g.d.Store(int64(signalGrace))
+	ctx = context.WithValue(ctx, graceKey{}, g)
 	done := make(chan struct{})
 	defer close(done)
-	go watchdog(ctx, done, signalGrace, func() {
-		fmt.Fprintf(io.Err, "errprobe: interrupted: stopped %s after the signal without finishing\n", signalGrace)
+	go watchdog(ctx, done, stop, g, func(d time.Duration) {
+		fmt.Fprintf(io.Err, "errprobe: interrupted: stopped %s after the signal without finishing\n", d)
 		os.Exit(ExitInterrupted)
 	})
 	root := NewRootCmd(io)
@@ -68,25 +72,43 @@ func mainArgs(io *IO, args []string) int {
 }
 
 // signalGrace is how long a command has, after SIGINT or SIGTERM, to stop
-// sending, clean up and write its reports before the process ends anyway.
+// before the process ends anyway; run allows its bounded wind-down
+// (allowWindDown).
 const signalGrace = time.Second
 
-// watchdog calls exit when ctx ends (a signal) and done is not closed
-// within grace: whatever a command is blocked on — a read, a child process,
-// a server that never answers — it never outlives a signal by more than
-// grace.
-func watchdog(ctx context.Context, done <-chan struct{}, grace time.Duration, exit func()) {
+// grace is the current command's allowance after a signal.
+type grace struct{ d atomic.Int64 }
+
+type graceKey struct{}
+
+// allowWindDown lets the command of ctx take d after a signal to finish
+// what it bounds itself: run's requests in flight, its clean-up and its
+// reports (checks.WindDown). Without it a command gets signalGrace.
+func allowWindDown(ctx context.Context, d time.Duration) {
+	if g, ok := ctx.Value(graceKey{}).(*grace); ok {
+		g.d.Store(int64(d))
+	}
+}
+
+// watchdog ends the process (exit) when ctx ends — a signal — and done is
+// not closed within the grace: whatever a command is blocked on (a read, a
+// child process, a server that never answers) it never outlives a signal
+// by more than its grace. After the first signal, stop restores the
+// default action, so a second SIGINT ends the process at once.
+func watchdog(ctx context.Context, done <-chan struct{}, stop func(), g *grace, exit func(time.Duration)) {
 	select {
 	case <-done:
 		return
 	case <-ctx.Done():
 	}
-	t := time.NewTimer(grace)
+	stop()
+	d := time.Duration(g.d.Load())
+	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-done:
 	case <-t.C:
-		exit()
+		exit(d)
 	}
 }
 

@@ -65,7 +65,9 @@ func TestWatchdog_EndsABlockedCommand(t *testing.T) {
 		if tc.done {
 			close(done)
 		}
-		go watchdog(ctx, done, 10*time.Millisecond, func() { close(exited) })
+		g := &grace{}
+		g.d.Store(int64(10 * time.Millisecond))
+		go watchdog(ctx, done, func() {}, g, func(time.Duration) { close(exited) })
 		select {
 		case <-exited:
 			if !tc.wantExit {

@@ -116,6 +116,7 @@ func (o *runOptions) probe(ctx context.Context, io *IO) (*report.Report, error) 
 	if cfg.OpenAPI != nil {
 		cfg.Probes = append(cfg.Probes, cfg.OpenAPI.Probes...)
 	}
+	allowWindDown(ctx, checks.WindDown+signalGrace) // a second for the reports
 	rep, err := checks.Run(ctx, cfg)
 	progress.Done()
 	if err != nil {
