@@ -3,6 +3,7 @@ package cmd
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/errprobe/errprobe/checks"
 	"github.com/errprobe/errprobe/openapi"
@@ -17,13 +18,14 @@ func initFromOpenAPI(o *initOptions) error {
 		return usageError(err)
 	}
 	src := openapi.Profile(doc)
+	if err := profileLoads(o, src); err != nil {
+		return usageError(fmt.Errorf("%s: the profile made from %s does not load, so it was not written: %s",
+			o.Output, o.FromOpenAPI, firstLineOf(err.Error())))
+	}
 	if err := writeNew(o, src); err != nil {
 		return err
 	}
-	if _, err := loadProfileFile(o); err != nil {
-		return usageError(fmt.Errorf("wrote %s, but it does not load (edit it): %w", o.Output, err))
-	}
-	fmt.Fprintf(o.IO.Out, "wrote %s from %s (%d operations); read the comments marked guess, set ERRPROBE_API_KEY, then: errprobe run --profile %s\n",
+	fmt.Fprintf(o.IO.Out, "wrote %s from %s (%d operations); read the comments marked guess, set ERRPROBE_API_KEY, then: errprobe run --profile %s BASE_URL\n",
 		o.Output, o.FromOpenAPI, len(doc.Operations), o.Output)
 	return nil
 }
@@ -50,6 +52,25 @@ func planOpenAPI(doc *openapi.Document, operations []string) (*checks.OpenAPI, e
 		return nil, usageError(err)
 	}
 	return plan, nil
+}
+
+// profileLoads checks, before anything is written, that the profile
+// loads and compiles as it will once written: a profile init writes always
+// loads (issue 21, T13).
+func profileLoads(o *initOptions, src []byte) error {
+	p, err := schemas.LoadBytes(o.Output, src, o.IO.Getenv)
+	if err != nil {
+		return err
+	}
+	_, err = schemas.Compile(p)
+	return err
+}
+
+func firstLineOf(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
 }
 
 // loadProfileFile checks that the profile init wrote loads and compiles.

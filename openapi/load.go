@@ -93,6 +93,7 @@ func prepare(src *sources, file string, tree any) error {
 		return err
 	}
 	bundle(src, file, tree.(map[string]any))
+	renameComponents(tree.(map[string]any))
 	return nil
 }
 

@@ -276,19 +276,31 @@ func (im *importer) header(y *yamlOut) {
 	}
 	y.kv(0, "name", name)
 	y.kv(0, "description", "Imported from "+d.File)
-	switch {
-	case len(d.Servers) == 0:
-		y.comment(0, "The document names no server: give the base URL on the command line (errprobe run BASE_URL).")
-	case strings.Contains(d.Servers[0], "{"):
-		y.comment(0, "The first server's URL has variables (%s): replace them, or give BASE_URL on the command line.", d.Servers[0])
-		y.kv(0, "base_url", d.Servers[0])
-	default:
-		if len(d.Servers) > 1 {
-			y.comment(0, "The first of the document's %d servers; the command line's BASE_URL wins.", len(d.Servers))
-		}
-		y.kv(0, "base_url", d.Servers[0])
-	}
+	im.baseURL(y)
 	y.blank()
+}
+
+// baseURL writes the document's first server commented out: a host the
+// user never named never receives keys from a profile init wrote (issue
+// 21, T14) — the first run needs BASE_URL, ERRPROBE_BASE_URL, or the line
+// uncommented. A relative or templated server URL says what it lacks.
+func (im *importer) baseURL(y *yamlOut) {
+	servers := im.d.Servers
+	if len(servers) == 0 {
+		y.comment(0, "The document names no server: give the base URL on the command line (errprobe run BASE_URL).")
+		return
+	}
+	first := servers[0]
+	switch {
+	case strings.Contains(first, "{"):
+		y.comment(0, "The document's first server has variables: replace them before uncommenting it, or give BASE_URL on the command line.")
+	case !strings.HasPrefix(first, "http://") && !strings.HasPrefix(first, "https://"):
+		y.comment(0, "The document's first server is relative (to wherever the document is served): give the API's full base URL on the command line (errprobe run BASE_URL).")
+	default:
+		y.comment(0, "The document's first server (of %d), commented out: errprobe sends your keys only to a host you name. "+
+			"Give BASE_URL on the command line or in ERRPROBE_BASE_URL, or uncomment it.", len(servers))
+	}
+	y.raw(0, "# base_url: "+scalar(first))
 }
 
 func orDefault(s, def string) string {

@@ -14,7 +14,7 @@ func TestProfile_Contacts(t *testing.T) {
 			}
 			got := string(Profile(d))
 			for _, want := range []string{
-				`base_url: "https://api.example.com/v1"`,
+				`# base_url: "https://api.example.com/v1"`,
 				`header: "X-API-Key"`,
 				`code: "/error/code"`, `message: "/error/message"`, `details: "/error/details"`, `request_id: "/request_id"`,
 				`UNAUTHORIZED: {status: 401`, `NOT_FOUND: {status: 404`, `RATE_LIMITED: {status: 429, retryable: true`,

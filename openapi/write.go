@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // yamlOut writes a commented YAML file line by line.
@@ -60,7 +61,7 @@ func (y *yamlOut) jsonBlock(indent int, k string, v any) {
 func scalar(v any) string {
 	switch x := v.(type) {
 	case string:
-		if strings.Contains(x, `"`) && !strings.ContainsAny(x, "'\n") {
+		if strings.Contains(x, `"`) && !strings.Contains(x, "'") && printable(x) {
 			return "'" + x + "'"
 		}
 		return strconv.Quote(x)
@@ -99,3 +100,14 @@ func yamlKey(k string) string {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// printable: no control character, nor a character YAML 1.1 breaks a line
+// on (NEL, LS, PS), may be written inside single quotes.
+func printable(s string) bool {
+	for _, r := range s {
+		if !unicode.IsPrint(r) && r != ' ' || r == '\u0085' || r == '\u2028' || r == '\u2029' {
+			return false
+		}
+	}
+	return true
+}

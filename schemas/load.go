@@ -69,6 +69,16 @@ func Load(path string, getenv func(string) string) (*Profile, error) {
 	return load(path, dir, src, getenv)
 }
 
+// LoadBytes loads a profile given as text, as Load would once it is
+// written at path (`init` checks what it is about to write).
+func LoadBytes(path string, src []byte, getenv func(string) string) (*Profile, error) {
+	dir, err := filepath.Abs(filepath.Dir(path))
+	if err != nil {
+		return nil, fileError(path, "%v", err)
+	}
+	return load(path, dir, src, getenv)
+}
+
 // Resolve loads a built-in profile by name, or else a profile file by path.
 func Resolve(nameOrPath string, getenv func(string) string) (*Profile, error) {
 	if IsBuiltin(nameOrPath) {
