@@ -80,6 +80,16 @@ func Infer(obs []Observation) *Inferred {
 	return in
 }
 
+// observed is the observation sent for purpose (nil when none was).
+func (in *Inferred) observed(purpose string) *Observation {
+	for i := range in.Obs {
+		if in.Obs[i].Purpose == purpose {
+			return &in.Obs[i]
+		}
+	}
+	return nil
+}
+
 func mediaType(ct string) string {
 	mt, _, err := mime.ParseMediaType(ct)
 	if err != nil {
@@ -117,6 +127,19 @@ func (in *Inferred) inferEnvelope() {
 			}
 		}
 	}
+	// Bodies of mixed shapes share no code or message member: take the
+	// member most bodies have, so every code seen is in the table.
+	for _, role := range []string{"code", "message"} {
+		if in.Pointers[role] == "" {
+			if n := mostCommon(pointerNames[role], bodies); n != "" {
+				in.Pointers[role] = "/" + n
+			}
+		}
+	}
+	// {"error": "text"}: a string member named error is the message.
+	if in.Pointers["message"] == "" && jsonType(bodies, "error") == "string" {
+		in.Pointers["message"] = "/error"
+	}
 	if contains(top, "status") {
 		if _, ok := bodies[0]["status"].(float64); ok {
 			in.Pointers["status"] = "/status"
@@ -139,6 +162,25 @@ func (in *Inferred) addCode(code string, st int) {
 	}
 	in.Codes[code] = append(in.Codes[code], st)
 	sort.Ints(in.Codes[code])
+}
+
+// mostCommon is the first of names that the most bodies have as a
+// string or number ("" when none has any).
+func mostCommon(names []string, bodies []map[string]any) string {
+	best, n := "", 0
+	for _, name := range names {
+		c := 0
+		for _, b := range bodies {
+			switch b[name].(type) {
+			case string, float64:
+				c++
+			}
+		}
+		if c > n {
+			best, n = name, c
+		}
+	}
+	return best
 }
 
 // shared lists the members every body has, sorted.

@@ -109,7 +109,12 @@ func Profile(in *Inferred, o Options) []byte {
 	b.WriteString("\n")
 
 	line(0, "endpoints:")
-	if p := strings.TrimRight(o.Path, "/"); p != "" {
+	p := strings.TrimRight(o.Path, "/")
+	if ob := in.observed("the collection, with the key"); p != "" && ob != nil && (ob.Err != "" || ob.Status >= 400) {
+		comment(1, "GET %s was refused (%s): errprobe does not send its probes to a route it saw refuse them. "+
+			"Add list, create and item here.", p, orDefault(ob.Err, strconv.Itoa(ob.Status)))
+		line(1, "unknown_route: "+unknownRoute)
+	} else if p != "" {
 		line(1, "list: "+strconv.Quote("GET "+p))
 		line(1, "item: "+strconv.Quote(p+"/{id}"))
 		if e, ok := in.Expect["not_found"]; ok && e.status == 404 {
