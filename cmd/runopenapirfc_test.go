@@ -66,6 +66,10 @@ func rfcServer(t *testing.T, fault string) string {
 			write(w, 404, map[string]any{"message": "no route"})
 			return
 		}
+		if r.Method != http.MethodGet && r.Method != http.MethodPost && fault == "method-404" {
+			write(w, 404, map[string]any{"message": "no route"})
+			return
+		}
 		if r.Method != http.MethodGet && r.Method != http.MethodPost {
 			if fault != "no-allow" {
 				w.Header().Set("Allow", "GET, POST")
@@ -146,8 +150,11 @@ func TestRun_OpenAPIRFCAndNegative(t *testing.T) {
 	run := func(t *testing.T, tc testCase) {
 		t.Parallel()
 		out := filepath.Join(t.TempDir(), "r.json")
-		execute(t, env, "run", rfcServer(t, tc.fault), "-p", prof, "--openapi", doc, "--suite", "openapi,negative", "--json", out, "-q")
-		var rep jsonResults
+		_, _, code := execute(t, env, "run", rfcServer(t, tc.fault), "-p", prof, "--openapi", doc, "--suite", "openapi,negative", "--json", out, "-q")
+		var rep struct {
+			jsonResults
+			Totals struct{ Guessed int }
+		}
 		b, err := os.ReadFile(out)
 		if err != nil {
 			t.Fatal(err)
@@ -175,6 +182,9 @@ func TestRun_OpenAPIRFCAndNegative(t *testing.T) {
 		if !failed[tc.fails] {
 			t.Errorf("fault %s: %s did not fail (failed: %v)", tc.fault, tc.fails, failed)
 		}
+		if tc.fault == "method-404" && (code != ExitOK || rep.Totals.Guessed == 0) {
+			t.Errorf("a failure resting on a guess gated the run (exit %d) or was not counted (%d guessed)", code, rep.Totals.Guessed)
+		}
 	}
 	for _, tc := range []testCase{
 		{"", ""},
@@ -183,6 +193,7 @@ func TestRun_OpenAPIRFCAndNegative(t *testing.T) {
 		{"auth-bypass", "openapi.security"},
 		{"accepts-invalid", "negative.rejected"},
 		{"wrong-field", "negative.details-field"},
+		{"method-404", "openapi.method"}, // the document lists no 405: a guess, graded warning
 	} {
 		t.Run("fault="+tc.fault, func(t *testing.T) { run(t, tc) })
 	}

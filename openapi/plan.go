@@ -37,11 +37,17 @@ func Plan(d *Document, filter []string) (*checks.OpenAPI, error) {
 	}
 	pathDone := map[string]bool{}
 	main := mainScheme(d)
+	any405 := false
+	for _, op := range d.Operations {
+		if _, ok := op.Responses["405"]; ok {
+			any405 = true
+		}
+	}
 	for _, op := range ops {
 		probes := operationProbes(op, d, main)
 		if w := wirePath(op.Path); !pathDone[w] && w == op.Path {
 			pathDone[w] = true
-			probes = append(probes, methodProbe(op, methodsOf[w]))
+			probes = append(probes, methodProbe(op, methodsOf[w], any405))
 		}
 		if len(probes) == 0 {
 			probes = append(probes, checks.Probe{Operation: op.Name(), Name: op.Name(), Suite: report.SuiteOpenAPI, Check: report.OpenAPIStatus,
@@ -383,7 +389,7 @@ func fillPath(op *Operation, value func(name string) string) string {
 // methodProbe sends PATCH (else PUT) where the path documents neither:
 // 405 (RFC 9110 §15.5.6); the Allow it must carry is judged on every 405
 // (openapi.allow).
-func methodProbe(op *Operation, documented []string) checks.Probe {
+func methodProbe(op *Operation, documented []string, documents405 bool) checks.Probe {
 	method := ""
 	for _, m := range []string{"PATCH", "PUT"} {
 		if !contains(documented, m) {
@@ -395,6 +401,9 @@ func methodProbe(op *Operation, documented []string) checks.Probe {
 	pr := checks.Probe{Operation: op.Name(), Name: op.Path + " undocumented " + method, Suite: c.Suite, Check: report.OpenAPIMethod,
 		Requests: []checks.ProbeRequest{{Method: method, Path: concretePath(op, ""), Key: "valid",
 			Expect: checks.ProbeExpect{Rule: statusRule([]int{405})}}}}
+	if !documents405 {
+		pr.Guess = "405 for a method the document does not give the path (RFC 9110 §15.5.6), but no operation of the document lists 405"
+	}
 	if method == "" {
 		pr.Name, pr.Requests = op.Path+" undocumented method", nil
 		pr.Skip = "the path documents both PATCH and PUT; errprobe sends no other method it could not take back"
