@@ -35,6 +35,7 @@ type action struct {
 // TestAction_File: action.yml is a composite action with the documented
 // inputs and outputs whose run step calls scripts/action.sh with INPUT_*.
 func TestAction_File(t *testing.T) {
+	t.Parallel()
 	raw, err := os.ReadFile("../action.yml")
 	if err != nil {
 		t.Fatal(err)
@@ -75,6 +76,7 @@ func TestAction_File(t *testing.T) {
 // reference server: it builds errprobe, passes, appends the summary and
 // names the JUnit file in GITHUB_OUTPUT; with a fault it fails with exit 1.
 func TestAction_Script(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds errprobe")
 	}
@@ -136,6 +138,6 @@ func TestAction_Script(t *testing.T) {
 		{name: "clean", args: "--suite auth,envelope", code: 0},
 		{name: "fault", faults: []string{"wrong-status"}, args: "--suite envelope", code: 1},
 	} {
-		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+		t.Run(tc.name, func(t *testing.T) { t.Parallel(); run(t, tc) })
 	}
 }

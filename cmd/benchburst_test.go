@@ -11,6 +11,7 @@ import (
 )
 
 func TestBenchBurst_ReportsRate(t *testing.T) {
+	t.Parallel()
 	p, err := schemas.Builtin("erzycall", nil)
 	if err != nil {
 		t.Fatal(err)

@@ -15,6 +15,7 @@ import (
 )
 
 func TestWriteReports_MarkdownAppends(t *testing.T) {
+	t.Parallel()
 	type testCase struct {
 		name    string
 		env     func(path string) map[string]string
@@ -49,6 +50,7 @@ func TestWriteReports_MarkdownAppends(t *testing.T) {
 }
 
 func TestWriteReports_Annotations(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	profile := filepath.Join(dir, "errprobe.yaml")
 	src := "extends: erzycall\ncodes:\n  REVOKED_KEY: {status: 401}\n"
@@ -92,6 +94,7 @@ func TestWriteReports_Annotations(t *testing.T) {
 }
 
 func TestProbes_JSON(t *testing.T) {
+	t.Parallel()
 	code, out, _ := errprobe(t, nil, "probes", "--format", "json")
 	if code != ExitOK {
 		t.Fatalf("exit %d", code)
@@ -151,6 +154,7 @@ func junitCases(t *testing.T, path string) []string {
 // The same profile and selection give the same testcases whatever the
 // target answers: checks without evidence are skipped, not left out.
 func TestDemo_JUnitTestcasesStable(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	var sets [][]string
 	for i, faults := range [][]string{nil, {"wrong-status"}, {"no-rate-limit"}, {"html-content-type"}} {
@@ -183,6 +187,7 @@ func firstDiff(a, b []string) string {
 // A run's HAR holds every exchange but the burst's once each, plus the
 // burst's samples, valid HAR 1.2, with no byte of any key.
 func TestRunRun_HAR(t *testing.T) {
+	t.Parallel()
 	url, env := serveFor(t, "erzycall")
 	dir := t.TempDir()
 	harPath, jsonPath := filepath.Join(dir, "run.har"), filepath.Join(dir, "run.json")
@@ -235,6 +240,7 @@ func TestRunRun_HAR(t *testing.T) {
 
 // A custom probe's failure points at its entry in the profile.
 func TestRunRun_AnnotationPointsAtCustomProbe(t *testing.T) {
+	t.Parallel()
 	url, env := serveFor(t, "erzycall")
 	profile := filepath.Join(t.TempDir(), "errprobe.yaml")
 	src := "extends: erzycall\nprobes:\n  - name: teapot\n    request: {method: GET, path: /api/v1/contacts, key: valid}\n    expect: {status: 418}\n"

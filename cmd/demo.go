@@ -142,19 +142,19 @@ func demoReport(ctx context.Context, io *IO, o *demoOptions) (*report.Report, er
 	return rep, nil
 }
 
-// demoClock is the clock the demo's server and run share: io's when set
-// (tests), the wall clock with --real-time, else the wall clock with the
+// demoClock is the clock the demo's server and run share: the wall clock
+// with --real-time, io's when set (tests), else the wall clock with the
 // waits skipped (returned too, to say how much was skipped). The server is
 // in-process, so a skipped wait passes for both: the burst's window resets
 // at once, and the requests still take their real time.
 func demoClock(io *IO, realTime bool) (clock.Clock, *clock.Skip) {
 	switch {
-	case io.Clock != nil:
-		return io.Clock, nil
 	case realTime && io.Now != nil:
 		return clock.Func(io.Now), nil
 	case realTime:
 		return clock.Real, nil
+	case io.Clock != nil:
+		return io.Clock, nil
 	}
 	skip := &clock.Skip{}
 	return skip, skip

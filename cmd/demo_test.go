@@ -10,6 +10,7 @@ import (
 )
 
 func TestDemoCmd_Flags(t *testing.T) {
+	t.Parallel()
 	io, _, _ := serveIO()
 	var got *demoOptions
 	c := demoCmd(io, func(_ context.Context, _ *IO, o *demoOptions) error { got = o; return nil })
@@ -23,6 +24,7 @@ func TestDemoCmd_Flags(t *testing.T) {
 }
 
 func TestRunDemo_ExitCodes(t *testing.T) {
+	t.Parallel()
 	type testCase struct {
 		name    string
 		args    []string
@@ -47,6 +49,9 @@ func TestRunDemo_ExitCodes(t *testing.T) {
 	}
 	for _, tc := range []testCase{
 		{name: "clean", code: ExitOK, within: 10 * time.Second},
+		// The real-time end-to-end demo: the burst's window and the reset
+		// waited out on the wall clock (two 2 s windows at most).
+		{name: "real time", args: []string{"--real-time", "-q"}, code: ExitOK, within: 20 * time.Second},
 		{name: "problem", args: []string{"--profile", "problem"}, code: ExitOK, within: 10 * time.Second},
 		{name: "fault", args: []string{"--fault", "inconsistent-shape"}, code: ExitFailed, within: 10 * time.Second},
 		{name: "slow fault", args: []string{"--fault", "no-recovery"}, code: ExitFailed, within: 15 * time.Second},
@@ -54,11 +59,39 @@ func TestRunDemo_ExitCodes(t *testing.T) {
 		{name: "unknown fault", args: []string{"--fault", "nope"}, code: ExitUsage, errLine: `unknown fault "nope"`},
 		{name: "not built in", args: []string{"--profile", "./x.yaml"}, code: ExitUsage, errLine: "built-in profile"},
 	} {
-		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+		t.Run(tc.name, func(t *testing.T) { t.Parallel(); run(t, tc) })
+	}
+}
+
+// TestRunDemo_SkipsWaits: by default demo's server and run share a clock
+// that skips the waits: the fresh window, the recovery and a 429's
+// Retry-After pass at once, and stderr says how much was skipped.
+func TestRunDemo_SkipsWaits(t *testing.T) {
+	t.Parallel()
+	out, errb := &syncBuffer{}, &syncBuffer{}
+	io := &IO{Out: out, Err: errb, Getenv: func(string) string { return "" }, Now: time.Now}
+	root := NewRootCmd(io)
+	root.SetArgs([]string{"demo", "--fault", "no-recovery"})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	start := time.Now()
+	if code := exitStatus(io, root.ExecuteContext(ctx)); code != ExitFailed {
+		t.Fatalf("exit %d, want 1\n%s%s", code, out, errb)
+	}
+	if !strings.Contains(out.String(), "ratelimit.recovery") {
+		t.Errorf("no-recovery not caught:\n%s", out)
+	}
+	if !strings.Contains(errb.String(), "of rate-limit waits skipped") {
+		t.Errorf("stderr does not say what it skipped: %q", errb)
+	}
+	// A hang detector: the waits it skips are 3 s (max wait) or more.
+	if d := time.Since(start); d > 15*time.Second {
+		t.Errorf("demo took %s", d)
 	}
 }
 
 func TestProbes_ListsCatalogue(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{{"probes"}, {"probes", "--markdown"}} {
 		code, out, _ := errprobe(t, nil, args...)
 		if code != ExitOK {

@@ -18,6 +18,7 @@ import (
 )
 
 func TestRunDemo_AuthModes(t *testing.T) {
+	t.Parallel()
 	type testCase struct {
 		name string
 		args []string
@@ -40,7 +41,7 @@ func TestRunDemo_AuthModes(t *testing.T) {
 		// jsonapi's RFC 6750 Bearer challenge rules give way to Basic ones.
 		testCase{name: "jsonapi basic", args: []string{"--profile", "jsonapi", "--auth", "basic"}, code: ExitOK})
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+		t.Run(tc.name, func(t *testing.T) { t.Parallel(); run(t, tc) })
 	}
 }
 
@@ -48,6 +49,7 @@ func TestRunDemo_AuthModes(t *testing.T) {
 // that runs clean against it with the exported variables, and holds none
 // of their values.
 func TestServe_WriteProfile(t *testing.T) {
+	t.Parallel()
 	for _, mode := range []string{fixtures.AuthBasic, fixtures.AuthOAuth2, fixtures.AuthMTLS} {
 		t.Run(mode, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "p.yaml")
@@ -93,6 +95,7 @@ func TestServe_WriteProfile(t *testing.T) {
 }
 
 func TestDiscoverProfile(t *testing.T) {
+	t.Parallel()
 	type testCase struct {
 		name  string
 		files []string // created under the temp root ("d/" for a directory)
@@ -137,6 +140,7 @@ func TestDiscoverProfile(t *testing.T) {
 // TestRunRun_ProfileFromEnvironment: ERRPROBE_PROFILE and ERRPROBE_BASE_URL
 // stand in for --profile and BASE_URL; the flags win.
 func TestRunRun_ProfileFromEnvironment(t *testing.T) {
+	t.Parallel()
 	url, env := serveFor(t, "erzycall")
 	env["ERRPROBE_PROFILE"] = "erzycall"
 	env["ERRPROBE_BASE_URL"] = url
@@ -155,6 +159,7 @@ func TestRunRun_ProfileFromEnvironment(t *testing.T) {
 }
 
 func TestComplete_FlagValues(t *testing.T) {
+	t.Parallel()
 	type testCase struct {
 		args []string
 		want string
@@ -216,6 +221,7 @@ func TestComplete_OffersOnlyAccepted(t *testing.T) {
 }
 
 func TestRoot_VersionFlagOnly(t *testing.T) {
+	t.Parallel()
 	out, _, code := execute(t, nil, "--version")
 	if code != ExitOK || !strings.HasPrefix(out, "errprobe version ") {
 		t.Errorf("--version: exit %d %q", code, out)
@@ -237,6 +243,7 @@ func TestVersion_CommandMatchesFlag(t *testing.T) {
 }
 
 func TestBuildVersion(t *testing.T) {
+	t.Parallel()
 	type testCase struct {
 		name string
 		bi   *debug.BuildInfo
@@ -260,6 +267,7 @@ func TestBuildVersion(t *testing.T) {
 }
 
 func TestRunRun_ClientCertFlags(t *testing.T) {
+	t.Parallel()
 	bad := filepath.Join(t.TempDir(), "bad.pem")
 	os.WriteFile(bad, []byte("not a certificate"), 0o600)
 	for _, tc := range []struct {
@@ -280,6 +288,7 @@ func TestRunRun_ClientCertFlags(t *testing.T) {
 // unreachable (exit 3, one line saying what it wants); with --cert/--key
 // the run is clean.
 func TestRunRun_MutualTLS(t *testing.T) {
+	t.Parallel()
 	p, _ := schemas.Builtin("erzycall", nil)
 	srv, err := fixtures.Start(context.Background(), "127.0.0.1:0", p, fixtures.WithAuth(fixtures.AuthMTLS), fixtures.WithRateLimit(100, time.Second))
 	if err != nil {
@@ -304,6 +313,7 @@ func TestRunRun_MutualTLS(t *testing.T) {
 // TestRunRun_Keyless: without a valid key every report says that only the
 // keyless probes ran.
 func TestRunRun_Keyless(t *testing.T) {
+	t.Parallel()
 	url, _ := serveFor(t, "erzycall")
 	dir := t.TempDir()
 	js, md := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.md")
@@ -332,6 +342,7 @@ func TestRunRun_Keyless(t *testing.T) {
 // run with one line naming the profile key, never the secret; exit 2, or 3
 // when the token endpoint cannot be reached.
 func TestRunRun_CredentialErrors(t *testing.T) {
+	t.Parallel()
 	p, _ := schemas.Builtin("erzycall", nil)
 	srv, err := fixtures.Start(context.Background(), "127.0.0.1:0", p, fixtures.WithAuth(fixtures.AuthOAuth2))
 	if err != nil {
@@ -380,6 +391,7 @@ func TestRunRun_CredentialErrors(t *testing.T) {
 }
 
 func TestProfilesShow_ProfileFlag(t *testing.T) {
+	t.Parallel()
 	byArg, _, _ := execute(t, nil, "profiles", "show", "problem")
 	byFlag, _, code := execute(t, nil, "profiles", "show", "-p", "problem")
 	if code != ExitOK || byFlag != byArg {

@@ -9,6 +9,7 @@ import (
 )
 
 func TestReport_ExitCodes(t *testing.T) {
+	t.Parallel()
 	type testCase struct {
 		name     string
 		err      error
@@ -37,6 +38,7 @@ func TestReport_ExitCodes(t *testing.T) {
 }
 
 func TestExitError_NilErrorHasMessage(t *testing.T) {
+	t.Parallel()
 	if got := withCode(ExitFailed, nil).Error(); got != "exit status 1" {
 		t.Errorf("Error() = %q", got)
 	}

@@ -15,6 +15,7 @@ import (
 // the command before anything is sent, with exit 2 and one line naming
 // the flag or URL.
 func TestRunRun_UsageErrorsExit2(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{"ERRPROBE_API_KEY": "SEKRETkey-0123456789abcdef"}
 	dir := t.TempDir()
 	same := filepath.Join(dir, "same")

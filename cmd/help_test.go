@@ -3,6 +3,7 @@ package cmd
 import "testing"
 
 func TestRunDemoProbes_Golden(t *testing.T) {
+	t.Parallel()
 	type testCase struct {
 		name string
 		args []string

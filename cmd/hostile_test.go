@@ -52,6 +52,7 @@ func certFile(t *testing.T, srv *httptest.Server) string {
 // with one line and exit 3; --ca-cert and --insecure opt in; an HTTP/2-only
 // server is spoken to in HTTP/2.
 func TestRunRun_TLS(t *testing.T) {
+	t.Parallel()
 	h, env := referenceHandler(t, "erzycall")
 	var h1, h2 atomic.Int64
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -110,6 +111,7 @@ func TestRunRun_TLS(t *testing.T) {
 // 130), with a note on stderr and the cut-short probes skipped; created
 // resources are still deleted.
 func TestRunRun_MaxDuration(t *testing.T) {
+	t.Parallel()
 	h, env := referenceHandler(t, "erzycall")
 	var n atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -164,6 +166,7 @@ func TestRunRun_MaxDuration(t *testing.T) {
 // TestRunRun_MaxBody: --max-body caps what is read of a huge body; the
 // finding shows the capped, truncated body; exit 1.
 func TestRunRun_MaxBody(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusUnauthorized)

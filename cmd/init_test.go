@@ -10,6 +10,7 @@ import (
 )
 
 func TestInit_Flags(t *testing.T) {
+	t.Parallel()
 	cmd := newInitCmd(&IO{})
 	if err := cmd.ParseFlags([]string{"--profile", "problem", "--force", "-o", "x.yaml"}); err != nil {
 		t.Fatal(err)
@@ -27,6 +28,7 @@ func TestInit_Flags(t *testing.T) {
 }
 
 func TestInit_Help(t *testing.T) {
+	t.Parallel()
 	out, _, code := execute(t, nil, "init", "--help")
 	if code != ExitOK {
 		t.Fatalf("exit %d", code)
@@ -35,6 +37,7 @@ func TestInit_Help(t *testing.T) {
 }
 
 func TestInit(t *testing.T) {
+	t.Parallel()
 	type testCase struct {
 		name     string
 		existing string // content already at the path; "" for none
@@ -90,6 +93,7 @@ func TestInit(t *testing.T) {
 }
 
 func TestInit_StarterGolden(t *testing.T) {
+	t.Parallel()
 	src, err := schemas.Starter("erzycall")
 	if err != nil {
 		t.Fatal(err)

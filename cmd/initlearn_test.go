@@ -13,6 +13,7 @@ import (
 // TestInit_Learn: the profile learned from the reference server passes a
 // run on it and fails under html-content-type; no byte of the key is in it.
 func TestInit_Learn(t *testing.T) {
+	t.Parallel()
 	for _, profile := range []string{"erzycall", "voiceagent", "problem"} {
 		t.Run(profile, func(t *testing.T) {
 			dir := t.TempDir()
@@ -41,6 +42,7 @@ func TestInit_Learn(t *testing.T) {
 }
 
 func TestInit_LearnDryRunSendsNothing(t *testing.T) {
+	t.Parallel()
 	var n atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { n.Add(1) }))
 	defer srv.Close()

@@ -55,6 +55,7 @@ func fetchDocument(t *testing.T, base, dir string) string {
 // TestInit_FromOpenAPIRoundTrip: the reference server's document becomes a
 // profile whose run passes on the clean server and fails under a fault.
 func TestInit_FromOpenAPIRoundTrip(t *testing.T) {
+	t.Parallel()
 	type testCase struct {
 		profile string
 		fault   string
@@ -81,11 +82,12 @@ func TestInit_FromOpenAPIRoundTrip(t *testing.T) {
 		cases = append(cases, testCase{name, "", ExitOK})
 	}
 	for _, tc := range cases {
-		t.Run(tc.profile+"/"+tc.fault, func(t *testing.T) { run(t, tc) })
+		t.Run(tc.profile+"/"+tc.fault, func(t *testing.T) { t.Parallel(); run(t, tc) })
 	}
 }
 
 func TestInit_FromOpenAPIBadDocuments(t *testing.T) {
+	t.Parallel()
 	for file, want := range map[string]string{
 		"swagger-2.0.json": "/swagger: Swagger 2.0 documents are not supported",
 		"not-openapi.json": "not an OpenAPI document",

@@ -45,6 +45,7 @@ func listTotal(t *testing.T, h http.Handler, key string) int {
 // are deleted, the reports are written and marked interrupted, and the
 // exit code is 130.
 func TestRunRun_Interrupted(t *testing.T) {
+	t.Parallel()
 	type testCase struct {
 		name   string
 		faults []string
@@ -129,7 +130,7 @@ func TestRunRun_Interrupted(t *testing.T) {
 		{name: "during the recovery wait",
 			at: func(p checks.Progress) bool { return p.Wait > 0 }},
 	} {
-		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+		t.Run(tc.name, func(t *testing.T) { t.Parallel(); run(t, tc) })
 	}
 }
 

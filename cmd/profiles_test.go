@@ -62,6 +62,7 @@ func execute(t *testing.T, env map[string]string, args ...string) (stdout, stder
 }
 
 func TestProfiles_ListsBuiltins(t *testing.T) {
+	t.Parallel()
 	out, errOut, code := execute(t, nil, "profiles")
 	if code != ExitOK || errOut != "" {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
@@ -70,6 +71,7 @@ func TestProfiles_ListsBuiltins(t *testing.T) {
 }
 
 func TestProfiles_Help(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{{"profiles", "--help"}, {"profiles", "show", "--help"}} {
 		out, _, code := execute(t, nil, args...)
 		if code != ExitOK {
@@ -80,6 +82,7 @@ func TestProfiles_Help(t *testing.T) {
 }
 
 func TestProfilesShow(t *testing.T) {
+	t.Parallel()
 	type testCase struct {
 		name     string
 		args     []string
@@ -121,6 +124,7 @@ func TestProfilesShow(t *testing.T) {
 }
 
 func TestProfiles_ProfileErrorIsUsage(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "bad.yaml")
 	if err := os.WriteFile(path, []byte("extends: erzycall\ncodes:\n  NOT_FOUND: \"four-oh-four\"\n"), 0o600); err != nil {
 		t.Fatal(err)

@@ -16,6 +16,7 @@ const (
 // TestREADME_CatalogueMatchesRegistry keeps README's check table generated
 // from the registry: `go test ./cmd -run TestREADME -update` rewrites it.
 func TestREADME_CatalogueMatchesRegistry(t *testing.T) {
+	t.Parallel()
 	const path = "../README.md"
 	raw, err := os.ReadFile(path)
 	if err != nil {

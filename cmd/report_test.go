@@ -50,6 +50,7 @@ func parseReportFlags(t *testing.T, defaultFailOn string, args ...string) *repor
 }
 
 func TestAddReportFlags_Options(t *testing.T) {
+	t.Parallel()
 	o := parseReportFlags(t, "warning", "--junit", "j.xml", "--json", "-", "--markdown", "m.md",
 		"--baseline", "b.json", "--write-baseline", "w.yaml", "--no-color")
 	want := reportOptions{JUnit: "j.xml", JSON: "-", Markdown: "m.md", Format: "text", FailOn: "warning",
@@ -63,6 +64,7 @@ func TestAddReportFlags_Options(t *testing.T) {
 }
 
 func TestWriteReports_ExitCodes(t *testing.T) {
+	t.Parallel()
 	type testCase struct {
 		name        string
 		results     []report.Result
@@ -121,6 +123,7 @@ func reportFiles(dir string) *reportOptions {
 }
 
 func TestWriteReports_Interrupted(t *testing.T) {
+	t.Parallel()
 	ios, out := testIO(nil)
 	o := reportFiles(t.TempDir())
 	r := &report.Report{Results: []report.Result{passing, errorFail}, Interrupted: true}
@@ -149,6 +152,7 @@ func TestWriteReports_Interrupted(t *testing.T) {
 }
 
 func TestWriteReports_Files(t *testing.T) {
+	t.Parallel()
 	ios, out := testIO(nil)
 	o := reportFiles(t.TempDir())
 	r := &report.Report{Results: []report.Result{passing, errorFail}}
@@ -171,6 +175,7 @@ func TestWriteReports_Files(t *testing.T) {
 }
 
 func TestWriteReports_Stdout(t *testing.T) {
+	t.Parallel()
 	type testCase struct {
 		name    string
 		opts    reportOptions
@@ -209,6 +214,7 @@ func TestWriteReports_Stdout(t *testing.T) {
 }
 
 func TestWriteReports_UsageErrors(t *testing.T) {
+	t.Parallel()
 	type testCase struct {
 		name     string
 		opts     reportOptions
@@ -251,6 +257,7 @@ func TestWriteReports_UsageErrors(t *testing.T) {
 }
 
 func TestColorEnabled_Decision(t *testing.T) {
+	t.Parallel()
 	type testCase struct {
 		name    string
 		tty     bool
@@ -283,6 +290,7 @@ func TestColorEnabled_Decision(t *testing.T) {
 // TestWriteReports_BaselineRoundTrip is the CI flow: write a baseline, gate
 // the next run against it (known, passes), then fix the check (fixed).
 func TestWriteReports_BaselineRoundTrip(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "errprobe-baseline.json")
 	type step struct {
 		name    string

@@ -10,11 +10,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/errprobe/errprobe/clock"
 	"github.com/errprobe/errprobe/fixtures"
 	"github.com/errprobe/errprobe/schemas"
 )
 
 func TestRunCmd_Flags(t *testing.T) {
+	t.Parallel()
 	type testCase struct {
 		name  string
 		args  []string
@@ -57,12 +59,22 @@ func errprobe(t *testing.T, env map[string]string, args ...string) (int, string,
 	t.Helper()
 	out, errb := &syncBuffer{}, &syncBuffer{}
 	io := &IO{Out: out, Err: errb, Getenv: func(k string) string { return env[k] }, Now: time.Now}
+	if len(args) > 0 && args[0] == "demo" {
+		io.Clock = testClock() // demo's server shares it: its windows pass without waiting
+	}
 	root := NewRootCmd(io)
 	root.SetArgs(args)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	code := exitStatus(io, root.ExecuteContext(ctx))
 	return code, out.String(), errb.String()
+}
+
+// testClock is a fake clock for a demo (server and run share it): it
+// stands still while requests are in flight, so the burst lands in one
+// window on a machine of any speed, and a wait moves it at once.
+func testClock() clock.Clock {
+	return clock.NewFake(time.Now().Truncate(time.Minute).Add(500 * time.Millisecond))
 }
 
 // serveFor starts the reference server and returns its URL and key env.
@@ -82,6 +94,7 @@ func serveFor(t *testing.T, profile string, faults ...string) (string, map[strin
 }
 
 func TestRunRun_ExitCodes(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.yaml")
 	os.WriteFile(bad, []byte("extends: erzycall\nauth:\n  header: [1, 2]\n"), 0o644)
@@ -123,11 +136,12 @@ func TestRunRun_ExitCodes(t *testing.T) {
 		{name: "bad suite", env: env, args: []string{url, "--profile", "erzycall", "--suite", "nope"}, code: ExitUsage, errLine: "--suite nope"},
 		{name: "bad base url", env: env, args: []string{"ftp://x", "--profile", "erzycall"}, code: ExitUsage, errLine: "base URL"},
 	} {
-		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+		t.Run(tc.name, func(t *testing.T) { t.Parallel(); run(t, tc) })
 	}
 }
 
 func TestRunRun_DryRunSendsNothing(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

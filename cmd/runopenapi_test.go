@@ -60,6 +60,7 @@ func runOpenAPI(t *testing.T, profile string, faults []string, extra ...string) 
 // which passes; each openapi check fails under the fault that breaks what
 // the document promises.
 func TestRun_OpenAPI(t *testing.T) {
+	t.Parallel()
 	type testCase struct {
 		profile  string
 		fault    string
@@ -116,13 +117,14 @@ func TestRun_OpenAPI(t *testing.T) {
 		{"erzycall", "wrong-scheme-accepted", []string{"openapi.security"}},
 		{"erzycall", "no-www-authenticate", []string{"openapi.www-authenticate"}},
 	} {
-		t.Run(tc.profile+"/"+tc.fault, func(t *testing.T) { run(t, tc) })
+		t.Run(tc.profile+"/"+tc.fault, func(t *testing.T) { t.Parallel(); run(t, tc) })
 	}
 }
 
 // TestRun_OpenAPIOperationsAndDryRun: --operations keeps the per-operation
 // probes of the matching operations; the dry run lists them.
 func TestRun_OpenAPIOperationsAndDryRun(t *testing.T) {
+	t.Parallel()
 	rep, code, _ := runOpenAPI(t, "erzycall", nil, "--dry-run", "--operations", "webhooks")
 	if code != ExitOK {
 		t.Fatalf("dry run exit %d", code)

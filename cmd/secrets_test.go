@@ -66,6 +66,7 @@ func keySecrets(k fixtures.Keys) map[string]string {
 // output on and searches every byte written for each of the reference
 // server's keys.
 func TestRunDemo_NoKeyInAnyOutput(t *testing.T) {
+	t.Parallel()
 	type testCase struct {
 		name  string
 		args  []string
@@ -79,7 +80,7 @@ func TestRunDemo_NoKeyInAnyOutput(t *testing.T) {
 		if tc.color {
 			env["CLICOLOR_FORCE"] = "1"
 		}
-		io := &IO{Out: out, Err: errb, Getenv: func(k string) string { return env[k] }, Now: time.Now}
+		io := &IO{Out: out, Err: errb, Getenv: func(k string) string { return env[k] }, Now: time.Now, Clock: testClock()}
 		var keys fixtures.Keys
 		c := demoCmd(io, func(ctx context.Context, io *IO, o *demoOptions) error {
 			o.onServe = func(k fixtures.Keys) { keys = k }
@@ -108,7 +109,7 @@ func TestRunDemo_NoKeyInAnyOutput(t *testing.T) {
 			"--fault", "revoked-key-accepted", "--fault", "expired-key-accepted", "--fault", "scope-ignored",
 			"--fault", "query-key-accepted", "--fault", "cross-tenant-200", "--fault", "stack-trace-500"}},
 	} {
-		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+		t.Run(tc.name, func(t *testing.T) { t.Parallel(); run(t, tc) })
 	}
 }
 
@@ -116,6 +117,7 @@ func TestRunDemo_NoKeyInAnyOutput(t *testing.T) {
 // error bodies, in a URL inside them and in a Location header — does not
 // get it into any output.
 func TestRunRun_EchoedKeyMasked(t *testing.T) {
+	t.Parallel()
 	const key = "ek_live_echo0123456789abcdef42"
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got := r.Header.Get("Authorization") + " " + r.URL.Query().Get("api_key")

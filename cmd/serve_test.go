@@ -40,6 +40,7 @@ func serveIO() (*IO, *syncBuffer, *syncBuffer) {
 }
 
 func TestServeCmd_Flags(t *testing.T) {
+	t.Parallel()
 	type testCase struct {
 		name string
 		args []string
@@ -70,6 +71,7 @@ func TestServeCmd_Flags(t *testing.T) {
 }
 
 func TestServeCmd_ListFaults(t *testing.T) {
+	t.Parallel()
 	type testCase struct {
 		profile    string
 		has, lacks string
@@ -113,6 +115,7 @@ func TestServeCmd_ListFaults(t *testing.T) {
 }
 
 func TestServeCmd_UsageErrors(t *testing.T) {
+	t.Parallel()
 	type testCase struct {
 		name string
 		o    serveOptions
@@ -143,6 +146,7 @@ func TestServeCmd_UsageErrors(t *testing.T) {
 // TestServeCmd_ServesUntilCancelled starts serve on a free port, reads the
 // URL and key it prints, makes a request, and stops it like Ctrl-C does.
 func TestServeCmd_ServesUntilCancelled(t *testing.T) {
+	t.Parallel()
 	io, out, _ := serveIO()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

@@ -35,6 +35,7 @@ func writeServeDoc(t *testing.T) string {
 }
 
 func TestServeOpenAPI_ListFaults(t *testing.T) {
+	t.Parallel()
 	io, out, _ := serveIO()
 	if err := runServe(context.Background(), io, &serveOptions{OpenAPI: "any.yaml", ListFaults: true}); err != nil {
 		t.Fatal(err)
@@ -50,6 +51,7 @@ func TestServeOpenAPI_ListFaults(t *testing.T) {
 }
 
 func TestServeOpenAPI_UsageErrors(t *testing.T) {
+	t.Parallel()
 	type testCase struct {
 		name string
 		o    serveOptions
@@ -79,6 +81,7 @@ func TestServeOpenAPI_UsageErrors(t *testing.T) {
 // TestServeOpenAPI_ServesUntilCancelled: the printed key opens the secured
 // operation; without it the answer is 401 with a Bearer challenge.
 func TestServeOpenAPI_ServesUntilCancelled(t *testing.T) {
+	t.Parallel()
 	io, out, _ := serveIO()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
