@@ -130,7 +130,27 @@ var onlyItsOwn = map[string]bool{
 var provenWithOpenAPI = []string{report.OpenAPIStatus, report.OpenAPISchema, report.OpenAPIHeaders, report.OpenAPISecurity,
 	report.OpenAPIWWWAuthenticate, report.OpenAPIAllow, report.OpenAPIMethod, report.OpenAPISuccess, report.NegativeRejected, report.NegativeField}
 
+// proofOf is the selection (--suite) that runs what proves fault: the
+// checks it must fail, so only the probes feeding them run (every probe
+// and the envelope suite when an envelope check is among them); the whole rate-limit suite for a
+// fault that must fail only its own rate-limit check. demo and the
+// acceptance scripts run each fault against every suite.
+func proofOf(fault string, checks []string) []string {
+	if onlyItsOwn[fault] {
+		return []string{report.SuiteRateLimit}
+	}
+	for _, id := range checks {
+		if c, _ := report.Lookup(id); c.Suite == report.SuiteEnvelope {
+			// Envelope checks judge every probe's error responses, some
+			// across probes (consistent-shape, request-id-unique).
+			return append([]string{report.SuiteEnvelope}, checks...)
+		}
+	}
+	return checks
+}
+
 func TestRun_EveryFaultFailsItsCheck(t *testing.T) {
+	t.Parallel()
 	type testCase struct {
 		fault  string
 		checks []string
@@ -148,7 +168,11 @@ func TestRun_EveryFaultFailsItsCheck(t *testing.T) {
 	for i, tc := range cases {
 		faults[i] = tc.fault
 	}
-	reports := runFaultsWith(t, "erzycall", promiseMore, faults)
+	checksOf := map[string][]string{}
+	for _, tc := range cases {
+		checksOf[tc.fault] = tc.checks
+	}
+	reports := runFaultsWith(t, "erzycall", promiseMore, faults, func(f string) []string { return proofOf(f, checksOf[f]) })
 	proven := map[string]bool{}
 	for _, id := range provenWithOpenAPI {
 		proven[id] = true
@@ -203,6 +227,7 @@ var styleFaultChecks = map[string]map[string]string{
 // jsonapi and plain styles on them: each fails its own check there, and
 // every fault the server knows applies to at least one built-in.
 func TestRun_StyleFaultsFailTheirChecks(t *testing.T) {
+	t.Parallel()
 	applied := map[string]bool{}
 	for _, name := range schemas.BuiltinNames() {
 		for _, f := range faultsFor(t, name, nil) {
@@ -224,7 +249,12 @@ func TestRun_StyleFaultsFailTheirChecks(t *testing.T) {
 			for _, f := range faultsFor(t, profile, nil) {
 				faults = append(faults, f.Name)
 			}
-			reports := runFaults(t, profile, faults)
+			reports := runFaults(t, profile, faults, func(f string) []string {
+				if id, ok := styleFaultChecks[profile][f]; ok {
+					return proofOf(f, []string{id})
+				}
+				return proofOf(f, []string{faultChecks[f]})
+			})
 			for _, f := range faults {
 				id, ok := faultChecks[f]
 				if other, isOther := styleFaultChecks[profile][f]; isOther {
