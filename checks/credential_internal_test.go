@@ -14,6 +14,7 @@ import (
 // (once, however many requests saw the stale one); each new value is
 // reported for masking.
 func TestCredential_CachedAndRefreshed(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 12, 2, 5, 0, 0, 0, time.UTC)
 	fetches := 0
 	var masked []string

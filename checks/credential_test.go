@@ -8,11 +8,13 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/clock"
 	"github.com/errprobe/errprobe/fixtures"
 	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
@@ -24,14 +26,21 @@ import (
 func authTarget(t *testing.T, mode string, env map[string]string, faults ...string) (checks.Config, *fixtures.Running) {
 	t.Helper()
 	base, _ := schemas.Builtin("erzycall", nil)
+	clk := fakeClock()
 	srv, err := fixtures.Start(context.Background(), "127.0.0.1:0", base, fixtures.WithAuth(mode),
-		fixtures.WithFaults(faults...), fixtures.WithRateLimit(demoRate, demoWindow))
+		fixtures.WithFaults(faults...), fixtures.WithRateLimit(demoRate, demoWindow), fixtures.WithClock(clk.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
+	serverClocks.Store(srv, clk)
+	t.Cleanup(func() { serverClocks.Delete(srv) })
 	return loadAuthProfile(t, srv, srv.ClientProfile(), env), srv
 }
+
+// serverClocks is each authTarget server's fake clock, which the runs
+// against it share (loadAuthProfile).
+var serverClocks sync.Map // *fixtures.Running → *clock.Fake
 
 func loadAuthProfile(t *testing.T, srv *fixtures.Running, src string, env map[string]string) checks.Config {
 	t.Helper()
@@ -54,7 +63,11 @@ func loadAuthProfile(t *testing.T, srv *fixtures.Running, src string, env map[st
 	if err != nil {
 		t.Fatal(err)
 	}
-	return checks.Config{Contract: c, BaseURL: srv.URL, MaxRequests: 1500, Concurrency: 4}
+	cfg := checks.Config{Contract: c, BaseURL: srv.URL, MaxRequests: 1500, Concurrency: 4}
+	if clk, ok := serverClocks.Load(srv); ok {
+		cfg.Clock = clk.(*clock.Fake)
+	}
+	return cfg
 }
 
 func runErr(cfg checks.Config) error {
@@ -65,6 +78,7 @@ func runErr(cfg checks.Config) error {
 }
 
 func TestRun_AuthModes(t *testing.T) {
+	t.Parallel()
 	type testCase struct {
 		mode   string
 		probes []string // auth probes the mode's matrix must include
@@ -89,6 +103,7 @@ func TestRun_AuthModes(t *testing.T) {
 			}
 		}
 		faulty, _ := authTarget(t, tc.mode, nil, "missing-key-200")
+		faulty.Suites = []string{report.AuthMissingKey} // the one probe that proves it
 		if failed := failedChecks(run(t, faulty)); !failed[report.AuthMissingKey] {
 			t.Errorf("missing-key-200 not caught by %s in mode %s", report.AuthMissingKey, tc.mode)
 		}
@@ -98,16 +113,18 @@ func TestRun_AuthModes(t *testing.T) {
 		{mode: fixtures.AuthOAuth2, probes: []string{"missing-key", "garbage-key", "revoked-key", "expired-key"}},
 		{mode: fixtures.AuthMTLS, probes: []string{"missing-key", "garbage-key"}},
 	} {
-		t.Run(tc.mode, func(t *testing.T) { run(t, tc) })
+		t.Run(tc.mode, func(t *testing.T) { t.Parallel(); run(t, tc) })
 	}
 }
 
 // TestRun_AuthSecretsMasked: the password, client secret and the tokens the
 // run fetched appear nowhere in the report.
 func TestRun_AuthSecretsMasked(t *testing.T) {
+	t.Parallel()
 	token := regexp.MustCompile(`at_[0-9a-f]{32}`)
 	for _, mode := range []string{fixtures.AuthBasic, fixtures.AuthOAuth2} {
 		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
 			cfg, srv := authTarget(t, mode, nil)
 			var logged strings.Builder
 			cfg.Log = func(ex report.Exchange) { b, _ := json.Marshal(ex); logged.Write(b) }
@@ -127,6 +144,7 @@ func TestRun_AuthSecretsMasked(t *testing.T) {
 }
 
 func TestRun_BasicWrongSchemeSendsPasswordAsBearer(t *testing.T) {
+	t.Parallel()
 	cfg, _ := authTarget(t, fixtures.AuthBasic, nil)
 	cfg.Suites = []string{report.AuthWrongScheme}
 	rep := run(t, cfg)
@@ -146,6 +164,7 @@ func TestRun_BasicWrongSchemeSendsPasswordAsBearer(t *testing.T) {
 }
 
 func TestRun_OAuth2TokenEndpointFails(t *testing.T) {
+	t.Parallel()
 	type testCase struct {
 		name        string
 		edit        func(src string) string
@@ -184,6 +203,7 @@ func TestRun_OAuth2TokenEndpointFails(t *testing.T) {
 }
 
 func TestRun_TokenCommand(t *testing.T) {
+	t.Parallel()
 	type testCase struct {
 		name    string
 		command string
@@ -216,6 +236,7 @@ func TestRun_TokenCommand(t *testing.T) {
 // TestRun_TokenCommandRefreshedOnExpiry: a token refused as expired is
 // fetched again once and the request retried.
 func TestRun_TokenCommandRefreshedOnExpiry(t *testing.T) {
+	t.Parallel()
 	_, srv := authTarget(t, fixtures.AuthKey, nil)
 	cfg := loadAuthProfile(t, srv, "extends: erzycall\nauth:\n  header: X-API-Key\n  token_command: login\n", nil)
 	var calls atomic.Int32
@@ -234,6 +255,7 @@ func TestRun_TokenCommandRefreshedOnExpiry(t *testing.T) {
 }
 
 func TestRun_ClientCertDoesNotLoad(t *testing.T) {
+	t.Parallel()
 	_, srv := authTarget(t, fixtures.AuthMTLS, nil)
 	src := strings.Replace(srv.ClientProfile(), "${ERRPROBE_CLIENT_KEY}", "${ERRPROBE_CA_CERT}", 1)
 	err := runErr(loadAuthProfile(t, srv, src, nil))
@@ -247,6 +269,7 @@ func strconvQuote(s string) string { b, _ := json.Marshal(s); return string(b) }
 // TestRun_NoValidKey: with no valid key the run sends the keyless probes,
 // skips the others naming the variable, and says so in Report.Keyless.
 func TestRun_NoValidKey(t *testing.T) {
+	t.Parallel()
 	_, srv := authTarget(t, fixtures.AuthKey, nil)
 	cfg := loadAuthProfile(t, srv, "extends: erzycall\n", map[string]string{"ERRPROBE_API_KEY": ""})
 	rep := run(t, cfg)
@@ -278,6 +301,7 @@ func TestRun_NoValidKey(t *testing.T) {
 // TestRun_OAuth2DryRun plans the token request first, without its secret,
 // and sends nothing (the server issues no token).
 func TestRun_OAuth2DryRun(t *testing.T) {
+	t.Parallel()
 	cfg, srv := authTarget(t, fixtures.AuthOAuth2, nil)
 	cfg.DryRun = true
 	rep := run(t, cfg)

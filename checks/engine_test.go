@@ -8,6 +8,7 @@ import (
 )
 
 func TestRun_CleanProfiles(t *testing.T) {
+	t.Parallel()
 	for _, name := range schemas.BuiltinNames() {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()

@@ -7,6 +7,7 @@ import (
 )
 
 func TestSetupOf(t *testing.T) {
+	t.Parallel()
 	ex := func(method string, status int) *report.Exchange {
 		return &report.Exchange{Request: report.Request{Method: method}, Response: &report.Response{Status: status}}
 	}

@@ -54,6 +54,7 @@ func reportText(t *testing.T, rep *report.Report) string {
 // out of range is a set-up error naming the problem (never sent to, never
 // "unreachable"), and the message hides the URL's password.
 func TestRun_BaseURLRefused(t *testing.T) {
+	t.Parallel()
 	type testCase struct{ url, want string }
 	run := func(t *testing.T, tc testCase) {
 		cfg := keyedConfig(t, tc.url, "ek_live_0123456789abcdef")
@@ -82,6 +83,7 @@ func TestRun_BaseURLRefused(t *testing.T) {
 // UUID-shaped key, of a URL password, or of any --header value not
 // marked public appears; public header values do.
 func TestRun_SecretsMasked(t *testing.T) {
+	t.Parallel()
 	url, _ := untouchable(t)
 	url = strings.Replace(url, "http://", "http://admin:PASSWORDsekret-0123456789@", 1)
 	cfg := keyedConfig(t, url, "123e4567-e89b-12d3-a456-426614174000")
@@ -102,6 +104,7 @@ func TestRun_SecretsMasked(t *testing.T) {
 }
 
 func TestMask_NoKeyMaterial(t *testing.T) {
+	t.Parallel()
 	type testCase struct{ in, want string }
 	run := func(t *testing.T, tc testCase) {
 		if got := wire.Mask(tc.in); got != tc.want {
@@ -122,6 +125,7 @@ func TestMask_NoKeyMaterial(t *testing.T) {
 // TestRun_EchoedKeyForms: a target echoing the key URL-escaped (%20 for a
 // space), JSON-escaped or in base64 has every form masked in the report.
 func TestRun_EchoedKeyForms(t *testing.T) {
+	t.Parallel()
 	const key = "SEKRET key/0123456789<abcdef>"
 	echo := `{"error":{"code":"NOT_FOUND","message":"q=SEKRET%20key%2F0123456789%3Cabcdef%3E p=SEKRET+key%2f0123456789%3cabcdef%3e j=SEKRET key/0123456789\u003cabcdef\u003e"}}`
 	base := rawServer(t, "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: "+itoa(int64(len(echo)))+"\r\nConnection: close\r\n\r\n"+echo, false)
@@ -140,6 +144,7 @@ func TestRun_EchoedKeyForms(t *testing.T) {
 // TestRun_MaxBodyNoOverflow: --max-body 2^63-1 reads whole bodies (the
 // read limit used to overflow to negative and read nothing).
 func TestRun_MaxBodyNoOverflow(t *testing.T) {
+	t.Parallel()
 	cfg := target(t, "erzycall")
 	cfg.MaxBody = math.MaxInt64
 	cfg.Skip = []string{"ratelimit"}
@@ -153,6 +158,7 @@ func TestRun_MaxBodyNoOverflow(t *testing.T) {
 // ("HTTP/1.1 4<KEY> nope") makes every request fail with net/http's error
 // quoting it; the burst's error text in ratelimit.reached is masked too.
 func TestRun_StatusLineKeyMasked(t *testing.T) {
+	t.Parallel()
 	const key = "SEKRETkey-0123456789abcdef"
 	base := rawServer(t, "HTTP/1.1 4"+key+" nope\r\nContent-Length: 0\r\n\r\n", false)
 	cfg := keyedConfig(t, base, key)
@@ -214,6 +220,7 @@ func closeReuseServer(t *testing.T) (string, *atomic.Int64) {
 // new connection and the burst redials; the server still never sees more
 // than --max-requests.
 func TestRun_BudgetCountsTransportRetries(t *testing.T) {
+	t.Parallel()
 	type testCase struct {
 		max, concurrency int
 	}
@@ -231,7 +238,7 @@ func TestRun_BudgetCountsTransportRetries(t *testing.T) {
 		}
 	}
 	for _, tc := range []testCase{{7, 8}, {50, 8}, {200, 8}} {
-		t.Run(fmt.Sprint(tc.max), func(t *testing.T) { run(t, tc) })
+		t.Run(fmt.Sprint(tc.max), func(t *testing.T) { t.Parallel(); run(t, tc) })
 	}
 }
 
@@ -239,6 +246,7 @@ func TestRun_BudgetCountsTransportRetries(t *testing.T) {
 // with the reason, never passed: the envelope's member checks on plain-text
 // error bodies, the idempotency checks when the creates got no answer.
 func TestRun_NoEvidenceSkipped(t *testing.T) {
+	t.Parallel()
 	t.Run("plain-text error bodies", func(t *testing.T) {
 		cfg := target(t, "erzycall", "error-not-json")
 		cfg.Suites = []string{"resources", "envelope"}
@@ -317,6 +325,7 @@ func proxyTo(t *testing.T, base string, w http.ResponseWriter, r *http.Request) 
 // --timeout may still make a resource; the report lists it, with its
 // request, among the leftovers.
 func TestRun_UnansweredCreateIsPossibleLeftover(t *testing.T) {
+	t.Parallel()
 	cfg := target(t, "erzycall")
 	ref := cfg.BaseURL
 	hold := make(chan struct{})
@@ -351,6 +360,7 @@ func TestRun_UnansweredCreateIsPossibleLeftover(t *testing.T) {
 // record keeps at most 200, always those the checks read, and counts the
 // rest (each kept exchange used to cost a megabyte of header map).
 func TestRun_ManyHeadersCapped(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Type", "application/json")

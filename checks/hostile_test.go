@@ -128,6 +128,9 @@ type hostileCase struct {
 }
 
 func TestRun_Hostile(t *testing.T) {
+	// Not parallel with the other tests: its cases (parallel among themselves)
+	// push 100 MiB bodies and 64 MiB bombs, and their hang bounds assume the
+	// cores are theirs.
 	bomb := func() []byte {
 		var b bytes.Buffer
 		zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
@@ -267,6 +270,7 @@ func TestRun_Hostile(t *testing.T) {
 // TestRun_HostileRateLimit: a 429 whose Retry-After and reset are years
 // away is waited out only for the max wait, and the reset is reported.
 func TestRun_HostileRateLimit(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", "999999999")
 		w.Header().Set("X-RateLimit-Limit", "10")
@@ -301,7 +305,7 @@ func TestRun_HostileRateLimit(t *testing.T) {
 		// Still 429 after the one back-off: not run, never the probe's own failure.
 		{name: "probe retry", suites: []string{"auth.missing-key"}, check: report.AuthMissingKey, probe: "missing-key", status: report.StatusSkip, msg: "rate limited"},
 	} {
-		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+		t.Run(tc.name, func(t *testing.T) { t.Parallel(); run(t, tc) })
 	}
 }
 
@@ -309,6 +313,7 @@ func TestRun_HostileRateLimit(t *testing.T) {
 // FollowRedirects only within the base URL's origin, and the key never
 // reaches another host (here: another port on 127.0.0.1).
 func TestRun_HostileRedirects(t *testing.T) {
+	t.Parallel()
 	type testCase struct {
 		name   string
 		follow bool

@@ -11,6 +11,7 @@ import (
 )
 
 func TestMask(t *testing.T) {
+	t.Parallel()
 	type testCase struct{ in, want string }
 	run := func(t *testing.T, tc testCase) {
 		if got := wire.Mask(tc.in); got != tc.want {
@@ -28,6 +29,7 @@ func TestMask(t *testing.T) {
 }
 
 func TestMasker_AllForms(t *testing.T) {
+	t.Parallel()
 	key := "ek_live_abcdef0123452345"
 	m := wire.NewMasker(key, "", "x")
 	ex := &report.Exchange{
@@ -46,6 +48,7 @@ func TestMasker_AllForms(t *testing.T) {
 }
 
 func TestExpandN_UniqueSevenDigits(t *testing.T) {
+	t.Parallel()
 	s := &session{runID: 8999990}
 	seen := map[string]bool{}
 	for range 1000 {
@@ -62,6 +65,7 @@ func TestExpandN_UniqueSevenDigits(t *testing.T) {
 }
 
 func TestLatencyHist_Quantiles(t *testing.T) {
+	t.Parallel()
 	var h burst.LatencyHist
 	for i := 1; i <= 1000; i++ {
 		h.Add(time.Duration(i) * time.Millisecond)
@@ -82,6 +86,7 @@ func TestLatencyHist_Quantiles(t *testing.T) {
 }
 
 func TestBudget_Take(t *testing.T) {
+	t.Parallel()
 	b := wire.NewBudget(nil, 3)
 	for i := 0; i < 3; i++ {
 		if !b.Take() {
@@ -94,6 +99,7 @@ func TestBudget_Take(t *testing.T) {
 }
 
 func TestCatalogue_Unique(t *testing.T) {
+	t.Parallel()
 	seen := map[string]bool{}
 	for _, c := range report.Catalogue() {
 		if seen[c.ID] || !strings.HasPrefix(c.ID, c.Suite+".") || c.Description == "" {
@@ -109,6 +115,7 @@ func TestCatalogue_Unique(t *testing.T) {
 // A quantile is read from the samples, not the bucket's lower edge: samples
 // of 79.5–79.9 ms all fall into the bucket that starts at 77.8 ms.
 func TestLatencyHist_NotBucketFloor(t *testing.T) {
+	t.Parallel()
 	var h burst.LatencyHist
 	for i := 0; i < 100; i++ {
 		h.Add(79500*time.Microsecond + time.Duration(i%5)*100*time.Microsecond)

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -245,6 +246,7 @@ func normalise(path []string) string {
 // every key has an effect in keyEffects, and each edit changes the dry-run
 // plan or the verdict against the reference server.
 func TestProfileSchema_EveryKeyDoesSomething(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("runs the reference server once per key")
 	}
@@ -279,8 +281,9 @@ func TestProfileSchema_EveryKeyDoesSomething(t *testing.T) {
 	type outcome struct{ plan, verdict string }
 	baselines := map[string]outcome{}
 	measure := func(t *testing.T, path string, e keyEffect) outcome {
+		clk := fakeClock()
 		srv, err := fixtures.Start(context.Background(), "127.0.0.1:0", mustBuiltin(t), fixtures.WithFaults(faultList(e.fault)...),
-			fixtures.WithRateLimit(demoRate, demoWindow))
+			fixtures.WithRateLimit(demoRate, demoWindow), fixtures.WithClock(clk.Now))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -305,7 +308,7 @@ func TestProfileSchema_EveryKeyDoesSomething(t *testing.T) {
 			o.plan = planPrint(rep)
 			return o
 		}
-		cfg := checks.Config{Contract: c, BaseURL: srv.URL, MaxRequests: 1500, Concurrency: 4}
+		cfg := checks.Config{Contract: c, BaseURL: srv.URL, MaxRequests: 1500, Concurrency: 4, Clock: clk}
 		if !e.burst {
 			cfg.Skip = []string{report.SuiteRateLimit}
 		}
@@ -316,8 +319,11 @@ func TestProfileSchema_EveryKeyDoesSomething(t *testing.T) {
 		o.verdict = verdictPrint(rep)
 		return o
 	}
+	var baselineMu sync.Mutex // the subtests run in parallel; each baseline is measured once
 	baseline := func(t *testing.T, e keyEffect) outcome {
 		id := fmt.Sprint(e.plan, e.burst, e.fault)
+		baselineMu.Lock()
+		defer baselineMu.Unlock()
 		if o, ok := baselines[id]; ok {
 			return o
 		}
@@ -333,6 +339,7 @@ func TestProfileSchema_EveryKeyDoesSomething(t *testing.T) {
 	for i, k := range names {
 		e := effects[k]
 		t.Run(k, func(t *testing.T) {
+			t.Parallel()
 			if e.other != "" {
 				t.Logf("%s: %s", k, e.other)
 				return

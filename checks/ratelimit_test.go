@@ -49,6 +49,7 @@ func quotaTarget(t *testing.T, n int, window time.Duration, edit func(*schemas.P
 // window; the clean server passes (the burst waits for a fresh window) and
 // remaining-constant is caught from the probes' own responses, naming one.
 func TestRun_SpentWindow(t *testing.T) {
+	t.Parallel()
 	suites := []string{"malformed", "validation", "ratelimit"}
 	count, got := quotaTarget(t, 100000, time.Second, nil)
 	count.Suites = []string{"malformed", "validation"}
@@ -89,6 +90,7 @@ func TestRun_SpentWindow(t *testing.T) {
 // route is limited; a profile naming it in rate_limit.route passes, and the
 // burst's resource is deleted.
 func TestRun_RouteNamesTheLimitedRoute(t *testing.T) {
+	t.Parallel()
 	cfg, _ := quotaTarget(t, 20, 2*time.Second, func(p *schemas.Profile) {
 		p.RateLimit.Route = "GET " + p.Endpoints.Item
 	}, "per-route-limit")
@@ -108,6 +110,7 @@ func TestRun_RouteNamesTheLimitedRoute(t *testing.T) {
 // TestRun_BackoffOnce: on a quota the probes overrun, each 429 is waited
 // out once and recorded; no probe fails for it.
 func TestRun_BackoffOnce(t *testing.T) {
+	t.Parallel()
 	cfg, _ := quotaTarget(t, 12, 2*time.Second, nil)
 	cfg.Suites = []string{"malformed", "auth", "resources"}
 	rep := run(t, cfg)
@@ -128,6 +131,7 @@ func TestRun_BackoffOnce(t *testing.T) {
 // run's time, so a slow machine cannot fail it). It runs on the wall
 // clock: pacing's end-to-end real-time test.
 func TestRun_RatePaces(t *testing.T) {
+	t.Parallel()
 	cfg, got := quotaTarget(t, 100000, time.Second, nil)
 	cfg.Suites, cfg.Rate, cfg.Clock = []string{"malformed"}, 20, nil
 	start := time.Now()
@@ -141,6 +145,7 @@ func TestRun_RatePaces(t *testing.T) {
 // TestRun_DryRunBoundsTheRun: the dry run's total is at least what the
 // run sends, counted at the server.
 func TestRun_DryRunBoundsTheRun(t *testing.T) {
+	t.Parallel()
 	cfg, got := quotaTarget(t, 40, 3*time.Second, nil)
 	dry := cfg
 	dry.DryRun = true
@@ -157,6 +162,7 @@ func TestRun_DryRunBoundsTheRun(t *testing.T) {
 // TestRun_NothingTested: --max-duration 1ns runs no check; every result is
 // "not run", none failed, and the report says why.
 func TestRun_NothingTested(t *testing.T) {
+	t.Parallel()
 	cfg, _ := quotaTarget(t, 100000, time.Second, nil)
 	cfg.MaxDuration = time.Nanosecond
 	rep := run(t, cfg)
@@ -180,6 +186,7 @@ func TestRun_NothingTested(t *testing.T) {
 // TestRun_InterruptInFlight (D10): a request still in flight when the run
 // is interrupted is interrupted, not failed.
 func TestRun_InterruptInFlight(t *testing.T) {
+	t.Parallel()
 	p, _ := schemas.Builtin("erzycall", func(string) string { return "" })
 	srv, err := fixtures.New(p, fixtures.WithRateLimit(100000, time.Second))
 	if err != nil {
@@ -224,6 +231,7 @@ func TestRun_InterruptInFlight(t *testing.T) {
 // present but unreadable or out of range is its own finding, never
 // "missing", and never a passing reset.
 func TestRun_UnreadableRateValues(t *testing.T) {
+	t.Parallel()
 	type testCase struct {
 		name, retryAfter, reset string
 		check, msg              string
@@ -268,13 +276,14 @@ func TestRun_UnreadableRateValues(t *testing.T) {
 		{name: "reset tomorrow", retryAfter: "1", reset: "tomorrow", check: report.RateLimitReset, msg: "not a number"},
 		{name: "reset 10^23", retryAfter: "1", reset: "100000000000000000000000", check: report.RateLimitReset, msg: "out of range"},
 	} {
-		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+		t.Run(tc.name, func(t *testing.T) { t.Parallel(); run(t, tc) })
 	}
 }
 
 // TestRun_RemainingAboveLimit: a remaining above the limit (IETF r above
 // the policy's q) fails ratelimit.remaining.
 func TestRun_RemainingAboveLimit(t *testing.T) {
+	t.Parallel()
 	var n atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		reset := strconv.FormatInt(time.Now().Add(2*time.Second).Unix(), 10)

@@ -42,6 +42,7 @@ func untouchable(t *testing.T) (url string, touched *atomic.Bool) {
 }
 
 func TestRun_DryRunSendsNothing(t *testing.T) {
+	t.Parallel()
 	cfg := target(t, "erzycall")
 	url, touched := untouchable(t)
 	cfg.BaseURL, cfg.DryRun = url, true
@@ -72,6 +73,7 @@ func TestRun_DryRunSendsNothing(t *testing.T) {
 }
 
 func TestRun_DryRunWithoutKeys(t *testing.T) {
+	t.Parallel()
 	p, err := schemas.Builtin("problem", func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
@@ -99,8 +101,10 @@ func assertNoKeys(t *testing.T, cfg checks.Config, text string) {
 }
 
 func TestRun_KeysMaskedEverywhere(t *testing.T) {
+	t.Parallel()
 	for _, name := range []string{"erzycall", "problem"} {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			cfg := target(t, name)
 			var logged strings.Builder
 			cfg.Log = func(ex report.Exchange) {
@@ -147,6 +151,7 @@ func counting(t *testing.T, profile string, faults ...string) (checks.Config, *a
 }
 
 func TestRun_BudgetNeverExceeded(t *testing.T) {
+	t.Parallel()
 	type testCase struct {
 		max    int
 		faults []string
@@ -170,11 +175,12 @@ func TestRun_BudgetNeverExceeded(t *testing.T) {
 		{max: 200, faults: []string{"no-rate-limit"}},
 		{max: 500, faults: []string{"no-rate-limit"}},
 	} {
-		t.Run(strings.Join(append([]string{fmt.Sprintf("max-%d", tc.max)}, tc.faults...), "-"), func(t *testing.T) { run(t, tc) })
+		t.Run(strings.Join(append([]string{fmt.Sprintf("max-%d", tc.max)}, tc.faults...), "-"), func(t *testing.T) { t.Parallel(); run(t, tc) })
 	}
 }
 
 func TestRun_Unreachable(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -195,6 +201,7 @@ func TestRun_Unreachable(t *testing.T) {
 }
 
 func TestRun_InterruptedDuringBurst(t *testing.T) {
+	t.Parallel()
 	cfg, n := counting(t, "erzycall", "no-recovery")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -225,6 +232,7 @@ func TestRun_InterruptedDuringBurst(t *testing.T) {
 }
 
 func TestRun_InterruptedEarlyCleansUp(t *testing.T) {
+	t.Parallel()
 	cfg, _ := counting(t, "erzycall")
 	ctx, cancel := context.WithCancel(context.Background())
 	var seen atomic.Int64
@@ -248,6 +256,7 @@ func TestRun_InterruptedEarlyCleansUp(t *testing.T) {
 }
 
 func TestRun_SuiteAndSkip(t *testing.T) {
+	t.Parallel()
 	type testCase struct {
 		name         string
 		suites, skip []string
@@ -294,6 +303,7 @@ func TestRun_SuiteAndSkip(t *testing.T) {
 }
 
 func TestRun_SkipReasons(t *testing.T) {
+	t.Parallel()
 	cfg := target(t, "erzycall")
 	p := *cfg.Contract.Profile()
 	p.Auth.Keys.Revoked = ""
@@ -317,6 +327,7 @@ func TestRun_SkipReasons(t *testing.T) {
 }
 
 func TestRun_ResultsInPlanOrder(t *testing.T) {
+	t.Parallel()
 	order := func() []string {
 		cfg := target(t, "problem")
 		cfg.Skip = []string{"ratelimit"}
@@ -338,6 +349,7 @@ func TestRun_ResultsInPlanOrder(t *testing.T) {
 }
 
 func TestRun_BudgetExhaustedIsNotAFinding(t *testing.T) {
+	t.Parallel()
 	cfg, _ := counting(t, "erzycall")
 	cfg.MaxRequests = 12
 	rep := run(t, cfg)

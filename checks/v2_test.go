@@ -16,6 +16,7 @@ import (
 // TestRun_CleanWithPromises: the reference server keeps every promise
 // promiseMore adds, so every new check passes on it (and none is skipped).
 func TestRun_CleanWithPromises(t *testing.T) {
+	t.Parallel()
 	rep := run(t, targetWith(t, "erzycall", promiseMore))
 	if _, f, _ := rep.Counts(); f > 0 {
 		t.Errorf("%s", summary(rep))
@@ -55,6 +56,7 @@ func resultOf(t *testing.T, rep *report.Report, id string) report.Result {
 // TestRun_CustomProbes: a profile's probes run through the same engine as
 // the built-ins, each with its own result id, severity and skip reason.
 func TestRun_CustomProbes(t *testing.T) {
+	t.Parallel()
 	body := `{"name":"x","phone":"+1415{{n}}"}`
 	rep := run(t, targetWith(t, "erzycall", func(p *schemas.Profile) {
 		p.Probes = []schemas.Probe{
@@ -89,6 +91,7 @@ func TestRun_CustomProbes(t *testing.T) {
 // TestRun_NoListRoute: without endpoints.list the auth probes read the item
 // route, the unknown route matches no template, and nothing fails.
 func TestRun_NoListRoute(t *testing.T) {
+	t.Parallel()
 	cfg := targetWith(t, "erzycall", func(p *schemas.Profile) { p.Endpoints.List = "" })
 	rep := run(t, cfg)
 	if _, f, _ := rep.Counts(); f > 0 {
@@ -116,6 +119,7 @@ func pathOf(u string) string {
 // TestRun_SeverityOverride: a profile lowers a check with a reason the
 // result carries; a 404-for-wrong-method API says so in expect.
 func TestRun_SeverityOverride(t *testing.T) {
+	t.Parallel()
 	rep := run(t, targetWith(t, "erzycall", func(p *schemas.Profile) {
 		p.Severity = map[string]schemas.SeverityOverride{report.AuthWWWAuthenticate: {Level: "warning", Reason: "gateway strips it"}}
 		p.Expect[schemas.ExpectMethodNotAllowed] = schemas.Expectation{Status: schemas.Statuses{http.StatusNotFound}}
@@ -135,6 +139,7 @@ func TestRun_SeverityOverride(t *testing.T) {
 // TestRun_ExtraProbes: probes built outside (as an OpenAPI reader does) and
 // handed in through Config.Probes run through the same engine.
 func TestRun_ExtraProbes(t *testing.T) {
+	t.Parallel()
 	cfg := target(t, "erzycall")
 	cfg.Probes = []checks.Probe{{Name: "get-contact-404", Suite: report.SuiteCustom, Check: "custom.get-contact-404",
 		Requests: []checks.ProbeRequest{{Path: "/api/v1/contacts/ct_00000000000000000000", Key: "valid",
@@ -149,6 +154,7 @@ func TestRun_ExtraProbes(t *testing.T) {
 // TestRun_SeverityUnknownCheck: an override naming no check is a profile
 // error positioned at the key (exit 2 in cmd).
 func TestRun_SeverityUnknownCheck(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := dir + "/p.yaml"
 	if err := os.WriteFile(path, []byte("extends: erzycall\nseverity:\n  auth.www-authenticat: {level: warning, reason: x}\n"), 0o600); err != nil {
