@@ -459,3 +459,37 @@ func TestRunRun_ReportsOnFailedRun(t *testing.T) {
 		})
 	}
 }
+
+// gitHead reads a checkout's commit from .git's files (no git process):
+// a loose ref, a packed ref, a detached HEAD and a worktree's .git file.
+func TestGitHead(t *testing.T) {
+	t.Parallel()
+	const id = "0123456789abcdef0123456789abcdef01234567"
+	write := func(path, s string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	loose, packed, detached, wt := t.TempDir(), t.TempDir(), t.TempDir(), t.TempDir()
+	write(filepath.Join(loose, ".git", "HEAD"), "ref: refs/heads/main\n")
+	write(filepath.Join(loose, ".git", "refs", "heads", "main"), id+"\n")
+	write(filepath.Join(packed, ".git", "HEAD"), "ref: refs/heads/main\n")
+	write(filepath.Join(packed, ".git", "packed-refs"), "# pack-refs with: peeled\n"+id+" refs/heads/main\n")
+	write(filepath.Join(detached, ".git", "HEAD"), id+"\n")
+	wtGit := filepath.Join(loose, ".git", "worktrees", "wt")
+	write(filepath.Join(wtGit, "HEAD"), "ref: refs/heads/main\n")
+	write(filepath.Join(wtGit, "commondir"), "../..\n")
+	write(filepath.Join(wt, ".git"), "gitdir: "+wtGit+"\n")
+	for name, dir := range map[string]string{"loose": loose, "packed": packed, "detached": detached, "worktree": wt} {
+		if got := gitHead(dir); got != id {
+			t.Errorf("%s: gitHead = %q, want %q", name, got, id)
+		}
+	}
+	if got := gitHead(t.TempDir()); got != "" {
+		t.Errorf("no repository: gitHead = %q", got)
+	}
+}

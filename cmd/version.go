@@ -2,7 +2,11 @@ package cmd
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
 	"runtime/debug"
+	"strings"
 	"sync"
 
 	"github.com/spf13/cobra"
@@ -26,8 +30,77 @@ var builtVersion = sync.OnceValue(func() string {
 	if v := buildVersion(bi, ok); v != "" {
 		return v
 	}
+	if rev := sourceRevision(); rev != "" {
+		return revisionVersion(rev, false)
+	}
 	return "dev"
 })
+
+// sourceRevision reads the commit of the checkout the binary was built
+// from, when the build carries no VCS stamp (-buildvcs=false) and the
+// checkout is still where it was built: its .git HEAD and refs files,
+// read directly — no git process is spawned. "" when there is none
+// (-trimpath, a moved binary, no repository).
+func sourceRevision() string {
+	_, file, _, ok := runtime.Caller(0)
+	if !ok || !filepath.IsAbs(file) {
+		return ""
+	}
+	return gitHead(filepath.Dir(filepath.Dir(file)))
+}
+
+// gitHead resolves HEAD of the repository (or worktree) at dir to a commit
+// id by reading .git's files: HEAD, the ref it names, packed-refs.
+func gitHead(dir string) string {
+	gitDir := filepath.Join(dir, ".git")
+	if b, err := os.ReadFile(gitDir); err == nil { // a worktree: "gitdir: PATH"
+		d, ok := strings.CutPrefix(strings.TrimSpace(string(b)), "gitdir: ")
+		if !ok {
+			return ""
+		}
+		gitDir = d
+	}
+	common := gitDir
+	if b, err := os.ReadFile(filepath.Join(gitDir, "commondir")); err == nil {
+		common = filepath.Join(gitDir, strings.TrimSpace(string(b)))
+	}
+	head, err := os.ReadFile(filepath.Join(gitDir, "HEAD"))
+	if err != nil {
+		return ""
+	}
+	ref, isRef := strings.CutPrefix(strings.TrimSpace(string(head)), "ref: ")
+	if !isRef {
+		return hexID(ref)
+	}
+	for _, d := range []string{gitDir, common} {
+		if b, err := os.ReadFile(filepath.Join(d, filepath.FromSlash(ref))); err == nil {
+			return hexID(strings.TrimSpace(string(b)))
+		}
+	}
+	packed, err := os.ReadFile(filepath.Join(common, "packed-refs"))
+	if err != nil {
+		return ""
+	}
+	for _, line := range strings.Split(string(packed), "\n") {
+		if id, name, ok := strings.Cut(strings.TrimSpace(line), " "); ok && name == ref {
+			return hexID(id)
+		}
+	}
+	return ""
+}
+
+// hexID is s when it is a commit id (40 or 64 hex digits), else "".
+func hexID(s string) string {
+	if len(s) != 40 && len(s) != 64 {
+		return ""
+	}
+	for _, c := range s {
+		if !strings.ContainsRune("0123456789abcdef", c) {
+			return ""
+		}
+	}
+	return s
+}
 
 // versionText is what `errprobe version` and `errprobe --version` print.
 func versionText() string { return "errprobe version " + version() + "\n" }
