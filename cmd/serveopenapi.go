@@ -29,6 +29,17 @@ func runServeOpenAPI(ctx context.Context, io *IO, o *serveOptions) error {
 			return usageError(fmt.Errorf("--fault: %w", err))
 		}
 	}
+	// The port is bound first and answers once the document is loaded, so
+	// a client that connects early waits instead of being refused.
+	ln, err := net.Listen("tcp", o.Addr)
+	if err != nil {
+		return fmt.Errorf("--addr %s: %w", o.Addr, err)
+	}
+	gate := &readyHandler{ready: make(chan struct{})}
+	hs := &http.Server{Handler: gate, ReadHeaderTimeout: 10 * time.Second}
+	done := make(chan error, 1)
+	go func() { done <- hs.Serve(ln) }()
+	defer hs.Close()
 	t0 := time.Now()
 	doc, err := openapi.Load(o.OpenAPI)
 	if err != nil {
@@ -38,13 +49,7 @@ func runServeOpenAPI(ctx context.Context, io *IO, o *serveOptions) error {
 	if err != nil {
 		return usageError(fmt.Errorf("--fault: %w", err))
 	}
-	ln, err := net.Listen("tcp", o.Addr)
-	if err != nil {
-		return listenError(o.Addr, err)
-	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
-	done := make(chan error, 1)
-	go func() { done <- hs.Serve(ln) }()
+	gate.h = srv
 	url := "http://" + ln.Addr().String()
 	faults := "none"
 	if len(o.Faults) > 0 {
@@ -59,6 +64,7 @@ func runServeOpenAPI(ctx context.Context, io *IO, o *serveOptions) error {
 	}
 	fmt.Fprintf(io.Out, "\n# then: errprobe init --from-openapi %s && errprobe run %s --openapi %s\n", o.OpenAPI, url, o.OpenAPI)
 	fmt.Fprintln(io.Err, "Press Ctrl-C to stop.")
+	close(gate.ready)
 	select {
 	case <-ctx.Done():
 	case err := <-done:
@@ -71,4 +77,18 @@ func runServeOpenAPI(ctx context.Context, io *IO, o *serveOptions) error {
 	_ = hs.Shutdown(sctx)
 	fmt.Fprintln(io.Err, "errprobe serve: stopped")
 	return nil
+}
+
+// readyHandler holds requests until the document server is ready.
+type readyHandler struct {
+	ready chan struct{}
+	h     http.Handler
+}
+
+func (g *readyHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	select {
+	case <-g.ready:
+		g.h.ServeHTTP(w, r)
+	case <-r.Context().Done():
+	}
 }
