@@ -129,10 +129,11 @@ func probeBurst(ctx context.Context, s *session, o *outcome) {
 		o.skipAll(s.cutReason(ctx) + fmt.Sprintf(" (the burst was cut after %d requests)", res.Stats.Sent))
 		return
 	}
+	late := ""
 	if res.Stats.Status429 > 0 {
-		s.sampleLater(ctx, o, call, &res)
+		late = s.sampleLater(ctx, o, call, &res)
 	}
-	if !s.judgeBurst(o, res, max) {
+	if !s.judgeBurst(o, res, max, late) {
 		return
 	}
 	if ctx.Err() != nil {
@@ -168,7 +169,9 @@ func (o *outcome) skipAll(reason string) {
 }
 
 // judgeBurst records the burst's checks; false when no 429 was reached.
-func (s *session) judgeBurst(o *outcome, res burst.Result, max int) bool {
+// late, when set, says the later sample got no 429 (its answer): the
+// Retry-After's countdown then has no evidence.
+func (s *session) judgeBurst(o *outcome, res burst.Result, max int, late string) bool {
 	ev, st := &res.Evidence, res.Stats
 	var first429 *report.Exchange
 	for _, ex := range res.Samples {
@@ -185,9 +188,7 @@ func (s *session) judgeBurst(o *outcome, res burst.Result, max int) bool {
 			actual += "; " + res.FirstErr
 		}
 		o.fail(report.RateLimitReached, nil, fmt.Sprintf("no 429 within %d requests (cap %d)", st.Sent, max), "429 within "+fmt.Sprint(max), actual)
-		for _, c := range rateLimitChecks[1:] {
-			o.skip(c, "no 429 was reached")
-		}
+		s.judgeWithout429(o, ev)
 		return false
 	}
 	o.pass(report.RateLimitReached, first429)
@@ -223,7 +224,11 @@ func (s *session) judgeBurst(o *outcome, res burst.Result, max int) bool {
 	if s.p.RateLimit.RetryAfter && ev.RetryMissing.N > 0 && retry.N == 0 {
 		retry = ev.RetryMissing
 	}
-	judgeFinding(o, report.RateLimitRetryAfter, s.withRun(report.RateLimitRetryAfter, retry), first429, "Retry-After agreeing with reset")
+	if retry = s.withRun(report.RateLimitRetryAfter, retry); retry.N == 0 && late != "" {
+		o.skip(report.RateLimitRetryAfter, "no evidence: the later request in the burst's window got "+late+", not a 429, so whether Retry-After counts down with the reset is unknown")
+	} else {
+		judgeFinding(o, report.RateLimitRetryAfter, retry, first429, "Retry-After agreeing with reset")
+	}
 	s.nameLimitHeaders(o, retry.N > 0 && retry.Msg == ev.RetryDisagree.Msg)
 	return true
 }
@@ -253,6 +258,39 @@ func (s *session) nameLimitHeaders(o *outcome, disagrees bool) {
 			r.Header = header[r.Check]
 		}
 	}
+}
+
+// judgeWithout429 judges, when the burst met no 429, what the headers of
+// admitted responses show on their own (a header value unreadable, a
+// limit that changes, a remaining above the limit or not counting, a reset
+// in the past), from the burst and from every response of the run. A check
+// that needs a 429 (or whose headers showed nothing wrong) has no evidence:
+// skipped, never passed.
+func (s *session) judgeWithout429(o *outcome, ev *ratelimit.Evidence) {
+	const why = "no 429 was reached"
+	if ratelimit.FormatOf(s.p).Kind == "none" {
+		for _, c := range rateLimitChecks[1:] {
+			o.skip(c, why)
+		}
+		return
+	}
+	// Headers missing from admitted answers are no finding here: a route
+	// that never limits may well carry none (the limit is elsewhere:
+	// rate_limit.route); unreadable ones are.
+	found := map[string]ratelimit.Finding{
+		report.RateLimitHeaders:       ev.Parse,
+		report.RateLimitLimitConstant: s.withRun(report.RateLimitLimitConstant, ev.LimitVaries),
+		report.RateLimitRemaining:     s.withRun(report.RateLimitRemaining, ev.Remaining),
+		report.RateLimitReset:         s.withRun(report.RateLimitReset, ev.Reset),
+	}
+	for _, c := range rateLimitChecks[1:] {
+		if f := found[c]; f.N > 0 {
+			judgeFinding(o, c, f, nil, "")
+			continue
+		}
+		o.skip(c, why)
+	}
+	s.nameLimitHeaders(o, false)
 }
 
 func judgeFinding(o *outcome, check string, f ratelimit.Finding, pass *report.Exchange, expected string) {
@@ -401,18 +439,24 @@ func (s *session) freshWindow(ctx context.Context) time.Duration {
 
 // sampleLater sends one more request late in the window the burst spent
 // (ratelimit.LaterWait); its 429 is judged against the burst's last one.
-func (s *session) sampleLater(ctx context.Context, o *outcome, c call, res *burst.Result) {
+// It returns what answered instead of a 429 ("" when none was sent or a
+// 429 came).
+func (s *session) sampleLater(ctx context.Context, o *outcome, c call, res *burst.Result) string {
 	f := ratelimit.FormatOf(s.p)
 	wait, ok := ratelimit.LaterWait(&res.Evidence, f, s.cfg.Now(), s.maxWait)
 	if !ok || !s.countdownFor(ctx, wait, "a later 429 in the burst's window") {
-		return
+		return ""
 	}
 	c.noRetry = true
 	ex := s.do(ctx, o, c)
+	if ex.Cut != "" {
+		return ""
+	}
 	if ex.Response == nil || ex.Response.Status != http.StatusTooManyRequests {
-		return
+		return describe(ex, s.code(ex))
 	}
 	res.Evidence.Later(f, ex, s.cfg.Now())
+	return ""
 }
 
 // observeLimit feeds a response to the run's rate-limit evidence, under

@@ -359,3 +359,85 @@ func TestRun_NoLimiter(t *testing.T) {
 		t.Run(strconv.Itoa(tc.quota), func(t *testing.T) { runCase(t, tc) })
 	}
 }
+
+// TestRun_No429NoPass: a burst that meets no 429 still judges what the
+// admitted responses' headers show (a reset in the past fails
+// ratelimit.reset); what they do not show is skipped, never passed.
+func TestRun_No429NoPass(t *testing.T) {
+	t.Parallel()
+	type testCase struct {
+		fault string
+		reset report.Status
+	}
+	runCase := func(t *testing.T, tc testCase) {
+		var faults []string
+		if tc.fault != "" {
+			faults = append(faults, tc.fault)
+		}
+		cfg, _ := quotaTarget(t, 100000, time.Second, func(p *schemas.Profile) { p.RateLimit.Burst.MaxRequests = 30 }, faults...)
+		cfg.Suites = []string{"ratelimit"}
+		rep := run(t, cfg)
+		if res := resultOf(t, rep, report.RateLimitReached); res.Status != report.StatusFail {
+			t.Errorf("reached = %s %q, want a failure (no 429 in 30 requests)", res.Status, res.Message)
+		}
+		for _, r := range rep.Results {
+			if r.Status == report.StatusPass {
+				t.Errorf("%s passed without a 429: %q", r.Check, r.Message)
+			}
+		}
+		if res := resultOf(t, rep, report.RateLimitReset); res.Status != tc.reset {
+			t.Errorf("reset = %s %q, want %s", res.Status, res.Message, tc.reset)
+		}
+	}
+	for _, tc := range []testCase{{"", report.StatusSkip}, {"reset-in-past", report.StatusFail}} {
+		t.Run("fault="+tc.fault, func(t *testing.T) { runCase(t, tc) })
+	}
+}
+
+// TestRun_LateSampleAdmittedIsNoEvidence: when the request sent late in
+// the burst's window is admitted (the window reset before the announced,
+// rounded-up reset), whether Retry-After counts down is unknown:
+// ratelimit.retry-after is skipped saying so, not passed.
+func TestRun_LateSampleAdmittedIsNoEvidence(t *testing.T) {
+	t.Parallel()
+	p, _ := schemas.Builtin("erzycall", func(string) string { return "" })
+	clk := fakeClock()
+	srv, err := fixtures.New(p, fixtures.WithRateLimit(20, 3*time.Second), fixtures.WithClock(clk.Now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var first429 atomic.Int64 // fake unix nanos of the first 429
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, r)
+		now := clk.Now().UnixNano()
+		if rec.Code == http.StatusTooManyRequests {
+			first429.CompareAndSwap(0, now)
+			if at := first429.Load(); now-at > int64(500*time.Millisecond) {
+				w.WriteHeader(http.StatusOK) // admitted early: the late sample and the recovery
+				return
+			}
+		}
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+	}))
+	t.Cleanup(hs.Close)
+	p, _ = schemas.Builtin("erzycall", srv.Keys().Getenv(nil))
+	p.RateLimit.Burst.MaxWait = "4s"
+	c, err := schemas.Compile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := run(t, checks.Config{Contract: c, BaseURL: hs.URL, Concurrency: 4, Clock: clk, Suites: []string{"ratelimit"}})
+	res := resultOf(t, rep, report.RateLimitRetryAfter)
+	t.Logf("retry-after: %s %q", res.Status, res.Message)
+	if res.Status != report.StatusSkip || !strings.Contains(res.Message, "no evidence") {
+		t.Errorf("retry-after = %s %q, want skipped for no evidence; %s", res.Status, res.Message, summary(rep))
+	}
+	if res := resultOf(t, rep, report.RateLimitReached); res.Status != report.StatusPass {
+		t.Errorf("reached = %s %q", res.Status, res.Message)
+	}
+}
