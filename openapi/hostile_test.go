@@ -253,3 +253,44 @@ func TestLoad_GeneratedLarge(t *testing.T) {
 		t.Fatalf("%d operations", len(d.Operations))
 	}
 }
+
+// TestLoad_NestedAnchors: an alias to an anchor defined inside another
+// anchor's value (PyYAML writes them so for shared schemas; a Box document
+// converted that way) came out null from the YAML library the loader used,
+// and the document was refused as "invalid schema". Documents are now read
+// through a parser whose aliases are pointers, expanded within the budget.
+func TestLoad_NestedAnchors(t *testing.T) {
+	t.Parallel()
+	file := writeFiles(t, "doc.yaml", map[string]string{"doc.yaml": docHead + `paths:
+  /files:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: &file
+                type: object
+                properties:
+                  created_by:
+                    allOf:
+                    - &user {type: object, properties: {id: {type: string}}}
+                  modified_by:
+                    allOf:
+                    - *user
+  /folders:
+    get:
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {type: object, properties: {item: *file}}}}}
+`})
+	d, err := loadWithin(t, file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := find(t, d, "GET /folders").Responses["200"].Schema
+	item := s["properties"].(map[string]any)["item"].(map[string]any)
+	mod := item["properties"].(map[string]any)["modified_by"].(map[string]any)["allOf"].([]any)[0].(map[string]any)
+	if mod["properties"] == nil {
+		t.Fatalf("alias to a nested anchor lost: %v", mod)
+	}
+}

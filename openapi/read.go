@@ -2,14 +2,9 @@ package openapi
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path/filepath"
-	"strconv"
-
-	"github.com/goccy/go-yaml"
-	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/parser"
-	"github.com/goccy/go-yaml/token"
 
 	"github.com/errprobe/errprobe/infile"
 	"github.com/errprobe/errprobe/schemas"
@@ -106,63 +101,13 @@ func parseTree(file string, b []byte) (any, error) {
 		}
 		return tree, nil
 	}
-	f, err := parser.ParseBytes(b, 0)
-	if err != nil {
-		return nil, &Error{File: file, Msg: "not YAML or JSON: " + firstLine(err.Error())}
-	}
-	if len(f.Docs) == 0 || f.Docs[0].Body == nil {
-		return nil, &Error{File: file, Msg: "empty document"}
-	}
-	if err := schemas.CheckAliases(f.Docs[0].Body, aliasBudget(len(b))); err != nil {
+	tree, err = yamlTree(b, aliasBudget(len(b)))
+	var bomb *aliasError
+	switch {
+	case errors.As(err, &bomb):
 		return nil, &Error{File: file, Msg: err.Error()}
-	}
-	if err := yaml.NodeToValue(f.Docs[0].Body, &tree); err != nil {
+	case err != nil:
 		return nil, &Error{File: file, Msg: "not YAML or JSON: " + firstLine(err.Error())}
-	}
-	if big := bigNumbers(f.Docs[0].Body); len(big) > 0 {
-		tree = numbersBack(tree, big)
 	}
 	return tree, nil
-}
-
-// bigNumbers lists the plain scalars that are numbers too large for an
-// int64 or uint64 (DigitalOcean's maximum: 18446744073709552000), which
-// the YAML library decodes as strings.
-func bigNumbers(body ast.Node) map[string]float64 {
-	big := map[string]float64{}
-	ast.Walk(visitFunc(func(n ast.Node) {
-		tok := n.GetToken()
-		if _, ok := n.(*ast.StringNode); !ok || tok == nil || tok.Type != token.StringType {
-			return
-		}
-		if len(tok.Value) > 0 && (tok.Value[0] == '-' || tok.Value[0] >= '0' && tok.Value[0] <= '9') {
-			if f, err := strconv.ParseFloat(tok.Value, 64); err == nil {
-				big[tok.Value] = f
-			}
-		}
-	}), body)
-	return big
-}
-
-type visitFunc func(ast.Node)
-
-func (f visitFunc) Visit(n ast.Node) ast.Visitor { f(n); return f }
-
-// numbersBack turns the strings bigNumbers found back into numbers.
-func numbersBack(v any, big map[string]float64) any {
-	switch x := v.(type) {
-	case map[string]any:
-		for k, e := range x {
-			x[k] = numbersBack(e, big)
-		}
-	case []any:
-		for i, e := range x {
-			x[i] = numbersBack(e, big)
-		}
-	case string:
-		if f, ok := big[x]; ok {
-			return f
-		}
-	}
-	return v
 }
