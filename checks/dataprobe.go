@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -9,6 +10,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/errprobe/errprobe/report"
@@ -38,19 +40,16 @@ type Probe struct {
 	// Requests are sent in order; every one must meet its Expect for the
 	// check to pass; the first that does not is the failure.
 	Requests []ProbeRequest
-	// Also are further checks the engine judges on each response:
-	// AuthWWWAuthenticate (a 401 carries WWW-Authenticate) and
-	// ResourcesCreateHeaders (a 2xx create meets endpoints.create.headers).
+	// Also are further checks the engine judges on each response but the
+	// set-up ones: AuthWWWAuthenticate (a 401 carries WWW-Authenticate),
+	// MalformedMethodAllow (405 with Allow), ResourcesCreateHeaders (a 2xx
+	// create meets endpoints.create.headers), ResourcesTenantLeak (no 403)
+	// and ResourcesTenantBreach (no 2xx) for another organisation's id,
+	// ValidationDetails (the details name endpoints.create.invalid_field).
 	Also []string
 	// Skip, when set, says why the probe does not apply (a key role unset, a
 	// route the profile lacks); its checks are reported skipped with it.
 	Skip string
-	// More are the checks Extra records.
-	More []string
-	// Extra, when set, judges More on the exchanges (validation details);
-	// it runs after the verdict and is the only code a built-in data probe
-	// may carry (unexported types: probes built outside leave it nil).
-	Extra func(s *session, o *outcome, exs []*report.Exchange)
 	// Operation names the documented operation the probe is for (probes
 	// planned from an OpenAPI document); every result it yields carries it.
 	Operation string
@@ -82,10 +81,16 @@ type ProbeRequest struct {
 	// Expect is what the response must be.
 	Expect ProbeExpect
 	// Capture names values of the response later requests use as {{NAME}}
-	// in path, headers and body: NAME → "body /json/pointer" or "header
-	// Name". A capture that finds nothing fails the request; the later
+	// in path, headers and body: NAME → "body /json/pointer", "header
+	// Name", or "id" (a created resource's id, where endpoints.create
+	// says). A capture that finds nothing fails the request; the later
 	// ones are not sent.
 	Capture map[string]string
+	// Setup marks a request that only prepares the evidence (the create
+	// before a delete): when it does not get its expectation the probe's
+	// checks are skipped with the reason, never failed, and the Also
+	// checks do not judge it.
+	Setup bool
 }
 
 // ProbeExpect is what one request must get: any of the profile's
@@ -94,6 +99,13 @@ type ProbeExpect struct {
 	Situations []string
 	Rule       *schemas.Expectation
 	Success    bool
+	// EmptyBody wants no response body (a 204).
+	EmptyBody bool
+	// NoHeaderRules leaves out the header rules of the profile's
+	// expectation: the wrong-scheme probe sends no credential the API can
+	// read, so expect.invalid_key's rules (an invalid_token challenge, say)
+	// do not describe its answer.
+	NoHeaderRules bool
 	// StatusHeaders are header rules that apply when the response has that
 	// status (Allow on a 405).
 	StatusHeaders map[int]map[string]schemas.HeaderRule
@@ -127,7 +139,7 @@ var keyPlaceholder = regexp.MustCompile(`\{\{(key|basic|password):([a-z_]+)\}\}`
 
 // checks lists every check the probe feeds.
 func (dp Probe) checks() []string {
-	return append(append([]string{dp.Check}, dp.Also...), dp.More...)
+	return append([]string{dp.Check}, dp.Also...)
 }
 
 // asProbe wraps a data probe for the scheduler: its run is the one engine.
@@ -151,15 +163,22 @@ func (s *session) runData(ctx context.Context, o *outcome, dp Probe) {
 	also := newAlsoJudge(dp.Also)
 	for i, rq := range dp.Requests {
 		ex := s.do(ctx, o, s.dataCall(rq, vars))
-		also.judge(s, ex, rq)
+		if !rq.Setup {
+			also.judge(s, ex, rq)
+		}
 		r, ok := s.judgeExpect(dp, rq, ex)
 		stop := ""
-		if why := capture(ex, rq.Capture, vars, s.cfg.DryRun); why != "" {
+		if why := capture(s.p, ex, rq.Capture, vars, s.cfg.DryRun); why != "" {
 			stop = why
 			if ok {
 				r, ok = s.failStep(dp, ex, why, "the step's response to carry what it captures"), false
 			}
 		}
+		if rq.Setup && !ok && r.Status != report.StatusSkip {
+			s.skipAll(o, dp, "no evidence: the set-up request "+ex.Request.Method+" "+pathOnly(rq.Path)+" did not succeed: "+oneLineOf(r.Message))
+			return
+		}
+		s.untrackDeleted(rq, ex, vars)
 		if left := len(dp.Requests) - i - 1; stop != "" && left > 0 {
 			r.Message += fmt.Sprintf("; the %d later step(s) were not sent", left)
 		}
@@ -191,10 +210,29 @@ func (s *session) runData(ctx context.Context, o *outcome, dp Probe) {
 		o.add(r)
 	}
 	also.record(o)
-	if dp.Extra != nil {
-		dp.Extra(s, o, sent)
+}
+
+// skipAll skips every check of a probe with reason.
+func (s *session) skipAll(o *outcome, dp Probe, reason string) {
+	for _, c := range append([]string{dp.Check}, dp.Also...) {
+		o.skip(c, reason)
 	}
 }
+
+// untrackDeleted forgets a captured resource a DELETE removed (2xx), so
+// the clean-up does not delete it again.
+func (s *session) untrackDeleted(rq ProbeRequest, ex *report.Exchange, vars map[string]string) {
+	if rq.Method != http.MethodDelete || ex.Response == nil || ex.Response.Status/100 != 2 {
+		return
+	}
+	for _, m := range stepVar.FindAllStringSubmatch(rq.Path, -1) {
+		if v, ok := vars[m[1]]; ok && m[1] != "n" {
+			s.untrack(v)
+		}
+	}
+}
+
+func oneLineOf(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 func (s *session) failStep(dp Probe, ex *report.Exchange, msg, want string) report.Result {
 	r := newResult(dp.Check, dp.Name, report.StatusFail)
@@ -205,7 +243,7 @@ func (s *session) failStep(dp Probe, ex *report.Exchange, msg, want string) repo
 // capture fills vars from a step's response: NAME → "body /pointer" or
 // "header Name". It says what it could not find ("" when all were found);
 // a dry run captures placeholders.
-func capture(ex *report.Exchange, spec map[string]string, vars map[string]string, dry bool) string {
+func capture(p *schemas.Profile, ex *report.Exchange, spec map[string]string, vars map[string]string, dry bool) string {
 	for _, name := range sortedNames(spec) {
 		where, arg, _ := strings.Cut(spec[name], " ")
 		if dry {
@@ -217,6 +255,11 @@ func capture(ex *report.Exchange, spec map[string]string, vars map[string]string
 		}
 		v, ok := "", false
 		switch where {
+		case "id":
+			if ex.Response.Status/100 == 2 {
+				v, ok = extractID(p, ex.Response.Body)
+			}
+			arg = "resource id (endpoints.create.id_pointer)"
 		case "header":
 			v = ex.Response.Header.Get(arg)
 			ok = v != ""
@@ -418,11 +461,17 @@ func (s *session) judgeExpect(dp Probe, rq ProbeRequest, ex *report.Exchange) (r
 	if !ok {
 		return fail("got "+actual+", want "+e.String(), e.String(), actual)
 	}
+	if rq.Expect.NoHeaderRules {
+		matched.Headers = nil
+	}
 	if msgs := schemas.CheckHeaders(matched.Headers, ex.Response.Header); len(msgs) > 0 {
 		return fail(msgs[0], "headers as the profile promises", actual)
 	}
 	if msgs := schemas.CheckHeaders(rq.Expect.StatusHeaders[st], ex.Response.Header); len(msgs) > 0 {
 		return fail(statusText(st)+": "+msgs[0], e.String()+" with "+strings.Join(ruleNames(rq.Expect.StatusHeaders[st]), ", "), actual)
+	}
+	if rq.Expect.EmptyBody && ex.Response.Body != "" {
+		return fail(strconv.Itoa(st)+" with a body", e.String()+" with an empty body", strconv.Itoa(st)+" with a body")
 	}
 	if len(rq.Expect.Allow) > 0 && st == http.StatusMethodNotAllowed {
 		if msg := allowMessage(rq.Expect.Allow, ex.Response.Header); msg != "" {
@@ -451,16 +500,21 @@ func (a *alsoJudge) judge(s *session, ex *report.Exchange, rq ProbeRequest) {
 		if prev := a.got[c]; prev != nil && prev.Status == report.StatusFail {
 			continue
 		}
-		var msg string
+		var msg, skip, want, got string
 		applies := false
 		switch c {
+		case report.ValidationDetails:
+			applies = true
+			msg, skip, want, got = s.judgeDetails(ex)
 		case report.AuthWWWAuthenticate:
 			if applies = ex.Response.Status == http.StatusUnauthorized; applies && ex.Response.Header.Get("WWW-Authenticate") == "" {
 				msg = "401 without WWW-Authenticate (RFC 9110 §11.6.1)"
 			}
 		case report.MalformedMethodAllow:
 			applies = true
-			if st := ex.Response.Status; st != http.StatusMethodNotAllowed {
+			if x, ok := s.p.Expectation(schemas.ExpectMethodNotAllowed); ok && !slices.Contains(x.Statuses(s.p), http.StatusMethodNotAllowed) {
+				skip = "the profile expects " + x.String(s.p) + " for a method a route does not take (expect.method_not_allowed), not 405"
+			} else if st := ex.Response.Status; st != http.StatusMethodNotAllowed {
 				msg = rq.Method + " answered " + describe(ex, s.code(ex)) + "; RFC 9110 §15.5.5 recommends 405 with Allow"
 			} else if ex.Response.Header.Get("Allow") == "" {
 				msg = "405 without an Allow header (RFC 9110 §15.5.6)"
@@ -468,6 +522,16 @@ func (a *alsoJudge) judge(s *session, ex *report.Exchange, rq ProbeRequest) {
 		case report.NegativeField:
 			if applies = validationStatus(ex.Response.Status) && len(rq.Expect.Fields) > 0 && len(rq.Expect.FieldAt) > 0; applies {
 				msg = fieldsMessage(ex.Response.Body, rq.Expect.Fields, rq.Expect.FieldAt)
+			}
+		case report.ResourcesTenantLeak:
+			applies = true
+			if ex.Response.Status == http.StatusForbidden {
+				msg = "another organisation's id answered 403: the API confirms the resource exists"
+			}
+		case report.ResourcesTenantBreach:
+			applies = true
+			if ex.Response.Status/100 == 2 {
+				msg = "another organisation's resource was served: tenant isolation is broken"
 			}
 		case report.ResourcesCreateHeaders:
 			if applies = ex.Response.Status/100 == 2 && len(s.p.Endpoints.Create.Headers) > 0; applies {
@@ -481,9 +545,12 @@ func (a *alsoJudge) judge(s *session, ex *report.Exchange, rq ProbeRequest) {
 		}
 		r := newResult(c, "", report.StatusPass)
 		r.Exchange = ex
-		if msg != "" {
+		switch {
+		case skip != "":
+			r.Status, r.Message, r.Exchange = report.StatusSkip, skip, nil
+		case msg != "":
 			r.Status, r.Message = report.StatusFail, msg
-			r.Expected, r.Actual = alsoWant[c], describe(ex, s.code(ex))
+			r.Expected, r.Actual = cmp.Or(want, alsoWant[c]), cmp.Or(got, describe(ex, s.code(ex)))
 		}
 		a.got[c] = &r
 	}
@@ -494,6 +561,8 @@ var alsoWant = map[string]string{
 	report.MalformedMethodAllow:   "405 with an Allow header",
 	report.ResourcesCreateHeaders: "the headers endpoints.create.headers promises",
 	report.NegativeField:          "an error naming the invalid field",
+	report.ResourcesTenantLeak:    "404",
+	report.ResourcesTenantBreach:  "404",
 }
 
 func (a *alsoJudge) record(o *outcome) {

@@ -243,6 +243,9 @@ func optionalMembers(p *schemas.Profile) map[string]bool {
 	if d := p.Envelope.Details; strings.Count(d, "/") == 1 {
 		opt[strings.TrimPrefix(d, "/")] = true
 	}
+	if c := p.Envelope.Code; !p.Envelope.CodeOptional.IsZero() && strings.Count(c, "/") == 1 {
+		opt[strings.TrimPrefix(c, "/")] = true // some errors carry no code
+	}
 	for _, ct := range p.Envelope.ContentTypes {
 		if strings.Contains(ct, "problem+json") {
 			opt["detail"], opt["instance"] = true, true

@@ -30,8 +30,7 @@ func idempotencyProbes(p *schemas.Profile) []probe {
 	return []probe{
 		{name: "replay", suite: report.SuiteIdempotency, checks: []string{report.IdempotencyReplay, report.IdempotencyNoDuplicate, report.IdempotencyReplayHdrs},
 			skip: skip, serial: true, run: probeReplay},
-		{name: "mismatch", suite: report.SuiteIdempotency, checks: []string{report.IdempotencyMismatch},
-			skip: mismatch, serial: true, run: probeMismatch},
+		withSerial(mismatchProbe(p, mismatch).asProbe()),
 		{name: "concurrent", suite: report.SuiteIdempotency, checks: []string{report.IdempotencyConcurrent},
 			skip: skip, serial: true, run: probeConcurrent},
 	}
@@ -132,23 +131,28 @@ func (s *session) judgeReplayHeaders(o *outcome, first, second *report.Exchange)
 	o.pass(report.IdempotencyReplayHdrs, second)
 }
 
-// probeMismatch reuses a key with another body: the mismatch code.
-func probeMismatch(ctx context.Context, s *session, o *outcome) {
-	k := s.idemKey()
-	b1, b2 := s.expandN(s.p.Endpoints.Create.Body), s.expandN(s.p.Endpoints.Create.Body)
-	if b1 == b2 {
-		b2 = otherBody(b1)
+// mismatchProbe reuses an idempotency key with another body: the first
+// create is the set-up, the second must get idempotency.mismatch_code (or
+// expect.idempotency_mismatch). {{n}} makes the key fresh per run.
+func mismatchProbe(p *schemas.Profile, skip string) Probe {
+	cr := p.Endpoints.Create
+	key := map[string]string{p.Idempotency.Header: "errprobe-{{n}}-mismatch"}
+	b1, b2 := cr.Body, otherBody(cr.Body)
+	want := ProbeExpect{Situations: []string{schemas.ExpectIdempotencyMismatch}}
+	if code := p.Idempotency.MismatchCode; code != "" {
+		want = ProbeExpect{Rule: &schemas.Expectation{Code: code}}
 	}
-	s.do(ctx, o, s.idemCall(k, b1))
-	ex := s.do(ctx, o, s.idemCall(k, b2))
-	e, _ := expect(s.p, schemas.ExpectIdempotencyMismatch)
-	if code := s.p.Idempotency.MismatchCode; code != "" {
-		e = expectOne(s.p, schemas.Expectation{Code: code})
-	}
-	got := s.fields(ex)
-	ok := ex.Response != nil && e.allows(ex.Response.Status, got.Codes)
-	actual := describe(ex, got.Code)
-	o.verdict(report.IdempotencyMismatch, ok, ex, "got "+actual+", want "+e.String(), e.String(), actual)
+	return Probe{Name: "mismatch", Suite: report.SuiteIdempotency, Check: report.IdempotencyMismatch, Skip: skip, Requests: []ProbeRequest{
+		{Method: createMethod(p), Path: cr.Path, Key: schemas.KeyValid, Body: &b1, ContentType: "application/json", Headers: key,
+			Expect: ProbeExpect{Success: true}, Setup: true},
+		{Method: createMethod(p), Path: cr.Path, Key: schemas.KeyValid, Body: &b2, ContentType: "application/json", Headers: key, Expect: want},
+	}}
+}
+
+// withSerial marks a probe to run alone (it counts or races resources).
+func withSerial(p probe) probe {
+	p.serial = true
+	return p
 }
 
 // probeConcurrent fires N requests with one fresh key at once: at most one

@@ -52,8 +52,22 @@ func profileKeys(p *schemas.Profile) map[role]string {
 
 // missingKey explains why a key-dependent probe is skipped.
 func missingKey(p *schemas.Profile, r role) string {
-	if r == roleValid && p.Auth.Basic != nil {
-		return "auth.basic username or password not set (its variable is empty)"
+	b := p.Auth.Basic
+	switch {
+	case r == roleValid && b != nil:
+		var empty []string
+		for _, v := range []struct{ env, val string }{{b.UsernameEnv, b.Username}, {b.PasswordEnv, b.Password}} {
+			if v.env != "" && v.val == "" {
+				empty = append(empty, "$"+v.env)
+			}
+		}
+		if len(empty) == 0 {
+			return "auth.basic username or password not set"
+		}
+		return "auth.basic username or password not set (" + strings.Join(empty, " and ") + " empty)"
+	case b != nil && p.KeyEnv(string(r)) == "":
+		// Basic profiles name only the credentials they use: no default variable.
+		return fmt.Sprintf("keys.%s not set (the profile gives no %s credential)", r, r)
 	}
 	return fmt.Sprintf("keys.%s not set ($%s is empty)", r, keyEnv(p, r))
 }

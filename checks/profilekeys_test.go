@@ -43,6 +43,7 @@ var keyEffects = map[string]keyEffect{
 	"base_url":                             {edit: "base_url: http://127.0.0.1:9/v9", plan: true},
 	"envelope.schema":                      {edit: "envelope: {schema: builtin:messaging}"},
 	"envelope.code":                        {edit: "envelope: {code: /error/message}"},
+	"envelope.code_optional":               {edit: "envelope: {code_optional: true}", fault: "envelope-missing-field"},
 	"envelope.message":                     {edit: "envelope: {message: /error/nope}"},
 	"envelope.details":                     {edit: "envelope: {details: /error/nope}"},
 	"envelope.request_id":                  {edit: "envelope: {request_id: /error/nope}"},

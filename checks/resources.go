@@ -40,12 +40,11 @@ func resourceProbes(p *schemas.Profile) []probe {
 	return []probe{
 		itemProbe(p, "unknown-id", report.ResourcesUnknownID, item("missing_id", e.MissingID), e.MissingID, schemas.ExpectNotFound).asProbe(),
 		itemProbe(p, "malformed-id", report.ResourcesMalformedID, item("malformed_id", e.MalformedID), e.MalformedID, schemas.ExpectInvalidID).asProbe(),
-		{name: "cross-tenant", suite: report.SuiteResources, checks: []string{report.ResourcesCrossTenant, report.ResourcesTenantLeak, report.ResourcesTenantBreach},
-			skip: cross, run: probeCrossTenant},
+		crossTenantProbe(p, cross).asProbe(),
 		Probe{Name: "unknown-route", Suite: report.SuiteResources, Check: report.ResourcesUnknownRoute, Requests: []ProbeRequest{{
 			Method: http.MethodGet, Path: unknownRoute(p), Key: schemas.KeyValid,
 			Expect: ProbeExpect{Situations: []string{schemas.ExpectUnknownRoute}}}}}.asProbe(),
-		{name: "delete", suite: report.SuiteResources, checks: []string{report.ResourcesDelete}, skip: del, run: probeDelete},
+		deleteProbe(p, del).asProbe(),
 		conflictProbe(p).asProbe(),
 		internalProbe(p).asProbe(),
 	}
@@ -104,7 +103,8 @@ func internalProbe(p *schemas.Profile) Probe {
 	return dp
 }
 
-// create makes a resource with key r; the session tracks it for cleanup.
+// create makes a resource with key r (the burst's, on rate_limit.route);
+// the session tracks it for cleanup.
 func (s *session) create(ctx context.Context, o *outcome, r role) (string, *report.Exchange) {
 	c := jsonCall(createMethod(s.p), s.p.Endpoints.Create.Path, s.expandN(s.p.Endpoints.Create.Body))
 	c.key = r
@@ -119,56 +119,39 @@ func (s *session) create(ctx context.Context, o *outcome, r role) (string, *repo
 	return id, ex
 }
 
-// probeCrossTenant reads another organisation's resource with the valid key.
-func probeCrossTenant(ctx context.Context, s *session, o *outcome) {
-	id := s.p.Endpoints.OtherTenantID
-	if id == "" {
-		var ex *report.Exchange
-		id, ex = s.create(ctx, o, roleOtherTenant)
-		if id == "" {
-			reason := "could not create the other organisation's resource: " + describe(ex, s.code(ex))
-			for _, c := range []string{report.ResourcesCrossTenant, report.ResourcesTenantLeak, report.ResourcesTenantBreach} {
-				o.skip(c, reason)
-			}
-			return
-		}
-	}
-	ex := s.do(ctx, o, call{method: http.MethodGet, path: s.itemPath(id), key: roleValid})
-	s.expectCheck(o, report.ResourcesCrossTenant, ex, schemas.ExpectCrossTenant)
-	actual := describe(ex, s.code(ex))
-	st := 0
-	if ex.Response != nil {
-		st = ex.Response.Status
-	}
-	o.verdict(report.ResourcesTenantLeak, st != http.StatusForbidden, ex,
-		"another organisation's id answered 403: the API confirms the resource exists", "404", actual)
-	o.verdict(report.ResourcesTenantBreach, st/100 != 2, ex,
-		"another organisation's resource was served: tenant isolation is broken", "404", actual)
+// createStep is the set-up request making a resource with key: the
+// profile's create, {{n}} filled, its id captured as {{id}}.
+func createStep(p *schemas.Profile, key string) ProbeRequest {
+	body := p.Endpoints.Create.Body
+	return ProbeRequest{Method: createMethod(p), Path: p.Endpoints.Create.Path, Key: key, Body: &body,
+		ContentType: "application/json", Expect: ProbeExpect{Success: true}, Capture: map[string]string{"id": "id"}, Setup: true}
 }
 
-// probeDelete creates a resource and deletes it: 204 with an empty body.
-func probeDelete(ctx context.Context, s *session, o *outcome) {
-	id, cex := s.create(ctx, o, roleValid)
+// crossTenantProbe reads another organisation's resource with the valid
+// key: endpoints.other_tenant_id, or one the other_tenant key creates
+// first. expect.cross_tenant, and neither a 403 (existence leak) nor a
+// 2xx (breach).
+func crossTenantProbe(p *schemas.Profile, skip string) Probe {
+	dp := Probe{Name: "cross-tenant", Suite: report.SuiteResources, Check: report.ResourcesCrossTenant, Skip: skip,
+		Also: []string{report.ResourcesTenantLeak, report.ResourcesTenantBreach}}
+	id := url.PathEscape(p.Endpoints.OtherTenantID)
 	if id == "" {
-		o.skip(report.ResourcesDelete, "could not create a resource to delete: "+describe(cex, s.code(cex)))
-		return
+		dp.Requests = append(dp.Requests, createStep(p, schemas.KeyOtherTenant))
+		id = "{{id}}"
 	}
-	ex := s.do(ctx, o, s.deleteCall(id, roleValid))
-	if ex.Response != nil && ex.Response.Status/100 == 2 {
-		s.untrack(id)
-	}
-	want := "204 with an empty body"
-	switch {
-	case ex.Response == nil:
-		o.fail(report.ResourcesDelete, ex, "no response: "+ex.Err, want, ex.Err)
-	case ex.Response.Status != http.StatusNoContent:
-		actual := describe(ex, s.code(ex))
-		o.fail(report.ResourcesDelete, ex, "DELETE answered "+actual+", want 204", want, actual)
-	case ex.Response.Body != "":
-		o.fail(report.ResourcesDelete, ex, "204 with a body", want, "204 with a body")
-	default:
-		o.pass(report.ResourcesDelete, ex)
-	}
+	dp.Requests = append(dp.Requests, ProbeRequest{Method: http.MethodGet, Path: itemPath(p, id), Key: schemas.KeyValid,
+		Expect: ProbeExpect{Situations: []string{schemas.ExpectCrossTenant}}})
+	return dp
+}
+
+// deleteProbe creates a resource and deletes it: 204 with an empty body.
+func deleteProbe(p *schemas.Profile, skip string) Probe {
+	method, path := endpoint(p.Endpoints.Delete)
+	return Probe{Name: "delete", Suite: report.SuiteResources, Check: report.ResourcesDelete, Skip: skip, Requests: []ProbeRequest{
+		createStep(p, schemas.KeyValid),
+		{Method: method, Path: itemPathOf(path, "{{id}}"), Key: schemas.KeyValid,
+			Expect: ProbeExpect{Rule: &schemas.Expectation{Status: schemas.Statuses{http.StatusNoContent}}, EmptyBody: true}},
+	}}
 }
 
 func (s *session) deleteCall(id string, r role) call {

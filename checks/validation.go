@@ -21,34 +21,33 @@ func validationProbes(p *schemas.Profile) []Probe {
 	}
 	body := cr.InvalidBody
 	return []Probe{{Name: "invalid-body", Suite: report.SuiteValidation, Check: report.ValidationRejected, Skip: skip,
-		More: []string{report.ValidationDetails}, Extra: judgeDetails,
+		Also: []string{report.ValidationDetails},
 		Requests: []ProbeRequest{{Method: createMethod(p), Path: cr.Path, Key: schemas.KeyValid, Body: &body,
 			ContentType: "application/json", Expect: ProbeExpect{Situations: []string{schemas.ExpectValidation}}}}}}
 }
 
-// judgeDetails wants the validation error's details to name the field.
-func judgeDetails(s *session, o *outcome, exs []*report.Exchange) {
+// judgeDetails wants the validation error's details to name the field:
+// the failure message, or why it cannot be judged (skip).
+func (s *session) judgeDetails(ex *report.Exchange) (msg, skip, want, got string) {
 	cr := s.p.Endpoints.Create
 	switch {
 	case cr.InvalidField == "":
-		o.skip(report.ValidationDetails, "endpoints.create.invalid_field not set")
+		return "", "endpoints.create.invalid_field not set", "", ""
 	case s.p.Envelope.Details == "":
-		o.skip(report.ValidationDetails, "envelope.details not set (the profile promises no details)")
-	case len(exs) == 0:
-	case !isError(exs[0]):
+		return "", "envelope.details not set (the profile promises no details)", "", ""
+	case !isError(ex):
 		// No evidence: the invalid body was not refused (validation.rejected
 		// says so), so there is no validation error whose details to judge.
-		o.skip(report.ValidationDetails, "no validation error to judge: the invalid body got "+describe(exs[0], s.code(exs[0])))
-	default:
-		ex := exs[0]
-		f := s.fields(ex)
-		want := "details naming " + cr.InvalidField
-		if !f.HasDetails {
-			o.fail(report.ValidationDetails, ex, "the validation error carries no details", want, "no details")
-			return
-		}
-		text, _ := json.Marshal(f.Details)
-		ok := strings.Contains(string(text), cr.InvalidField)
-		o.verdict(report.ValidationDetails, ok, ex, "details do not mention "+cr.InvalidField, want, string(text))
+		return "", "no validation error to judge: the invalid body got " + describe(ex, s.code(ex)), "", ""
 	}
+	f := s.fields(ex)
+	want = "details naming " + cr.InvalidField
+	if !f.HasDetails {
+		return "the validation error carries no details", "", want, "no details"
+	}
+	text, _ := json.Marshal(f.Details)
+	if !strings.Contains(string(text), cr.InvalidField) {
+		return "details do not mention " + cr.InvalidField, "", want, string(text)
+	}
+	return "", "", "", ""
 }

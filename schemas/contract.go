@@ -265,16 +265,21 @@ func (c *Contract) checkCode(status int, v any, add func(string, string, string)
 	if !c.hasCode {
 		return
 	}
+	optional := c.p.Envelope.CodeOptional.For(status)
 	ptrs := c.code.expand(v)
 	if len(ptrs) == 0 {
-		add(RuleCodeKnown, c.p.Envelope.Code, "no code at "+c.p.Envelope.Code)
+		if !optional {
+			add(RuleCodeKnown, c.p.Envelope.Code, "no code at "+c.p.Envelope.Code)
+		}
 		return
 	}
 	for _, ptr := range ptrs {
 		at := ptr.String()
 		x, ok := ptr.lookup(v)
 		if !ok {
-			add(RuleCodeKnown, at, "no code at "+at)
+			if !optional {
+				add(RuleCodeKnown, at, "no code at "+at)
+			}
 			continue
 		}
 		code := scalarText(x)

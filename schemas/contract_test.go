@@ -283,3 +283,32 @@ func TestContract_ConcurrentUse(t *testing.T) {
 		}
 	}
 }
+
+// envelope.code_optional: a body without a code is not a code-known
+// failure for the statuses it names (or any, with true).
+func TestCheckError_CodeOptional(t *testing.T) {
+	type testCase struct {
+		opt  CodeOptional
+		want bool // a code-known violation
+	}
+	run := func(t *testing.T, tc testCase) {
+		p, err := Builtin("messaging", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Envelope.CodeOptional = tc.opt
+		c, err := Compile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := Response{Status: 404, Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(`{"message":"Not found"}`)}
+		got := slices.ContainsFunc(c.CheckError(r), func(v Violation) bool { return v.Rule == RuleCodeKnown })
+		if got != tc.want {
+			t.Errorf("code_optional %+v: code-known violation %v, want %v", tc.opt, got, tc.want)
+		}
+	}
+	for _, tc := range []testCase{{CodeOptional{}, true}, {CodeOptional{All: true}, false},
+		{CodeOptional{Statuses: []int{404}}, false}, {CodeOptional{Statuses: []int{500}}, true}} {
+		run(t, tc)
+	}
+}

@@ -318,3 +318,54 @@ func CheckHeaders(rules map[string]HeaderRule, h http.Header) []string {
 	}
 	return out
 }
+
+// CodeOptional is envelope.code_optional: true (any status) or a list of
+// statuses whose errors may carry no code.
+type CodeOptional struct {
+	All      bool
+	Statuses []int
+}
+
+// For reports whether an error with status may lack a code.
+func (o CodeOptional) For(status int) bool { return o.All || containsInt(o.Statuses, status) }
+
+// IsZero reports no optional code.
+func (o CodeOptional) IsZero() bool { return !o.All && len(o.Statuses) == 0 }
+
+// UnmarshalJSON accepts true/false and a list of statuses.
+func (o *CodeOptional) UnmarshalJSON(b []byte) error {
+	var all bool
+	if err := json.Unmarshal(b, &all); err == nil {
+		*o = CodeOptional{All: all}
+		return nil
+	}
+	var st []int
+	if err := json.Unmarshal(b, &st); err != nil {
+		return fmt.Errorf("code_optional must be true or a list of statuses")
+	}
+	*o = CodeOptional{Statuses: st}
+	return nil
+}
+
+// MarshalJSON writes true or the list of statuses.
+func (o CodeOptional) MarshalJSON() ([]byte, error) {
+	if len(o.Statuses) > 0 {
+		return json.Marshal(o.Statuses)
+	}
+	return json.Marshal(o.All)
+}
+
+// UnmarshalYAML accepts true/false and a list of statuses.
+func (o *CodeOptional) UnmarshalYAML(unmarshal func(any) error) error {
+	var all bool
+	if err := unmarshal(&all); err == nil {
+		*o = CodeOptional{All: all}
+		return nil
+	}
+	var st []int
+	if err := unmarshal(&st); err != nil {
+		return err
+	}
+	*o = CodeOptional{Statuses: st}
+	return nil
+}

@@ -61,10 +61,14 @@ type Envelope struct {
 	// the error body. Code, Details and RequestID are optional (an API
 	// without machine-readable codes has no code). A token "*" addresses
 	// every element of an array: /errors/*/code.
-	Code      string `yaml:"code,omitempty" json:"code,omitempty"`
-	Message   string `yaml:"message" json:"message"`
-	Details   string `yaml:"details,omitempty" json:"details,omitempty"`
-	RequestID string `yaml:"request_id,omitempty" json:"request_id,omitempty"`
+	Code string `yaml:"code,omitempty" json:"code,omitempty"`
+	// CodeOptional says some errors carry no code: true for any status, or
+	// the statuses whose errors may lack one ([404, 500]). A body without
+	// a code is then not a failure of envelope.code-known.
+	CodeOptional CodeOptional `yaml:"code_optional,omitempty" json:"code_optional,omitzero"`
+	Message      string       `yaml:"message" json:"message"`
+	Details      string       `yaml:"details,omitempty" json:"details,omitempty"`
+	RequestID    string       `yaml:"request_id,omitempty" json:"request_id,omitempty"`
 	// Status is an optional JSON Pointer to a body member that must equal the
 	// HTTP status (RFC 9457's "status").
 	Status string `yaml:"status,omitempty" json:"status,omitempty"`
