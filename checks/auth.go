@@ -102,7 +102,7 @@ func scopedRequest(p *schemas.Profile) ProbeRequest {
 	rq := ProbeRequest{Method: method, Path: path, Key: schemas.KeyNoScope}
 	if method != http.MethodGet && method != http.MethodDelete && method != http.MethodHead {
 		body := p.Endpoints.Create.Body
-		rq.Body, rq.ContentType = &body, "application/json"
+		rq.Body, rq.ContentType = &body, createType(p)
 	}
 	return rq
 }

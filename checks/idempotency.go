@@ -39,6 +39,7 @@ func idempotencyProbes(p *schemas.Profile) []probe {
 // idemCall is a create call carrying idempotency key k.
 func (s *session) idemCall(k, body string) call {
 	c := jsonCall(createMethod(s.p), s.p.Endpoints.Create.Path, body)
+	c.contentType = createType(s.p)
 	c.header = http.Header{http.CanonicalHeaderKey(s.p.Idempotency.Header): {k}}
 	return c
 }
@@ -143,9 +144,9 @@ func mismatchProbe(p *schemas.Profile, skip string) Probe {
 		want = ProbeExpect{Rule: &schemas.Expectation{Code: code}}
 	}
 	return Probe{Name: "mismatch", Suite: report.SuiteIdempotency, Check: report.IdempotencyMismatch, Skip: skip, Requests: []ProbeRequest{
-		{Method: createMethod(p), Path: cr.Path, Key: schemas.KeyValid, Body: &b1, ContentType: "application/json", Headers: key,
+		{Method: createMethod(p), Path: cr.Path, Key: schemas.KeyValid, Body: &b1, ContentType: createType(p), Headers: key,
 			Expect: ProbeExpect{Success: true}, Setup: true},
-		{Method: createMethod(p), Path: cr.Path, Key: schemas.KeyValid, Body: &b2, ContentType: "application/json", Headers: key, Expect: want},
+		{Method: createMethod(p), Path: cr.Path, Key: schemas.KeyValid, Body: &b2, ContentType: createType(p), Headers: key, Expect: want},
 	}}
 }
 

@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -79,6 +80,12 @@ func endpoint(s string) (method, path string) {
 		return strings.ToUpper(s[:i]), strings.TrimSpace(s[i+1:])
 	}
 	return "GET", s
+}
+
+// createType is the media type of the create's bodies:
+// endpoints.create.content_type, default application/json.
+func createType(p *schemas.Profile) string {
+	return cmp.Or(p.Endpoints.Create.ContentType, "application/json")
 }
 
 func createMethod(p *schemas.Profile) string {

@@ -98,6 +98,7 @@ var keyEffects = map[string]keyEffect{
 	"endpoints.create.method":              {edit: "endpoints: {create: {method: PUT}}", plan: true},
 	"endpoints.create.path":                {edit: "endpoints: {create: {path: /api/v1/people}}", plan: true},
 	"endpoints.create.body":                {edit: "endpoints: {create: {body: '{\"name\":\"x\",\"phone\":\"+1415{{n}}\"}'}}", plan: true},
+	"endpoints.create.content_type":        {edit: "endpoints: {create: {content_type: application/vnd.api+json}}", plan: true},
 	"endpoints.create.invalid_body":        {edit: "endpoints: {create: {invalid_body: '{}'}}", plan: true},
 	"endpoints.create.invalid_field":       {edit: "endpoints: {create: {invalid_field: nope}}"},
 	"endpoints.create.id_pointer":          {edit: "endpoints: {create: {id_pointer: /nope}}"},

@@ -59,7 +59,7 @@ func itemProbe(p *schemas.Profile, name, check, skip, id, situation string) Prob
 			Expect: ProbeExpect{Situations: []string{situation}}}
 		if m != http.MethodGet && m != http.MethodDelete && m != http.MethodHead {
 			body := p.Endpoints.Create.Body
-			rq.Body, rq.ContentType = &body, "application/json"
+			rq.Body, rq.ContentType = &body, createType(p)
 		}
 		dp.Requests = append(dp.Requests, rq)
 	}
@@ -79,7 +79,7 @@ func conflictProbe(p *schemas.Profile) Probe {
 		dp.Skip = "the profile's expect table has no conflict"
 	}
 	body := cr.Body
-	create := ProbeRequest{Method: createMethod(p), Path: cr.Path, Key: schemas.KeyValid, Body: &body, ContentType: "application/json"}
+	create := ProbeRequest{Method: createMethod(p), Path: cr.Path, Key: schemas.KeyValid, Body: &body, ContentType: createType(p)}
 	first, second := create, create
 	first.Expect = ProbeExpect{Success: true}
 	second.Expect = ProbeExpect{Situations: []string{schemas.ExpectConflict}}
@@ -107,6 +107,7 @@ func internalProbe(p *schemas.Profile) Probe {
 // the session tracks it for cleanup.
 func (s *session) create(ctx context.Context, o *outcome, r role) (string, *report.Exchange) {
 	c := jsonCall(createMethod(s.p), s.p.Endpoints.Create.Path, s.expandN(s.p.Endpoints.Create.Body))
+	c.contentType = createType(s.p)
 	c.key = r
 	ex := s.do(ctx, o, c)
 	if s.cfg.DryRun {
@@ -124,7 +125,7 @@ func (s *session) create(ctx context.Context, o *outcome, r role) (string, *repo
 func createStep(p *schemas.Profile, key string) ProbeRequest {
 	body := p.Endpoints.Create.Body
 	return ProbeRequest{Method: createMethod(p), Path: p.Endpoints.Create.Path, Key: key, Body: &body,
-		ContentType: "application/json", Expect: ProbeExpect{Success: true}, Capture: map[string]string{"id": "id"}, Setup: true}
+		ContentType: createType(p), Expect: ProbeExpect{Success: true}, Capture: map[string]string{"id": "id"}, Setup: true}
 }
 
 // crossTenantProbe reads another organisation's resource with the valid

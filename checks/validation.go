@@ -23,7 +23,7 @@ func validationProbes(p *schemas.Profile) []Probe {
 	return []Probe{{Name: "invalid-body", Suite: report.SuiteValidation, Check: report.ValidationRejected, Skip: skip,
 		Also: []string{report.ValidationDetails},
 		Requests: []ProbeRequest{{Method: createMethod(p), Path: cr.Path, Key: schemas.KeyValid, Body: &body,
-			ContentType: "application/json", Expect: ProbeExpect{Situations: []string{schemas.ExpectValidation}}}}}}
+			ContentType: createType(p), Expect: ProbeExpect{Situations: []string{schemas.ExpectValidation}}}}}}
 }
 
 // judgeDetails wants the validation error's details to name the field:

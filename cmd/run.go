@@ -179,6 +179,9 @@ func loadContract(io *IO, name string) (*schemas.Contract, error) {
 	if err != nil {
 		return nil, usageError(err)
 	}
+	for _, w := range p.Warnings {
+		fmt.Fprintln(io.Err, "errprobe: warning: "+w)
+	}
 	c, err := schemas.Compile(p)
 	if err != nil {
 		return nil, usageError(fmt.Errorf("%s: %w", p.Source, err))

@@ -121,7 +121,33 @@ func load(file, dir string, src []byte, getenv func(string) string) (*Profile, e
 	}
 	p.docs = docs
 	p.Name = ownName(p.Name, user)
+	p.Warnings = changedKeys(docs)
 	return p, nil
+}
+
+// changed are keys whose meaning changed, with what they mean now.
+var changed = []struct {
+	path []string
+	now  string
+}{
+	{[]string{"expect", "conflict"}, "now the answer to a duplicate create (the conflict probe creates the same resource twice); " +
+		"for another 409 write a custom probe"},
+}
+
+// changedKeys warns of the changed keys a user's file (not a built-in) sets.
+func changedKeys(docs []*doc) []string {
+	var out []string
+	for _, d := range docs {
+		if strings.HasPrefix(d.file, "builtin:") {
+			continue
+		}
+		for _, c := range changed {
+			if line, col, ok := d.position(c.path); ok {
+				out = append(out, fmt.Sprintf("%s:%d:%d: %s: %s", d.file, line, col, strings.Join(c.path, "."), c.now))
+			}
+		}
+	}
+	return out
 }
 
 // ownName names a user's profile file that gives no name: of its own by

@@ -276,3 +276,34 @@ func TestLoad_RateLimitNone(t *testing.T) {
 		t.Errorf("rate_limit: off = %v, want an error at bad.yaml:2", err)
 	}
 }
+
+// extends adds a profile's probes to the inherited ones; one with an
+// inherited probe's name takes its place; replace: [probes] drops them.
+func TestLoad_ExtendsAddsProbes(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, src string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(src), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	write("base.yaml", "extends: erzycall\nprobes:\n  - {name: a, request: {path: /a}, expect: {status: 404}}\n  - {name: b, request: {path: /b}, expect: {status: 404}}\n")
+	for _, tc := range []struct{ src, want string }{
+		{"extends: ./base.yaml\nprobes: [{name: c, request: {path: /c}, expect: {status: 404}}]\n", "a:/a b:/b c:/c"},
+		{"extends: ./base.yaml\nprobes: [{name: b, request: {path: /b2}, expect: {status: 404}}]\n", "a:/a b:/b2"},
+		{"extends: ./base.yaml\nreplace: [probes]\nprobes: [{name: c, request: {path: /c}, expect: {status: 404}}]\n", "c:/c"},
+	} {
+		p, err := Load(write("p.yaml", tc.src), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, pr := range p.Probes {
+			got = append(got, pr.Name+":"+pr.Request.Path)
+		}
+		if strings.Join(got, " ") != tc.want {
+			t.Errorf("%q: probes %v, want %s", tc.src, got, tc.want)
+		}
+	}
+}

@@ -40,6 +40,9 @@ type Profile struct {
 	Dir string `yaml:"-" json:"-"`
 	// Source is the file the profile came from ("builtin:NAME" for built-ins).
 	Source string `yaml:"-" json:"-"`
+	// Warnings are one-line notes about keys whose meaning changed
+	// (file:line:col: key: what it means now), said once when loaded.
+	Warnings []string `yaml:"-" json:"-"`
 
 	// envelope is the envelope schema compiled while loading; Compile reuses it.
 	envelope *envelopeSchema
@@ -284,8 +287,12 @@ type Endpoints struct {
 type Create struct {
 	Method string `yaml:"method,omitempty" json:"method,omitempty"`
 	Path   string `yaml:"path,omitempty" json:"path,omitempty"`
-	// Body is a valid sample body (JSON text).
+	// Body is a valid sample body (JSON text, unless ContentType says
+	// otherwise).
 	Body string `yaml:"body,omitempty" json:"body,omitempty"`
+	// ContentType is the media type of Body and InvalidBody (default
+	// application/json).
+	ContentType string `yaml:"content_type,omitempty" json:"content_type,omitempty"`
 	// InvalidBody fails validation on InvalidField.
 	InvalidBody  string `yaml:"invalid_body,omitempty" json:"invalid_body,omitempty"`
 	InvalidField string `yaml:"invalid_field,omitempty" json:"invalid_field,omitempty"`

@@ -160,7 +160,7 @@ func checkEndpoints(e Endpoints, add func(string, ...string)) {
 		add("must contain {id}", "endpoints", "delete")
 	}
 	for field, body := range map[string]string{"body": e.Create.Body, "invalid_body": e.Create.InvalidBody} {
-		if body == "" {
+		if body == "" || (e.Create.ContentType != "" && !strings.Contains(e.Create.ContentType, "json")) {
 			continue
 		}
 		if !json.Valid([]byte(strings.ReplaceAll(body, "{{n}}", "1234567"))) {

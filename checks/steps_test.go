@@ -1,0 +1,257 @@
+package checks_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/fixtures"
+	"github.com/errprobe/errprobe/report"
+	"github.com/errprobe/errprobe/schemas"
+)
+
+// targetFile starts the reference server (erzycall) with faults and loads
+// src, a profile file extending erzycall, with the server's keys and env.
+func targetFile(t *testing.T, src string, env map[string]string, faults ...string) (checks.Config, error) {
+	t.Helper()
+	base, err := schemas.Builtin("erzycall", func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk := fakeClock()
+	srv, err := fixtures.Start(context.Background(), "127.0.0.1:0", base,
+		fixtures.WithFaults(faults...), fixtures.WithRateLimit(demoRate, demoWindow), fixtures.WithClock(clk.Now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	path := filepath.Join(t.TempDir(), "errprobe.yaml")
+	if err := os.WriteFile(path, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p, err := schemas.Load(path, srv.Keys.Getenv(func(k string) string { return env[k] }))
+	if err != nil {
+		return checks.Config{}, err
+	}
+	c, err := schemas.Compile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return checks.Config{Contract: c, BaseURL: srv.URL, MaxRequests: 300, Concurrency: 4, Clock: clk,
+		Suites: []string{report.SuiteCustom}}, nil
+}
+
+const stepsProfile = `extends: erzycall
+probes:
+  - name: delete-then-gone
+    steps:
+      - request: {method: POST, path: /api/v1/contacts, body: '{"name":"x","phone":"+1415{{n}}"}'}
+        expect: {status: 201}
+        capture: {id: body /id}
+      - request: {method: DELETE, path: "/api/v1/contacts/{{id}}"}
+        expect: {status: 204}
+      - request: {method: GET, path: "/api/v1/contacts/{{id}}"}
+        expect: {code: NOT_FOUND}
+  - name: follow-location
+    steps:
+      - request: {method: POST, path: /api/v1/contacts, body: '{"name":"x","phone":"+1415{{n}}"}'}
+        expect: {status: 201}
+        capture: {where: header Location}
+      - request: {method: GET, path: "{{where}}"}
+        expect: {status: 200}
+`
+
+// Multi-step probes: clean they pass (the captured id and Location are
+// used); a broken step fails with its own exchange and the earlier ones as
+// set-up; a capture that finds nothing fails its step and sends no more.
+func TestRun_StepsCaptures(t *testing.T) {
+	t.Parallel()
+	type testCase struct {
+		fault string
+		want  map[string]report.Status
+		check func(t *testing.T, rep *report.Report)
+	}
+	run := func(t *testing.T, tc testCase) {
+		t.Parallel()
+		cfg, err := targetFile(t, stepsProfile, nil, faultList(tc.fault)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep := runCfg(t, cfg)
+		for id, st := range tc.want {
+			if got := statusOf(rep, id); got != st {
+				t.Errorf("%s = %s, want %s: %v", id, got, st, failures(rep))
+			}
+		}
+		if tc.check != nil {
+			tc.check(t, rep)
+		}
+	}
+	for _, tc := range []testCase{
+		{want: map[string]report.Status{"custom.delete-then-gone": report.StatusPass, "custom.follow-location": report.StatusPass},
+			check: func(t *testing.T, rep *report.Report) {
+				for _, ex := range rep.Exchanges {
+					if strings.Contains(ex.Request.URL, "{{") {
+						t.Errorf("a placeholder was sent: %s", ex.Request.URL)
+					}
+				}
+			}},
+		{fault: "delete-200-body", want: map[string]report.Status{"custom.delete-then-gone": report.StatusFail},
+			check: func(t *testing.T, rep *report.Report) {
+				r := resultOf(t, rep, "custom.delete-then-gone")
+				if r.Exchange.Request.Method != http.MethodDelete || len(r.Setup) != 1 || r.Setup[0].Request.Method != http.MethodPost {
+					t.Errorf("failure on %s with %d set-up requests, want the DELETE after the POST", r.Exchange.Request.Method, len(r.Setup))
+				}
+			}},
+		{fault: "no-location", want: map[string]report.Status{"custom.follow-location": report.StatusFail},
+			check: func(t *testing.T, rep *report.Report) {
+				r := resultOf(t, rep, "custom.follow-location")
+				if !strings.Contains(r.Message, "capture where") || !strings.Contains(r.Message, "not sent") {
+					t.Errorf("message %q, want the capture and the steps not sent", r.Message)
+				}
+				for _, ex := range rep.Exchanges {
+					if ex.Probe == "follow-location" && ex.Request.Method == http.MethodGet {
+						t.Errorf("a later step was sent: %s", ex.Request.URL)
+					}
+				}
+			}},
+	} {
+		t.Run("fault="+tc.fault, func(t *testing.T) { run(t, tc) })
+	}
+}
+
+func runCfg(t *testing.T, cfg checks.Config) *report.Report { t.Helper(); return run(t, cfg) }
+
+// ${VAR} in a custom probe: expanded and masked; unset: skipped naming it.
+func TestRun_ProbeEnv(t *testing.T) {
+	t.Parallel()
+	src := "extends: erzycall\nprobes:\n  - name: by-env\n    request: {method: GET, path: \"/api/v1/contacts/${C_ID}\", headers: {X-Tenant: \"${C_TENANT}\"}}\n    expect: {code: NOT_FOUND}\n"
+	cfg, err := targetFile(t, src, map[string]string{"C_ID": "ct_00000000000000000000", "C_TENANT": "tenant-secret-42"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := run(t, cfg)
+	if st := statusOf(rep, "custom.by-env"); st != report.StatusPass {
+		t.Errorf("custom.by-env = %s: %v", st, failures(rep))
+	}
+	b, _ := json.Marshal(rep)
+	if strings.Contains(string(b), "tenant-secret-42") {
+		t.Error("the value of ${C_TENANT} is in the report")
+	}
+	cfg, err = targetFile(t, src, map[string]string{"C_ID": "ct_00000000000000000000"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := resultOf(t, run(t, cfg), "custom.by-env")
+	if r.Status != report.StatusSkip || !strings.Contains(r.Message, "C_TENANT") {
+		t.Errorf("unset variable: %s %q, want skipped naming C_TENANT", r.Status, r.Message)
+	}
+}
+
+// HEAD is judged without a body; any_of takes either alternative.
+func TestRun_HeadAnyOf(t *testing.T) {
+	t.Parallel()
+	src := `extends: erzycall
+probes:
+  - name: head-missing
+    request: {method: HEAD, path: /api/v1/contacts/ct_00000000000000000000}
+    expect: {code: NOT_FOUND}
+  - name: delete-missing
+    request: {method: DELETE, path: /api/v1/contacts/ct_00000000000000000000}
+    expect: {any_of: [{status: 202}, {code: NOT_FOUND}]}
+`
+	for _, fault := range []string{"", "wrong-status"} {
+		cfg, err := targetFile(t, src, nil, faultList(fault)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Suites = append(cfg.Suites, report.SuiteEnvelope)
+		rep := run(t, cfg)
+		want := report.StatusPass
+		if fault != "" {
+			want = report.StatusFail
+		}
+		if st := statusOf(rep, "custom.delete-missing"); st != want {
+			t.Errorf("%s: custom.delete-missing = %s, want %s", fault, st, want)
+		}
+		if fault == "" {
+			if f := failures(rep); len(f) > 0 {
+				t.Errorf("clean run failures (a HEAD judged as if it had a body?): %v", f)
+			}
+		}
+	}
+}
+
+// accept: the failure is reported accepted with the reason; on a server
+// that keeps the rule the acceptance is stale.
+func TestRun_Accept(t *testing.T) {
+	t.Parallel()
+	src := "extends: erzycall\naccept:\n  auth.www-authenticate: \"gateway strips it; OPS-12\"\n"
+	cfg, err := targetFile(t, src, nil, "no-www-authenticate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Suites = []string{report.SuiteAuth}
+	rep := run(t, cfg)
+	r := resultOf(t, rep, report.AuthWWWAuthenticate)
+	if r.Status != report.StatusAccepted || r.Accepted != "gateway strips it; OPS-12" {
+		t.Errorf("www-authenticate %s %q, want accepted with the reason", r.Status, r.Accepted)
+	}
+	if _, f, _ := rep.Counts(); f != 0 {
+		t.Errorf("%d failures: %v", f, failures(rep))
+	}
+	cfg, _ = targetFile(t, src, nil)
+	cfg.Suites = []string{report.SuiteAuth}
+	rep = run(t, cfg)
+	if len(rep.StaleAccepts) != 1 || !strings.Contains(rep.StaleAccepts[0], "no longer seen: auth.www-authenticate") {
+		t.Errorf("stale acceptances %q", rep.StaleAccepts)
+	}
+}
+
+// Two faults in one probe: the GET's text/plain 404 and the DELETE's 500
+// are each a failure of resources.unknown-id.
+func TestRun_EveryFailingRequest(t *testing.T) {
+	t.Parallel()
+	cfg := target(t, "erzycall", "error-not-json", "delete-unknown-500")
+	cfg.Suites = []string{report.SuiteResources}
+	rep := run(t, cfg)
+	methods := map[string]bool{}
+	for _, r := range rep.Results {
+		if r.Check == report.ResourcesUnknownID && r.Status == report.StatusFail {
+			methods[r.Exchange.Request.Method] = true
+		}
+	}
+	if !methods[http.MethodGet] || !methods[http.MethodDelete] {
+		t.Errorf("unknown-id failures on %v, want GET and DELETE", methods)
+	}
+}
+
+// Bad input is refused when the profile loads, positioned.
+func TestLoad_StepsBadInput(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ src, want string }{
+		{"probes: [{name: a, steps: [{request: {path: '/x/{{id}}'}, expect: {status: 404}}]}]", "{{id}} is not captured"},
+		{"probes: [{name: a, request: {path: /x}, expect: {any_of: []}}]", "any_of must be a non-empty list"},
+		{"probes: [{name: a, request: {path: /x, headers: {X-A: \"a\\r\\nb\"}}, expect: {status: 404}}]", "control character"},
+		{"probes: [{name: a, request: {path: /x}}]", "needs expect"},
+	} {
+		_, err := targetFile(t, "extends: erzycall\n"+tc.src+"\n", nil)
+		var pe *schemas.ProfileError
+		if !errors.As(err, &pe) || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "errprobe.yaml:2:") {
+			t.Errorf("%s: %v, want a positioned %q", tc.src, err, tc.want)
+		}
+	}
+	cfg, err := targetFile(t, "extends: erzycall\naccept: {auth.nope: r}\n", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := checks.Run(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), `no check "auth.nope"`) {
+		t.Errorf("unknown accept: %v", err)
+	}
+}
