@@ -1,10 +1,13 @@
 # errprobe — build, test, demo, bench. `make test` is what CI runs.
 GO       ?= go
-VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+# A tagged commit is stamped with its tag; otherwise nothing is stamped and the
+# binary names its commit itself (dev-REV), exactly as a plain `go build` does.
+VERSION  ?= $(shell git describe --tags --exact-match 2>/dev/null)
+GORELEASER ?= $(GO) run github.com/goreleaser/goreleaser/v2@v2.17.0
 LDFLAGS  := -X github.com/errprobe/errprobe/cmd.Version=$(VERSION)
 FUZZTIME ?= 30s
 
-.PHONY: build install test lint demo bench bench-go bench-burst fuzz clean
+.PHONY: build install test lint demo bench bench-go bench-burst fuzz release-snapshot clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o errprobe .
@@ -39,5 +42,11 @@ bench-burst: build
 fuzz:
 	bash scripts/fuzz.sh $(FUZZTIME)
 
+# The release archives (linux, darwin, windows × amd64, arm64) and checksums.txt
+# in dist/, from .goreleaser.yaml, without publishing. goreleaser runs from the
+# module proxy at a pinned version: it is not a dependency of errprobe's go.mod.
+release-snapshot:
+	$(GORELEASER) release --snapshot --clean
+
 clean:
-	rm -f errprobe
+	rm -rf errprobe dist

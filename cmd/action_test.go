@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -139,5 +140,48 @@ func TestAction_Script(t *testing.T) {
 		{name: "fault", faults: []string{"wrong-status"}, args: "--suite envelope", code: 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) { t.Parallel(); run(t, tc) })
+	}
+}
+
+// TestAction_ReleaseBinary: from a release tag the script runs the release
+// archive's binary once its checksum matches checksums.txt (no go build),
+// and passes its exit code through.
+func TestAction_ReleaseBinary(t *testing.T) {
+	for _, tool := range []string{"bash", "curl", "tar", "sha256sum"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skip("no " + tool)
+		}
+	}
+	t.Parallel()
+	src, _ := filepath.Abs("..")
+	rel := t.TempDir()
+	tagDir := filepath.Join(rel, "v9.9.9")
+	os.MkdirAll(tagDir, 0o755)
+	stage := t.TempDir()
+	fake := "#!/bin/sh\necho released-binary \"$@\"\nexit 4\n"
+	os.WriteFile(filepath.Join(stage, "errprobe"), []byte(fake), 0o755)
+	name := "errprobe_9.9.9_linux_amd64.tar.gz"
+	if out, err := exec.Command("tar", "-czf", filepath.Join(tagDir, name), "-C", stage, "errprobe").CombinedOutput(); err != nil {
+		t.Fatalf("tar: %v %s", err, out)
+	}
+	sum, err := exec.Command("sha256sum", filepath.Join(tagDir, name)).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(tagDir, "checksums.txt"), []byte(strings.Fields(string(sum))[0]+"  "+name+"\n"), 0o644)
+	ws := t.TempDir()
+	output := filepath.Join(ws, "output.txt")
+	c := exec.Command("bash", filepath.Join(src, "scripts", "action.sh"))
+	c.Dir = ws
+	c.Env = append(os.Environ(), "GITHUB_ACTION_PATH="+src, "GITHUB_WORKSPACE="+ws, "RUNNER_TEMP="+t.TempDir(),
+		"GITHUB_OUTPUT="+output, "GITHUB_ACTION_REF=v9.9.9", "RUNNER_OS=Linux", "RUNNER_ARCH=X64",
+		"ERRPROBE_RELEASE_BASE=file://"+rel, "INPUT_PROFILE=erzycall", "INPUT_FAIL_ON=security", "PATH=/usr/bin:/bin")
+	out, err := c.CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 4 || !strings.Contains(string(out), "released-binary run --profile erzycall --fail-on security") {
+		t.Fatalf("exit %v, want 4 from the release binary\n%s", err, out)
+	}
+	if b, _ := os.ReadFile(output); !strings.Contains(string(b), "exit-code=4") {
+		t.Errorf("GITHUB_OUTPUT %q lacks exit-code=4", b)
 	}
 }
