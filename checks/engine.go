@@ -83,6 +83,7 @@ func Run(ctx context.Context, cfg Config) (*report.Report, error) {
 	rep.Requests = s.budget.Sent()
 	rep.Burst = s.burst
 	rep.Backoffs = s.backoffList
+	rep.RateAdvice = s.rateAdvice(rep.Started)
 	if cfg.DryRun {
 		rep.Planned = s.planned
 		rep.Plan, rep.PlanTotal = s.itemise()

@@ -441,3 +441,48 @@ func TestRun_LateSampleAdmittedIsNoEvidence(t *testing.T) {
 		t.Errorf("reached = %s %q", res.Status, res.Message)
 	}
 }
+
+// TestRun_503BackedOffAndRateAdvised: a limiter in front answering 503
+// with Retry-After is waited out once like a 429 (no probe blamed for it),
+// and the run, having met it on several probes, names the --rate that
+// would have avoided them.
+func TestRun_503BackedOffAndRateAdvised(t *testing.T) {
+	t.Parallel()
+	p, _ := schemas.Builtin("erzycall", func(string) string { return "" })
+	clk := fakeClock()
+	srv, err := fixtures.New(p, fixtures.WithClock(clk.Now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var shed atomic.Int64
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && shed.Add(1)%2 == 1 {
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		srv.ServeHTTP(w, r)
+	}))
+	t.Cleanup(hs.Close)
+	p, _ = schemas.Builtin("erzycall", srv.Keys().Getenv(nil))
+	c, err := schemas.Compile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := run(t, checks.Config{Contract: c, BaseURL: hs.URL, Concurrency: 1, Clock: clk, Suites: []string{"malformed"}})
+	if f := failures(rep); len(f) > 0 {
+		t.Errorf("probes blamed for the limiter's 503s:\n%s", strings.Join(f, "\n"))
+	}
+	n503 := 0
+	for _, b := range rep.Backoffs {
+		if b.Status == http.StatusServiceUnavailable {
+			n503++
+		}
+	}
+	if n503 < 2 {
+		t.Errorf("%d back-offs from 503, want every 503 waited out: %+v", n503, rep.Backoffs)
+	}
+	if !strings.HasPrefix(rep.RateAdvice, "--rate ") {
+		t.Errorf("rate advice %q, want a --rate", rep.RateAdvice)
+	}
+}

@@ -116,6 +116,10 @@ type session struct {
 	// rate_limit: none, where any 429 is a finding); under mu.
 	limited      *report.Exchange
 	limitedProbe string
+	// limitedUntil is when the first back-off's announced wait ends,
+	// sentBeforeLimit the requests admitted before it; under mu.
+	limitedUntil    time.Time
+	sentBeforeLimit int
 	// validators caches the compiled documented schemas (run --openapi).
 	validators map[string]validatorOrErr
 }
@@ -266,10 +270,20 @@ func (s *session) publicHeader(name string) bool {
 // are then not run, never failed.
 func (s *session) send(ctx context.Context, c call) *report.Exchange {
 	ex := s.sendFresh(ctx, c)
-	if c.noRetry || ex.Response == nil || ex.Response.Status != http.StatusTooManyRequests {
+	if c.noRetry || !limitedAnswer(ex) {
 		return ex
 	}
 	return s.backOff(ctx, c, ex)
+}
+
+// limitedAnswer is a limiter's answer: a 429, or a 503 with Retry-After (a
+// limiter or gateway in front shedding load), either waited out once.
+func limitedAnswer(ex *report.Exchange) bool {
+	if ex.Response == nil {
+		return false
+	}
+	st := ex.Response.Status
+	return st == http.StatusTooManyRequests || (st == http.StatusServiceUnavailable && ex.Response.Header.Get("Retry-After") != "")
 }
 
 // sendFresh sends c once, and once more with a refreshed token when the
@@ -285,29 +299,42 @@ func (s *session) sendFresh(ctx context.Context, c call) *report.Exchange {
 	return ex
 }
 
-// backOff waits out one 429 and sends c again, once.
+// backOff waits out one 429 (or 503 with Retry-After) and sends c again,
+// once.
 func (s *session) backOff(ctx context.Context, c call, ex *report.Exchange) *report.Exchange {
 	want := ratelimit.RetryWait(s.p, ex.Response.Header, s.cfg.Now(), s.maxWait)
+	s.noteLimited(want)
 	wait := s.spendWait(want)
-	b := report.Backoff{Request: c.method + " " + pathOnly(c.path), Wait: wait}
+	b := report.Backoff{Request: c.method + " " + pathOnly(c.path), Wait: wait, Status: ex.Response.Status}
 	if wait <= 0 || s.backoffs.Add(1) > int64(maxBackoffs) {
 		b.Wait, b.Note = 0, "not retried: the run's wait allowance (max_wait) or back-off count is spent"
 		s.noteBackoff(b)
 		ex.Limited = true
 		return ex
 	}
-	awaited := "rate-limit reset after 429 on " + b.Request
+	awaited := fmt.Sprintf("rate-limit reset after %d on %s", b.Status, b.Request)
 	if !s.countdownFor(ctx, wait, awaited) {
 		ex.Cut = s.cutReason(ctx)
 		return ex
 	}
 	again := s.sendFresh(ctx, c)
-	if again.Response != nil && again.Response.Status == http.StatusTooManyRequests {
+	if limitedAnswer(again) {
 		again.Limited = true
-		b.Note = "still 429 after the wait"
+		b.Note = fmt.Sprintf("still %d after the wait", again.Response.Status)
 	}
 	s.noteBackoff(b)
 	return again
+}
+
+// noteLimited remembers the run's first limited answer outside the burst:
+// when its window ends (now + the announced wait) and how many requests had
+// been sent by then, for the --rate that would have avoided it.
+func (s *session) noteLimited(wait time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.limitedUntil.IsZero() {
+		s.limitedUntil, s.sentBeforeLimit = s.cfg.Now().Add(wait), s.budget.Sent()-1
+	}
 }
 
 func (s *session) noteBackoff(b report.Backoff) {

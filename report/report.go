@@ -180,6 +180,9 @@ type Report struct {
 	Exchanges []*Exchange `json:"exchanges,omitempty"`
 	// Backoffs are the 429s outside the burst that were waited out.
 	Backoffs []Backoff `json:"backoffs,omitempty"`
+	// RateAdvice, when several probes met a 429 or 503 outside the burst,
+	// names the --rate that would have avoided them ("--rate 5/s").
+	RateAdvice string `json:"rate_advice,omitempty"`
 	// Plan itemises what a dry run may send; PlanTotal bounds it.
 	Plan      []PlanItem `json:"plan,omitempty"`
 	PlanTotal int        `json:"plan_total,omitempty"`
@@ -202,6 +205,8 @@ type Report struct {
 type Backoff struct {
 	Request string        `json:"request"`
 	Wait    time.Duration `json:"wait_ns"`
+	// Status is what was waited out: 429, or 503 with Retry-After.
+	Status int `json:"status,omitempty"`
 	Note    string        `json:"note,omitempty"`
 }
 

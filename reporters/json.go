@@ -133,6 +133,7 @@ type JSONDocument struct {
 	// Backoffs are the 429s outside the burst waited out; Plan and
 	// PlanTotal a dry run's itemised bound; NothingTested why no check ran.
 	Backoffs      []JSONBackoff     `json:"backoffs,omitempty"`
+	RateAdvice    string            `json:"rate_advice,omitempty"`
 	Plan          []report.PlanItem `json:"plan,omitempty"`
 	PlanTotal     int               `json:"plan_total,omitempty"`
 	NothingTested string            `json:"nothing_tested,omitempty"`
@@ -147,6 +148,7 @@ type JSONBackoff struct {
 	Request string  `json:"request"`
 	WaitMS  float64 `json:"wait_ms"`
 	Note    string  `json:"note,omitempty"`
+	Status  int     `json:"status,omitempty"`
 }
 
 // JSONTotals counts results and carries the gate's verdict.
@@ -329,8 +331,9 @@ func NewJSONDocument(r *report.Report, o Options) JSONDocument {
 		Plan:      r.Plan, PlanTotal: r.PlanTotal, NothingTested: r.NothingTested,
 	}
 	for _, b := range r.Backoffs {
-		doc.Backoffs = append(doc.Backoffs, JSONBackoff{Request: b.Request, WaitMS: millis(b.Wait), Note: b.Note})
+		doc.Backoffs = append(doc.Backoffs, JSONBackoff{Request: b.Request, WaitMS: millis(b.Wait), Note: b.Note, Status: b.Status})
 	}
+	doc.RateAdvice = r.RateAdvice
 	for _, g := range groups {
 		doc.Groups = append(doc.Groups, jsonGroup(r, g))
 	}

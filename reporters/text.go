@@ -274,7 +274,10 @@ func (t *textReport) burst() {
 			wait += b.Wait
 		}
 		t.p.gap()
-		t.p.line(t.s.bold.Sprint("back-off") + fmt.Sprintf(" %s outside the burst waited out once (%ss in all)", plural(n, "429"), seconds(wait)))
+		t.p.line(t.s.bold.Sprint("back-off") + fmt.Sprintf(" %s outside the burst waited out once (%ss in all)", plural(n, limitedName(t.r.Backoffs)), seconds(wait)))
+		if t.r.RateAdvice != "" {
+			t.p.line(fmt.Sprintf("  %s would have avoided them: the probes outran the API's limit", t.r.RateAdvice))
+		}
 	}
 	b := t.r.Burst
 	if b == nil {
@@ -282,6 +285,22 @@ func (t *textReport) burst() {
 	}
 	t.p.gap()
 	t.p.line(t.s.bold.Sprint("burst") + " " + burstLine(b))
+}
+
+// limitedName names what the back-offs waited out: "429", "503" or
+// "429/503".
+func limitedName(bs []report.Backoff) string {
+	seen := map[int]bool{}
+	for _, b := range bs {
+		seen[b.Status] = true
+	}
+	switch {
+	case seen[503] && (seen[429] || seen[0]):
+		return "429/503"
+	case seen[503]:
+		return "503"
+	}
+	return "429"
 }
 
 func burstLine(b *report.BurstStats) string {
