@@ -206,8 +206,8 @@ type Backoff struct {
 	Request string        `json:"request"`
 	Wait    time.Duration `json:"wait_ns"`
 	// Status is what was waited out: 429, or 503 with Retry-After.
-	Status int `json:"status,omitempty"`
-	Note    string        `json:"note,omitempty"`
+	Status int    `json:"status,omitempty"`
+	Note   string `json:"note,omitempty"`
 }
 
 // PlanItem is one line of a dry run's itemised total.
