@@ -14,6 +14,7 @@ import (
 	junit "github.com/joshdk/go-junit"
 
 	"github.com/errprobe/errprobe/checks"
+	"github.com/errprobe/errprobe/clock"
 	"github.com/errprobe/errprobe/fixtures"
 	"github.com/errprobe/errprobe/gate"
 	"github.com/errprobe/errprobe/report"
@@ -30,8 +31,11 @@ func demoRun(t *testing.T, profile string, faults ...string) (*report.Report, []
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A fake clock shared with the server: the rate-limit windows pass at
+	// once, and the burst lands in one window however loaded the machine.
+	clk := clock.NewFake(time.Now().Truncate(time.Minute).Add(500 * time.Millisecond))
 	srv, err := fixtures.Start(context.Background(), "127.0.0.1:0", base,
-		fixtures.WithFaults(faults...), fixtures.WithRateLimit(100, time.Second))
+		fixtures.WithFaults(faults...), fixtures.WithRateLimit(100, time.Second), fixtures.WithClock(clk.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +51,7 @@ func demoRun(t *testing.T, profile string, faults ...string) (*report.Report, []
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	r, err := checks.Run(ctx, checks.Config{Contract: c, BaseURL: srv.URL, MaxRequests: 1500, Version: "test"})
+	r, err := checks.Run(ctx, checks.Config{Contract: c, BaseURL: srv.URL, MaxRequests: 1500, Version: "test", Clock: clk})
 	if err != nil {
 		t.Fatal(err)
 	}
