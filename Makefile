@@ -7,7 +7,7 @@ GORELEASER ?= $(GO) run github.com/goreleaser/goreleaser/v2@v2.17.0
 LDFLAGS  := -X github.com/errprobe/errprobe/cmd.Version=$(VERSION)
 FUZZTIME ?= 30s
 
-.PHONY: build install test lint demo bench bench-go bench-burst fuzz release-snapshot clean
+.PHONY: build install test test-short lint demo bench bench-go bench-burst fuzz release-snapshot clean
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o errprobe .
@@ -19,6 +19,11 @@ install:
 # vet, formatting, then every test with the race detector.
 test: lint
 	$(GO) test -race -count=1 ./...
+
+# The inner loop: no race detector, and -short leaves out the tests that
+# build errprobe or walk every profile key against a server (make test runs them).
+test-short:
+	$(GO) test -short ./...
 
 lint:
 	$(GO) vet ./...
