@@ -1,6 +1,8 @@
-// Package ratelimit reads rate-limit evidence: it parses the legacy
+// Package ratelimit is the home of rate-limit evidence: it parses the legacy
 // X-RateLimit-* headers, the IETF RateLimit/RateLimit-Policy fields, Reset
-// and Retry-After values, and keeps the per-response evidence (findings) a
-// burst or a run collects. It never sends a request; the burst and the
-// rate-limit checks in checks feed it responses.
+// and Retry-After values; keeps the per-response evidence (findings) a burst
+// collects (Evidence) and what every other response of a run said about the
+// limit (Seen); and times the waits around a burst (FreshWait, LaterWait).
+// It never sends a request and never sleeps: the burst and the rate-limit
+// suite in checks feed it responses and do the waiting.
 package ratelimit
