@@ -99,7 +99,7 @@ type ProbeExpect struct {
 	Situations []string
 	Rule       *schemas.Expectation
 	Success    bool
-	// EmptyBody wants no response body (a 204).
+	// EmptyBody wants no body on a 204 (RFC 9110 §15.3.5).
 	EmptyBody bool
 	// NoHeaderRules leaves out the header rules of the profile's
 	// expectation: the wrong-scheme probe sends no credential the API can
@@ -470,7 +470,7 @@ func (s *session) judgeExpect(dp Probe, rq ProbeRequest, ex *report.Exchange) (r
 	if msgs := schemas.CheckHeaders(rq.Expect.StatusHeaders[st], ex.Response.Header); len(msgs) > 0 {
 		return fail(statusText(st)+": "+msgs[0], e.String()+" with "+strings.Join(ruleNames(rq.Expect.StatusHeaders[st]), ", "), actual)
 	}
-	if rq.Expect.EmptyBody && ex.Response.Body != "" {
+	if rq.Expect.EmptyBody && st == http.StatusNoContent && ex.Response.Body != "" {
 		return fail(strconv.Itoa(st)+" with a body", e.String()+" with an empty body", strconv.Itoa(st)+" with a body")
 	}
 	if len(rq.Expect.Allow) > 0 && st == http.StatusMethodNotAllowed {

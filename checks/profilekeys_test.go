@@ -108,6 +108,7 @@ var keyEffects = map[string]keyEffect{
 	"endpoints.malformed_id":               {edit: "endpoints: {malformed_id: bad-id}", plan: true},
 	"endpoints.other_tenant_id":            {edit: "endpoints: {other_tenant_id: ct_22222222222222222222}", plan: true},
 	"endpoints.scoped":                     {edit: "endpoints: {scoped: DELETE /api/v1/contacts/ct_00000000000000000000}", plan: true},
+	"endpoints.delete_status":              {edit: "endpoints: {delete_status: [204, 200]}", fault: "delete-200-body"},
 	"endpoints.delete":                     {edit: "endpoints: {delete: 'POST /api/v1/contacts/{id}/cancel'}", plan: true},
 	"endpoints.unknown_route":              {edit: "endpoints: {unknown_route: /nope}", plan: true},
 	"endpoints.server_error":               {edit: "endpoints: {server_error: GET /api/v1/crash}", plan: true},

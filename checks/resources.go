@@ -145,13 +145,22 @@ func crossTenantProbe(p *schemas.Profile, skip string) Probe {
 	return dp
 }
 
-// deleteProbe creates a resource and deletes it: 204 with an empty body.
+// deleteStatuses are endpoints.delete_status, default 204.
+func deleteStatuses(p *schemas.Profile) schemas.Statuses {
+	if st := p.Endpoints.DeleteStatus; len(st) > 0 {
+		return schemas.Statuses(st)
+	}
+	return schemas.Statuses{http.StatusNoContent}
+}
+
+// deleteProbe creates a resource and deletes it: endpoints.delete_status
+// (default 204), a 204 with an empty body.
 func deleteProbe(p *schemas.Profile, skip string) Probe {
 	method, path := endpoint(p.Endpoints.Delete)
 	return Probe{Name: "delete", Suite: report.SuiteResources, Check: report.ResourcesDelete, Skip: skip, Requests: []ProbeRequest{
 		createStep(p, schemas.KeyValid),
 		{Method: method, Path: itemPathOf(path, "{{id}}"), Key: schemas.KeyValid,
-			Expect: ProbeExpect{Rule: &schemas.Expectation{Status: schemas.Statuses{http.StatusNoContent}}, EmptyBody: true}},
+			Expect: ProbeExpect{Rule: &schemas.Expectation{Status: deleteStatuses(p)}, EmptyBody: true}},
 	}}
 }
 

@@ -255,3 +255,25 @@ func TestLoad_StepsBadInput(t *testing.T) {
 		t.Errorf("unknown accept: %v", err)
 	}
 }
+
+// endpoints.delete_status: a 200 with the resource is a successful delete
+// where the profile allows it; by default only 204 is.
+func TestRun_DeleteStatus(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		src  string
+		want report.Status
+	}{
+		{"extends: erzycall\n", report.StatusFail},
+		{"extends: erzycall\nendpoints: {delete_status: [204, 200]}\n", report.StatusPass},
+	} {
+		cfg, err := targetFile(t, tc.src, nil, "delete-200-body")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Suites = []string{report.SuiteResources}
+		if st := statusOf(run(t, cfg), report.ResourcesDelete); st != tc.want {
+			t.Errorf("%q: resources.delete = %s, want %s", tc.src, st, tc.want)
+		}
+	}
+}

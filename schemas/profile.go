@@ -270,6 +270,9 @@ type Endpoints struct {
 	Scoped string `yaml:"scoped,omitempty" json:"scoped,omitempty"`
 	// Delete is "DELETE /path/{id}" used by the delete probe and clean-up.
 	Delete string `yaml:"delete,omitempty" json:"delete,omitempty"`
+	// DeleteStatus lists the statuses a successful delete may answer
+	// (204, 200, 202; default [204]); a 204 carries no body.
+	DeleteStatus []int `yaml:"delete_status,omitempty" json:"delete_status,omitempty"`
 	// ItemMethods are the methods the item route takes; the unknown-id and
 	// malformed-id probes run on each (default GET, and DELETE when delete
 	// is on the item route).
