@@ -19,10 +19,13 @@ import (
 
 // Probe is a probe as data: the requests it sends, what each must get, and
 // the check its verdict feeds. Built-in probes (malformed bodies, auth
-// keys, unknown ids and routes, validation, conflict, internal), a
-// profile's custom probes and OpenAPI-derived probes are all Probe values,
-// interpreted by one engine (runData). Only stateful probes (idempotency
-// races, the burst, tenant and delete sequences) are code.
+// keys, unknown ids and routes, validation, conflict, internal, and the
+// sequences delete, cross-tenant and idempotency mismatch), a profile's
+// custom probes and OpenAPI-derived probes are all Probe values,
+// interpreted by one engine (runData); a sequence's steps capture what
+// later steps use ({{id}}). Only concurrency (the idempotency race, the
+// burst) and the replay (two responses and a list count compared) are
+// code.
 //
 // Build one with the exported fields and hand it to a run in Config.Probes;
 // Check must be a catalogue ID or "custom.NAME".
