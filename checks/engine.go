@@ -44,13 +44,7 @@ func Run(ctx context.Context, cfg Config) (*report.Report, error) {
 	}
 	defer s.closeIdle() // the run's own connections end with it
 	plan := probes(s.p, cfg.Probes)
-	if why := s.undocumentedLimit(); why != "" {
-		for i := range plan {
-			if plan[i].name == "burst" && plan[i].skip == "" {
-				plan[i].skip = why
-			}
-		}
-	}
+	s.skipUndocumented(plan)
 	sel, err := newSelection(cfg.Suites, cfg.Skip, planChecks(plan))
 	if err != nil {
 		return nil, err

@@ -78,7 +78,11 @@ func (s *session) envelopeResults(probe string, exs []*report.Exchange, want fun
 		if jsonSample == nil && jsonBody(ex) {
 			jsonSample = ex
 		}
-		for _, v := range s.contract.CheckError(toSchemaResponse(ex.Response)) {
+		vs := s.contract.CheckError(toSchemaResponse(ex.Response))
+		if s.ownDocumentedSchema(ex, vs) {
+			continue // with --openapi, its status keeps its own documented error schema
+		}
+		for _, v := range vs {
 			if _, seen := first[v.Rule]; !seen {
 				v := v
 				first[v.Rule], firstEx[v.Rule] = &v, ex

@@ -284,9 +284,21 @@ func malformedProbes(op *Operation, base checks.ProbeRequest) []checks.Probe {
 	return []checks.Probe{probeOf(op, "truncated-json", report.MalformedTruncated, t), probeOf(op, "content-type", report.MalformedContentType, c)}
 }
 
+// lastPathParam is the parameter of the path's last template.
+func lastPathParam(op *Operation, params []Param) Param {
+	all := pathParam.FindAllStringSubmatch(op.Path, -1)
+	name := all[len(all)-1][1]
+	for _, p := range params {
+		if p.Name == name {
+			return p
+		}
+	}
+	return params[len(params)-1]
+}
+
 // idProbes: a well-formed id that names nothing (the documented 404; not
 // probed where the operation documents none) and a malformed one (the documented 400/404/422, else a
-// 4xx), in the path's one parameter; everything else valid.
+// 4xx), in the path's last parameter; everything else valid.
 func idProbes(op *Operation, base checks.ProbeRequest) []checks.Probe {
 	params := op.PathParams()
 	unknownRq, malformedRq := base, base
@@ -297,25 +309,25 @@ func idProbes(op *Operation, base checks.ProbeRequest) []checks.Probe {
 		malformedRq.Expect = checks.ProbeExpect{ClientError: true}
 	}
 	skipBoth := ""
-	switch {
-	case len(params) == 0:
-		skipBoth = "the path's parameter is not documented"
-	case strings.Count(op.Path, "{") != 1 || len(params) != 1:
-		skipBoth = "the path has more than one parameter: the other ids must name existing resources (stateful)"
+	if len(params) == 0 || len(params) != len(pathParam.FindAllString(op.Path, -1)) {
+		skipBoth = "the path's parameters are not all documented"
 	}
 	var unknownSkip, malformedSkip string
 	query := queryOf(base.Path)
 	if skipBoth == "" {
-		sch := mergeAllOf(orEmpty(params[0].Schema))
+		// The last parameter names the resource; the others keep their
+		// well-formed values.
+		last := lastPathParam(op, params)
+		sch := mergeAllOf(orEmpty(last.Schema))
 		if id, ok := wellFormedID(sch); ok {
-			unknownRq.Path = concretePath(op, id) + query
+			unknownRq.Path = concretePathWith(op, last.Name, id) + query
 		} else {
-			unknownSkip = "the path parameter " + params[0].Name + " states no pattern or type to build a well-formed unknown id from"
+			unknownSkip = "the path parameter " + last.Name + " states no pattern or type to build a well-formed unknown id from"
 		}
 		if v, _, ok := breaking(sch, "not-an-id!"); ok && fmt.Sprint(v) != "" {
-			malformedRq.Path = concretePath(op, fmt.Sprint(v)) + query
+			malformedRq.Path = concretePathWith(op, last.Name, fmt.Sprint(v)) + query
 		} else {
-			malformedSkip = "the path parameter " + params[0].Name + " states no pattern, type or enum to break"
+			malformedSkip = "the path parameter " + last.Name + " states no pattern, type or enum to break"
 		}
 	}
 	unknown := probeOf(op, "unknown-id", report.ResourcesUnknownID, unknownRq)

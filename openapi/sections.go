@@ -291,9 +291,10 @@ func (im *importer) writeRateLimit(y *yamlOut) {
 	if g, ok := im.sits["rate_limited"]; ok && g.Code != "" {
 		y.kv(1, "code", g.Code)
 	}
-	y.comment(1, "The burst's bounds are errprobe's defaults: lower them for a shared staging API.")
+	y.comment(1, "The document states no limit (OpenAPI has no field for it): run --openapi skips the burst until "+
+		"max_requests says how many requests reach it (without --openapi the burst sends up to 1000).")
 	y.key(1, "burst")
-	y.kv(2, "max_requests", 1000)
+	y.comment(2, "max_requests: 1000")
 	y.kv(2, "concurrency", 8)
 	y.kv(2, "max_wait", "65s")
 	y.blank()

@@ -191,6 +191,7 @@ func applyDefaults(p *Profile) {
 		rl.Reset = "auto"
 	}
 	b := &rl.Burst
+	b.Stated = b.MaxRequests != 0
 	b.MaxRequests = cmpOr(b.MaxRequests, 1000)
 	b.Concurrency = cmpOr(b.Concurrency, 8)
 	b.MaxWait = cmpOr(b.MaxWait, "65s")

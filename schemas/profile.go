@@ -248,6 +248,10 @@ type Burst struct {
 	Concurrency int `yaml:"concurrency,omitempty" json:"concurrency,omitempty"`
 	// MaxWait caps the wait for recovery after a 429, e.g. "65s" (default 65s).
 	MaxWait string `yaml:"max_wait,omitempty" json:"max_wait,omitempty"`
+	// Stated is true when the profile sets max_requests itself (not the
+	// default): run --openapi runs the burst only then, since a document
+	// never states how many requests reach its limit.
+	Stated bool `yaml:"-" json:"-"`
 }
 
 // Endpoints are the few operations probes need.
