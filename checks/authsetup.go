@@ -33,8 +33,10 @@ func authSecrets(p *schemas.Profile) []string {
 }
 
 // startCredential sets keys' valid key: fetched from the credential when
-// one supplies it (a placeholder in a dry run, which fetches nothing), or
-// "$VAR" in a dry run without one.
+// one supplies it (a placeholder in a dry run, which fetches nothing). A
+// missing key stays missing in a dry run too: the plan lists what the run
+// would send with the credentials it has now, and says once (Keyless) what
+// is left out.
 func startCredential(ctx context.Context, p *schemas.Profile, cfg Config, budget http.RoundTripper, keys map[role]string) (*credential, error) {
 	cred, err := newCredential(p, cfg, budget)
 	if err != nil {
@@ -49,8 +51,6 @@ func startCredential(ctx context.Context, p *schemas.Profile, cfg Config, budget
 			return nil, err
 		}
 		keys[roleValid] = tok
-	case keys[roleValid] == "" && cfg.DryRun:
-		keys[roleValid] = "$" + keyEnv(p, roleValid)
 	}
 	return cred, nil
 }

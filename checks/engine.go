@@ -267,7 +267,7 @@ func (s *session) runSuite(ctx context.Context, plan []probe, sel selection, out
 func (s *session) runProbe(ctx context.Context, p probe, outs []*outcome, i int) {
 	o := &outcome{probe: p.name}
 	start := s.cfg.Now()
-	p.run(withProbe(ctx, p.name), s, o)
+	p.run(withChecks(withProbe(ctx, p.name), p.checks), s, o)
 	d := s.cfg.Now().Sub(start)
 	for j := range o.results {
 		o.results[j].Duration, o.results[j].Started = d, start

@@ -15,6 +15,19 @@ func withProbe(ctx context.Context, name string) context.Context {
 	return context.WithValue(ctx, probeKey{}, name)
 }
 
+type checksKey struct{}
+
+// withChecks tags ctx with the checks its probe feeds, so a dry run can
+// label each planned request with them.
+func withChecks(ctx context.Context, checks []string) context.Context {
+	return context.WithValue(ctx, checksKey{}, checks)
+}
+
+func checksOf(ctx context.Context) []string {
+	c, _ := ctx.Value(checksKey{}).([]string)
+	return c
+}
+
 func probeOf(ctx context.Context) string {
 	name, _ := ctx.Value(probeKey{}).(string)
 	return name

@@ -84,8 +84,18 @@ func TestRun_DryRunWithoutKeys(t *testing.T) {
 	if touched.Load() || len(rep.Planned) == 0 {
 		t.Fatalf("touched %v, planned %d", touched.Load(), len(rep.Planned))
 	}
-	if got := rep.Planned[0].Header.Get("Authorization"); got != "Bearer $ERRPROBE_API_KEY" {
-		t.Errorf("placeholder key header = %q", got)
+	// The plan is what the run would send with the keys it has now: nothing
+	// that needs the missing key, which Keyless names once.
+	for _, req := range rep.Planned {
+		if h := req.Header.Get("Authorization"); strings.Contains(h, "$ERRPROBE_API_KEY") {
+			t.Errorf("planned %s %s carries the missing key %q", req.Method, req.URL, h)
+		}
+		if req.Probe == "" || len(req.Checks) == 0 {
+			t.Errorf("planned %s %s has no probe/checks label", req.Method, req.URL)
+		}
+	}
+	if !strings.Contains(rep.Keyless, "ERRPROBE_API_KEY") {
+		t.Errorf("Keyless = %q, want it to name the missing variable", rep.Keyless)
 	}
 }
 

@@ -365,6 +365,7 @@ func (s *session) sendOnce(ctx context.Context, c call) *report.Exchange {
 	}
 	if s.cfg.DryRun {
 		s.mask.Exchange(ex)
+		ex.Request.Probe, ex.Request.Checks = probeOf(ctx), checksOf(ctx)
 		s.mu.Lock()
 		s.planned = append(s.planned, ex.Request)
 		s.mu.Unlock()

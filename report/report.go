@@ -116,6 +116,10 @@ type Request struct {
 	// environment variable it came, so a reproduction can write $KEYENV.
 	KeyHeader string `json:"key_header,omitempty"`
 	KeyEnv    string `json:"key_env,omitempty"`
+	// Probe and Checks label a dry run's planned request: the probe that
+	// would send it and the checks its answer feeds.
+	Probe  string   `json:"probe,omitempty"`
+	Checks []string `json:"checks,omitempty"`
 }
 
 // Response is what came back; Body is read up to the body cap.

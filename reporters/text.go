@@ -79,7 +79,11 @@ func (t *textReport) header() {
 		t.p.line(t.s.banner.Sprint(" NOT RUN ") + " " + oneLine(t.r.NothingTested) + "; this run does not pass")
 	}
 	if t.r.Keyless != "" {
-		t.p.line(t.s.banner.Sprint(" KEYLESS ") + " " + oneLine(t.r.Keyless) + ": ran only the probes that need no key")
+		did := "ran only the probes that need no key"
+		if t.r.DryRun {
+			did = "the dry run lists only the requests that need no key; the others would not be sent"
+		}
+		t.p.line(t.s.banner.Sprint(" KEYLESS ") + " " + oneLine(t.r.Keyless) + ": " + did)
 		t.p.gap()
 	}
 	if t.r.Stopped != "" {
@@ -107,8 +111,21 @@ func (t *textReport) planned() {
 		t.p.line(fmt.Sprintf("  %5d  %s", it.Requests, oneLine(it.What)))
 	}
 	for _, req := range t.r.Planned {
+		if req.Probe != "" {
+			t.p.line(t.s.dim.Sprint("  # " + oneLine(plannedLabel(req))))
+		}
 		t.p.line(indent(clean(Curl(req)), "  "))
 	}
+}
+
+// plannedLabel names a planned request's probe and the checks it feeds:
+// "probe unknown-id → resources.unknown-id, envelope.*".
+func plannedLabel(req report.Request) string {
+	label := "probe " + req.Probe
+	if len(req.Checks) > 0 {
+		label += " → " + strings.Join(req.Checks, ", ")
+	}
+	return label
 }
 
 func (t *textReport) suite(s suite) {
