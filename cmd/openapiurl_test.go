@@ -44,7 +44,8 @@ func TestRun_OpenAPIURL(t *testing.T) {
 	t.Parallel()
 	srv, hits := documentServer(t, []byte(urlDoc), nil)
 	out := filepath.Join(t.TempDir(), "report.json")
-	_, errOut, code := execute(t, nil, "run", srv.URL, "-p", "erzycall", "--openapi", srv.URL+"/openapi.json", "--dry-run", "--json", out, "-q")
+	// A key: a dry run plans only what the run would send with the keys it has.
+	_, errOut, code := execute(t, map[string]string{"ERRPROBE_API_KEY": "k_dry"}, "run", srv.URL, "-p", "erzycall", "--openapi", srv.URL+"/openapi.json", "--dry-run", "--json", out, "-q")
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
