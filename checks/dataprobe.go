@@ -168,6 +168,8 @@ func (s *session) runData(ctx context.Context, o *outcome, dp Probe) {
 		ex := s.do(ctx, o, s.dataCall(rq, vars))
 		if !rq.Setup {
 			also.judge(s, ex, rq)
+		} else {
+			also.judgeOnly(s, ex, rq, report.ResourcesCreateHeaders) // every successful create
 		}
 		r, ok := s.judgeExpect(dp, rq, ex)
 		stop := ""
@@ -495,6 +497,13 @@ func newAlsoJudge(checks []string) *alsoJudge {
 	return &alsoJudge{checks: checks, got: map[string]*report.Result{}}
 }
 
+// judgeOnly judges one of the checks on a set-up response.
+func (a *alsoJudge) judgeOnly(s *session, ex *report.Exchange, rq ProbeRequest, check string) {
+	if slices.Contains(a.checks, check) {
+		(&alsoJudge{checks: []string{check}, got: a.got}).judge(s, ex, rq)
+	}
+}
+
 func (a *alsoJudge) judge(s *session, ex *report.Exchange, rq ProbeRequest) {
 	if ex.Response == nil {
 		return
@@ -537,7 +546,8 @@ func (a *alsoJudge) judge(s *session, ex *report.Exchange, rq ProbeRequest) {
 				msg = "another organisation's resource was served: tenant isolation is broken"
 			}
 		case report.ResourcesCreateHeaders:
-			if applies = ex.Response.Status/100 == 2 && len(s.p.Endpoints.Create.Headers) > 0; applies {
+			isCreate := rq.Method == createMethod(s.p) && pathOnly(rq.Path) == s.p.Endpoints.Create.Path
+			if applies = isCreate && ex.Response.Status/100 == 2 && len(s.p.Endpoints.Create.Headers) > 0; applies {
 				if msgs := schemas.CheckHeaders(s.p.Endpoints.Create.Headers, ex.Response.Header); len(msgs) > 0 {
 					msg = msgs[0]
 				}

@@ -134,7 +134,7 @@ func createStep(p *schemas.Profile, key string) ProbeRequest {
 // 2xx (breach).
 func crossTenantProbe(p *schemas.Profile, skip string) Probe {
 	dp := Probe{Name: "cross-tenant", Suite: report.SuiteResources, Check: report.ResourcesCrossTenant, Skip: skip,
-		Also: []string{report.ResourcesTenantLeak, report.ResourcesTenantBreach}}
+		Also: []string{report.ResourcesTenantLeak, report.ResourcesTenantBreach, report.ResourcesCreateHeaders}}
 	id := url.PathEscape(p.Endpoints.OtherTenantID)
 	if id == "" {
 		dp.Requests = append(dp.Requests, createStep(p, schemas.KeyOtherTenant))
@@ -157,11 +157,12 @@ func deleteStatuses(p *schemas.Profile) schemas.Statuses {
 // (default 204), a 204 with an empty body.
 func deleteProbe(p *schemas.Profile, skip string) Probe {
 	method, path := endpoint(p.Endpoints.Delete)
-	return Probe{Name: "delete", Suite: report.SuiteResources, Check: report.ResourcesDelete, Skip: skip, Requests: []ProbeRequest{
-		createStep(p, schemas.KeyValid),
-		{Method: method, Path: itemPathOf(path, "{{id}}"), Key: schemas.KeyValid,
-			Expect: ProbeExpect{Rule: &schemas.Expectation{Status: deleteStatuses(p)}, EmptyBody: true}},
-	}}
+	return Probe{Name: "delete", Suite: report.SuiteResources, Check: report.ResourcesDelete, Skip: skip,
+		Also: []string{report.ResourcesCreateHeaders}, Requests: []ProbeRequest{
+			createStep(p, schemas.KeyValid),
+			{Method: method, Path: itemPathOf(path, "{{id}}"), Key: schemas.KeyValid,
+				Expect: ProbeExpect{Rule: &schemas.Expectation{Status: deleteStatuses(p)}, EmptyBody: true}},
+		}}
 }
 
 func (s *session) deleteCall(id string, r role) call {
