@@ -22,7 +22,12 @@ var skipHeaders = map[string]bool{"Content-Length": true, "Host": true}
 // Lines are joined with " \" continuations.
 func Curl(req report.Request) string {
 	parts := []string{"curl -sS -i"}
-	if req.Method != "" && req.Method != http.MethodGet {
+	switch req.Method {
+	case http.MethodHead:
+		// -X HEAD would wait for a body that never comes; -I asks for HEAD.
+		parts = []string{"curl -sS -I"}
+	case "", http.MethodGet:
+	default:
 		parts = append(parts, "-X "+shellQuote(req.Method))
 	}
 	parts = append(parts, curlURL(req))

@@ -31,6 +31,11 @@ func TestCurl_Reproductions(t *testing.T) {
 			want: "curl -sS -i \\\n  -X DELETE \\\n  http://h/v1/calls/1 \\\n  -H \"Authorization: Bearer $ERRPROBE_API_KEY\"",
 		},
 		{
+			name: "head as -I (curl -X HEAD hangs waiting for a body)",
+			req:  report.Request{Method: "HEAD", URL: "http://h/v1/calls/1"},
+			want: "curl -sS -I \\\n  http://h/v1/calls/1",
+		},
+		{
 			name: "basic credential as curl -u",
 			req: report.Request{URL: "http://h/", KeyHeader: "Authorization", KeyEnv: "ERRPROBE_USERNAME:$ERRPROBE_PASSWORD",
 				Header: http.Header{"Authorization": {"Basic ****"}}},
