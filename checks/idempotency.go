@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/errprobe/errprobe/report"
@@ -163,8 +164,8 @@ func probeConcurrent(ctx context.Context, s *session, o *outcome) {
 	if n <= 0 {
 		n = 5
 	}
-	before, counted := s.listCount(ctx, o)
-	k, body := s.idemKey(), s.expandN(s.p.Endpoints.Create.Body)
+	k := s.idemKey()
+	body, marker := s.expandNMarked(s.p.Endpoints.Create.Body)
 	exs := make([]*report.Exchange, n)
 	var wg sync.WaitGroup
 	start := make(chan struct{})
@@ -183,17 +184,18 @@ func probeConcurrent(ctx context.Context, s *session, o *outcome) {
 			ids[id] = ex
 		}
 	}
-	after, counted2 := s.listCount(ctx, o)
-	if why := unanswered(exs...); why != "" && (!(counted && counted2) || allUnanswered(exs)) {
-		// An unanswered create may still make a resource after the count:
-		// with no answer at all, or no list count, nothing tells how many.
+	// What this run created: the ids it got back and, where the create
+	// body carries a unique marker ({{n}}), the listed resources holding it
+	// — never the change in the collection's size, which anyone else
+	// creating at the same time would add to.
+	marked, counted := s.listMarked(ctx, o, marker)
+	if why := unanswered(exs...); why != "" && (!counted || allUnanswered(exs)) {
+		// An unanswered create may still make a resource: with no answer
+		// at all, or no marker to find it by, nothing tells how many.
 		o.skip(report.IdempotencyConcurrent, "no evidence: "+why)
 		return
 	}
-	created := len(ids)
-	if counted && counted2 && after-before > created {
-		created = after - before
-	}
+	created := max(len(ids), marked)
 	var last *report.Exchange
 	for _, ex := range ids {
 		last = ex
@@ -256,6 +258,49 @@ func (s *session) listCount(ctx context.Context, o *outcome) (int, bool) {
 		return 0, false
 	}
 	return countItems(doc)
+}
+
+// listMarked counts the listed resources whose JSON holds marker; false
+// when there is no marker or the list cannot be read.
+func (s *session) listMarked(ctx context.Context, o *outcome, marker string) (int, bool) {
+	if marker == "" || s.p.Endpoints.List == "" {
+		return 0, false
+	}
+	ex := s.do(ctx, o, s.listCall(roleValid))
+	if ex.Response == nil || ex.Response.Status/100 != 2 {
+		return 0, false
+	}
+	var doc any
+	if json.Unmarshal([]byte(ex.Response.Body), &doc) != nil {
+		return 0, false
+	}
+	items, ok := listItems(doc)
+	if !ok {
+		return 0, false
+	}
+	n := 0
+	for _, it := range items {
+		if b, err := json.Marshal(it); err == nil && strings.Contains(string(b), marker) {
+			n++
+		}
+	}
+	return n, true
+}
+
+// listItems finds a list response's items: the array itself, or under
+// data, items, results, contacts or agents.
+func listItems(doc any) ([]any, bool) {
+	switch v := doc.(type) {
+	case []any:
+		return v, true
+	case map[string]any:
+		for _, k := range []string{"data", "items", "results", "contacts", "agents"} {
+			if items, ok := listItems(v[k]); ok {
+				return items, true
+			}
+		}
+	}
+	return nil, false
 }
 
 func countItems(doc any) (int, bool) {

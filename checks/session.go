@@ -143,11 +143,19 @@ func (s *session) pace(ctx context.Context) error {
 
 // expandN replaces {{n}} with a run-unique 7-digit number, one per body.
 func (s *session) expandN(body string) string {
+	b, _ := s.expandNMarked(body)
+	return b
+}
+
+// expandNMarked is expandN that also returns the number it put in the
+// body ("" when the body has no {{n}}): a marker that finds the resources
+// made from this body among everyone else's.
+func (s *session) expandNMarked(body string) (string, string) {
 	if !strings.Contains(body, "{{n}}") {
-		return body
+		return body, ""
 	}
-	n := 1000000 + (s.runID+s.seq.Add(1))%9000000
-	return strings.ReplaceAll(body, "{{n}}", strconv.FormatInt(n, 10))
+	n := strconv.FormatInt(1000000+(s.runID+s.seq.Add(1))%9000000, 10)
+	return strings.ReplaceAll(body, "{{n}}", n), n
 }
 
 func (s *session) url(path string) string {
