@@ -128,7 +128,6 @@ func newSession(ctx context.Context, cfg Config) (*session, error) {
 	}
 	keys := profileKeys(p)
 	secrets := append(runSecrets(keys, cfg, u), authSecrets(p)...)
-	secrets = append(secrets, headerForms(p, keys)...)
 	secrets = append(secrets, probeSecrets(p, cfg.publicHeader)...)
 	tlsCfg, err := profileTLS(p, cfg.TLS)
 	if err != nil {
@@ -164,10 +163,11 @@ func newSession(ctx context.Context, cfg Config) (*session, error) {
 	}
 	s.named = profileHeaders(p)
 	s.mask = wire.NewMasker(secrets...)
+	s.mask.AddLiteral(headerForms(p, keys)...)
 	if cred != nil {
 		cred.onNew = func(v string) {
 			s.mask.Add(v)
-			s.mask.Add(headerForms(p, map[role]string{roleValid: v})...)
+			s.mask.AddLiteral(headerForms(p, map[role]string{roleValid: v})...)
 		}
 		s.cred = cred
 	}

@@ -53,15 +53,16 @@ func (o Options) Shown() string {
 // the one run uses.
 func (o Options) masker() *wire.Masker {
 	secrets := []string{o.Key}
-	for _, c := range authCandidates {
-		if c.scheme != "" && o.Key != "" {
-			secrets = append(secrets, wire.Base64Forms(c.scheme+" "+o.Key)...)
-		}
-	}
 	if u, err := url.Parse(o.BaseURL); err == nil {
 		secrets = append(secrets, wire.URLSecrets(u)...)
 	}
-	return wire.NewMasker(secrets...)
+	m := wire.NewMasker(secrets...)
+	for _, c := range authCandidates {
+		if c.scheme != "" && o.Key != "" {
+			m.AddLiteral(wire.Base64Forms(c.scheme + " " + o.Key)...)
+		}
+	}
+	return m
 }
 
 // Request is one planned request; Header holds the key masked.

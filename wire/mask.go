@@ -23,6 +23,9 @@ type Masker struct {
 	set     atomic.Pointer[maskSet]
 	mu      sync.Mutex
 	secrets []string
+	// literals are masked as they are, without their other forms (the
+	// base64 of a "Bearer KEY" header value).
+	literals []string
 }
 
 // maskSet is what a masker replaces: every form of every secret.
@@ -33,7 +36,7 @@ type maskSet struct {
 
 func NewMasker(secrets ...string) *Masker {
 	m := &Masker{secrets: secrets}
-	m.set.Store(newMaskSet(secrets))
+	m.set.Store(newMaskSet(secrets, nil))
 	return m
 }
 
@@ -42,11 +45,27 @@ func (m *Masker) Add(secrets ...string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.secrets = append(m.secrets, secrets...)
-	m.set.Store(newMaskSet(m.secrets))
+	m.set.Store(newMaskSet(m.secrets, m.literals))
 }
 
-func newMaskSet(secrets []string) *maskSet {
+// AddLiteral masks each text from now on as it is, without deriving its
+// URL-escaped, JSON or base64 forms: for texts that are already a form of
+// a secret, such as the base64 of a header value carrying a key. Every
+// form is one more scan of each body, so forms of forms are not added.
+func (m *Masker) AddLiteral(texts ...string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.literals = append(m.literals, texts...)
+	m.set.Store(newMaskSet(m.secrets, m.literals))
+}
+
+func newMaskSet(secrets, literals []string) *maskSet {
 	seen := map[string]string{}
+	for _, l := range literals {
+		if len(l) >= 4 {
+			seen[l] = Mask(l)
+		}
+	}
 	for _, s := range secrets {
 		if len(s) < 4 {
 			continue
