@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -92,9 +94,19 @@ func runInit(o *initOptions) error {
 	if err := writeNew(o, src); err != nil {
 		return err
 	}
-	fmt.Fprintf(o.IO.Out, "wrote %s (extends %s); set ERRPROBE_API_KEY, then: errprobe run --profile %s BASE_URL\n",
-		o.Output, o.Profile, o.Output)
+	fmt.Fprintf(o.IO.Out, "wrote %s (extends %s); set ERRPROBE_API_KEY, then: %s BASE_URL\n",
+		o.Output, o.Profile, runHint(o.Output))
 	return nil
+}
+
+// runHint is the run command that uses the profile just written: plain
+// `errprobe run` when run finds it by itself (errprobe.yaml or errprobe.yml
+// in this directory), else with --profile.
+func runHint(path string) string {
+	if filepath.Dir(path) == "." && slices.Contains(profileFiles, filepath.Base(path)) {
+		return "errprobe run"
+	}
+	return "errprobe run --profile " + path
 }
 
 // writeNew writes src to o.Output, refusing to overwrite without --force.

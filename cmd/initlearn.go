@@ -49,8 +49,8 @@ func initLearn(o *initOptions) error {
 	if _, err := loadProfileFile(o); err != nil {
 		return usageError(fmt.Errorf("wrote %s, but it does not load (edit it): %w", o.Output, err))
 	}
-	fmt.Fprintf(o.IO.Out, "wrote %s from %d responses of %s; read its comments, then: errprobe run --profile %s\n",
-		o.Output, len(obs), opts.Shown(), o.Output)
+	fmt.Fprintf(o.IO.Out, "wrote %s from %d responses of %s; read its comments, then: %s\n",
+		o.Output, len(obs), opts.Shown(), runHint(o.Output))
 	return nil
 }
 

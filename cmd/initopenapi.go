@@ -25,8 +25,8 @@ func initFromOpenAPI(o *initOptions) error {
 	if err := writeNew(o, src); err != nil {
 		return err
 	}
-	fmt.Fprintf(o.IO.Out, "wrote %s from %s (%d operations); read the comments marked guess, set ERRPROBE_API_KEY, then: errprobe run --profile %s BASE_URL\n",
-		o.Output, o.FromOpenAPI, len(doc.Operations), o.Output)
+	fmt.Fprintf(o.IO.Out, "wrote %s from %s (%d operations); read the comments marked guess, set ERRPROBE_API_KEY, then: %s BASE_URL\n",
+		o.Output, o.FromOpenAPI, len(doc.Operations), runHint(o.Output))
 	return nil
 }
 

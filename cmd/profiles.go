@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"text/tabwriter"
@@ -47,8 +48,9 @@ The output loads back as a profile file:
   errprobe profiles show erzycall > p.yaml
   errprobe run --profile ./p.yaml BASE_URL
 
-With --resolved, print a profile (a file or a built-in) with its extends
-chain merged, each part commented with the file it came from. ${VAR}s stay
+With --resolved, print a profile (a file or a built-in; by default the one
+run would use: $ERRPROBE_PROFILE, else the discovered errprobe.yaml) with
+its extends chain merged, each part commented with the file it came from. ${VAR}s stay
 as written; the output loads again unchanged:
 
   errprobe profiles show --resolved ./errprobe.yaml > resolved.yaml`,
@@ -60,6 +62,12 @@ as written; the output loads again unchanged:
 				return usageError(errors.New("give the profile as NAME or -p NAME, not both"))
 			case len(args) == 1:
 				o.Name = args[0]
+			case o.Name == "" && o.Resolved:
+				// like run: $ERRPROBE_PROFILE, else the discovered errprobe.yaml
+				o.Name = cmp.Or(o.IO.Getenv("ERRPROBE_PROFILE"), discoverProfile(o.IO.wd()))
+				if o.Name == "" {
+					return usageError(errors.New("profiles show --resolved: give a profile NAME or FILE (no $ERRPROBE_PROFILE, no errprobe.yaml found)"))
+				}
 			case o.Name == "":
 				return usageError(errors.New("profiles show: give a profile NAME (or -p NAME)"))
 			}

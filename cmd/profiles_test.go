@@ -141,3 +141,18 @@ func TestProfiles_ProfileErrorIsUsage(t *testing.T) {
 		t.Errorf("error %q lacks file:line:col", err)
 	}
 }
+
+// profiles show --resolved with no name resolves the profile run would use:
+// the discovered errprobe.yaml.
+func TestProfiles_ShowResolvedDiscovers(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "errprobe.yaml"), []byte("extends: erzycall\n"), 0o644)
+	var out, errb bytes.Buffer
+	io := &IO{Out: &out, Err: &errb, Getenv: func(string) string { return "" }, Getwd: func() (string, error) { return dir, nil }}
+	root := NewRootCmd(io)
+	root.SetArgs([]string{"profiles", "show", "--resolved"})
+	if code := exitStatus(io, root.Execute()); code != ExitOK || !strings.Contains(out.String(), "errprobe.yaml over builtin:erzycall") {
+		t.Errorf("exit %d\n%s%s", code, out.String(), errb.String())
+	}
+}

@@ -53,7 +53,7 @@ func addRunFlags(fs *pflag.FlagSet, f *runFlags) {
 	fs.Int64Var(&f.MaxBody, "max-body", wire.DefaultMaxBody, "bytes of each response body read at most")
 	fs.StringArrayVar(&f.Headers, "header", nil, "extra request header `K:V` (repeatable); the value is masked in every output")
 	fs.StringArrayVar(&f.Public, "public-header", nil, "extra request header `K:V` (repeatable) whose value is printed in full")
-	fs.DurationVar(&f.MaxDuration, "max-duration", 0, "ceiling on the whole run's time (0: none); on expiry sending stops, created\nresources are deleted and the results so far are reported and gated like a\nfinished run (not exit 130), with a note that the run was cut short")
+	fs.DurationVar(&f.MaxDuration, "max-duration", 0, "ceiling on the whole run's time (0: none); on expiry sending stops, created\nresources are deleted and the results so far are reported and gated like a\nfinished run (not exit 130), with a note that the run was cut short; exit 4\nwhen no check ran before it")
 	fs.StringVar(&f.Rate, "rate", "", "pace every request but the burst's to `N/s` or N/m (default: the profile's\nrate_limit.rate, else unpaced)")
 	fs.BoolVar(&f.Follow, "follow-redirects", false, "follow redirects within the base URL's scheme and host (never elsewhere: the key\nstays with the base URL's host)")
 	fs.BoolVar(&f.Insecure, "insecure", false, "do not verify the server's TLS certificate")
