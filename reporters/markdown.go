@@ -52,8 +52,30 @@ func Markdown(w io.Writer, r *report.Report, o Options) error {
 	mdCauses(p, r, groups)
 	mdFailures(p, r, true)
 	mdFixed(p, r)
+	mdAccepted(p, r)
 	mdExtras(p, r)
 	return p.err
+}
+
+// mdAccepted lists the accepted deviations, each with the profile's
+// reason, and the acceptances no longer seen.
+func mdAccepted(p *printer, r *report.Report) {
+	var list []string
+	for _, res := range r.Results {
+		if res.Status == report.StatusAccepted {
+			list = append(list, "- "+mdCode(title(res))+" — accepted: "+mdText(res.Accepted)+suffix(" — ", mdText(res.Message)))
+		}
+	}
+	if len(list) > 0 {
+		p.line("")
+		p.line("### Accepted deviations: " + fmt.Sprint(len(list)))
+		p.line("")
+		p.line(strings.Join(list, "\n"))
+	}
+	for _, s := range r.StaleAccepts {
+		p.line("")
+		p.line("> " + mdText(s))
+	}
 }
 
 func mdVerdict(r *report.Report, o Options) string {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/errprobe/errprobe/report"
 )
 
 func TestMarkdown_CapsDetailedFailures(t *testing.T) {
@@ -60,5 +62,23 @@ func TestMarkdown_LeadsWithCauses(t *testing.T) {
 	}
 	if first := strings.Index(out, "#### ✗"); first < 0 || !strings.Contains(out[first:first+40], "security") {
 		t.Errorf("first cause is not the security one:\n%s", out[first:first+80])
+	}
+}
+
+// Accepted deviations are listed with their reason, never dropped; stale
+// acceptances are said.
+func TestMarkdown_Accepted(t *testing.T) {
+	r := &report.Report{Tool: "errprobe", Profile: "p", BaseURL: "http://h",
+		Results: []report.Result{{Check: "auth.www-authenticate", Suite: "auth", Probe: "missing-key", Status: report.StatusAccepted,
+			Accepted: "gateway strips it; OPS-12", Message: "401 without WWW-Authenticate"}},
+		StaleAccepts: []string{"accepted deviation no longer seen: auth.x passes"}}
+	var b strings.Builder
+	if err := Markdown(&b, r, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Accepted deviations: 1", "OPS-12", "no longer seen: auth.x"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("markdown lacks %q:\n%s", want, b.String())
+		}
 	}
 }
