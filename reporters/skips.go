@@ -64,26 +64,27 @@ func sharedSkips(results []report.Result) []skipReason {
 		}
 		checks[i][res.Check] = true
 	}
+	kept := out[:0]
 	for i := range out {
 		out[i].Checks = len(checks[i])
+		if out[i].Count > 0 {
+			kept = append(kept, out[i])
+		}
 	}
-	return out
+	return kept
 }
 
-// causeOf is the index of the shared reason res's skip reason is or
-// quotes, -1 if none.
+// causeOf is the index of the shortest shared reason res's skip reason is
+// or quotes (a shared reason quoting a shorter one folds into it), -1 if
+// none.
 func causeOf(shared []skipReason, res report.Result) int {
+	best := -1
 	for i, sr := range shared {
-		if res.Message == sr.Reason {
-			return i
+		if strings.Contains(res.Message, sr.Reason) && (best < 0 || len(sr.Reason) < len(shared[best].Reason)) {
+			best = i
 		}
 	}
-	for i, sr := range shared {
-		if strings.Contains(res.Message, sr.Reason) {
-			return i
-		}
-	}
-	return -1
+	return best
 }
 
 func (t *textReport) isShared(res report.Result) bool {

@@ -94,3 +94,17 @@ func TestText_VerdictLine(t *testing.T) {
 		}
 	}
 }
+
+// A shared reason that quotes a shorter shared one folds into it.
+func TestSharedSkips_FoldsQuotingReasons(t *testing.T) {
+	t.Parallel()
+	r := keylessReport()
+	for _, p := range []string{"delete", "conflict", "cross-tenant"} {
+		r.Results = append(r.Results, report.Result{Check: "resources." + p, Suite: "resources", Probe: p, Status: report.StatusSkip,
+			Message: "no evidence: the set-up request did not succeed: got not sent: " + r.Keyless})
+	}
+	got := sharedSkips(r.Results)
+	if len(got) != 1 || got[0].Reason != r.Keyless || got[0].Count != 16 {
+		t.Errorf("sharedSkips = %+v, want one reason (the missing key) counting 16", got)
+	}
+}

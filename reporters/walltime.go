@@ -19,6 +19,10 @@ func suiteWallTime(r *report.Report, results []report.Result) time.Duration {
 	var untimed time.Duration
 	seen := map[string]bool{}
 	for _, res := range results {
+		if res.Started.IsZero() && res.Exchange != nil && !res.Exchange.Started.IsZero() {
+			// a result judged from an exchange after its probe (envelope.*)
+			res.Started, res.Duration = res.Exchange.Started, res.Exchange.Duration
+		}
 		key := res.Probe + "\x00" + res.Started.String()
 		if seen[key] {
 			continue
