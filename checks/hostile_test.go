@@ -144,9 +144,7 @@ type hostileCase struct {
 }
 
 func TestRun_Hostile(t *testing.T) {
-	// Not parallel with the other tests: its cases (parallel among themselves)
-	// push 100 MiB bodies and 64 MiB bombs, and their hang bounds assume the
-	// cores are theirs.
+	t.Parallel()
 	bomb := func() []byte {
 		var b bytes.Buffer
 		zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
