@@ -141,7 +141,7 @@ var catalogue = []Check{
 	{OpenAPISecurity, SuiteOpenAPI, SeverityError, "with --openapi: a secured operation refuses no, an empty, a garbage or a wrong-scheme credential (401/403, never 2xx)"},
 	{OpenAPIWWWAuthenticate, SuiteOpenAPI, SeverityError, "with --openapi: every 401 of a documented operation carries WWW-Authenticate (RFC 9110 §11.6.1 MUST)"},
 	{OpenAPIAllow, SuiteOpenAPI, SeverityError, "with --openapi: every 405 on a documented path carries Allow naming the documented methods (RFC 9110 §15.5.6 MUST)"},
-	{OpenAPISuccess, SuiteOpenAPI, SeverityError, "with --openapi: a valid request to a GET operation gets a success status the operation documents (or its documented 404 for a made-up id)"},
+	{OpenAPISuccess, SuiteOpenAPI, SeverityError, "with --openapi: a valid request to a GET operation gets a success status the operation documents (or its documented 400/404/422)"},
 	{OpenAPIMethod, SuiteOpenAPI, SeverityError, "with --openapi: a method the document does not give a path gets 405 (the document's status where it lists one)"},
 	{NegativeRejected, SuiteNegative, SeverityError, "with --openapi: a request breaking one stated schema constraint gets a documented 4xx (400/422 where documented)"},
 	{NegativeField, SuiteNegative, SeverityError, "with --openapi: where the error schema has a field member, the error names the field the request broke"},
