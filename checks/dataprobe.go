@@ -532,8 +532,12 @@ func (a *alsoJudge) judge(s *session, ex *report.Exchange, rq ProbeRequest) {
 				msg = "405 without an Allow header (RFC 9110 §15.5.6)"
 			}
 		case report.NegativeField:
-			if applies = validationStatus(ex.Response.Status) && len(rq.Expect.Fields) > 0 && len(rq.Expect.FieldAt) > 0; applies {
-				msg = fieldsMessage(ex.Response.Body, rq.Expect.Fields, rq.Expect.FieldAt)
+			if applies = validationStatus(ex.Response.Status) && len(rq.Expect.Fields) > 0; applies {
+				if len(rq.Expect.FieldAt) > 0 {
+					msg = fieldsMessage(ex.Response.Body, rq.Expect.Fields, rq.Expect.FieldAt)
+				} else {
+					msg, skip = blamesValid(ex, rq.Expect.Fields)
+				}
 			}
 		case report.ResourcesTenantLeak:
 			applies = true

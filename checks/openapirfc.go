@@ -3,6 +3,7 @@ package checks
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -176,4 +177,74 @@ func validationStatus(st int) bool {
 		return false
 	}
 	return st/100 == 4
+}
+
+// blamesValid judges an error whose schema has no member for the field
+// (the document promises no field naming): it fails only on what the
+// exchange itself shows — the error names a member the request sent valid
+// and none of the members that break the schema, so it blames the wrong
+// one. An error that names no member of the request is no evidence.
+func blamesValid(ex *report.Exchange, fields []string) (msg, skip string) {
+	body := ex.Response.Body
+	for _, f := range fields {
+		if namesWord(body, f) {
+			return "", ""
+		}
+	}
+	wrong := map[string]bool{}
+	for _, f := range fields {
+		wrong[f] = true
+	}
+	for _, m := range sentMembers(ex.Request) {
+		if !wrong[m] && namesWord(body, m) {
+			return "the error names " + m + ", which the request sent valid, and not " + strings.Join(fields, ", ") +
+				", which breaks the schema", ""
+		}
+	}
+	return "", "the error names no member of the request (the document gives the field no member), so nothing shows which field it blames"
+}
+
+// sentMembers are the request's query parameters and its body's top-level
+// members (JSON object or form).
+func sentMembers(rq report.Request) []string {
+	var names []string
+	if u, err := url.Parse(rq.URL); err == nil {
+		for n := range u.Query() {
+			names = append(names, n)
+		}
+	}
+	var obj map[string]any
+	if json.Unmarshal([]byte(rq.Body), &obj) == nil {
+		for n := range obj {
+			names = append(names, n)
+		}
+	} else if form, err := url.ParseQuery(rq.Body); err == nil {
+		for n := range form {
+			names = append(names, n)
+		}
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
+}
+
+// namesWord: text holds name as a whole word (not inside a longer name).
+func namesWord(text, name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; ; {
+		j := strings.Index(text[i:], name)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(name)
+		if (start == 0 || !wordByte(text[start-1])) && (end == len(text) || !wordByte(text[end])) {
+			return true
+		}
+		i = start + 1
+	}
+}
+
+func wordByte(b byte) bool {
+	return b == '_' || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
 }
