@@ -479,15 +479,18 @@ func (s *session) observeLimit(c call, ex *report.Exchange, at time.Time) {
 	}
 }
 
-// withRun adds the run's finding for check to the burst's: the burst's own
-// comes first; else the run's, naming the probe that showed it.
+// withRun adds the run's finding for check to the burst's: a finding an
+// ordinary probe's response showed comes first, naming the probe (it came
+// before the burst, and does not hang on how the burst's workers
+// interleave); else the burst's own.
 func (s *session) withRun(check string, burst ratelimit.Finding) ratelimit.Finding {
-	if burst.N > 0 || s.seen == nil {
+	if s.seen == nil {
 		return burst
 	}
 	f, probe := s.seen.Finding(check)
-	if f.N > 0 && probe != "" {
-		f.Msg += " (probe " + probe + ")"
+	if f.N == 0 || probe == "" {
+		return burst
 	}
+	f.Msg += " (probe " + probe + ")"
 	return f
 }
