@@ -19,13 +19,17 @@ import (
 	"github.com/errprobe/errprobe/wire"
 )
 
-// The demo server's rate limit (a 2 s window: long enough for a 429 late in
-// the window to show a constant Retry-After) and the cap on the waits keep a demo
-// run to a few seconds, even with a rate-limit fault.
+// The demo server's rate limit and the cap on the waits keep a demo run to
+// a few seconds, even with a rate-limit fault. The window is 3 s: with
+// whole-second delta resets (IETF), a 429 in the burst says a reset of 3 s at
+// most, and the later sample, sent a second before the earliest that reset
+// can be, then always has 2 s or less left — so a Retry-After that is the
+// constant window (3) shows, however fast the burst ran; with a 2 s window a
+// burst spent within its first 50 ms left nothing to tell them apart.
 const (
 	demoRate    = 200
-	demoWindow  = 2 * time.Second
-	demoMaxWait = 3 * time.Second
+	demoWindow  = 3 * time.Second
+	demoMaxWait = 4 * time.Second
 )
 
 // demoOptions are `errprobe demo`'s flags.
