@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 
@@ -78,7 +79,7 @@ func (s *session) envelopeResults(probe string, exs []*report.Exchange, want fun
 		if jsonSample == nil && jsonBody(ex) {
 			jsonSample = ex
 		}
-		vs := s.contract.CheckError(toSchemaResponse(ex.Response))
+		vs := s.contract.CheckError(toSchemaExchange(ex))
 		if s.ownDocumentedSchema(ex, vs) {
 			continue // with --openapi, its status keeps its own documented error schema
 		}
@@ -145,6 +146,17 @@ func jsonBody(ex *report.Exchange) bool {
 
 func toSchemaResponse(r *report.Response) schemas.Response {
 	return schemas.Response{Status: r.Status, Header: r.Header, Body: []byte(r.Body)}
+}
+
+// toSchemaExchange is the response with its request's method and path, so a
+// code with per-route statuses is judged on the request's route.
+func toSchemaExchange(ex *report.Exchange) schemas.Response {
+	r := toSchemaResponse(ex.Response)
+	r.Method = ex.Request.Method
+	if u, err := url.Parse(ex.Request.URL); err == nil {
+		r.Path = u.Path
+	}
+	return r
 }
 
 // requestID reads the request id of a response: the promised header, else

@@ -4,10 +4,12 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/errprobe/errprobe/report"
 	"github.com/errprobe/errprobe/schemas"
 )
 
@@ -104,6 +106,18 @@ func itemPath(p *schemas.Profile, id string) string {
 type expectation struct {
 	p   *schemas.Profile
 	any []schemas.Expectation
+	// method and path are the request judged (set by on): a code with
+	// per-route statuses is judged against its statuses there.
+	method, path string
+}
+
+// on returns the expectation for the response to ex's request.
+func (e expectation) on(ex *report.Exchange) expectation {
+	e.method = ex.Request.Method
+	if u, err := url.Parse(ex.Request.URL); err == nil {
+		e.path = u.Path
+	}
+	return e
 }
 
 // expect reads the profile's expect table for situations (any of them).
@@ -131,7 +145,7 @@ func expectOne(p *schemas.Profile, x schemas.Expectation) expectation {
 // bodiless judges a response without a body (HEAD): an alternative that
 // names a code is met by one of its statuses.
 func (e expectation) bodiless() expectation {
-	out := expectation{p: e.p}
+	out := expectation{p: e.p, method: e.method, path: e.path}
 	for _, x := range e.any {
 		if x.Code != "" || x.CodePattern != "" {
 			x = schemas.Expectation{Status: x.Statuses(e.p), Headers: x.Headers}
@@ -167,7 +181,7 @@ func (e expectation) allows(status int, codes []string) bool {
 // match returns the expectation status and codes meet.
 func (e expectation) match(status int, codes []string) (schemas.Expectation, bool) {
 	for _, x := range e.any {
-		if x.Allows(e.p, status, codes) {
+		if x.AllowsOn(e.p, e.method, e.path, status, codes) {
 			return x, true
 		}
 	}

@@ -51,6 +51,7 @@ var keyEffects = map[string]keyEffect{
 	"envelope.content_types":               {edit: "envelope: {content_types: [text/plain]}"},
 	"envelope.status_schemas.*":            {edit: "envelope: {status_schemas: {'404': {type: object, required: [nope]}}}"},
 	"codes.*.status":                       {edit: "codes: {NOT_FOUND: {status: 410}}"},
+	"codes.*.routes.*":                     {edit: "codes: {NOT_FOUND: {status: 404, routes: {'GET /api/v1/contacts/{id}': 410}}}"},
 	"codes.*.retryable":                    {other: "documentation: a client's retry hint, written into profiles for readers; no probe reads it"},
 	"codes.*.description":                  {other: "documentation: the reference server's problem+json titles (fixtures)"},
 	"codes.*.match":                        {edit: "codes: {MISSING: {status: 404, match: '^[A-Z_]+$'}}", fault: "unknown-code"},

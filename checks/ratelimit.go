@@ -316,7 +316,7 @@ func (s *session) judge429Envelope(o *outcome, samples []*report.Exchange) {
 		if ex.Response.Status != http.StatusTooManyRequests {
 			continue
 		}
-		if vs := s.contract.CheckError(toSchemaResponse(ex.Response)); len(vs) > 0 {
+		if vs := s.contract.CheckError(toSchemaExchange(ex)); len(vs) > 0 {
 			want := "the profile's error envelope"
 			if code != "" {
 				want = "the envelope with code " + code
@@ -329,7 +329,7 @@ func (s *session) judge429Envelope(o *outcome, samples []*report.Exchange) {
 			return
 		}
 		// A code-less or pattern expectation (expect.rate_limited) judged as such.
-		if e, ok := expect(s.p, schemas.ExpectRateLimited); ok && code == "" && !e.allows(ex.Response.Status, s.fields(ex).Codes) {
+		if e, ok := expect(s.p, schemas.ExpectRateLimited); ok && code == "" && !e.on(ex).allows(ex.Response.Status, s.fields(ex).Codes) {
 			got := describe(ex, s.code(ex))
 			o.fail(report.RateLimitEnvelope, ex, "got "+got+", want "+e.String(), e.String(), got)
 			return

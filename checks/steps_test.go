@@ -277,3 +277,45 @@ func TestRun_DeleteStatus(t *testing.T) {
 		}
 	}
 }
+
+// codes.X.routes against the reference server: under wrong-status the
+// unknown id's NOT_FOUND comes back 400. A profile giving NOT_FOUND 400 on
+// that route passes it (status-match and the probe's own expectation); the
+// same profile fails the clean server's 404 there, and one without the
+// route fails the 400.
+func TestRun_CodeRoutes(t *testing.T) {
+	t.Parallel()
+	const routed = "extends: erzycall\ncodes:\n  NOT_FOUND: {status: 404, routes: {'GET /api/v1/contacts/{id}': 400, 'DELETE /api/v1/contacts/{id}': 400}}\n"
+	for _, tc := range []struct {
+		src, fault string
+		want       report.Status
+	}{
+		{routed, "wrong-status", report.StatusPass},
+		{routed, "", report.StatusFail},
+		{"extends: erzycall\n", "wrong-status", report.StatusFail},
+		{"extends: erzycall\n", "", report.StatusPass},
+	} {
+		cfg, err := targetFile(t, tc.src, nil, faultList(tc.fault)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Suites = []string{report.SuiteResources, report.SuiteEnvelope}
+		rep := run(t, cfg)
+		for _, id := range []string{report.EnvelopeStatusMatch, report.ResourcesUnknownID} {
+			var got []report.Result
+			for _, r := range rep.Results {
+				if r.Check == id && r.Probe == "unknown-id" {
+					got = append(got, r)
+				}
+			}
+			if len(got) == 0 {
+				t.Fatalf("%q under %q: no %s result for unknown-id", tc.src, tc.fault, id)
+			}
+			for _, r := range got {
+				if r.Status != tc.want {
+					t.Errorf("%q under %q: %s = %s (%s), want %s", tc.src, tc.fault, id, r.Status, r.Message, tc.want)
+				}
+			}
+		}
+	}
+}

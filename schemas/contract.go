@@ -28,6 +28,10 @@ type Response struct {
 	Status int
 	Header http.Header
 	Body   []byte
+	// Method and Path are the request's (its URL path, no query); a code
+	// with routes is judged against its statuses on that route. Empty: the
+	// code's status.
+	Method, Path string
 }
 
 // Violation is one broken rule. Path is a JSON Pointer into the body ("" for
@@ -231,7 +235,7 @@ func (c *Contract) CheckError(r Response) []Violation {
 	if err := env.schema.Validate(v); err != nil {
 		c.schemaViolations(err, v, add)
 	}
-	c.checkCode(r.Status, v, add)
+	c.checkCode(r, v, add)
 	c.checkStatusMember(r.Status, v, add)
 	c.checkMessage(v, add)
 	c.checkRequestID(r.Header, &f, true, add)
@@ -261,7 +265,8 @@ func (c *Contract) checkContentType(h http.Header, add func(string, string, stri
 // checkCode checks each code the code pointer names (one per element of an
 // error array): present, in the table, with a status the table allows. A
 // profile without envelope.code promises no code.
-func (c *Contract) checkCode(status int, v any, add func(string, string, string)) {
+func (c *Contract) checkCode(r Response, v any, add func(string, string, string)) {
+	status := r.Status
 	if !c.hasCode {
 		return
 	}
@@ -285,8 +290,12 @@ func (c *Contract) checkCode(status int, v any, add func(string, string, string)
 		code := scalarText(x)
 		if _, _, ok := c.p.LookupCode(code); !ok {
 			add(RuleCodeKnown, at, fmt.Sprintf("code %q at %s is not in the code table", code, at))
-		} else if want := c.p.StatusesFor(code); !containsInt(want, status) {
-			add(RuleStatusMatch, at, fmt.Sprintf("HTTP status %d for code %q, want %s", status, code, statusList(want)))
+		} else if want := c.p.StatusesOn(code, r.Method, r.Path); !containsInt(want, status) {
+			on := ""
+			if _, cd, _ := c.p.LookupCode(code); len(cd.Routes) > 0 && r.Method != "" {
+				on = " on " + r.Method + " " + r.Path
+			}
+			add(RuleStatusMatch, at, fmt.Sprintf("HTTP status %d for code %q%s, want %s", status, code, on, statusList(want)))
 		}
 	}
 }

@@ -312,3 +312,55 @@ func TestCheckError_CodeOptional(t *testing.T) {
 		run(t, tc)
 	}
 }
+
+// codes.X.routes: a code's status is judged on the request's route — the
+// route's own status there, the code's status elsewhere; a mismatch on
+// either fails envelope.status-match naming the route.
+func TestCheckError_CodeRoutes(t *testing.T) {
+	t.Parallel()
+	src := []byte("extends: erzycall\ncodes:\n  NOT_FOUND: {status: 404, routes: {'POST /api/v1/calls': 422, 'DELETE /api/v1/contacts/{id}': [404, 410]}}\n")
+	p, err := LoadBytes(filepath.Join(t.TempDir(), "errprobe.yaml"), src, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := Compile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := []byte(`{"error":{"code":"NOT_FOUND","message":"Not found"}}`)
+	for _, tc := range []struct {
+		method, path string
+		status       int
+		fail         bool
+	}{
+		{"POST", "/api/v1/calls", 422, false},
+		{"POST", "/api/v1/calls", 404, true},
+		{"GET", "/api/v1/calls/abc", 404, false},
+		{"GET", "/api/v1/calls/abc", 422, true},
+		{"DELETE", "/api/v1/contacts/abc", 410, false},
+		{"DELETE", "/api/v1/contacts/abc", 404, false},
+		{"DELETE", "/api/v1/contacts/abc", 422, true},
+		{"", "", 404, false}, // no request known: the code's status
+	} {
+		r := Response{Status: tc.status, Header: http.Header{"Content-Type": {"application/json"}}, Body: body, Method: tc.method, Path: tc.path}
+		var msgs []string
+		for _, v := range c.CheckError(r) {
+			if v.Rule == RuleStatusMatch {
+				msgs = append(msgs, v.Message)
+			}
+		}
+		if got := len(msgs) > 0; got != tc.fail {
+			t.Errorf("%s %s → %d: status-match failure %v (%q), want %v", tc.method, tc.path, tc.status, got, msgs, tc.fail)
+		}
+		if tc.fail && tc.method != "" && !strings.Contains(msgs[0], "on "+tc.method+" "+tc.path) {
+			t.Errorf("%s %s → %d: message %q does not name the route", tc.method, tc.path, tc.status, msgs[0])
+		}
+	}
+	// The routes statuses count as the code's for the expect table.
+	if _, err := LoadBytes(filepath.Join(t.TempDir(), "e.yaml"), append(src, "expect: {not_found: {code: NOT_FOUND, status: 410}}\n"...), func(string) string { return "" }); err != nil {
+		t.Errorf("a status the code has on a route refused in expect: %v", err)
+	}
+	if _, err := LoadBytes(filepath.Join(t.TempDir(), "b.yaml"), []byte("extends: erzycall\ncodes:\n  NOT_FOUND: {status: 404, routes: {'/api/v1/calls': 422}}\n"), func(string) string { return "" }); err == nil {
+		t.Error("a routes key without a method loaded")
+	}
+}

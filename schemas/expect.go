@@ -185,15 +185,24 @@ func (e Expectation) Statuses(p *Profile) []int {
 // per error element; none for a code-less body) meets the expectation,
 // headers aside.
 func (e Expectation) Allows(p *Profile, status int, codes []string) bool {
+	return e.AllowsOn(p, "", "", status, codes)
+}
+
+// AllowsOn is Allows for a response to a request of method on path: a code
+// with routes (codes.X.routes) is judged against its statuses on that route.
+func (e Expectation) AllowsOn(p *Profile, method, path string, status int, codes []string) bool {
 	if len(e.AnyOf) > 0 {
 		for _, x := range e.Alternatives() {
-			if x.Allows(p, status, codes) {
+			if x.AllowsOn(p, method, path, status, codes) {
 				return true
 			}
 		}
 		return false
 	}
 	want := e.Statuses(p)
+	if len(e.Status) == 0 && e.Code != "" {
+		want = p.StatusesOn(e.Code, method, path)
+	}
 	if e.Code == "" && e.CodePattern == "" {
 		return containsInt(want, status)
 	}
@@ -206,7 +215,7 @@ func (e Expectation) Allows(p *Profile, status int, codes []string) bool {
 		}
 		st := want
 		if st == nil {
-			st = p.StatusesFor(c)
+			st = p.StatusesOn(c, method, path)
 		}
 		if st == nil || containsInt(st, status) {
 			return true

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"regexp"
+	"sort"
 	"strings"
 	"time"
 )
@@ -29,6 +30,86 @@ func (p *Profile) StatusesFor(code string) []int {
 		return nil
 	}
 	return []int(c.Status)
+}
+
+// StatusesOn returns the statuses the code table allows code on the route of
+// a request (method and path, a path template's {…} segment matching any one
+// segment): the code's routes entry for that route, else its status. nil for
+// an unknown code.
+func (p *Profile) StatusesOn(code, method, path string) []int {
+	_, c, ok := p.LookupCode(code)
+	if !ok {
+		return nil
+	}
+	if st, ok := c.routeStatuses(method, path); ok {
+		return st
+	}
+	return []int(c.Status)
+}
+
+// routeStatuses finds the routes entry for a request: an exact template
+// first, then the templates in sorted order.
+func (c Code) routeStatuses(method, path string) ([]int, bool) {
+	if len(c.Routes) == 0 || method == "" {
+		return nil, false
+	}
+	if i := strings.IndexAny(path, "?#"); i >= 0 {
+		path = path[:i]
+	}
+	if st, ok := c.Routes[strings.ToUpper(method)+" "+path]; ok {
+		return []int(st), true
+	}
+	keys := make([]string, 0, len(c.Routes))
+	for k := range c.Routes {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		m, tmpl, ok := strings.Cut(k, " ")
+		if ok && strings.EqualFold(m, method) && pathFits(tmpl, path) {
+			return []int(c.Routes[k]), true
+		}
+	}
+	return nil, false
+}
+
+// AllStatusesFor is every status the code table allows code on some route.
+func (p *Profile) AllStatusesFor(code string) []int {
+	_, c, ok := p.LookupCode(code)
+	if !ok {
+		return nil
+	}
+	out := append([]int(nil), c.Status...)
+	for _, st := range c.Routes {
+		for _, s := range st {
+			if !containsInt(out, s) {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// pathFits reports whether path fits template segment by segment, a
+// segment holding {…} matching any one non-empty segment.
+func pathFits(template, path string) bool {
+	ts := strings.Split(strings.Trim(template, "/"), "/")
+	ps := strings.Split(strings.Trim(path, "/"), "/")
+	if len(ts) != len(ps) {
+		return false
+	}
+	for i, t := range ts {
+		if strings.Contains(t, "{") && strings.Contains(t, "}") {
+			if ps[i] == "" {
+				return false
+			}
+			continue
+		}
+		if t != ps[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // KeyEnv returns the environment variable the key of role (KeyValid, …) came

@@ -86,9 +86,14 @@ type Envelope struct {
 // Code is one row of the status/code table.
 type Code struct {
 	// Status lists the HTTP statuses allowed for the code (most codes have one).
-	Status      Statuses `yaml:"status" json:"status"`
-	Retryable   bool     `yaml:"retryable,omitempty" json:"retryable,omitempty"`
-	Description string   `yaml:"description,omitempty" json:"description,omitempty"`
+	Status Statuses `yaml:"status" json:"status"`
+	// Routes overrides Status on some routes: "METHOD /path/{id}" → the
+	// statuses the code has there (one code, different statuses on different
+	// routes: NOT_FOUND is 404 on a GET, 422 on a create naming a missing
+	// parent). A response's code is judged against its request's route.
+	Routes      map[string]Statuses `yaml:"routes,omitempty" json:"routes,omitempty"`
+	Retryable   bool                `yaml:"retryable,omitempty" json:"retryable,omitempty"`
+	Description string              `yaml:"description,omitempty" json:"description,omitempty"`
 	// Match, when set, makes the entry a pattern: every code matching this
 	// regular expression is known, with this entry's statuses.
 	Match string `yaml:"match,omitempty" json:"match,omitempty"`

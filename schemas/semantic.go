@@ -112,10 +112,10 @@ func checkExpectation(p *Profile, e Expectation, add func(string, ...string), pa
 	switch {
 	case e.Code != "" && !p.known(e.Code):
 		add(fmt.Sprintf("%q is not in codes", e.Code), path...)
-	case e.Code != "" && len(e.Status) > 0 && len(p.StatusesFor(e.Code)) > 0:
+	case e.Code != "" && len(e.Status) > 0 && len(p.AllStatusesFor(e.Code)) > 0:
 		for _, st := range e.Status {
-			if !containsInt(p.StatusesFor(e.Code), st) {
-				add(fmt.Sprintf("%d is not a status codes.%s allows (%s)", st, e.Code, statusList(p.StatusesFor(e.Code))), at("status")...)
+			if !containsInt(p.AllStatusesFor(e.Code), st) {
+				add(fmt.Sprintf("%d is not a status codes.%s allows (%s)", st, e.Code, statusList(p.AllStatusesFor(e.Code))), at("status")...)
 				break
 			}
 		}
