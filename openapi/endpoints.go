@@ -3,6 +3,8 @@ package openapi
 import (
 	"encoding/json"
 	"regexp"
+	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -14,9 +16,12 @@ type resource struct {
 
 var lastParam = regexp.MustCompile(`\{[^}/]+\}$`)
 
-// resources finds collections: GET P, with GET P/{x}; POST P and DELETE
-// P/{x} when documented. Best first: a create with an example body, then
-// one with a schema, then a delete.
+// resources finds collections P — a path without parameters that has GET P,
+// POST P, or an item GET P/{x} — with the list (GET P), create (POST P),
+// item (GET P/{x}) and delete (DELETE P/{x}) the document has; any of them
+// may be missing (no GET collection, RPC-style POST-only APIs). Best
+// first: a GET list, then a create with an example body, then one with a
+// schema, then an item and a delete. Only documented routes are used.
 func (d *Document) resources() []resource {
 	byName := map[string]*Operation{}
 	items := map[string]*Operation{} // GET P/{x} by P
@@ -24,24 +29,48 @@ func (d *Document) resources() []resource {
 		byName[op.Name()] = op
 		if op.Method == "GET" && lastParam.MatchString(op.Path) {
 			parent := strings.TrimSuffix(lastParam.ReplaceAllString(op.Path, ""), "/")
-			if items[parent] == nil {
+			if items[parent] == nil && parent != "" && !strings.Contains(parent, "{") {
 				items[parent] = op
 			}
 		}
 	}
-	var out []resource
+	var paths []string
+	seen := map[string]bool{}
+	addPath := func(p string) {
+		if !seen[p] {
+			seen[p] = true
+			paths = append(paths, p)
+		}
+	}
 	for _, op := range d.Operations {
-		if op.Method != "GET" || op.Templated() {
+		switch {
+		case (op.Method == "GET" || op.Method == "POST") && !op.Templated():
+			addPath(op.Path)
+		case op.Method == "GET" && lastParam.MatchString(op.Path):
+			if p := strings.TrimSuffix(lastParam.ReplaceAllString(op.Path, ""), "/"); items[p] == op {
+				addPath(p)
+			}
+		}
+	}
+	var out []resource
+	for _, p := range paths {
+		r := resource{list: byName["GET "+p], create: byName["POST "+p], item: items[p]}
+		if r.create != nil && (r.create.Body == nil || !r.create.Body.JSON()) {
+			r.create = nil
+		}
+		if r.list == nil && r.create == nil && r.item == nil {
 			continue
 		}
-		r := resource{list: op, create: byName["POST "+op.Path], item: items[op.Path]}
 		if r.item != nil {
 			r.del = byName["DELETE "+r.item.Path]
+		}
+		if r.list != nil {
+			r.score++
 		}
 		if r.item != nil {
 			r.score++
 		}
-		if r.create != nil && r.create.Body != nil && r.create.Body.JSON() {
+		if r.create != nil {
 			r.score++
 			if r.create.Body.Example != nil {
 				r.score += 2
@@ -66,6 +95,54 @@ func (d *Document) resources() []resource {
 	return out
 }
 
+// readRoute is a documented secured operation errprobe can send with no
+// parameters and no body: a GET on a path without parameters, else such a
+// POST (RPC style). Nil when the document has none.
+func (d *Document) readRoute() *Operation {
+	for _, method := range []string{"GET", "POST"} {
+		for _, op := range d.Operations {
+			if op.Method != method || op.Templated() || len(op.Security) == 0 ||
+				(op.Body != nil && op.Body.Required) || requiredParams(op) {
+				continue
+			}
+			return op
+		}
+	}
+	return nil
+}
+
+// successStatuses are the 2xx statuses an operation documents, in order.
+func successStatuses(op *Operation) []int {
+	var out []int
+	for k := range op.Responses {
+		if st, err := strconv.Atoi(k); err == nil && st >= 200 && st < 300 {
+			out = append(out, st)
+		}
+	}
+	sort.Ints(out)
+	return out
+}
+
+func requiredParams(op *Operation) bool {
+	for _, p := range op.Params {
+		if p.Required {
+			return true
+		}
+	}
+	return false
+}
+
+// path is the resource's collection path.
+func (r resource) path() string {
+	switch {
+	case r.list != nil:
+		return r.list.Path
+	case r.create != nil:
+		return r.create.Path
+	}
+	return strings.TrimSuffix(lastParam.ReplaceAllString(r.item.Path, ""), "/")
+}
+
 func orEmpty(m map[string]any) map[string]any {
 	if m == nil {
 		return map[string]any{}
@@ -80,28 +157,56 @@ func (im *importer) writeEndpoints(y *yamlOut) {
 	y.key(0, "endpoints")
 	rs := im.d.resources()
 	if len(rs) == 0 {
-		y.comment(1, "guess: the document has no GET operation on a path without parameters; write your list endpoint here.")
-		y.kv(1, "list", "GET /")
+		y.comment(1, "The document has no operation on a path without parameters (no GET or POST collection, no item "+
+			"GET under one): list, create and item are left unset, so the probes that need them are skipped with "+
+			"that reason. The per-operation probes of run --openapi still run.")
+		y.raw(1, "{}")
 		y.blank()
 		return
 	}
 	r := rs[0]
 	if len(rs) > 1 {
-		y.comment(1, "guess: the collection probes use, of %d with a GET list (chosen: the most complete, with a "+
-			"create body errprobe can send).", len(rs))
+		y.comment(1, "guess: the resource the built-in probes use, of %d documented (chosen: %s; preferred are "+
+			"a GET list, a create body errprobe can send, an item and a delete).", len(rs), r.path())
 	}
-	y.kv(1, "list", r.list.Name())
-	if r.create != nil && r.create.Body != nil && r.create.Body.JSON() {
+	switch read := im.d.readRoute(); {
+	case r.list != nil:
+		y.kv(1, "list", r.list.Name())
+	case r.item != nil:
+		y.comment(1, "list is left unset: the document has no GET %s. Probes that need an authenticated read use "+
+			"the item route with missing_id; probes that list resources are skipped.", r.path())
+	case read != nil:
+		y.comment(1, "The document has no GET %s and no item route under it: list is %s, a documented secured "+
+			"operation without path parameters or a required body, as the authenticated read the auth and method "+
+			"probes use (guess: it lists nothing, so probes that count listed resources find nothing).", r.path(), read.Name())
+		y.kv(1, "list", read.Name())
+	default:
+		y.comment(1, "list is left unset: the document has no GET %s, no item route under it, and no secured "+
+			"operation without path parameters or a required body to read with; the auth and method probes are skipped.", r.path())
+	}
+	if r.create != nil {
 		im.writeCreate(y, r.create)
 	} else {
-		y.comment(1, "No POST with a JSON body on %s: the create, validation, idempotency and cross-tenant probes are skipped.", r.list.Path)
+		y.comment(1, "create is left unset: no POST with a JSON body on %s, so the create, validation, idempotency "+
+			"and cross-tenant probes are skipped.", r.path())
 	}
 	if r.item != nil {
 		y.kv(1, "item", itemTemplate(r.item.Path))
 		im.writeIDs(y, r.item)
+	} else {
+		y.comment(1, "item is left unset: the document has no GET %s/{id}, so the unknown-id and malformed-id "+
+			"probes are skipped.", r.path())
 	}
 	if r.del != nil {
 		y.kv(1, "delete", "DELETE "+itemTemplate(r.del.Path))
+		if st := successStatuses(r.del); len(st) > 0 && !(len(st) == 1 && st[0] == 204) {
+			y.comment(1, "The successes %s documents.", r.del.Name())
+			parts := make([]string, len(st))
+			for i, n := range st {
+				parts[i] = strconv.Itoa(n)
+			}
+			y.raw(1, "delete_status: ["+strings.Join(parts, ", ")+"]")
+		}
 	}
 	y.blank()
 }
