@@ -340,9 +340,12 @@ func (im *importer) writeIDs(y *yamlOut, item *Operation) {
 	p := params[len(params)-1]
 	sch := mergeAllOf(orEmpty(p.Schema))
 	if pat, _ := sch["pattern"].(string); pat != "" {
-		if id, ok := fromPattern(pat); ok {
+		if id, ok := fromPattern(pat); ok && id != "" {
 			y.comment(1, "guess: an id that matches the parameter %s's pattern %s and names nothing.", p.Name, pat)
 			y.kv(1, "missing_id", id)
+		} else {
+			y.comment(1, "missing_id is left unset: errprobe builds no non-empty id from the parameter %s's pattern %s "+
+				"(the unknown-id probe is skipped without one).", p.Name, pat)
 		}
 	} else if typeOf(sch) == "integer" {
 		y.comment(1, "guess: a large integer id that names nothing.")
