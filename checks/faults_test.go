@@ -47,6 +47,7 @@ var faultChecks = map[string]string{
 	"idempotency-duplicate":     report.IdempotencyNoDuplicate,
 	"idempotency-no-mismatch":   report.IdempotencyMismatch,
 	"idempotency-race":          report.IdempotencyConcurrent,
+	"idempotency-in-progress":   report.IdempotencyConcurrent,
 	"no-rate-limit":             report.RateLimitReached,
 	"per-route-limit":           report.RateLimitReached,
 	"ratelimit-plain-429":       report.RateLimitEnvelope,

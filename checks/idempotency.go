@@ -203,9 +203,53 @@ func probeConcurrent(ctx context.Context, s *session, o *outcome) {
 	if last == nil {
 		last = exs[0]
 	}
+	if created <= 1 {
+		if ex, msg, want := s.judgeInFlight(exs); ex != nil {
+			o.fail(report.IdempotencyConcurrent, ex, msg, want, describe(ex, s.code(ex)))
+			return
+		}
+	}
 	o.verdict(report.IdempotencyConcurrent, created <= 1, last,
 		fmt.Sprintf("%d concurrent requests with one key created %d resources", n, created),
 		"at most 1 resource", strconv.Itoa(created)+" resources")
+}
+
+// judgeInFlight judges the race's answers that are neither a create nor its
+// replay (a concurrent duplicate met the key's first request in progress):
+// each must meet expect.idempotency_in_flight (status, code, headers) where
+// the profile sets it, and without it is a failure that names the key to
+// set; only when one of them created (else nothing was in progress). A
+// limiter's 429 or 503 is no answer about the key and is left out.
+// It returns the first offending exchange, nil when none.
+func (s *session) judgeInFlight(exs []*report.Exchange) (bad *report.Exchange, msg, want string) {
+	e, declared := expect(s.p, schemas.ExpectIdempotencyInFlight)
+	if !slices.ContainsFunc(exs, func(ex *report.Exchange) bool { return ex != nil && ex.Response != nil && ex.Response.Status/100 == 2 }) {
+		return nil, "", "" // no create succeeded: nothing was in progress to answer about
+	}
+	for _, ex := range exs {
+		if ex == nil || ex.Response == nil || ex.Err != "" {
+			continue
+		}
+		st := ex.Response.Status
+		if st/100 == 2 || st == http.StatusTooManyRequests || st == http.StatusServiceUnavailable {
+			continue
+		}
+		f := s.fields(ex)
+		if !declared {
+			return ex, fmt.Sprintf("a concurrent request with the key got %s instead of the create or its replay "+
+					"(expect.idempotency_in_flight declares an in-progress answer)", describe(ex, f.Code)),
+				"the create or its replay"
+		}
+		matched, ok := e.on(ex).match(st, f.Codes)
+		if !ok {
+			return ex, fmt.Sprintf("a concurrent request with the key got %s, not the in-progress answer (expect.idempotency_in_flight: %s)",
+				describe(ex, f.Code), e.String()), e.String()
+		}
+		if msgs := schemas.CheckHeaders(matched.Headers, ex.Response.Header); len(msgs) > 0 {
+			return ex, "the in-progress answer (expect.idempotency_in_flight): " + msgs[0], e.String() + " with its headers"
+		}
+	}
+	return nil, "", ""
 }
 
 // unanswered says which of exs got no complete answer (no response, or a

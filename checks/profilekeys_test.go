@@ -152,6 +152,7 @@ func init() {
 		situationEdits["expect."+sit] = e
 	}
 	situationEdits["expect.idempotency_mismatch"] = keyEffect{edit: "idempotency: {mismatch_code: null}\nexpect: {idempotency_mismatch: {status: 418}}"}
+	situationEdits["expect.idempotency_in_flight"] = keyEffect{edit: "expect: {idempotency_in_flight: {status: 409, code: CONFLICT}}", fault: "idempotency-in-progress"}
 	situationEdits["expect.rate_limited"] = keyEffect{edit: "rate_limit: {code: null}\nexpect: {rate_limited: {code_pattern: '^X'}}", burst: true}
 }
 

@@ -319,3 +319,35 @@ func TestRun_CodeRoutes(t *testing.T) {
 		}
 	}
 }
+
+// expect.idempotency_in_flight: under idempotency-in-progress the race's
+// duplicates meet the first create in progress and get 409 CONFLICT (the
+// fixture holds the first create until one has, so every run sees it). The
+// answer passes where the profile declares it, fails without the key, with
+// another status and when its header rules are broken; a clean server
+// (duplicates wait and replay) passes with the key declared.
+func TestRun_IdempotencyInFlight(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		src, fault string
+		want       report.Status
+		msg        string
+	}{
+		{"expect: {idempotency_in_flight: {status: 409, code: CONFLICT}}", "idempotency-in-progress", report.StatusPass, ""},
+		{"expect: {idempotency_in_flight: CONFLICT}", "idempotency-in-progress", report.StatusPass, ""},
+		{"", "idempotency-in-progress", report.StatusFail, "expect.idempotency_in_flight declares"},
+		{"expect: {idempotency_in_flight: {status: 423}}", "idempotency-in-progress", report.StatusFail, "not the in-progress answer"},
+		{"expect: {idempotency_in_flight: {status: 409, headers: {Retry-After: {required: true}}}}", "idempotency-in-progress", report.StatusFail, "Retry-After"},
+		{"expect: {idempotency_in_flight: {status: 409, code: CONFLICT}}", "", report.StatusPass, ""},
+	} {
+		cfg, err := targetFile(t, "extends: erzycall\n"+tc.src+"\n", nil, faultList(tc.fault)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Suites = []string{report.IdempotencyConcurrent}
+		r := resultOf(t, run(t, cfg), report.IdempotencyConcurrent)
+		if r.Status != tc.want || !strings.Contains(r.Message, tc.msg) {
+			t.Errorf("%q under %q: %s %q, want %s with %q", tc.src, tc.fault, r.Status, r.Message, tc.want, tc.msg)
+		}
+	}
+}

@@ -319,21 +319,22 @@ type Create struct {
 // The reference server (fixtures) answers the same situations with the same
 // codes, so both sides read one table.
 const (
-	ExpectMissingKey          = "missing_key"          // no key, empty key
-	ExpectInvalidKey          = "invalid_key"          // garbage key, wrong scheme, key in the query string
-	ExpectRevokedKey          = "revoked_key"          // keys.revoked
-	ExpectExpiredKey          = "expired_key"          // keys.expired
-	ExpectMissingScope        = "missing_scope"        // keys.no_scope on endpoints.scoped
-	ExpectMalformedJSON       = "malformed_json"       // truncated, trailing garbage, not JSON, empty, wrong top-level type
-	ExpectWrongContentType    = "wrong_content_type"   // valid JSON sent as text/plain
-	ExpectValidation          = "validation"           // endpoints.create.invalid_body
-	ExpectNotFound            = "not_found"            // endpoints.missing_id
-	ExpectInvalidID           = "invalid_id"           // endpoints.malformed_id
-	ExpectCrossTenant         = "cross_tenant"         // another organisation's id
-	ExpectUnknownRoute        = "unknown_route"        // a path the API does not have
-	ExpectMethodNotAllowed    = "method_not_allowed"   // a method the endpoint does not take
-	ExpectConflict            = "conflict"             // duplicate resource
-	ExpectIdempotencyMismatch = "idempotency_mismatch" // same key, other body
-	ExpectRateLimited         = "rate_limited"         // 429
-	ExpectInternal            = "internal"             // 500
+	ExpectMissingKey          = "missing_key"           // no key, empty key
+	ExpectInvalidKey          = "invalid_key"           // garbage key, wrong scheme, key in the query string
+	ExpectRevokedKey          = "revoked_key"           // keys.revoked
+	ExpectExpiredKey          = "expired_key"           // keys.expired
+	ExpectMissingScope        = "missing_scope"         // keys.no_scope on endpoints.scoped
+	ExpectMalformedJSON       = "malformed_json"        // truncated, trailing garbage, not JSON, empty, wrong top-level type
+	ExpectWrongContentType    = "wrong_content_type"    // valid JSON sent as text/plain
+	ExpectValidation          = "validation"            // endpoints.create.invalid_body
+	ExpectNotFound            = "not_found"             // endpoints.missing_id
+	ExpectInvalidID           = "invalid_id"            // endpoints.malformed_id
+	ExpectCrossTenant         = "cross_tenant"          // another organisation's id
+	ExpectUnknownRoute        = "unknown_route"         // a path the API does not have
+	ExpectMethodNotAllowed    = "method_not_allowed"    // a method the endpoint does not take
+	ExpectConflict            = "conflict"              // duplicate resource
+	ExpectIdempotencyMismatch = "idempotency_mismatch"  // same key, other body
+	ExpectIdempotencyInFlight = "idempotency_in_flight" // same key while its first request is still in progress
+	ExpectRateLimited         = "rate_limited"          // 429
+	ExpectInternal            = "internal"              // 500
 )

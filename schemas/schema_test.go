@@ -74,7 +74,7 @@ func TestProfileSchema_ExpectSituations(t *testing.T) {
 	sits := []string{ExpectMissingKey, ExpectInvalidKey, ExpectRevokedKey, ExpectExpiredKey, ExpectMissingScope,
 		ExpectMalformedJSON, ExpectWrongContentType, ExpectValidation, ExpectNotFound, ExpectInvalidID,
 		ExpectCrossTenant, ExpectUnknownRoute, ExpectMethodNotAllowed, ExpectConflict,
-		ExpectIdempotencyMismatch, ExpectRateLimited, ExpectInternal}
+		ExpectIdempotencyMismatch, ExpectIdempotencyInFlight, ExpectRateLimited, ExpectInternal}
 	for _, s := range sits {
 		if _, ok := props[s]; !ok {
 			t.Errorf("situation %q is not in the schema's expect table", s)
