@@ -347,7 +347,7 @@ func (im *importer) writeIDs(y *yamlOut, item *Operation) {
 			y.comment(1, "missing_id is left unset: errprobe builds no non-empty id from the parameter %s's pattern %s "+
 				"(the unknown-id probe is skipped without one).", p.Name, pat)
 		}
-	} else if typeOf(sch) == "integer" {
+	} else if TypeOf(sch) == "integer" {
 		y.comment(1, "guess: a large integer id that names nothing.")
 		y.kv(1, "missing_id", "999999999")
 	} else {

@@ -33,7 +33,7 @@ func generate(schema map[string]any, depth int) (any, bool) {
 			return generate(mergeInto(schema, first, k), depth)
 		}
 	}
-	switch typeOf(schema) {
+	switch TypeOf(schema) {
 	case "string":
 		return generateString(schema), true
 	case "integer", "number":
@@ -71,7 +71,7 @@ func pickStated(schema map[string]any) (any, bool) {
 // object's documented members (documents' examples do not always match
 // their schemas).
 func fitsType(v any, schema map[string]any, depth int) bool {
-	t := typeOf(schema)
+	t := TypeOf(schema)
 	switch x := v.(type) {
 	case nil:
 		return t == "" || t == "null" || schema["nullable"] == true || typeList(schema, "null")
@@ -203,7 +203,7 @@ func generateNumber(schema map[string]any) any {
 	if mo, ok := schema["multipleOf"].(float64); ok && mo > 0 {
 		v = math.Ceil(v/mo) * mo
 	}
-	if typeOf(schema) == "integer" {
+	if TypeOf(schema) == "integer" {
 		return int64(v)
 	}
 	return v

@@ -46,7 +46,7 @@ func guessPointers(env map[string]any) map[string]pointerGuess {
 	for _, n := range names {
 		m, _ := top[n].(map[string]any)
 		m = mergeAllOf(orEmpty(m))
-		switch typeOf(m) {
+		switch TypeOf(m) {
 		case "object":
 			props, _ := m["properties"].(map[string]any)
 			containers = append(containers, container{"/" + escapePointer(n) + "/", props})
@@ -78,13 +78,13 @@ func guessPointers(env map[string]any) map[string]pointerGuess {
 	}
 	// {"error": "text"}: a string member named error is the message.
 	if _, ok := out["message"]; !ok {
-		if e, _ := top["error"].(map[string]any); e != nil && typeOf(e) == "string" {
+		if e, _ := top["error"].(map[string]any); e != nil && TypeOf(e) == "string" {
 			out["message"] = pointerGuess{"/error", `the string member "error"`}
 		}
 	}
 	for _, c := range append([]container{{"/", top}}, containers...) {
 		if st, ok := c.props["status"].(map[string]any); ok && out["status"].Pointer == "" {
-			if t := typeOf(st); t == "integer" || t == "number" || t == "string" && c.prefix != "/" {
+			if t := TypeOf(st); t == "integer" || t == "number" || t == "string" && c.prefix != "/" {
 				out["status"] = pointerGuess{c.prefix + "status", `the member "status"`}
 			}
 		}

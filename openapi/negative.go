@@ -123,7 +123,7 @@ func paramBreaks(op *Operation, where string) []broken {
 func valueBreaks(sch map[string]any, text bool) []broken {
 	var out []broken
 	add := func(kind string, v any, why string) { out = append(out, broken{kind: kind, value: v, why: why}) }
-	t := typeOf(sch)
+	t := TypeOf(sch)
 	switch t {
 	case "integer", "number":
 		add("type", "not-a-number", "is not a "+t)

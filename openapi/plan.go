@@ -344,7 +344,7 @@ func wellFormedID(sch map[string]any) (string, bool) {
 	if pat, _ := sch["pattern"].(string); pat != "" {
 		return fromPattern(pat)
 	}
-	if t := typeOf(sch); t == "integer" || t == "number" {
+	if t := TypeOf(sch); t == "integer" || t == "number" {
 		return "999999999", true
 	}
 	if sch["format"] == "uuid" {

@@ -122,9 +122,9 @@ func breaking(schema map[string]any, candidates ...string) (value any, why strin
 			}
 		}
 	}
-	switch typeOf(schema) {
+	switch TypeOf(schema) {
 	case "integer", "number":
-		return "not-a-number", "is not a " + typeOf(schema), true
+		return "not-a-number", "is not a " + TypeOf(schema), true
 	}
 	if enum, _ := schema["enum"].([]any); len(enum) > 0 {
 		return "not-in-the-enum!", "is not one of the enum's values", true
@@ -132,8 +132,9 @@ func breaking(schema map[string]any, candidates ...string) (value any, why strin
 	return nil, "", false
 }
 
-// typeOf is the schema's type, the first non-null one of a list.
-func typeOf(schema map[string]any) string {
+// TypeOf is a schema's type, the first non-null one of a list ("object"
+// where it has properties and no type).
+func TypeOf(schema map[string]any) string {
 	switch t := schema["type"].(type) {
 	case string:
 		return t
@@ -170,7 +171,7 @@ func sampleValue(schema map[string]any, depth int) (any, bool) {
 	if enum, _ := schema["enum"].([]any); len(enum) > 0 {
 		return enum[0], true
 	}
-	switch typeOf(schema) {
+	switch TypeOf(schema) {
 	case "string":
 		if p, _ := schema["pattern"].(string); p != "" {
 			s, ok := fromPattern(p)
