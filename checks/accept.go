@@ -8,23 +8,6 @@ import (
 	"github.com/errprobe/errprobe/schemas"
 )
 
-// checkAccepts refuses an accepted deviation naming no check of the
-// catalogue or of the plan (custom.NAME): file:line:col, exit 2.
-func checkAccepts(p *schemas.Profile, plan []probe) error {
-	known := planChecks(plan)
-	ids := make([]string, 0, len(p.Accept))
-	for id := range p.Accept {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	for _, id := range ids {
-		if _, ok := report.Lookup(id); !ok && !known[id] {
-			return p.Problem(fmt.Sprintf("no check %q to accept (errprobe probes lists them)", id), "accept", id)
-		}
-	}
-	return nil
-}
-
 // applyAccept reports the failures of the profile's accepted checks as
 // accepted, with the reason; an accepted check that ran and no longer
 // fails is returned as stale, so the profile can be cleaned.

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -53,10 +55,10 @@ func Run(ctx context.Context, cfg Config) (*report.Report, error) {
 		sel.exclude[report.SuiteOpenAPI] = true // its checks need the document
 		sel.exclude[report.SuiteNegative] = true
 	}
-	if err := checkSeverities(s.p, plan); err != nil {
+	if err := checkNamed(s.p, plan, "severity", "", slices.Collect(maps.Keys(s.p.Severity))); err != nil {
 		return nil, err
 	}
-	if err := checkAccepts(s.p, plan); err != nil {
+	if err := checkNamed(s.p, plan, "accept", " to accept", slices.Collect(maps.Keys(s.p.Accept))); err != nil {
 		return nil, err
 	}
 	rep := &report.Report{Tool: "errprobe", Version: cfg.Version, Profile: s.p.Name, ProfileFile: s.p.Source, BaseURL: s.base, Started: cfg.Now(), DryRun: cfg.DryRun}

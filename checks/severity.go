@@ -8,18 +8,14 @@ import (
 	"github.com/errprobe/errprobe/schemas"
 )
 
-// checkSeverities refuses a profile severity override naming no check of
-// the catalogue or the plan.
-func checkSeverities(p *schemas.Profile, plan []probe) error {
+// checkNamed refuses a profile section (severity, accept) that names no
+// check of the catalogue or of the plan (custom.NAME): file:line:col, exit 2.
+func checkNamed(p *schemas.Profile, plan []probe, section, what string, ids []string) error {
 	known := planChecks(plan)
-	ids := make([]string, 0, len(p.Severity))
-	for id := range p.Severity {
-		ids = append(ids, id)
-	}
 	sort.Strings(ids)
 	for _, id := range ids {
 		if _, ok := report.Lookup(id); !ok && !known[id] {
-			return p.Problem(fmt.Sprintf("no check %q (errprobe probes lists them)", id), "severity", id)
+			return p.Problem(fmt.Sprintf("no check %q%s (errprobe probes lists them)", id, what), section, id)
 		}
 	}
 	return nil
