@@ -74,7 +74,7 @@ func (d *Document) resources() []resource {
 			r.score++
 			if r.create.Body.Example != nil {
 				r.score += 2
-			} else if len(requiredOf(mergeAllOf(orEmpty(r.create.Body.Schema)))) > 0 {
+			} else if len(requiredOf(MergeAllOf(orEmpty(r.create.Body.Schema)))) > 0 {
 				r.score++
 			}
 		}
@@ -265,7 +265,7 @@ func invalidBody(body, schema map[string]any) (field, bad, why string, ok bool) 
 }
 
 func breakOne(body, schema map[string]any, depth int) (map[string]any, string, string, bool) {
-	s := mergeAllOf(orEmpty(schema))
+	s := MergeAllOf(orEmpty(schema))
 	props, _ := s["properties"].(map[string]any)
 	copyOf := func() map[string]any {
 		out := map[string]any{}
@@ -293,7 +293,7 @@ func breakOne(body, schema map[string]any, depth int) (map[string]any, string, s
 			}
 			continue
 		}
-		if v, w, ok := breaking(mergeAllOf(ps)); ok {
+		if v, w, ok := breaking(MergeAllOf(ps)); ok {
 			out := copyOf()
 			out[name] = v
 			return out, name, w, true
@@ -314,14 +314,14 @@ func idPointer(op *Operation) string {
 		if r == nil || r.Schema == nil {
 			continue
 		}
-		s := mergeAllOf(r.Schema)
+		s := MergeAllOf(r.Schema)
 		props, _ := s["properties"].(map[string]any)
 		if _, ok := props["id"]; ok {
 			return "/id"
 		}
 		for _, wrap := range []string{"data", "result", "item"} {
 			inner, _ := props[wrap].(map[string]any)
-			innerProps, _ := mergeAllOf(orEmpty(inner))["properties"].(map[string]any)
+			innerProps, _ := MergeAllOf(orEmpty(inner))["properties"].(map[string]any)
 			if _, ok := innerProps["id"]; ok {
 				return "/" + wrap + "/id"
 			}
@@ -338,7 +338,7 @@ func (im *importer) writeIDs(y *yamlOut, item *Operation) {
 		return
 	}
 	p := params[len(params)-1]
-	sch := mergeAllOf(orEmpty(p.Schema))
+	sch := MergeAllOf(orEmpty(p.Schema))
 	if pat, _ := sch["pattern"].(string); pat != "" {
 		if id, ok := fromPattern(pat); ok && id != "" {
 			y.comment(1, "guess: an id that matches the parameter %s's pattern %s and names nothing.", p.Name, pat)

@@ -23,7 +23,7 @@ func generate(schema map[string]any, depth int) (any, bool) {
 	if schema == nil {
 		return nil, false
 	}
-	schema = mergeAllOf(schema)
+	schema = MergeAllOf(schema)
 	if v, ok := pickStated(schema); ok && fitsType(v, schema, 0) {
 		return v, true
 	}
@@ -89,7 +89,7 @@ func fitsType(v any, schema map[string]any, depth int) bool {
 		}
 		items, _ := schema["items"].(map[string]any)
 		for _, e := range x {
-			if items != nil && depth < 6 && !fitsType(e, mergeAllOf(items), depth+1) {
+			if items != nil && depth < 6 && !fitsType(e, MergeAllOf(items), depth+1) {
 				return false
 			}
 		}
@@ -101,7 +101,7 @@ func fitsType(v any, schema map[string]any, depth int) bool {
 		props, _ := schema["properties"].(map[string]any)
 		for k, e := range x {
 			ps, _ := props[k].(map[string]any)
-			if ps != nil && depth < 6 && !fitsType(e, mergeAllOf(ps), depth+1) {
+			if ps != nil && depth < 6 && !fitsType(e, MergeAllOf(ps), depth+1) {
 				return false
 			}
 		}
@@ -128,7 +128,7 @@ func mergeInto(schema, alt map[string]any, key string) map[string]any {
 			out[k] = v
 		}
 	}
-	alt = mergeAllOf(orEmpty(alt))
+	alt = MergeAllOf(orEmpty(alt))
 	for k, v := range alt {
 		if k == "properties" {
 			props := map[string]any{}

@@ -24,7 +24,7 @@ var memberNames = map[string][]string{
 // an object member (error). Pointers are guesses; each says why.
 func guessPointers(env map[string]any) map[string]pointerGuess {
 	out := map[string]pointerGuess{}
-	env = mergeAllOf(env)
+	env = MergeAllOf(env)
 	top, _ := env["properties"].(map[string]any)
 	// containers are object members ("/error/") and arrays of objects
 	// ("/errors/*/"), "error" first.
@@ -45,14 +45,14 @@ func guessPointers(env map[string]any) map[string]pointerGuess {
 	})
 	for _, n := range names {
 		m, _ := top[n].(map[string]any)
-		m = mergeAllOf(orEmpty(m))
+		m = MergeAllOf(orEmpty(m))
 		switch TypeOf(m) {
 		case "object":
 			props, _ := m["properties"].(map[string]any)
 			containers = append(containers, container{"/" + escapePointer(n) + "/", props})
 		case "array":
 			items, _ := m["items"].(map[string]any)
-			items = mergeAllOf(orEmpty(items))
+			items = MergeAllOf(orEmpty(items))
 			if props, _ := items["properties"].(map[string]any); props != nil {
 				containers = append(containers, container{"/" + escapePointer(n) + "/*/", props})
 			}

@@ -16,7 +16,7 @@ func TestLoad_Documents(t *testing.T) {
 	phoneNote := func(wantNote any) func(t *testing.T, d *Document) {
 		return func(t *testing.T, d *Document) {
 			op := find(t, d, "POST /contacts")
-			b := mergeAllOf(op.Body.Schema)
+			b := MergeAllOf(op.Body.Schema)
 			props := b["properties"].(map[string]any)
 			if _, ok := props["name"]; !ok {
 				t.Error("allOf member from common.yaml (name) not merged")

@@ -67,7 +67,7 @@ func bodyBreaks(r request) []broken {
 	if !ok {
 		return nil
 	}
-	sch := mergeAllOf(orEmpty(r.op.Body.Schema))
+	sch := MergeAllOf(orEmpty(r.op.Body.Schema))
 	props, _ := sch["properties"].(map[string]any)
 	form := isForm(r.ctype)
 	var out []broken
@@ -87,7 +87,7 @@ func bodyBreaks(r request) []broken {
 	sort.Strings(names)
 	for _, n := range names {
 		ps, _ := props[n].(map[string]any)
-		for _, b := range valueBreaks(mergeAllOf(orEmpty(ps)), form) {
+		for _, b := range valueBreaks(MergeAllOf(orEmpty(ps)), form) {
 			b.field, b.where = n, "body"
 			out = append(out, b)
 		}
@@ -109,7 +109,7 @@ func paramBreaks(op *Operation, where string) []broken {
 		if where == "query" && p.Required {
 			out = append(out, broken{kind: "required", field: p.Name, where: where, omit: true, why: "the required query parameter " + p.Name + " is left out"})
 		}
-		for _, b := range valueBreaks(mergeAllOf(orEmpty(p.Schema)), true) {
+		for _, b := range valueBreaks(MergeAllOf(orEmpty(p.Schema)), true) {
 			b.field, b.where = p.Name, where
 			out = append(out, b)
 		}
@@ -304,7 +304,7 @@ func findFieldMembers(sch map[string]any, prefix string, inArray bool, depth int
 	if depth > 5 || sch == nil {
 		return nil
 	}
-	sch = mergeAllOf(sch)
+	sch = MergeAllOf(sch)
 	var out []string
 	for _, alt := range []string{"oneOf", "anyOf"} {
 		if list, _ := sch[alt].([]any); len(list) > 0 {

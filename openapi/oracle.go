@@ -68,7 +68,7 @@ func Sample(schema map[string]any) (any, bool) { return sampleValue(schema, 0) }
 // nothing, for a path parameter's schema; ok is false when the schema
 // states nothing to build one from.
 func UnknownID(schema map[string]any) (string, bool) {
-	return wellFormedID(mergeAllOf(orEmpty(schema)))
+	return wellFormedID(MergeAllOf(orEmpty(schema)))
 }
 
 // FieldPointers are the members of an error schema that name the field an

@@ -305,7 +305,7 @@ func idProbes(op *Operation, base checks.ProbeRequest) []checks.Probe {
 		// The last parameter names the resource; the others keep their
 		// well-formed values.
 		last := lastPathParam(op, params)
-		sch := mergeAllOf(orEmpty(last.Schema))
+		sch := MergeAllOf(orEmpty(last.Schema))
 		if id, ok := wellFormedID(sch); ok {
 			unknownRq.Path = concretePathWith(op, last.Name, id) + query
 		} else {
@@ -371,7 +371,7 @@ func concretePath(op *Operation, id string) string {
 func paramID(op *Operation, name string) string {
 	for _, p := range op.PathParams() {
 		if p.Name == name {
-			if w, ok := wellFormedID(mergeAllOf(orEmpty(p.Schema))); ok {
+			if w, ok := wellFormedID(MergeAllOf(orEmpty(p.Schema))); ok {
 				return w
 			}
 		}

@@ -227,11 +227,11 @@ func atValue(v any, ptr string) any {
 
 // enumAt is the enum of the schema member a pointer names.
 func enumAt(schema map[string]any, ptr string) []string {
-	s := mergeAllOf(schema)
+	s := MergeAllOf(schema)
 	for _, part := range strings.Split(strings.TrimPrefix(ptr, "/"), "/") {
 		if part == "*" {
 			items, _ := s["items"].(map[string]any)
-			s = mergeAllOf(orEmpty(items))
+			s = MergeAllOf(orEmpty(items))
 			continue
 		}
 		props, _ := s["properties"].(map[string]any)
@@ -239,7 +239,7 @@ func enumAt(schema map[string]any, ptr string) []string {
 		if next == nil {
 			return nil
 		}
-		s = mergeAllOf(next)
+		s = MergeAllOf(next)
 	}
 	var out []string
 	enum, _ := s["enum"].([]any)

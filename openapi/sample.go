@@ -158,7 +158,7 @@ func sampleValue(schema map[string]any, depth int) (any, bool) {
 	if schema == nil || depth > 8 {
 		return nil, false
 	}
-	schema = mergeAllOf(schema)
+	schema = MergeAllOf(schema)
 	if v, ok := schema["example"]; ok {
 		return v, true
 	}
@@ -221,8 +221,8 @@ func sampleValue(schema map[string]any, depth int) (any, bool) {
 	return nil, false
 }
 
-// mergeAllOf folds allOf members' properties and required lists in.
-func mergeAllOf(schema map[string]any) map[string]any {
+// MergeAllOf folds allOf members' properties and required lists in.
+func MergeAllOf(schema map[string]any) map[string]any {
 	all, _ := schema["allOf"].([]any)
 	if len(all) == 0 {
 		return schema
@@ -233,7 +233,7 @@ func mergeAllOf(schema map[string]any) map[string]any {
 	for i, part := range append([]any{schema}, all...) {
 		m, _ := part.(map[string]any)
 		if i > 0 {
-			m = mergeAllOf(m)
+			m = MergeAllOf(m)
 		}
 		for k, v := range m {
 			switch k {
@@ -287,7 +287,7 @@ func uniqueBody(body map[string]any, schema map[string]any) (string, []string) {
 }
 
 func uniqueObject(body, schema map[string]any, changed *[]string, depth int) map[string]any {
-	props, _ := mergeAllOf(orEmpty(schema))["properties"].(map[string]any)
+	props, _ := MergeAllOf(orEmpty(schema))["properties"].(map[string]any)
 	out := map[string]any{}
 	for k, v := range body {
 		out[k] = v
