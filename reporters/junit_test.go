@@ -3,10 +3,10 @@ package reporters
 import (
 	"bytes"
 	"encoding/xml"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -16,8 +16,10 @@ import (
 // junitXSD is a copy of ../shared/junit/jenkins-junit.xsd (MIT, header kept).
 const junitXSD = "testdata/jenkins-junit.xsd"
 
-// xmllint validates a JUnit file against the Jenkins XSD.
-func xmllint(t *testing.T, path string) {
+// xmllint validates a JUnit file against the Jenkins XSD, returning
+// xmllint's complaint ("" when valid). Without xmllint the test is skipped,
+// saying so.
+func xmllint(t *testing.T, path string) string {
 	t.Helper()
 	bin, err := exec.LookPath("xmllint")
 	if err != nil {
@@ -29,8 +31,9 @@ func xmllint(t *testing.T, path string) {
 	}
 	out, err := exec.Command(bin, "--noout", "--schema", xsd, path).CombinedOutput()
 	if err != nil {
-		t.Errorf("xmllint --schema: %v\n%s", err, out)
+		return fmt.Sprintf("xmllint --schema: %v\n%s", err, out)
 	}
+	return ""
 }
 
 func TestJUnit_ValidatesAgainstXSD(t *testing.T) {
@@ -41,27 +44,77 @@ func TestJUnit_ValidatesAgainstXSD(t *testing.T) {
 				t.Fatal(err)
 			}
 			path := filepath.Join(t.TempDir(), "junit.xml")
-			if err := os.WriteFile(path, jenkinsOnly(t, buf.Bytes()), 0o644); err != nil {
+			if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			xmllint(t, path)
+			if msg := xmllint(t, path); msg != "" {
+				t.Error(msg)
+			}
 		})
 	}
 }
 
-// testsuitesSkipped is the one attribute errprobe writes outside the
-// Jenkins schema: the skipped total on <testsuites>, which JUnit 5,
-// Surefire 3, junit-report-merger and GitLab read, and which Jenkins' XSD
-// (older than them) does not declare.
-var testsuitesSkipped = regexp.MustCompile(`(<testsuites [^>]*?) skipped="\d+"`)
-
-// jenkinsOnly removes that attribute, failing the test if it is missing.
-func jenkinsOnly(t *testing.T, doc []byte) []byte {
-	t.Helper()
-	if !testsuitesSkipped.Match(doc) {
-		t.Fatalf("<testsuites> has no skipped total:\n%s", doc)
+// TestJUnit_GoldenValidatesAgainstXSD validates the golden JUnit files
+// exactly as written, and proves the validation can fail: the same file
+// with an attribute the schema does not declare on <testsuites> (the
+// skipped total a strict consumer would reject) must be refused.
+func TestJUnit_GoldenValidatesAgainstXSD(t *testing.T) {
+	for _, name := range []string{"report.xml", "unreachable.xml"} {
+		t.Run(name, func(t *testing.T) {
+			doc, err := os.ReadFile(filepath.Join("testdata", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if msg := xmllint(t, filepath.Join("testdata", name)); msg != "" {
+				t.Error(msg)
+			}
+			bad := bytes.Replace(doc, []byte("<testsuites "), []byte(`<testsuites skipped="1" `), 1)
+			path := filepath.Join(t.TempDir(), "undeclared.xml")
+			if err := os.WriteFile(path, bad, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if msg := xmllint(t, path); !strings.Contains(msg, "skipped") {
+				t.Errorf("xmllint accepted <testsuites skipped>, an attribute the schema does not declare (%q)", msg)
+			}
+		})
 	}
-	return testsuitesSkipped.ReplaceAll(doc, []byte("$1"))
+}
+
+// TestJUnit_SkippedTotals: every <testsuite> says how many of its
+// testcases were skipped; the root does not (the schema has no place for it).
+func TestJUnit_SkippedTotals(t *testing.T) {
+	r := fixedReport()
+	var buf bytes.Buffer
+	if err := JUnit(&buf, r, gated(r, Options{})); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Skipped *int `xml:"skipped,attr"`
+		Suites  []struct {
+			Name    string `xml:"name,attr"`
+			Skipped *int   `xml:"skipped,attr"`
+			Cases   []struct {
+				Skipped *struct{} `xml:"skipped"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Skipped != nil {
+		t.Errorf("<testsuites> has skipped=%d, outside the Jenkins schema", *doc.Skipped)
+	}
+	for _, s := range doc.Suites {
+		n := 0
+		for _, c := range s.Cases {
+			if c.Skipped != nil {
+				n++
+			}
+		}
+		if s.Skipped == nil || *s.Skipped != n {
+			t.Errorf("suite %s: skipped attribute %v, want %d", s.Name, s.Skipped, n)
+		}
+	}
 }
 
 func TestJUnit_ParsesWithGoJUnit(t *testing.T) {
