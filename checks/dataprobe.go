@@ -420,13 +420,11 @@ func keyRole(r string) role {
 
 // judgeExpect judges one response; ok is false with the failing result.
 func (s *session) judgeExpect(dp Probe, rq ProbeRequest, ex *report.Exchange) (report.Result, bool) {
+	guess := dp.Guess
 	fail := func(msg, want, got string) (report.Result, bool) {
 		r := newResult(dp.Check, dp.Name, report.StatusFail)
 		r.Message, r.Expected, r.Actual, r.Exchange = msg, want, got, ex
-		if dp.Guess != "" {
-			r.Guess = dp.Guess
-			r.Message += " (a guess: " + dp.Guess + ")"
-		}
+		markGuess(&r, guess)
 		return r, false
 	}
 	f := s.fields(ex)
@@ -450,6 +448,7 @@ func (s *session) judgeExpect(dp Probe, rq ProbeRequest, ex *report.Exchange) (r
 		e = expectOne(s.p, *rq.Expect.Rule)
 	} else if x, ok := expect(s.p, rq.Expect.Situations...); ok {
 		e = x
+		guess = cmp.Or(guess, e.guess())
 	} else {
 		r := newResult(dp.Check, dp.Name, report.StatusSkip)
 		r.Message = "the profile's expect table has no " + strings.Join(rq.Expect.Situations, " or ")

@@ -59,7 +59,10 @@ func (s *session) expectCheck(o *outcome, check string, ex *report.Exchange, sit
 		return
 	}
 	actual := describe(ex, f.Code)
-	o.fail(check, ex, "got "+actual+", want "+e.String(), e.String(), actual)
+	r := newResult(check, o.probe, report.StatusFail)
+	r.Message, r.Expected, r.Actual, r.Exchange = "got "+actual+", want "+e.String(), e.String(), actual, ex
+	markGuess(&r, e.guess())
+	o.add(r)
 }
 
 // jsonCall is a call with a JSON body and the valid key.

@@ -164,6 +164,32 @@ func (e expectation) has(x schemas.Expectation) bool {
 	return false
 }
 
+// guess says what the expectation was guessed from when every alternative
+// is a guess (expect.X.guess): a failure against it never gates. "" when
+// any alternative rests on the document or an RFC.
+func (e expectation) guess() string {
+	var out []string
+	for _, x := range e.any {
+		if x.Guess == "" {
+			return ""
+		}
+		if !slices.Contains(out, x.Guess) {
+			out = append(out, x.Guess)
+		}
+	}
+	return strings.Join(out, "; ")
+}
+
+// markGuess grades a failure against a guessed expectation: the result
+// carries the guess (graded warning) and its message says so.
+func markGuess(r *report.Result, guess string) {
+	if guess == "" || r.Guess != "" {
+		return
+	}
+	r.Guess = guess
+	r.Message += " (a guess: " + guess + ")"
+}
+
 func (e expectation) String() string {
 	parts := make([]string, 0, len(e.any))
 	for _, x := range e.any {

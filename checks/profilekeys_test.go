@@ -116,6 +116,7 @@ var keyEffects = map[string]keyEffect{
 	"expectation.code":                     {edit: "expect: {not_found: {code: INVALID_ID}}"},
 	"expectation.code_pattern":             {edit: "expect: {not_found: {code_pattern: '^X'}}"},
 	"expectation.status":                   {edit: "expect: {not_found: {status: 418}}"},
+	"expectation.guess":                    {edit: "expect: {not_found: {status: 404, code: NOT_FOUND, guess: the usual status}}", fault: "wrong-status"},
 	"probes.name":                          {edit: "probes: [{name: b, request: {path: /x}, expect: {status: 404}}]"},
 	"probes.description":                   {other: "documentation: carried on the probe (checks.Probe.Description) for readers"},
 	"probes.severity":                      {edit: "probes: [{name: a, request: {path: /x}, expect: {status: 404}, severity: warning}]"},

@@ -376,3 +376,43 @@ func TestRun_BudgetExhaustedIsNotAFinding(t *testing.T) {
 		t.Error("no result says the budget ran out")
 	}
 }
+
+// TestRun_GuessedExpectation: a failure against an expectation the profile
+// marks as a guess (expect.X.guess) is graded warning and says what it was
+// guessed from; the same failure against a read expectation gates.
+func TestRun_GuessedExpectation(t *testing.T) {
+	t.Parallel()
+	cfg := targetWith(t, "erzycall", func(p *schemas.Profile) {
+		p.Expect[schemas.ExpectNotFound] = schemas.Expectation{Status: schemas.Statuses{418}, Guess: "the usual status of a test"}
+		p.Expect[schemas.ExpectInvalidID] = schemas.Expectation{AnyOf: []schemas.Expectation{{Status: schemas.Statuses{418}}}}
+	})
+	cfg.Suites, cfg.Skip = []string{report.ResourcesUnknownID, report.ResourcesMalformedID}, nil
+	rep := run(t, cfg)
+	got := map[string]report.Result{}
+	for _, r := range rep.Results {
+		if r.Status == report.StatusFail {
+			got[r.Check] = r
+		}
+	}
+	guessed, read := got[report.ResourcesUnknownID], got[report.ResourcesMalformedID]
+	if guessed.Severity != report.SeverityWarning || guessed.Guess != "the usual status of a test" ||
+		!strings.Contains(guessed.Message, "a guess: the usual status of a test") {
+		t.Errorf("guessed not_found: got %s %q (guess %q), want a warning naming the guess\n%s", guessed.Severity, guessed.Message, guessed.Guess, summary(rep))
+	}
+	if read.Severity != report.SeverityError || read.Guess != "" {
+		t.Errorf("read invalid_id: got %s (guess %q), want an error\n%s", read.Severity, read.Guess, summary(rep))
+	}
+	if n := failedWith(rep, report.ResourcesUnknownID); rep.Guessed() != n || n == 0 {
+		t.Errorf("the summary counts %d guessed failures, want %d (the unknown-id ones)\n%s", rep.Guessed(), n, summary(rep))
+	}
+}
+
+func failedWith(rep *report.Report, check string) int {
+	n := 0
+	for _, r := range rep.Results {
+		if r.Status == report.StatusFail && r.Check == check {
+			n++
+		}
+	}
+	return n
+}

@@ -1,6 +1,7 @@
 package schemas
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -26,6 +27,10 @@ type Expectation struct {
 	// AnyOf lists alternatives: the response must meet one of them ("202,
 	// or 404 NOT_FOUND"). An expectation with AnyOf has nothing else.
 	AnyOf []Expectation `yaml:"any_of,omitempty" json:"any_of,omitempty"`
+	// Guess, when set, says what the expectation was inferred from (not
+	// read in the API's document or an RFC): a failure against it is
+	// graded warning and carries the reason — a guess never gates.
+	Guess string `yaml:"guess,omitempty" json:"guess,omitempty"`
 }
 
 // HeaderRule is a promise about one response header: present, absent, or
@@ -142,14 +147,17 @@ func (e Expectation) IsZero() bool {
 }
 
 // Alternatives returns the expectations a response may meet: AnyOf's
-// (flattened), else e itself.
+// (flattened, each carrying e's Guess where it has none), else e itself.
 func (e Expectation) Alternatives() []Expectation {
 	if len(e.AnyOf) == 0 {
 		return []Expectation{e}
 	}
 	var out []Expectation
 	for _, x := range e.AnyOf {
-		out = append(out, x.Alternatives()...)
+		for _, alt := range x.Alternatives() {
+			alt.Guess = cmp.Or(alt.Guess, e.Guess) // a guessed any_of guesses each alternative
+			out = append(out, alt)
+		}
 	}
 	return out
 }
