@@ -127,7 +127,7 @@ type JSONDocument struct {
 	// Exchanges holds each exchange a result refers to once; results name
 	// them by index.
 	Exchanges []JSONExchange `json:"exchanges"`
-	Planned   []JSONRequest  `json:"planned"`
+	Planned   []JSONPlanned  `json:"planned"`
 	Leftovers []string       `json:"leftovers"`
 	Burst     *JSONBurst     `json:"burst"`
 	// Backoffs are the 429s outside the burst waited out; Plan and
@@ -269,6 +269,15 @@ type JSONRequest struct {
 	Curl      string              `json:"curl"`
 }
 
+// JSONPlanned is a dry run's planned request labelled as the text dry run
+// labels it: the probe that would send it and the checks its answer feeds
+// (Checks empty for a set-up request no check judges).
+type JSONPlanned struct {
+	JSONRequest
+	Probe  string   `json:"probe"`
+	Checks []string `json:"checks"`
+}
+
 // JSONResponse is what came back; Body is read up to the body cap.
 type JSONResponse struct {
 	Status    int                 `json:"status"`
@@ -325,7 +334,7 @@ func NewJSONDocument(r *report.Report, o Options) JSONDocument {
 		Groups:    make([]JSONGroup, 0, len(groups)),
 		Results:   make([]JSONResult, 0, len(r.Results)),
 		Exchanges: []JSONExchange{},
-		Planned:   make([]JSONRequest, 0, len(r.Planned)),
+		Planned:   make([]JSONPlanned, 0, len(r.Planned)),
 		Leftovers: append([]string{}, r.Leftovers...),
 		Burst:     jsonBurst(r.Burst),
 		Plan:      r.Plan, PlanTotal: r.PlanTotal, NothingTested: r.NothingTested,
@@ -342,7 +351,7 @@ func NewJSONDocument(r *report.Report, o Options) JSONDocument {
 		doc.Results = append(doc.Results, t.result(res))
 	}
 	for _, req := range r.Planned {
-		doc.Planned = append(doc.Planned, jsonRequest(req))
+		doc.Planned = append(doc.Planned, jsonPlanned(req))
 	}
 	return doc
 }
@@ -486,6 +495,10 @@ func jsonRequest(req report.Request) JSONRequest {
 		Method: req.Method, URL: req.URL, Headers: headers(req.Header), Body: req.Body,
 		KeyHeader: req.KeyHeader, KeyEnv: req.KeyEnv, Curl: Curl(req),
 	}
+}
+
+func jsonPlanned(req report.Request) JSONPlanned {
+	return JSONPlanned{JSONRequest: jsonRequest(req), Probe: req.Probe, Checks: append([]string{}, req.Checks...)}
 }
 
 func headers(h http.Header) map[string][]string {

@@ -19,7 +19,11 @@ func reportVariants() map[string]*report.Report {
 	dry := &report.Report{
 		Tool: testTool, Version: testVer, Profile: "problem", BaseURL: testBase, DryRun: true,
 		Started: started(), Finished: started(),
-		Planned: []report.Request{authed("POST", "/v1/calls", `{"name":`), authed("GET", "/v1/calls/x", "")},
+		Planned: []report.Request{
+			labelled(authed("POST", "/v1/calls", `{"name":`), "malformed-json", "malformed.status", "envelope.*"),
+			labelled(authed("GET", "/v1/calls/x", ""), "unknown-id", "resources.unknown-id", "envelope.*"),
+			{Method: "POST", URL: "http://127.0.0.1:4242/token", Body: "grant_type=client_credentials"},
+		},
 	}
 	backwards := fixedReport()
 	backwards.Finished = backwards.Started.Add(-1)
@@ -39,6 +43,61 @@ func unreachableReport() *report.Report {
 		Tool: testTool, Version: testVer, Profile: "erzycall", ProfileFile: "errprobe.yaml", BaseURL: testBase,
 		Started: started(), Finished: started().Add(40_000_000),
 		Error: "target unreachable: " + testBase + ": dial tcp 127.0.0.1:4242: connect: connection refused", ErrorKind: "unreachable",
+	}
+}
+
+// labelled gives a planned request the probe and checks a dry run labels it with.
+func labelled(req report.Request, probe string, checks ...string) report.Request {
+	req.Probe, req.Checks = probe, checks
+	return req
+}
+
+// TestJSON_PlannedLabels: a dry run's planned requests carry the same probe
+// and checks as the text dry run's "# probe P → checks" lines.
+func TestJSON_PlannedLabels(t *testing.T) {
+	r := reportVariants()["dry run"]
+	var buf bytes.Buffer
+	if err := JSON(&buf, r, gated(r, Options{})); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Planned []struct {
+			Probe  *string   `json:"probe"`
+			Checks *[]string `json:"checks"`
+			Curl   string    `json:"curl"`
+		} `json:"planned"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if err := schemas.ValidateReport(buf.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	extra := bytes.Replace(buf.Bytes(), []byte(`"probe":"unknown-id"`), []byte(`"probe":"unknown-id","undeclared":1`), 1)
+	if bytes.Equal(extra, buf.Bytes()) {
+		t.Fatalf("no planned entry of probe unknown-id:\n%s", buf.String())
+	}
+	if schemas.ValidateReport(extra) == nil {
+		t.Error("the schema accepts a planned entry with an undeclared member")
+	}
+	var text bytes.Buffer
+	if err := Text(&text, r, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Planned) != len(r.Planned) {
+		t.Fatalf("%d planned entries, want %d", len(doc.Planned), len(r.Planned))
+	}
+	for i, p := range doc.Planned {
+		if p.Probe == nil || p.Checks == nil {
+			t.Fatalf("planned[%d] lacks probe or checks (null or missing): %s", i, buf.String())
+		}
+		if *p.Probe == "" {
+			continue
+		}
+		label := plannedLabel(report.Request{Probe: *p.Probe, Checks: *p.Checks})
+		if !strings.Contains(text.String(), "# "+label) {
+			t.Errorf("planned[%d] labelled %q, which the text dry run does not show:\n%s", i, label, text.String())
+		}
 	}
 }
 

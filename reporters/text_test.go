@@ -91,7 +91,7 @@ func TestText_DryRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := buf.String()
-	if !strings.Contains(out, "dry run: 2 requests at most, none sent") || strings.Count(out, "curl ") != 2 {
+	if !strings.Contains(out, "dry run: 3 requests at most, none sent") || strings.Count(out, "curl ") != 3 {
 		t.Errorf("dry run output:\n%s", out)
 	}
 }
