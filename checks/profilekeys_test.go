@@ -83,6 +83,7 @@ var keyEffects = map[string]keyEffect{
 	"idempotency.replay_header":            {edit: "idempotency: {replay_header: X-Replayed}"},
 	"idempotency.mismatch_code":            {edit: "idempotency: {mismatch_code: CONFLICT}"},
 	"idempotency.concurrency":              {edit: "idempotency: {concurrency: 3}", plan: true},
+	"rate_limit: none":                     {edit: "rate_limit: none", plan: true},
 	"rate_limit.headers":                   {edit: "rate_limit: {headers: ietf}", burst: true},
 	"rate_limit.limit_header":              {edit: "rate_limit: {limit_header: X-Nope}", burst: true},
 	"rate_limit.remaining_header":          {edit: "rate_limit: {remaining_header: X-Nope}", burst: true},
@@ -185,6 +186,13 @@ func schemaKeys(t *testing.T) []string {
 				if m, ok := x.(map[string]any); ok {
 					walk(m, path, refs)
 				}
+			}
+		}
+		// A scalar a mapping key may be instead (rate_limit: none) is a
+		// key of its own: "rate_limit: none".
+		if then, ok := s["then"].(map[string]any); ok {
+			if c, ok := then["const"].(string); ok {
+				seen[normalise(path)+": "+c] = true
 			}
 		}
 		if props, ok := s["properties"].(map[string]any); ok {

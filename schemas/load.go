@@ -103,10 +103,10 @@ func load(file, dir string, src []byte, getenv func(string) string) (*Profile, e
 	if err != nil {
 		return nil, err
 	}
-	merged, noLimiter := withoutNoLimiter(merged)
 	if err := newProfileError(validateShape(merged, docs)); err != nil {
 		return nil, err
 	}
+	merged, noLimiter := withoutNoLimiter(merged)
 	p, err := decodeProfile(file, merged)
 	if err != nil {
 		return nil, err
@@ -160,8 +160,9 @@ func ownName(merged string, user *doc) string {
 	return filepath.Base(user.file)
 }
 
-// withoutNoLimiter takes `rate_limit: none` (the API has no limiter) out
-// of the merged profile, which then validates as one without rate_limit.
+// withoutNoLimiter takes `rate_limit: none` (the API has no limiter; the
+// schema allows it) out of the validated profile, which then decodes as one
+// without rate_limit.
 func withoutNoLimiter(v map[string]any) (map[string]any, bool) {
 	if s, ok := v["rate_limit"].(string); !ok || s != "none" {
 		return v, false

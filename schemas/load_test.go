@@ -272,8 +272,15 @@ func TestLoad_RateLimitNone(t *testing.T) {
 	if err != nil || p.RateLimit.None {
 		t.Errorf("erzycall: None = %v, %v", p != nil && p.RateLimit.None, err)
 	}
-	if _, err := load("bad.yaml", t.TempDir(), []byte("extends: erzycall\nrate_limit: off\n"), nil); err == nil || !strings.Contains(err.Error(), "bad.yaml:2") {
-		t.Errorf("rate_limit: off = %v, want an error at bad.yaml:2", err)
+	if _, err := load("bad.yaml", t.TempDir(), []byte("extends: erzycall\nrate_limit: off\n"), nil); err == nil ||
+		!strings.Contains(err.Error(), `bad.yaml:2:1: rate_limit: must be none (the API has no limiter) or a mapping`) {
+		t.Errorf("rate_limit: off = %v, want an error at bad.yaml:2:1 naming none", err)
+	}
+	// The published schema itself says so (editors validate with it, not
+	// with the loader).
+	err = compiledProfileSchema().Validate(map[string]any{"rate_limit": "none"})
+	if err != nil && strings.Contains(err.Error(), "/rate_limit") {
+		t.Errorf("profile.schema.json refuses rate_limit: none: %v", err)
 	}
 }
 
