@@ -150,6 +150,11 @@ func fixedReport() *report.Report {
 			{Check: "ratelimit.recovery", Suite: "ratelimit", Severity: report.SeverityError, Probe: "recovery", Status: report.StatusSkip, Message: "the recovery wait exceeds max_wait"},
 		},
 		Leftovers: []string{testBase + "/v1/calls/call_123"},
+		Backoffs: []report.Backoff{
+			{Request: "GET " + testBase + "/v1/calls", Wait: ms(1000), Status: 429},
+			{Request: "POST " + testBase + "/v1/calls", Wait: ms(500), Status: 503, Note: "Retry-After: 1"},
+		},
+		RateAdvice: "--rate 5/s",
 		Burst: &report.BurstStats{
 			Sent: 40, Status429: 20, Errors: 1, Rate: 33.3, FirstLimit: ms(510), Elapsed: ms(1200), PerSecond: []int{33, 7},
 			LatencyP50: ms(3), LatencyP90: ms(8), LatencyP99: ms(12), RecoveryWait: ms(2000),

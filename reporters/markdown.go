@@ -224,7 +224,17 @@ func mdFixed(p *printer, r *report.Report) {
 	p.line(strings.Join(fixed, "\n"))
 }
 
+// mdExtras: the back-offs outside the burst (with the --rate that would
+// have avoided them), the burst, the leftovers.
 func mdExtras(p *printer, r *report.Report) {
+	if len(r.Backoffs) > 0 {
+		p.line("")
+		line := "**Back-off:** " + mdText(backoffLine(r))
+		if r.RateAdvice != "" {
+			line += "; " + mdCode(r.RateAdvice) + mdText(rateAdviceTail)
+		}
+		p.line(line)
+	}
 	if r.Burst != nil {
 		p.line("")
 		p.line("**Burst:** " + mdText(burstLine(r.Burst)))

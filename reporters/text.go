@@ -285,15 +285,11 @@ func headerLine(x *report.Exchange) string {
 }
 
 func (t *textReport) burst() {
-	if n := len(t.r.Backoffs); n > 0 {
-		var wait time.Duration
-		for _, b := range t.r.Backoffs {
-			wait += b.Wait
-		}
+	if len(t.r.Backoffs) > 0 {
 		t.p.gap()
-		t.p.line(t.s.bold.Sprint("back-off") + fmt.Sprintf(" %s outside the burst waited out once (%ss in all)", plural(n, limitedName(t.r.Backoffs)), seconds(wait)))
+		t.p.line(t.s.bold.Sprint("back-off") + " " + backoffLine(t.r))
 		if t.r.RateAdvice != "" {
-			t.p.line(fmt.Sprintf("  %s would have avoided them: the probes outran the API's limit", t.r.RateAdvice))
+			t.p.line("  " + t.r.RateAdvice + rateAdviceTail)
 		}
 	}
 	b := t.r.Burst
@@ -303,6 +299,20 @@ func (t *textReport) burst() {
 	t.p.gap()
 	t.p.line(t.s.bold.Sprint("burst") + " " + burstLine(b))
 }
+
+// backoffLine says how many 429s/503s outside the burst were waited out,
+// and how long in all.
+func backoffLine(r *report.Report) string {
+	var wait time.Duration
+	for _, b := range r.Backoffs {
+		wait += b.Wait
+	}
+	return fmt.Sprintf("%s outside the burst waited out once (%ss in all)", plural(len(r.Backoffs), limitedName(r.Backoffs)), seconds(wait))
+}
+
+// rateAdviceTail follows the --rate (report.RateAdvice) that would have
+// avoided the back-offs.
+const rateAdviceTail = " would have avoided them: the probes outran the API's limit"
 
 // limitedName names what the back-offs waited out: "429", "503" or
 // "429/503".
