@@ -454,6 +454,7 @@ func (s *session) judgeExpect(dp Probe, rq ProbeRequest, ex *report.Exchange) (r
 		r.Message = "the profile's expect table has no " + strings.Join(rq.Expect.Situations, " or ")
 		return r, false
 	}
+	e = e.on(ex)
 	if ex.Response == nil {
 		return fail("got "+actual+", want "+e.String(), e.String(), actual)
 	}
@@ -461,7 +462,7 @@ func (s *session) judgeExpect(dp Probe, rq ProbeRequest, ex *report.Exchange) (r
 		e = e.bodiless()
 	}
 	st := ex.Response.Status
-	matched, ok := e.on(ex).match(st, f.Codes)
+	matched, ok := e.match(st, f.Codes)
 	if !ok {
 		return fail("got "+actual+", want "+e.String(), e.String(), actual)
 	}

@@ -54,7 +54,8 @@ func (s *session) expectCheck(o *outcome, check string, ex *report.Exchange, sit
 		return
 	}
 	f := s.fields(ex)
-	if ex.Response != nil && e.on(ex).allows(ex.Response.Status, f.Codes) {
+	e = e.on(ex)
+	if ex.Response != nil && e.allows(ex.Response.Status, f.Codes) {
 		o.pass(check, ex)
 		return
 	}

@@ -148,7 +148,7 @@ func (e expectation) bodiless() expectation {
 	out := expectation{p: e.p, method: e.method, path: e.path}
 	for _, x := range e.any {
 		if x.Code != "" || x.CodePattern != "" {
-			x = schemas.Expectation{Status: x.Statuses(e.p), Headers: x.Headers}
+			x = schemas.Expectation{Status: x.StatusesOn(e.p, e.method, e.path), Headers: x.Headers}
 		}
 		out.any = append(out.any, x)
 	}
@@ -193,7 +193,7 @@ func markGuess(r *report.Result, guess string) {
 func (e expectation) String() string {
 	parts := make([]string, 0, len(e.any))
 	for _, x := range e.any {
-		parts = append(parts, x.String(e.p))
+		parts = append(parts, x.StringOn(e.p, e.method, e.path))
 	}
 	return strings.Join(parts, " or ")
 }

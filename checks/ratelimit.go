@@ -329,10 +329,12 @@ func (s *session) judge429Envelope(o *outcome, samples []*report.Exchange) {
 			return
 		}
 		// A code-less or pattern expectation (expect.rate_limited) judged as such.
-		if e, ok := expect(s.p, schemas.ExpectRateLimited); ok && code == "" && !e.on(ex).allows(ex.Response.Status, s.fields(ex).Codes) {
-			got := describe(ex, s.code(ex))
-			o.fail(report.RateLimitEnvelope, ex, "got "+got+", want "+e.String(), e.String(), got)
-			return
+		if e, ok := expect(s.p, schemas.ExpectRateLimited); ok && code == "" {
+			if e = e.on(ex); !e.allows(ex.Response.Status, s.fields(ex).Codes) {
+				got := describe(ex, s.code(ex))
+				o.fail(report.RateLimitEnvelope, ex, "got "+got+", want "+e.String(), e.String(), got)
+				return
+			}
 		}
 	}
 	o.pass(report.RateLimitEnvelope, samples[0])

@@ -281,19 +281,20 @@ func TestRun_DeleteStatus(t *testing.T) {
 // codes.X.routes against the reference server: under wrong-status the
 // unknown id's NOT_FOUND comes back 400. A profile giving NOT_FOUND 400 on
 // that route passes it (status-match and the probe's own expectation); the
-// same profile fails the clean server's 404 there, and one without the
-// route fails the 400.
+// same profile fails the clean server's 404 there (quoting 400 as
+// expected), and one without the route fails the 400.
 func TestRun_CodeRoutes(t *testing.T) {
 	t.Parallel()
 	const routed = "extends: erzycall\ncodes:\n  NOT_FOUND: {status: 404, routes: {'GET /api/v1/contacts/{id}': 400, 'DELETE /api/v1/contacts/{id}': 400}}\n"
 	for _, tc := range []struct {
 		src, fault string
 		want       report.Status
+		says       string // what a failure expects
 	}{
-		{routed, "wrong-status", report.StatusPass},
-		{routed, "", report.StatusFail},
-		{"extends: erzycall\n", "wrong-status", report.StatusFail},
-		{"extends: erzycall\n", "", report.StatusPass},
+		{routed, "wrong-status", report.StatusPass, ""},
+		{routed, "", report.StatusFail, "400 NOT_FOUND"},
+		{"extends: erzycall\n", "wrong-status", report.StatusFail, "404 NOT_FOUND"},
+		{"extends: erzycall\n", "", report.StatusPass, ""},
 	} {
 		cfg, err := targetFile(t, tc.src, nil, faultList(tc.fault)...)
 		if err != nil {
@@ -314,6 +315,12 @@ func TestRun_CodeRoutes(t *testing.T) {
 			for _, r := range got {
 				if r.Status != tc.want {
 					t.Errorf("%q under %q: %s = %s (%s), want %s", tc.src, tc.fault, id, r.Status, r.Message, tc.want)
+				}
+				// A failure quotes the status that applies on the request's
+				// route, not the code's default.
+				if want := tc.says; r.Status == report.StatusFail && id == report.ResourcesUnknownID &&
+					(r.Expected != want || !strings.HasSuffix(r.Message, "want "+want)) {
+					t.Errorf("%q under %q: %s says %q, expected %q; want %q", tc.src, tc.fault, id, r.Message, r.Expected, want)
 				}
 			}
 		}

@@ -164,11 +164,15 @@ func (e Expectation) Alternatives() []Expectation {
 
 // Statuses returns the statuses the expectation allows: its own, else the
 // code table's for its code; nil when any status will do (a pattern alone).
-func (e Expectation) Statuses(p *Profile) []int {
+func (e Expectation) Statuses(p *Profile) []int { return e.StatusesOn(p, "", "") }
+
+// StatusesOn is Statuses for a request of method on path: a code with
+// routes (codes.X.routes) allows its statuses on that route.
+func (e Expectation) StatusesOn(p *Profile, method, path string) []int {
 	if len(e.AnyOf) > 0 {
 		var out []int
 		for _, x := range e.Alternatives() {
-			st := x.Statuses(p)
+			st := x.StatusesOn(p, method, path)
 			if st == nil {
 				return nil
 			}
@@ -184,7 +188,7 @@ func (e Expectation) Statuses(p *Profile) []int {
 		return []int(e.Status)
 	}
 	if e.Code != "" {
-		return p.StatusesFor(e.Code)
+		return p.StatusesOn(e.Code, method, path)
 	}
 	return nil
 }
@@ -207,10 +211,7 @@ func (e Expectation) AllowsOn(p *Profile, method, path string, status int, codes
 		}
 		return false
 	}
-	want := e.Statuses(p)
-	if len(e.Status) == 0 && e.Code != "" {
-		want = p.StatusesOn(e.Code, method, path)
-	}
+	want := e.StatusesOn(p, method, path)
 	if e.Code == "" && e.CodePattern == "" {
 		return containsInt(want, status)
 	}
@@ -233,16 +234,20 @@ func (e Expectation) AllowsOn(p *Profile, method, path string, status int, codes
 }
 
 // String words the expectation: "404 NOT_FOUND", "400", "4xx code ~ ^E".
-func (e Expectation) String(p *Profile) string {
+func (e Expectation) String(p *Profile) string { return e.StringOn(p, "", "") }
+
+// StringOn words the expectation for a request of method on path, quoting
+// a code's status on that route (codes.X.routes) where one applies.
+func (e Expectation) StringOn(p *Profile, method, path string) string {
 	if len(e.AnyOf) > 0 {
 		alts := make([]string, 0, len(e.AnyOf))
 		for _, x := range e.Alternatives() {
-			alts = append(alts, x.String(p))
+			alts = append(alts, x.StringOn(p, method, path))
 		}
 		return strings.Join(alts, " or ")
 	}
 	var parts []string
-	if st := e.Statuses(p); len(st) > 0 {
+	if st := e.StatusesOn(p, method, path); len(st) > 0 {
 		parts = append(parts, statusList(st))
 	}
 	if e.Code != "" {
