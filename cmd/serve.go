@@ -41,7 +41,8 @@ func serveCmd(io *IO, runF func(context.Context, *IO, *serveOptions) error) *cob
 		Use:   "serve",
 		Short: "Run the reference API server for a built-in profile (optionally with faults)",
 		Long: `serve runs errprobe's reference API in the foreground: a small API that keeps a
-built-in profile's error contract exactly, for trying errprobe out and for its
+built-in profile's error contract exactly (or a profile file's that extends
+one: its code table, routes included), for trying errprobe out and for its
 own tests. --fault switches on a named defect (repeatable); --list-faults lists
 those that apply to the profile's style (a code-less profile has no code to
 get wrong). It prints the base URL and the generated API keys, and stops on
@@ -55,7 +56,7 @@ Ctrl-C.`,
 		},
 	}
 	fs := c.Flags()
-	fs.StringVarP(&o.Profile, "profile", "p", "erzycall", "built-in profile to serve: "+strings.Join(schemas.BuiltinNames(), "|"))
+	fs.StringVarP(&o.Profile, "profile", "p", "erzycall", "profile to serve: a built-in ("+strings.Join(schemas.BuiltinNames(), "|")+")\nor a profile file extending one (its codes, e.g. codes.X.routes, are answered)")
 	fs.StringVar(&o.Addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.StringVar(&o.Rate, "rate-limit", "20/2s", "requests per API key per fixed window, N/WINDOW")
 	fs.StringArrayVar(&o.Faults, "fault", nil, "switch on a fault by name (repeatable; see --list-faults)")
@@ -74,7 +75,7 @@ func runServe(ctx context.Context, io *IO, o *serveOptions) error {
 	if o.Profile == "" {
 		o.Profile = "erzycall"
 	}
-	p, err := schemas.Builtin(o.Profile, io.Getenv)
+	p, err := schemas.Resolve(o.Profile, io.Getenv)
 	if err != nil {
 		return usageError(fmt.Errorf("--profile: %w", err))
 	}

@@ -6,6 +6,8 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -177,6 +179,57 @@ func TestServeCmd_ServesUntilCancelled(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Errorf("serve returned %v after cancel", err)
 	}
+}
+
+// TestServeCmd_ProfileFile: serve --profile FILE answers the file's code
+// table, routes included (NOT_FOUND is 410 on GET of an item), so a run
+// with the same file against it is clean; the built-in it extends answers
+// 404 there, which that run fails.
+func TestServeCmd_ProfileFile(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "routed.yaml")
+	src := "extends: erzycall\ncodes:\n  NOT_FOUND: {status: 404, routes: {'GET /api/v1/contacts/{id}': 410}}\n"
+	if err := os.WriteFile(path, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		served string
+		want   int
+	}{{path, ExitOK}, {"erzycall", ExitFailed}} {
+		io, out, _ := serveIO()
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() {
+			done <- runServe(ctx, io, &serveOptions{Profile: tc.served, Addr: "127.0.0.1:0", Rate: "1000/1s"})
+		}()
+		base, env := servedAt(t, out)
+		code, stdout, stderr := errprobe(t, env, "run", "--profile", path, "--skip", "ratelimit", base)
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve %s: %v", tc.served, err)
+		}
+		if code != tc.want {
+			t.Errorf("run against serve --profile %s: exit %d, want %d\n%s%s", tc.served, code, tc.want, stdout, stderr)
+		}
+	}
+}
+
+// servedAt polls serve's output for the URL and keys it prints.
+func servedAt(t *testing.T, out *syncBuffer) (string, map[string]string) {
+	t.Helper()
+	urlRe := regexp.MustCompile(`at (http://127\.0\.0\.1:\d+)\n`)
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(out.String(), "export ERRPROBE_API_KEY=") {
+		if time.Now().After(deadline) {
+			t.Fatalf("serve printed no key: %q", out.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	env := map[string]string{}
+	for _, m := range regexp.MustCompile(`export (\w+)=(\S+)\n`).FindAllStringSubmatch(out.String(), -1) {
+		env[m[1]] = m[2]
+	}
+	return urlRe.FindStringSubmatch(out.String())[1], env
 }
 
 // A busy port is one line naming the address once, not the fixtures
