@@ -85,6 +85,9 @@ type session struct {
 	// closeIdle releases the run's own idle connections when it ends.
 	closeIdle func()
 	seq       atomic.Int64
+	// sendMu orders sends: sent counts them, each read with its start time.
+	sendMu sync.Mutex
+	sent   int64
 
 	responses   atomic.Int64
 	waitLeft    atomic.Int64 // ns of 429 waiting left to probes (max wait)
@@ -386,8 +389,8 @@ func (s *session) sendOnce(ctx context.Context, c call) *report.Exchange {
 	}
 	rctx, cancel := s.requestContext(ctx)
 	defer cancel()
-	start := s.cfg.Now()
-	ex.Started, ex.Probe = start, probeOf(ctx)
+	start := s.stamp(ex)
+	ex.Probe = probeOf(ctx)
 	resp, err := s.client.Do(req.WithContext(rctx))
 	if err != nil {
 		ex.Err = s.failure(ctx, err)
@@ -412,6 +415,17 @@ func (s *session) sendOnce(ctx context.Context, c call) *report.Exchange {
 	s.track(c, ex, err == nil || !neverSent(err))
 	s.log(ex)
 	return ex
+}
+
+// stamp marks ex as the run's next request sent, now: its place in the
+// send order and its start time are read together, so the two agree
+// however many probes send at once (the HAR lists entries in that order).
+func (s *session) stamp(ex *report.Exchange) time.Time {
+	s.sendMu.Lock()
+	defer s.sendMu.Unlock()
+	s.sent++
+	ex.Sent, ex.Started = s.sent, s.cfg.Now()
+	return ex.Started
 }
 
 // interruptGrace is how long a request already sent may still take once

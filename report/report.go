@@ -93,6 +93,10 @@ type Exchange struct {
 	// Started is when the request was sent (zero for burst samples, whose
 	// times are not kept).
 	Started time.Time `json:"started,omitzero"`
+	// Sent is the request's place in the order the run sent its requests
+	// (1, 2, …; 0 for burst samples). Started is read with it, so in Sent
+	// order the start times never go back.
+	Sent int64 `json:"sent,omitempty"`
 	// Probe names the probe that sent it ("cleanup" for the clean-up).
 	Probe string `json:"probe,omitempty"`
 	// Burst marks a sample of the rate-limit burst: one exchange standing

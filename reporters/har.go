@@ -1,12 +1,14 @@
 package reporters
 
 import (
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
 	"unicode/utf8"
 
@@ -115,7 +117,7 @@ func newHARLog(r *report.Report) harLog {
 		l.Comment = "dry run: nothing was sent"
 	}
 	at := r.Started
-	for _, x := range harExchanges(r) {
+	for _, x := range inSendOrder(harExchanges(r)) {
 		if !x.Started.IsZero() {
 			at = x.Started
 		}
@@ -143,10 +145,39 @@ func harExchanges(r *report.Report) []*report.Exchange {
 	return out
 }
 
+// inSendOrder orders exchanges as they were sent (Exchange.Sent; the run
+// logs each when its answer comes, so a slow request is logged after
+// quicker ones sent later). An exchange without a place (a burst sample)
+// keeps its place after the one logged before it.
+func inSendOrder(xs []*report.Exchange) []*report.Exchange {
+	type keyed struct {
+		x   *report.Exchange
+		key int64
+	}
+	ks := make([]keyed, len(xs))
+	var last int64
+	for i, x := range xs {
+		if x.Sent > 0 {
+			last = x.Sent
+		}
+		ks[i] = keyed{x, last}
+	}
+	slices.SortStableFunc(ks, func(a, b keyed) int { return cmp.Compare(a.key, b.key) })
+	out := make([]*report.Exchange, len(xs))
+	for i, k := range ks {
+		out[i] = k.x
+	}
+	return out
+}
+
+// harTime is startedDateTime: ISO 8601 in UTC to the microsecond, so
+// requests sent within one millisecond keep their order.
+const harTime = "2006-01-02T15:04:05.000000Z"
+
 func harEntryOf(x *report.Exchange, at time.Time, burst *report.BurstStats) harEntry {
 	took := millis(x.Duration)
 	e := harEntry{
-		Started: at.UTC().Format("2006-01-02T15:04:05.000Z"), Time: took,
+		Started: at.UTC().Format(harTime), Time: took,
 		Request: harRequestOf(x), Response: harResponseOf(x.Response),
 		Timings: harTimings{Send: 0, Wait: took, Receive: 0},
 		Probe:   x.Probe, Error: x.Err,
