@@ -47,6 +47,7 @@ func Run(ctx context.Context, cfg Config) (*report.Report, error) {
 	defer s.closeIdle() // the run's own connections end with it
 	plan := probes(s.p, cfg.Probes)
 	s.skipUndocumented(plan)
+	s.envelopeRead = envelopeRead(s.p.Envelope.Schema, cfg.OpenAPI)
 	sel, err := newSelection(cfg.Suites, cfg.Skip, planChecks(plan))
 	if err != nil {
 		return nil, err
@@ -351,6 +352,7 @@ func (s *session) assemble(ctx context.Context, plan []probe, sel selection, out
 			} else {
 				rs = append(rs, s.envelopeSkips(p.name, unsent, sel.wants)...)
 			}
+			s.markInferred(rs)
 			s.annotate(rs, o.exchanges)
 			errs = append(errs, o.exchanges...)
 		}

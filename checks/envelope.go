@@ -68,6 +68,7 @@ func promisesRequestID(p *schemas.Profile) bool {
 func (s *session) envelopeResults(probe string, exs []*report.Exchange, want func(string) bool) []report.Result {
 	first := map[string]*schemas.Violation{}
 	firstEx := map[string]*report.Exchange{}
+	guess := map[string]string{}
 	var sample, jsonSample *report.Exchange
 	for _, ex := range exs {
 		if !isError(ex) || s.documentedNotJSON(ex) {
@@ -83,10 +84,15 @@ func (s *session) envelopeResults(probe string, exs []*report.Exchange, want fun
 		if s.ownDocumentedSchema(ex, vs) {
 			continue // with --openapi, its status keeps its own documented error schema
 		}
+		g := ""
+		if len(vs) > 0 {
+			g = s.envelopeGuess(ex)
+		}
 		for _, v := range vs {
-			if _, seen := first[v.Rule]; !seen {
+			// A failure the document backs comes before one resting on a guess.
+			if _, seen := first[v.Rule]; !seen || (guess[v.Rule] != "" && g == "") {
 				v := v
-				first[v.Rule], firstEx[v.Rule] = &v, ex
+				first[v.Rule], firstEx[v.Rule], guess[v.Rule] = &v, ex, g
 			}
 		}
 	}
@@ -120,6 +126,10 @@ func (s *session) envelopeResults(probe string, exs []*report.Exchange, want fun
 			r.Actual = describe(firstEx[id], s.code(firstEx[id]))
 			if id == report.EnvelopeHeaders {
 				r.Header = v.Message // which header is missing or wrong: part of the cause
+			}
+			if g := guess[id]; g != "" && id != report.EnvelopeNoLeak {
+				r.Guess = g
+				r.Message += " (a guess: " + g + ")"
 			}
 		}
 		out = append(out, r)

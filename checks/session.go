@@ -125,6 +125,9 @@ type session struct {
 	sentBeforeLimit int
 	// validators caches the compiled documented schemas (run --openapi).
 	validators map[string]validatorOrErr
+	// envelopeRead: the profile's envelope is one of the document's error
+	// schemas (run --openapi with a profile init wrote from it).
+	envelopeRead bool
 }
 
 // pace waits for the pacer's next slot; an error when ctx ends first.

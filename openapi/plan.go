@@ -130,13 +130,17 @@ func documentedOperation(op *Operation) checks.Operation {
 	return out
 }
 
-// implied: the statuses a security requirement or invalid input imply
-// where the operation lists none for them (no 400, 422, 4XX or default).
+// implied: the statuses a security requirement, a path parameter or
+// invalid input imply where the operation lists none for them (no 400,
+// 422, 4XX or default).
 func implied(op *Operation) map[int]string {
 	out := map[int]string{}
 	if len(op.Security) > 0 {
 		out[401] = "the operation's security requirement (RFC 9110 §15.5.2)"
 		out[403] = "the operation's security requirement (RFC 9110 §15.5.4)"
+	}
+	if op.Templated() {
+		out[404] = "a path parameter naming nothing (RFC 9110 §15.5.5): errprobe makes its ids up"
 	}
 	invalidDocumented := false
 	for _, k := range []string{"400", "422", "4XX", "default"} {
@@ -197,8 +201,8 @@ func operationProbes(op *Operation, d *Document, main string) []checks.Probe {
 }
 
 // successProbe sends a GET operation's valid request: a 2xx it documents
-// (any 2xx where it lists only 2XX or default), or its documented
-// 400/404/422. Only GET: errprobe sends
+// (any 2xx where it lists only 2XX or default), its documented 400/422, or
+// 404 on a templated path (documented or not: the id is made up). Only GET: errprobe sends
 // nothing it could not take back.
 func successProbe(op *Operation, base checks.ProbeRequest) checks.Probe {
 	var sts []int
@@ -216,6 +220,9 @@ func successProbe(op *Operation, base checks.ProbeRequest) checks.Probe {
 		// document leaves optional (400/422) — openapi.status still judges
 		// it; what this probe catches is a success the document does not list.
 		sts = append(sts, documentedStatuses(op, 400, 404, 422)...)
+		if op.Templated() && !containsInt(sts, 404) {
+			sts = append(sts, 404) // the made-up id names nothing: RFC 9110 §15.5.5, documented or not
+		}
 		base.Expect = checks.ProbeExpect{Rule: statusRule(sts)}
 	}
 	return probeOf(op, "valid request", report.OpenAPISuccess, base)

@@ -1,0 +1,223 @@
+package cmd
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// frameworkDocument is written the way web frameworks generate theirs: the
+// only error it documents is the validator's 422 (a list of {loc, msg,
+// type}); no code, no 401/403/404/405, although the framework answers them.
+const frameworkDocument = `openapi: 3.0.2
+info: {title: Notes, version: "1"}
+components:
+  securitySchemes:
+    KeyHeader: {type: apiKey, in: header, name: X-Key}
+  schemas:
+    ValidationError:
+      type: object
+      required: [loc, msg, type]
+      properties:
+        loc: {type: array, items: {anyOf: [{type: string}, {type: integer}]}}
+        msg: {type: string}
+        type: {type: string}
+    HTTPValidationError:
+      type: object
+      properties:
+        detail: {type: array, items: {$ref: "#/components/schemas/ValidationError"}}
+    Note:
+      type: object
+      required: [id, title]
+      properties:
+        id: {type: string}
+        title: {type: string}
+  responses:
+    Invalid:
+      description: Validation Error
+      content: {application/json: {schema: {$ref: "#/components/schemas/HTTPValidationError"}}}
+paths:
+  /notes:
+    get:
+      security: [{KeyHeader: []}]
+      parameters:
+        - {name: limit, in: query, required: false, schema: {type: integer, minimum: 1, maximum: 50}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Note"}}}}}
+        "422": {$ref: "#/components/responses/Invalid"}
+    post:
+      security: [{KeyHeader: []}]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [title]
+              properties:
+                title: {type: string, minLength: 1, maxLength: 40}
+      responses:
+        "201": {description: created, content: {application/json: {schema: {$ref: "#/components/schemas/Note"}}}}
+        "422": {$ref: "#/components/responses/Invalid"}
+  /notes/{note_id}:
+    get:
+      security: [{KeyHeader: []}]
+      parameters:
+        - {name: note_id, in: path, required: true, schema: {type: string}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Note"}}}}
+        "422": {$ref: "#/components/responses/Invalid"}
+`
+
+// frameworkServer answers as such a framework does by default: a missing
+// key 403 {"detail": "Not authenticated"}, a wrong one 401 with
+// WWW-Authenticate, an unknown id 404 {"detail": "..."}, an unrouted
+// method 405 {"detail": ...} with Allow, an unknown route an HTML page;
+// the validator's 422 as documented. Fault "detail-string" breaks the
+// documented 422 body (detail a string).
+func frameworkServer(t *testing.T, fault string) string {
+	t.Helper()
+	write := func(w http.ResponseWriter, st int, v any) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(st)
+		_ = json.NewEncoder(w).Encode(v)
+	}
+	invalid := func(w http.ResponseWriter, loc ...any) {
+		if fault == "detail-string" {
+			write(w, 422, map[string]any{"detail": "invalid"})
+			return
+		}
+		write(w, 422, map[string]any{"detail": []any{map[string]any{"loc": loc, "msg": "invalid", "type": "value_error"}}})
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, item := strings.CutPrefix(r.URL.Path, "/notes/")
+		if r.URL.Path != "/notes" && (!item || id == "" || strings.Contains(id, "/")) {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.WriteHeader(404)
+			_, _ = w.Write([]byte("<!doctype html><title>404 Not Found</title><h1>Not Found</h1>"))
+			return
+		}
+		allow := map[bool]string{false: "GET, POST", true: "GET"}[item]
+		if !strings.Contains(allow, r.Method) || r.Method == "" {
+			w.Header().Set("Allow", allow)
+			write(w, 405, map[string]any{"detail": "Method Not Allowed"})
+			return
+		}
+		switch key := r.Header.Get("X-Key"); {
+		case key == "":
+			write(w, 403, map[string]any{"detail": "Not authenticated"})
+			return
+		case key != "good":
+			w.Header().Set("WWW-Authenticate", "APIKey")
+			write(w, 401, map[string]any{"detail": "Invalid key"})
+			return
+		}
+		switch {
+		case item:
+			write(w, 404, map[string]any{"detail": "Note not found"})
+		case r.Method == http.MethodGet:
+			if l := r.URL.Query().Get("limit"); l != "" {
+				if n, err := strconv.Atoi(l); err != nil || n < 1 || n > 50 {
+					invalid(w, "query", "limit")
+					return
+				}
+			}
+			write(w, 200, []any{})
+		default:
+			var body map[string]any
+			if json.NewDecoder(r.Body).Decode(&body) != nil || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+				invalid(w, "body", 0)
+				return
+			}
+			title, ok := body["title"].(string)
+			if !ok || title == "" || len(title) > 40 {
+				invalid(w, "body", "title")
+				return
+			}
+			write(w, 201, map[string]any{"id": "n1", "title": title})
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// TestRun_OpenAPIFrameworkDefaults: with the profile init wrote from a
+// framework's code-less document, the framework's own answers to what the
+// document leaves out (403/401/404/405 bodies, an HTML 404 for an unknown
+// route) are held to the 422's schema only as a guess — warnings that say
+// so, never gating — while a documented body that breaks its schema still
+// fails as an error; a hand-written envelope is judged as written.
+func TestRun_OpenAPIFrameworkDefaults(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	doc := filepath.Join(dir, "openapi.yaml")
+	if err := os.WriteFile(doc, []byte(frameworkDocument), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	prof := filepath.Join(dir, "p.yaml")
+	if _, errOut, code := execute(t, nil, "init", "--from-openapi", doc, "-o", prof); code != ExitOK {
+		t.Fatalf("init exit %d: %s", code, errOut)
+	}
+	own := filepath.Join(dir, "own.yaml")
+	ownProfile := "extends: " + prof + "\nenvelope:\n  schema: {type: object, required: [detail], properties: {detail: {type: array}}}\n  message: /detail/*/msg\n  content_types: [application/json]\n"
+	if err := os.WriteFile(own, []byte(ownProfile), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	type testCase struct {
+		name, profile, fault string
+		code                 int
+		errors               []string // checks that must fail as errors
+	}
+	run := func(t *testing.T, tc testCase) {
+		t.Parallel()
+		out := filepath.Join(t.TempDir(), "r.json")
+		_, errOut, code := execute(t, map[string]string{"ERRPROBE_API_KEY": "good"},
+			"run", frameworkServer(t, tc.fault), "-p", tc.profile, "--openapi", doc, "--json", out, "-q")
+		var rep struct {
+			Results []struct{ Check, Status, Severity, Guess, Message, Probe string }
+			Totals  struct{ Guessed int }
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatalf("exit %d, no report: %s", code, errOut)
+		}
+		if err := json.Unmarshal(b, &rep); err != nil {
+			t.Fatal(err)
+		}
+		if code != tc.code {
+			t.Errorf("exit %d, want %d", code, tc.code)
+		}
+		failed := map[string]bool{}
+		for _, r := range rep.Results {
+			if r.Status != "fail" {
+				continue
+			}
+			if r.Severity == "error" {
+				failed[r.Check] = true
+			}
+			if tc.errors == nil && (r.Guess == "" || r.Severity != "warning" || !strings.Contains(r.Message, "(a guess: ")) {
+				t.Errorf("clean: %s (%s) failed without resting on a guess: %s", r.Check, r.Probe, r.Message)
+			}
+		}
+		if tc.errors == nil && rep.Totals.Guessed == 0 {
+			t.Errorf("clean: no guessed failure counted; the 403 {detail: string} was not held to the 422's schema as a guess")
+		}
+		for _, c := range tc.errors {
+			if !failed[c] {
+				t.Errorf("%s did not fail as an error (errors: %v)", c, failed)
+			}
+		}
+	}
+	for _, tc := range []testCase{
+		{"clean", prof, "", ExitOK, nil},
+		{"documented body broken", prof, "detail-string", ExitFailed, []string{"openapi.schema", "envelope.schema"}},
+		{"own envelope", own, "", ExitFailed, []string{"envelope.schema"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
+	}
+}
