@@ -22,11 +22,15 @@ func malformedProbes(p *schemas.Profile) []Probe {
 		}}}
 	}
 	const js = "application/json"
+	empty := body("empty-body", report.MalformedEmptyBody, "", js, schemas.ExpectMalformedJSON, schemas.ExpectValidation)
+	if p.Endpoints.Create.BodyOptional && skip == "" {
+		empty.Skip = "endpoints.create.body_optional: an empty body is a valid create"
+	}
 	return []Probe{
 		body("truncated-json", report.MalformedTruncated, `{"name":`, js, schemas.ExpectMalformedJSON),
 		body("trailing-garbage", report.MalformedTrailing, valid+" xyz", js, schemas.ExpectMalformedJSON),
 		body("not-json", report.MalformedNotJSON, "hello", js, schemas.ExpectMalformedJSON),
-		body("empty-body", report.MalformedEmptyBody, "", js, schemas.ExpectMalformedJSON, schemas.ExpectValidation),
+		empty,
 		body("wrong-type", report.MalformedWrongType, "[1,2]", js, schemas.ExpectMalformedJSON, schemas.ExpectValidation),
 		body("content-type", report.MalformedContentType, valid, "text/plain", schemas.ExpectWrongContentType),
 		methodProbe(p),

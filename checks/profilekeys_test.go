@@ -103,6 +103,7 @@ var keyEffects = map[string]keyEffect{
 	"endpoints.create.content_type":        {edit: "endpoints: {create: {content_type: application/vnd.api+json}}", plan: true},
 	"endpoints.create.invalid_body":        {edit: "endpoints: {create: {invalid_body: '{}'}}", plan: true},
 	"endpoints.create.invalid_field":       {edit: "endpoints: {create: {invalid_field: nope}}"},
+	"endpoints.create.body_optional":       {edit: "endpoints: {create: {body_optional: true}}", plan: true},
 	"endpoints.create.id_pointer":          {edit: "endpoints: {create: {id_pointer: /nope}}"},
 	"endpoints.item":                       {edit: "endpoints: {item: '/api/v1/people/{id}'}", plan: true},
 	"endpoints.item_methods":               {edit: "endpoints: {item_methods: [GET, PATCH]}", plan: true},

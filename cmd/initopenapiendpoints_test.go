@@ -105,9 +105,13 @@ func TestInitOpenAPI_EndpointsWithoutCollection(t *testing.T) {
 		ran       []string // checks that ran (passed) on the clean server
 	}{
 		{"create-item", createItemDocument,
-			[]string{`path: "/things"`, `method: "POST"`, `item: "/things/{id}"`, `missing_id: "999999999"`, `invalid_field: "id"`},
-			[]string{"list is left unset: the document has no GET /things"},
-			[]string{"resources.unknown-id", "resources.malformed-id", "malformed.method", "auth.www-authenticate"}},
+			[]string{`path: "/things"`, `method: "POST"`, `item: "/things/{id}"`, `missing_id: "999999999"`, `invalid_field: "id"`,
+				// code-less: the expect table by the statuses the operations document
+				"missing_key: {status: 401}", "malformed_json: {status: 400}", "validation: {status: 400}",
+				"not_found: {status: 404}", "invalid_id: {status: [400, 404]}"},
+			[]string{"list is left unset: the document has no GET /things", "Left unset, so their probes are skipped with that reason: conflict"},
+			[]string{"resources.unknown-id", "resources.malformed-id", "malformed.method", "auth.www-authenticate",
+				"auth.missing-key", "auth.garbage-key", "malformed.truncated-json", "validation.rejected"}},
 		{"rpc", rpcDocument,
 			[]string{`path: "/rpc/notes.create"`, `method: "POST"`, `list: "POST /rpc/notes.count"`},
 			[]string{"The document has no GET /rpc/notes.create and no item route", "item is left unset"},

@@ -216,6 +216,11 @@ func (im *importer) writeCreate(y *yamlOut, op *Operation) {
 	y.key(1, "create")
 	y.kv(2, "method", op.Method)
 	y.kv(2, "path", op.Path)
+	if !b.Required {
+		y.comment(2, "The document does not make the request body required: an empty body is a valid create, "+
+			"so the empty-body probe is skipped.")
+		y.kv(2, "body_optional", true)
+	}
 	sample, from := b.Example, "the request body's example"
 	if sample == nil {
 		v, ok := sampleValue(b.Schema, 0)
@@ -364,9 +369,11 @@ func (im *importer) writeIDs(y *yamlOut, item *Operation) {
 
 func (im *importer) writeExpect(y *yamlOut) {
 	y.key(0, "expect")
-	if len(im.sits) == 0 {
-		y.comment(1, "The document shows no error codes, so errprobe cannot say which error each probe expects; add them.")
-		y.raw(1, "{}")
+	if len(im.codes) == 0 {
+		im.writeStatusOnly(y)
+		if len(im.wroteStatus) == 0 {
+			y.raw(1, "{}")
+		}
 		return
 	}
 	y.comment(1, "Which code each probe expects; an example named for the situation is evidence, the rest are guesses.")

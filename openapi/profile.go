@@ -52,6 +52,8 @@ type importer struct {
 	sits     map[string]situationGuess
 	// codeless says why a code member was found but not used.
 	codeless string
+	// wroteStatus are the situations the status-only expect table wrote.
+	wroteStatus map[string]bool
 }
 
 func newImport(d *Document) *importer {

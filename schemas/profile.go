@@ -308,6 +308,9 @@ type Create struct {
 	// InvalidBody fails validation on InvalidField.
 	InvalidBody  string `yaml:"invalid_body,omitempty" json:"invalid_body,omitempty"`
 	InvalidField string `yaml:"invalid_field,omitempty" json:"invalid_field,omitempty"`
+	// BodyOptional says an empty body is a valid create (an OpenAPI
+	// requestBody that is not required): the empty-body probe is skipped.
+	BodyOptional bool `yaml:"body_optional,omitempty" json:"body_optional,omitempty"`
 	// IDPointer is the JSON Pointer to the new resource's id in the response.
 	IDPointer string `yaml:"id_pointer,omitempty" json:"id_pointer,omitempty"`
 	// Headers are header rules the create's success response must meet
