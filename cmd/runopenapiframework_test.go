@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -130,7 +131,8 @@ func frameworkServer(t *testing.T, fault string) string {
 			write(w, 200, []any{})
 		default:
 			var body map[string]any
-			if json.NewDecoder(r.Body).Decode(&body) != nil || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+			dec := json.NewDecoder(r.Body) // the whole body is one JSON value, as a framework's json.loads reads it
+			if dec.Decode(&body) != nil || dec.Decode(new(any)) != io.EOF || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
 				invalid(w, "body", 0)
 				return
 			}
