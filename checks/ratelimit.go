@@ -30,10 +30,12 @@ func rateLimitProbes(p *schemas.Profile) []probe {
 	if skip == "" && profileKeys(p)[roleValid] == "" {
 		skip = missingKey(p, roleValid)
 	}
-	return []probe{{
-		name: "burst", suite: report.SuiteRateLimit, skip: skip,
-		checks: rateLimitChecks, run: probeBurst,
-	}}
+	run := probeBurst
+	if skip != "" {
+		// No burst, but the run's other responses still say something.
+		run = func(_ context.Context, s *session, o *outcome) { s.withoutBurst(o, skip) }
+	}
+	return []probe{{name: "burst", suite: report.SuiteRateLimit, checks: rateLimitChecks, run: run}}
 }
 
 // rateLimitChecks are the burst's checks, in catalogue order.
@@ -75,12 +77,12 @@ func probeBurst(ctx context.Context, s *session, o *outcome) {
 	b := s.p.RateLimit.Burst
 	call, why := s.burstCall(ctx, o)
 	if why != "" {
-		o.skipAll(why)
+		s.withoutBurst(o, why)
 		return
 	}
 	req, rec, err := s.newRequest(ctx, call)
 	if err != nil {
-		o.skip(report.RateLimitReached, err.Error())
+		s.withoutBurst(o, err.Error())
 		return
 	}
 	masked := report.Exchange{Request: rec}
@@ -99,12 +101,12 @@ func probeBurst(ctx context.Context, s *session, o *outcome) {
 		return
 	}
 	if max <= 0 {
-		o.skipAll("not run: request budget exhausted before the burst (raise --max-requests)")
+		s.withoutBurst(o, "not run: request budget exhausted before the burst (raise --max-requests)")
 		return
 	}
 	fresh := s.freshWindow(ctx)
 	if ctx.Err() != nil {
-		o.skipAll(s.cutReason(ctx))
+		s.withoutBurst(o, s.cutReason(ctx))
 		return
 	}
 	res := burst.RunJudged(ctx, burst.Config{
@@ -126,7 +128,7 @@ func probeBurst(ctx context.Context, s *session, o *outcome) {
 	}
 	if res.Stats.Status429 == 0 && ctx.Err() != nil {
 		// Cut short: how many requests it would have taken is unknown.
-		o.skipAll(s.cutReason(ctx) + fmt.Sprintf(" (the burst was cut after %d requests)", res.Stats.Sent))
+		s.withoutBurst(o, s.cutReason(ctx)+fmt.Sprintf(" (the burst was cut after %d requests)", res.Stats.Sent))
 		return
 	}
 	late := ""
@@ -161,11 +163,21 @@ func probeNoLimiter(_ context.Context, s *session, o *outcome) {
 	}
 }
 
-// skipAll skips every rate-limit check with reason.
-func (o *outcome) skipAll(reason string) {
+// withoutBurst records the rate-limit checks when no burst ran (why): the
+// header judgements on the run's other responses (a reset in the past, a
+// limit that changes, a remaining above the limit or not counting, a 429
+// met on the way) fail, naming the probe; every other check is skipped
+// with why, never passed.
+func (s *session) withoutBurst(o *outcome, why string) {
+	judged := ratelimit.FormatOf(s.p).Kind != "none"
 	for _, c := range rateLimitChecks {
-		o.skip(c, reason)
+		if f := s.withRun(c, ratelimit.Finding{}); judged && f.N > 0 {
+			judgeFinding(o, c, f, nil, "")
+			continue
+		}
+		o.skip(c, why)
 	}
+	s.nameLimitHeaders(o, false)
 }
 
 // judgeBurst records the burst's checks; false when no 429 was reached.

@@ -486,3 +486,39 @@ func TestRun_503BackedOffAndRateAdvised(t *testing.T) {
 		t.Errorf("rate advice %q, want a --rate", rep.RateAdvice)
 	}
 }
+
+// TestRun_HeadersJudgedWithoutBurst: when the burst cannot run (no list
+// route and no rate_limit.route), the rate-limit headers of every other
+// response are still judged: a reset in the past fails ratelimit.reset
+// naming the probe that saw it; with nothing wrong in them, each check is
+// skipped with the burst's reason, never passed.
+func TestRun_HeadersJudgedWithoutBurst(t *testing.T) {
+	t.Parallel()
+	type testCase struct {
+		fault string
+		reset report.Status
+	}
+	runCase := func(t *testing.T, tc testCase) {
+		cfg, _ := quotaTarget(t, 100000, time.Second, func(p *schemas.Profile) { p.Endpoints.List = "" }, faultList(tc.fault)...)
+		cfg.Suites = []string{"malformed", "ratelimit"}
+		rep := run(t, cfg)
+		if rep.Burst != nil {
+			t.Errorf("a burst ran: %+v", rep.Burst)
+		}
+		res := resultOf(t, rep, report.RateLimitReset)
+		if res.Status != tc.reset || tc.reset == report.StatusFail && !strings.Contains(res.Message, "(probe ") {
+			t.Errorf("reset = %s %q, want %s (naming the probe)", res.Status, res.Message, tc.reset)
+		}
+		for _, r := range rep.Results {
+			if r.Suite == report.SuiteRateLimit && r.Status == report.StatusPass {
+				t.Errorf("%s passed without a burst: %q", r.Check, r.Message)
+			}
+			if r.Suite == report.SuiteRateLimit && r.Status == report.StatusSkip && !strings.Contains(r.Message, "endpoints.list") {
+				t.Errorf("%s skipped saying %q, want the burst's reason", r.Check, r.Message)
+			}
+		}
+	}
+	for _, tc := range []testCase{{"", report.StatusSkip}, {"reset-in-past", report.StatusFail}} {
+		t.Run("fault="+tc.fault, func(t *testing.T) { runCase(t, tc) })
+	}
+}
