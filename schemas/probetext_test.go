@@ -21,7 +21,12 @@ func TestLoad_ProbeTextRefused(t *testing.T) {
 	type testCase struct{ name, src, want string }
 	run := func(t *testing.T, tc testCase) {
 		path := writeProfile(t, t.TempDir(), "bad.yaml", tc.src)
-		_, err := Load(path, testEnv)
+		_, err := Load(path, func(k string) string {
+			if k == "INJECTED" {
+				return "v\r\nX-Injected: 1"
+			}
+			return testEnv(k)
+		})
 		var pe *ProfileError
 		if !errors.As(err, &pe) || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
 			t.Fatalf("err = %v, want one positioned line with %q", err, tc.want)
@@ -34,6 +39,10 @@ func TestLoad_ProbeTextRefused(t *testing.T) {
 		{"CR LF in a header value", probe(`{path: /v1/x, headers: {X-A: "v\r\nX-Injected: 1"}}`),
 			"probes[0].request.headers.X-A: the value holds a control character (CR, LF, …)"},
 		{"NUL in a path", probe(`{path: "/v1/x\u0000y"}`), "the path holds a control character"},
+		{"CR LF from the environment in a header value", probe(`{path: /v1/x, headers: {X-A: "a ${INJECTED}"}}`),
+			"bad.yaml:3:48: probes[0].request.headers.X-A: ${INJECTED} holds a control character (CR, LF, …) in the environment"},
+		{"CR LF from the environment in a step's path", "extends: erzycall\nprobes:\n  - name: p\n    steps:\n      - {request: {path: '/v1/${INJECTED}'}, expect: {status: 200}}\n",
+			"probes[0].steps[0].request.path: ${INJECTED} holds a control character"},
 		{"long method", probe(`{method: ` + strings.Repeat("A", 100_000) + `, path: /v1/x}`), "the method is 100000 characters long: at most 32"},
 		{"long name", "extends: erzycall\nprobes:\n  - {name: " + strings.Repeat("a", 200_000) + ", request: {path: /x}, expect: {status: 200}}\n",
 			"the name is 200000 characters long: at most 100"},

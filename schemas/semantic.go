@@ -214,8 +214,8 @@ var framingHeaders = map[string]bool{
 // checkProbeText refuses at load time what a custom probe could never
 // send, as --header does: a header value with CR, LF or another control
 // character, a path with a control character, and names, methods, paths
-// and values past their limits. Values are never quoted (they may hold a
-// secret).
+// and values past their limits, and a ${VAR} whose value holds a control
+// character. Values are never quoted (they may hold a secret).
 func checkProbeText(pr Probe, add func(string, ...string), at ...string) {
 	tooLong := func(what string, n, max int, path ...string) {
 		add(fmt.Sprintf("%s is %d characters long: at most %d", what, n, max), append(at[:len(at):len(at)], path...)...)
@@ -229,6 +229,25 @@ func checkProbeText(pr Probe, add func(string, ...string), at ...string) {
 			rq = append(at[:len(at):len(at)], "steps", strconv.Itoa(i), "request")
 		}
 		checkRequestText(st.Request, add, rq...)
+		checkRequestVars(st.Request, pr.Env, add, rq...)
+	}
+}
+
+// checkRequestVars refuses a ${VAR} whose value (from the environment)
+// puts a control character into a custom probe's path or a header value:
+// named, never quoted (it may be a secret).
+func checkRequestVars(r ProbeRequest, env map[string]string, add func(string, ...string), at ...string) {
+	check := func(text string, path ...string) {
+		for _, m := range probeVar.FindAllStringSubmatch(text, -1) {
+			if v, ok := env[m[1]]; ok && strings.ContainsFunc(v, isControl) {
+				add(fmt.Sprintf("${%s} holds a control character (CR, LF, …) in the environment", m[1]), append(at[:len(at):len(at)], path...)...)
+				return
+			}
+		}
+	}
+	check(r.Path, "path")
+	for _, k := range sortedKeys(r.Headers) {
+		check(r.Headers[k], "headers", k)
 	}
 }
 
