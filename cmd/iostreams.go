@@ -3,6 +3,7 @@ package cmd
 import (
 	"io"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/mattn/go-isatty"
@@ -23,6 +24,9 @@ type IO struct {
 	ErrTTY bool
 	// ErrWidth is the width of the terminal on Err in columns (0 unknown).
 	ErrWidth func() int
+	// OutWidth is the width of the terminal on Out in columns (0 unknown
+	// or not a terminal); COLUMNS, when set, overrides it (outWidth).
+	OutWidth func() int
 	Getenv   func(string) string
 	Now      func() time.Time
 	// Clock is a run's time, its waits included (nil: the wall clock, read
@@ -49,22 +53,40 @@ func (io *IO) wd() string {
 // System returns the process's real IO.
 func System() *IO {
 	return &IO{
-		In:     os.Stdin,
-		Out:    os.Stdout,
-		Err:    os.Stderr,
-		OutTTY: isatty.IsTerminal(os.Stdout.Fd()),
-		ErrTTY: isatty.IsTerminal(os.Stderr.Fd()),
-		ErrWidth: func() int {
-			w, _, err := term.GetSize(int(os.Stderr.Fd()))
-			if err != nil {
-				return 0
-			}
-			return w
-		},
-		Getenv: os.Getenv,
-		Now:    time.Now,
-		Getwd:  os.Getwd,
+		In:       os.Stdin,
+		Out:      os.Stdout,
+		Err:      os.Stderr,
+		OutTTY:   isatty.IsTerminal(os.Stdout.Fd()),
+		ErrTTY:   isatty.IsTerminal(os.Stderr.Fd()),
+		ErrWidth: termWidth(os.Stderr),
+		OutWidth: termWidth(os.Stdout),
+		Getenv:   os.Getenv,
+		Now:      time.Now,
+		Getwd:    os.Getwd,
 	}
+}
+
+// termWidth reads the width of the terminal f is, 0 when it is none.
+func termWidth(f *os.File) func() int {
+	return func() int {
+		w, _, err := term.GetSize(int(f.Fd()))
+		if err != nil {
+			return 0
+		}
+		return w
+	}
+}
+
+// outWidth is the width the stdout text report wraps to: COLUMNS when it
+// is a positive number, else the terminal's width (0: no terminal, no wrap).
+func (io *IO) outWidth() int {
+	if n, err := strconv.Atoi(io.Getenv("COLUMNS")); err == nil && n > 0 {
+		return n
+	}
+	if io.OutWidth == nil {
+		return 0
+	}
+	return io.OutWidth()
 }
 
 // progressOptions says how the live progress may be shown on Err: off with

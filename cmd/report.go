@@ -153,6 +153,7 @@ func writeReports(ios *IO, r *report.Report, o *reportOptions) (int, error) {
 		Color:    colorEnabled(ios, o.NoColor),
 		Verbose:  o.Verbose,
 		Quiet:    o.Quiet,
+		Width:    ios.outWidth(),
 		FailOn:   failOn,
 		Verdict:  gate.Decide(r, failOn, o.baseline),
 		Hostname: hostname(),
@@ -248,6 +249,9 @@ func writeReport(ios *IO, out output, r *report.Report, opts reporters.Options, 
 	}
 	if out.format != "text" {
 		opts.Color = false
+	}
+	if out.path != "-" {
+		opts.Width = 0 // a file is read at any width
 	}
 	write := writeTo
 	if appending {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/spf13/pflag"
 
@@ -319,5 +320,41 @@ func TestWriteReports_BaselineRoundTrip(t *testing.T) {
 	data, _ := os.ReadFile(path)
 	if !strings.HasPrefix(string(data), "{") {
 		t.Errorf("a .json baseline is not JSON:\n%s", data)
+	}
+}
+
+// TestWriteReports_Width: the stdout report wraps at word boundaries to
+// COLUMNS, else to the terminal's width; without either it is not wrapped.
+func TestWriteReports_Width(t *testing.T) {
+	t.Parallel()
+	long := errorFail
+	long.Message = "the revoked key was accepted: the API answered 200 with the account's data instead of 401 REVOKED_KEY"
+	r := &report.Report{Results: []report.Result{passing, long, warningFail}}
+	for _, tc := range []struct {
+		name     string
+		columns  string
+		terminal int
+		want     int // the widest line (0: some line wider than 80)
+	}{
+		{name: "COLUMNS=40", columns: "40", want: 40},
+		{name: "a 40-column terminal", terminal: 40, want: 40},
+		{name: "COLUMNS wins over the terminal", columns: "60", terminal: 40, want: 60},
+		{name: "a 200-column terminal", terminal: 200, want: 0},
+		{name: "no terminal, no COLUMNS", columns: "x", want: 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ios, out := testIO(map[string]string{"COLUMNS": tc.columns})
+			ios.OutWidth = func() int { return tc.terminal }
+			if _, err := writeReports(ios, r, &reportOptions{Format: "text", FailOn: "error", NoColor: true}); err != nil {
+				t.Fatal(err)
+			}
+			widest := 0
+			for _, l := range strings.Split(out.String(), "\n") {
+				widest = max(widest, utf8.RuneCountInString(l))
+			}
+			if tc.want == 0 && widest <= 80 || tc.want > 0 && (widest > tc.want || widest < tc.want-15) {
+				t.Errorf("widest line %d columns, want %d (0: unwrapped):\n%s", widest, tc.want, out)
+			}
+		})
 	}
 }

@@ -13,9 +13,17 @@ type printer struct {
 	w       io.Writer
 	err     error
 	written bool
+	// width wraps prose lines at word boundaries (0: never).
+	width int
 }
 
+// line writes prose, wrapped to the printer's width.
 func (p *printer) line(s string) {
+	p.code(wrap(s, p.width))
+}
+
+// code writes s as it is: a command to copy (curl) is never broken.
+func (p *printer) code(s string) {
 	if p.err == nil {
 		_, p.err = io.WriteString(p.w, s+"\n")
 		p.written = true

@@ -20,6 +20,9 @@ type Options struct {
 	Color   bool
 	Verbose bool // Text: every result and its exchange
 	Quiet   bool // Text: only failures and the summary
+	// Width is the terminal's width in columns: Text wraps longer lines at
+	// word boundaries (curl commands stay whole); 0 never wraps.
+	Width int
 	// Verdict is the gate's decision on the report (gate.Decide).
 	Verdict gate.Verdict
 	// FailOn is the level the gate judged at, for the summary.

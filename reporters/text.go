@@ -26,7 +26,7 @@ const bodyPreview = 300
 // with expected vs actual and a curl command that reproduces it, and the
 // closing line "N passed, N failed, N skipped".
 func Text(w io.Writer, r *report.Report, o Options) error {
-	t := &textReport{p: &printer{w: w}, r: r, o: o, s: newStyles(o.Color)}
+	t := &textReport{p: &printer{w: w, width: o.Width}, r: r, o: o, s: newStyles(o.Color)}
 	t.header()
 	t.causes()
 	t.planned()
@@ -114,7 +114,7 @@ func (t *textReport) planned() {
 		if req.Probe != "" {
 			t.p.line(t.s.dim.Sprint("  # " + oneLine(plannedLabel(req))))
 		}
-		t.p.line(indent(clean(Curl(req)), "  "))
+		t.p.code(indent(clean(Curl(req)), "  "))
 	}
 }
 
@@ -258,7 +258,7 @@ func (t *textReport) exchange(res report.Result) {
 		t.p.line(pad + t.s.dim.Sprint("headers:  ") + headerLine(x))
 	}
 	t.p.line(pad + t.s.dim.Sprint("reproduce:"))
-	t.p.line(indent(clean(Reproduce(res, t.r.Burst)), pad+"  "))
+	t.p.code(indent(clean(Reproduce(res, t.r.Burst)), pad+"  "))
 }
 
 func responseLine(resp *report.Response) string {
