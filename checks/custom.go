@@ -2,6 +2,7 @@ package checks
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/errprobe/errprobe/report"
@@ -29,6 +30,8 @@ func customProbes(p *schemas.Profile) []Probe {
 				dp.Skip = missingKey(p, role(req.Key))
 			}
 			dp.Requests = append(dp.Requests, req)
+			// a count compared across steps: alone, as the replay runs
+			dp.Serial = dp.Serial || slices.Contains(st.Expect.Same, schemas.SameCount)
 		}
 		if len(pr.Unset) > 0 {
 			dp.Skip = "$" + strings.Join(pr.Unset, ", $") + " not set (the probe's request uses ${" + pr.Unset[0] + "})"
@@ -46,7 +49,7 @@ func customRequest(st schemas.ProbeStep, env map[string]string) ProbeRequest {
 		key = schemas.KeyValid
 	}
 	expect := st.Expect
-	req := ProbeRequest{Method: rq.Method, Path: schemas.ExpandVars(rq.Path, env), Key: key, ContentType: rq.ContentType,
+	req := ProbeRequest{Name: st.Name, Method: rq.Method, Path: schemas.ExpandVars(rq.Path, env), Key: key, ContentType: rq.ContentType,
 		Expect: ProbeExpect{Rule: &expect}, Capture: st.Capture}
 	if rq.Body != nil {
 		b := schemas.ExpandVars(*rq.Body, env)

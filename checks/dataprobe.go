@@ -4,8 +4,6 @@ import (
 	"cmp"
 	"context"
 	"encoding/base64"
-	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -20,12 +18,12 @@ import (
 // Probe is a probe as data: the requests it sends, what each must get, and
 // the check its verdict feeds. Built-in probes (malformed bodies, auth
 // keys, unknown ids and routes, validation, conflict, internal, and the
-// sequences delete, cross-tenant and idempotency mismatch), a profile's
-// custom probes and OpenAPI-derived probes are all Probe values,
-// interpreted by one engine (runData); a sequence's steps capture what
-// later steps use ({{id}}). Only concurrency (the idempotency race, the
-// burst) and the replay (two responses and a list count compared) are
-// code.
+// sequences delete, cross-tenant and the idempotency replay and
+// mismatch), a profile's custom probes and OpenAPI-derived probes are all
+// Probe values, interpreted by one engine (runData); a sequence's steps
+// capture what later steps use ({{id}}) and may compare their response
+// with an earlier step's (same_as). Only concurrency (the idempotency
+// race, the burst) is code.
 //
 // Build one with the exported fields and hand it to a run in Config.Probes;
 // Check must be a catalogue ID or "custom.NAME".
@@ -60,6 +58,9 @@ type Probe struct {
 	// from (not read in the document or an RFC): its failures carry it in
 	// Result.Guess, graded warning — a guess never gates.
 	Guess string
+	// Serial runs the probe alone, after the others: it counts resources,
+	// which concurrent creates would disturb.
+	Serial bool
 }
 
 // ProbeRequest is one request of a Probe. Path, Body and header values may
@@ -69,6 +70,8 @@ type Probe struct {
 // credential's password); a key placed that way replaces the profile's key
 // header.
 type ProbeRequest struct {
+	// Name names the step for a later step's expectation (SameAs).
+	Name   string
 	Method string
 	Path   string
 	// Key is the key role sent in the profile's key header: valid, revoked,
@@ -83,6 +86,9 @@ type ProbeRequest struct {
 	Headers     map[string]string
 	// Expect is what the response must be.
 	Expect ProbeExpect
+	// AlsoExpect are further expectations of the same response, each for
+	// its own check (ProbeExpect.Check): a replay's headers and its id.
+	AlsoExpect []ProbeExpect
 	// Capture names values of the response later requests use as {{NAME}}
 	// in path, headers and body: NAME → "body /json/pointer", "header
 	// Name", or "id" (a created resource's id, where endpoints.create
@@ -97,8 +103,19 @@ type ProbeRequest struct {
 }
 
 // ProbeExpect is what one request must get: any of the profile's
-// expectations for Situations, or Rule, or (Success) any 2xx.
+// expectations for Situations, or Rule, or (Success) any 2xx, or (Any)
+// whatever comes. Rule.SameAs compares the response with an earlier
+// step's (a replay repeats the create's status, body and headers); a Rule
+// with only SameAs and Headers judges no status of its own.
 type ProbeExpect struct {
+	// Check is the check the expectation feeds; "" is the probe's Check.
+	Check string
+	// From says where the expectation comes from, added to its failures'
+	// messages: "idempotency.replay_header".
+	From string
+	// Any judges nothing: the step only gives later steps something to
+	// compare with (a list counted before a replay).
+	Any        bool
 	Situations []string
 	Rule       *schemas.Expectation
 	Success    bool
@@ -140,203 +157,25 @@ func ruleNames(rules map[string]schemas.HeaderRule) []string {
 
 var keyPlaceholder = regexp.MustCompile(`\{\{(key|basic|password):([a-z_]+)\}\}`)
 
-// checks lists every check the probe feeds.
+// checks lists every check the probe feeds: Check, Also, and those its
+// steps' expectations name.
 func (dp Probe) checks() []string {
-	return append([]string{dp.Check}, dp.Also...)
+	out := append([]string{dp.Check}, dp.Also...)
+	for _, rq := range dp.Requests {
+		for _, x := range append([]ProbeExpect{rq.Expect}, rq.AlsoExpect...) {
+			if x.Check != "" && !slices.Contains(out, x.Check) {
+				out = append(out, x.Check)
+			}
+		}
+	}
+	return out
 }
 
 // asProbe wraps a data probe for the scheduler: its run is the one engine.
 func (dp Probe) asProbe() probe {
 	cp := dp
 	return probe{name: cp.Name, suite: cp.Suite, checks: cp.checks(), skip: cp.Skip, severity: cp.Severity, operation: cp.Operation,
-		run: func(ctx context.Context, s *session, o *outcome) { s.runData(ctx, o, cp) }}
-}
-
-// runData is the engine every data probe runs through: build each request
-// (filling {{n}} and the values earlier steps captured), send it, judge the
-// response against its expectation, capture what later steps use. Every
-// request that breaks the check records its own failure, with the earlier
-// requests as its set-up; a capture that finds nothing fails its step and
-// the later steps are not sent.
-func (s *session) runData(ctx context.Context, o *outcome, dp Probe) {
-	vars := map[string]string{"n": s.expandN("{{n}}")}
-	var sent []*report.Exchange
-	var fails []report.Result
-	var skip *report.Result
-	also := newAlsoJudge(dp.Also)
-	for i, rq := range dp.Requests {
-		ex := s.do(ctx, o, s.dataCall(rq, vars))
-		if !rq.Setup {
-			also.judge(s, ex, rq)
-		} else {
-			also.judgeOnly(s, ex, rq, report.ResourcesCreateHeaders) // every successful create
-		}
-		r, ok := s.judgeExpect(dp, rq, ex)
-		stop := ""
-		if why := capture(s.p, ex, rq.Capture, vars, s.cfg.DryRun); why != "" {
-			stop = why
-			if ok {
-				r, ok = s.failStep(dp, ex, why, "the step's response to carry what it captures"), false
-			}
-		}
-		if rq.Setup && !ok && r.Status != report.StatusSkip {
-			s.skipAll(o, dp, "no evidence: the set-up request "+ex.Request.Method+" "+pathOnly(rq.Path)+" did not succeed: "+oneLineOf(r.Message))
-			return
-		}
-		s.untrackDeleted(rq, ex, vars)
-		if left := len(dp.Requests) - i - 1; stop != "" && left > 0 {
-			r.Message += fmt.Sprintf("; the %d later step(s) were not sent", left)
-		}
-		switch {
-		case ok:
-		case r.Status == report.StatusSkip:
-			if skip == nil {
-				skip = &r
-			}
-		default:
-			r.Setup = append([]*report.Exchange(nil), sent...)
-			fails = append(fails, r)
-		}
-		sent = append(sent, ex)
-		if stop != "" {
-			break
-		}
-	}
-	switch {
-	case len(fails) > 0:
-		for _, r := range fails {
-			o.add(r)
-		}
-	case skip != nil:
-		o.add(*skip)
-	case len(sent) > 0:
-		r := newResult(dp.Check, o.probe, report.StatusPass)
-		r.Exchange = sent[len(sent)-1]
-		o.add(r)
-	}
-	also.record(o)
-}
-
-// skipAll skips every check of a probe with reason.
-func (s *session) skipAll(o *outcome, dp Probe, reason string) {
-	for _, c := range append([]string{dp.Check}, dp.Also...) {
-		o.skip(c, reason)
-	}
-}
-
-// untrackDeleted forgets a captured resource a DELETE removed (2xx), so
-// the clean-up does not delete it again.
-func (s *session) untrackDeleted(rq ProbeRequest, ex *report.Exchange, vars map[string]string) {
-	if rq.Method != http.MethodDelete || ex.Response == nil || ex.Response.Status/100 != 2 {
-		return
-	}
-	for _, m := range stepVar.FindAllStringSubmatch(rq.Path, -1) {
-		if v, ok := vars[m[1]]; ok && m[1] != "n" {
-			s.untrack(v)
-		}
-	}
-}
-
-func oneLineOf(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-func (s *session) failStep(dp Probe, ex *report.Exchange, msg, want string) report.Result {
-	r := newResult(dp.Check, dp.Name, report.StatusFail)
-	r.Message, r.Expected, r.Actual, r.Exchange = msg, want, describe(ex, s.code(ex)), ex
-	return r
-}
-
-// capture fills vars from a step's response: NAME → "body /pointer" or
-// "header Name". It says what it could not find ("" when all were found);
-// a dry run captures placeholders.
-func capture(p *schemas.Profile, ex *report.Exchange, spec map[string]string, vars map[string]string, dry bool) string {
-	for _, name := range sortedNames(spec) {
-		where, arg, _ := strings.Cut(spec[name], " ")
-		if dry {
-			vars[name] = "{" + name + "}"
-			continue
-		}
-		if ex == nil || ex.Response == nil {
-			return "capture " + name + ": no response (" + describe(ex, "") + ")"
-		}
-		v, ok := "", false
-		switch where {
-		case "id":
-			if ex.Response.Status/100 == 2 {
-				v, ok = extractID(p, ex.Response.Body)
-			}
-			arg = "resource id (endpoints.create.id_pointer)"
-		case "header":
-			v = ex.Response.Header.Get(arg)
-			ok = v != ""
-		case "body":
-			v, ok = pointerText(ex.Response.Body, arg)
-		}
-		if !ok {
-			return "capture " + name + ": no " + arg + " " + map[string]string{"header": "header", "body": "in the body"}[where]
-		}
-		vars[name] = v
-	}
-	return ""
-}
-
-// pointerText is the value at a JSON Pointer of a JSON body as text (a
-// string as is, anything else as JSON).
-func pointerText(body, ptr string) (string, bool) {
-	var doc any
-	d := json.NewDecoder(strings.NewReader(body))
-	d.UseNumber()
-	if d.Decode(&doc) != nil {
-		return "", false
-	}
-	v, ok := schemas.Lookup(doc, ptr)
-	if !ok || v == nil {
-		return "", false
-	}
-	if str, isStr := v.(string); isStr {
-		return str, str != ""
-	}
-	b, _ := json.Marshal(v)
-	return string(b), true
-}
-
-func sortedNames(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
-}
-
-var stepVar = regexp.MustCompile(`\{\{([A-Za-z_][A-Za-z0-9_]*)\}\}`)
-
-// fill replaces {{n}} and the captured {{NAME}}s of text; escape applies
-// to each value (path segments are escaped, bodies and headers not).
-func fill(text string, vars map[string]string, escape func(string) string) string {
-	if !strings.Contains(text, "{{") {
-		return text
-	}
-	return stepVar.ReplaceAllStringFunc(text, func(m string) string {
-		v, ok := vars[m[2:len(m)-2]]
-		if !ok {
-			return m
-		}
-		if escape != nil {
-			return escape(v)
-		}
-		return v
-	})
-}
-
-// fillPath fills a path: a value that is a whole path or URL (a captured
-// Location) stays as is, others are escaped as a path segment.
-func fillPath(path string, vars map[string]string) string {
-	return fill(path, vars, func(v string) string {
-		if strings.HasPrefix(v, "/") || strings.HasPrefix(v, "http://") || strings.HasPrefix(v, "https://") || strings.HasPrefix(v, "{") {
-			return v
-		}
-		return url.PathEscape(v)
-	})
+		serial: cp.Serial, run: func(ctx context.Context, s *session, o *outcome) { s.runData(ctx, o, cp) }}
 }
 
 // dataCall turns a request template into a call.
@@ -418,41 +257,63 @@ func keyRole(r string) role {
 	return role(r)
 }
 
-// judgeExpect judges one response; ok is false with the failing result.
-func (s *session) judgeExpect(dp Probe, rq ProbeRequest, ex *report.Exchange) (report.Result, bool) {
-	guess := dp.Guess
-	fail := func(msg, want, got string) (report.Result, bool) {
-		r := newResult(dp.Check, dp.Name, report.StatusFail)
+// step is a response being judged: its label in messages, and the
+// earlier named steps' responses (same_as).
+type step struct {
+	label string
+	ex    *report.Exchange
+	named map[string]*report.Exchange
+}
+
+// judgeExpect judges one response against x: met (a pass result), broken
+// (the failure), a skip, or no evidence (the reason).
+func (s *session) judgeExpect(dp Probe, x ProbeExpect, st step) (report.Result, judged) {
+	ex, check, guess := st.ex, cmp.Or(x.Check, dp.Check), dp.Guess
+	fail := func(msg, want, got string) (report.Result, judged) {
+		r := newResult(check, dp.Name, report.StatusFail)
+		if x.From != "" {
+			msg += " (" + x.From + ")"
+		}
 		r.Message, r.Expected, r.Actual, r.Exchange = msg, want, got, ex
 		markGuess(&r, guess)
-		return r, false
+		return r, judgedBroken
 	}
+	met := newResult(check, dp.Name, report.StatusPass)
+	met.Exchange = ex
 	f := s.fields(ex)
 	actual := describe(ex, f.Code)
-	if rq.Expect.Success {
+	switch {
+	case x.Any:
+		r := newResult(check, dp.Name, report.StatusSkip)
+		r.Message = "no evidence: no step of the probe judges it"
+		return r, judgedNothing
+	case x.Success:
 		if ex.Response == nil || ex.Response.Status/100 != 2 {
 			return fail("got "+actual+", want 2xx", "2xx", actual)
 		}
-		return report.Result{}, true
-	}
-	if rq.Expect.ClientError && rq.Expect.Rule == nil {
+		return met, judgedMet
+	case x.ClientError && x.Rule == nil:
 		if ex.Response == nil || ex.Response.Status/100 != 4 {
 			return fail("got "+actual+", want a 4xx", "a 4xx", actual)
 		}
-		return report.Result{}, true
+		return met, judgedMet
+	case x.Rule != nil && x.Rule.SameAs != "" && unanswered(st.named[x.Rule.SameAs], ex) != "":
+		r := newResult(check, dp.Name, report.StatusSkip)
+		r.Message = "no evidence: " + unanswered(st.named[x.Rule.SameAs], ex)
+		return r, judgedNothing
 	}
 	e := expectation{p: s.p}
-	if len(rq.Expect.AnyOf) > 0 {
-		e = expectOne(s.p, schemas.Expectation{AnyOf: rq.Expect.AnyOf})
-	} else if rq.Expect.Rule != nil {
-		e = expectOne(s.p, *rq.Expect.Rule)
-	} else if x, ok := expect(s.p, rq.Expect.Situations...); ok {
-		e = x
+	if len(x.AnyOf) > 0 {
+		e = expectOne(s.p, schemas.Expectation{AnyOf: x.AnyOf})
+	} else if x.Rule != nil {
+		e = expectOne(s.p, *x.Rule)
+	} else if sit, ok := expect(s.p, x.Situations...); ok {
+		e = sit
 		guess = cmp.Or(guess, e.guess())
 	} else {
-		r := newResult(dp.Check, dp.Name, report.StatusSkip)
-		r.Message = "the profile's expect table has no " + strings.Join(rq.Expect.Situations, " or ")
-		return r, false
+		r := newResult(check, dp.Name, report.StatusSkip)
+		r.Message = "the profile's expect table has no " + strings.Join(x.Situations, " or ")
+		return r, judgedSkip
 	}
 	e = e.on(ex)
 	if ex.Response == nil {
@@ -461,132 +322,44 @@ func (s *session) judgeExpect(dp Probe, rq ProbeRequest, ex *report.Exchange) (r
 	if ex.Request.Method == http.MethodHead {
 		e = e.bodiless()
 	}
-	st := ex.Response.Status
-	matched, ok := e.match(st, f.Codes)
-	if !ok {
+	code := ex.Response.Status
+	matched := schemas.Expectation{}
+	if x.Rule != nil && !x.Rule.JudgesStatus() {
+		matched = *x.Rule // same_as and headers only: no status of its own
+	} else if m, ok := e.match(code, f.Codes); ok {
+		matched = m
+	} else {
 		return fail("got "+actual+", want "+e.String(), e.String(), actual)
 	}
-	if rq.Expect.NoHeaderRules {
+	if x.NoHeaderRules {
 		matched.Headers = nil
 	}
 	if msgs := schemas.CheckHeaders(matched.Headers, ex.Response.Header); len(msgs) > 0 {
 		return fail(msgs[0], "headers as the profile promises", actual)
 	}
-	if msgs := schemas.CheckHeaders(rq.Expect.StatusHeaders[st], ex.Response.Header); len(msgs) > 0 {
-		return fail(statusText(st)+": "+msgs[0], e.String()+" with "+strings.Join(ruleNames(rq.Expect.StatusHeaders[st]), ", "), actual)
+	if msgs := schemas.CheckHeaders(x.StatusHeaders[code], ex.Response.Header); len(msgs) > 0 {
+		return fail(statusText(code)+": "+msgs[0], e.String()+" with "+strings.Join(ruleNames(x.StatusHeaders[code]), ", "), actual)
 	}
-	if rq.Expect.EmptyBody && st == http.StatusNoContent && ex.Response.Body != "" {
-		return fail(strconv.Itoa(st)+" with a body", e.String()+" with an empty body", strconv.Itoa(st)+" with a body")
+	if x.EmptyBody && code == http.StatusNoContent && ex.Response.Body != "" {
+		return fail(strconv.Itoa(code)+" with a body", e.String()+" with an empty body", strconv.Itoa(code)+" with a body")
 	}
-	if len(rq.Expect.Allow) > 0 && st == http.StatusMethodNotAllowed {
-		if msg := allowMessage(rq.Expect.Allow, ex.Response.Header); msg != "" {
-			return fail(msg, "405 with Allow: "+strings.Join(rq.Expect.Allow, ", "), actual)
+	if len(x.Allow) > 0 && code == http.StatusMethodNotAllowed {
+		if msg := allowMessage(x.Allow, ex.Response.Header); msg != "" {
+			return fail(msg, "405 with Allow: "+strings.Join(x.Allow, ", "), actual)
 		}
 	}
-	return report.Result{}, true
-}
-
-// alsoJudge collects the verdicts of a probe's Also checks over its
-// responses: the first failure, else a pass where one applied.
-type alsoJudge struct {
-	checks []string
-	got    map[string]*report.Result
-}
-
-func newAlsoJudge(checks []string) *alsoJudge {
-	return &alsoJudge{checks: checks, got: map[string]*report.Result{}}
-}
-
-// judgeOnly judges one of the checks on a set-up response.
-func (a *alsoJudge) judgeOnly(s *session, ex *report.Exchange, rq ProbeRequest, check string) {
-	if slices.Contains(a.checks, check) {
-		(&alsoJudge{checks: []string{check}, got: a.got}).judge(s, ex, rq)
+	if x.Rule == nil || x.Rule.SameAs == "" {
+		return met, judgedMet
 	}
-}
-
-func (a *alsoJudge) judge(s *session, ex *report.Exchange, rq ProbeRequest) {
-	if ex.Response == nil {
-		return
-	}
-	for _, c := range a.checks {
-		if prev := a.got[c]; prev != nil && prev.Status == report.StatusFail {
-			continue
-		}
-		var msg, skip, want, got string
-		applies := false
-		switch c {
-		case report.ValidationDetails:
-			applies = true
-			msg, skip, want, got = s.judgeDetails(ex)
-		case report.AuthWWWAuthenticate:
-			if applies = ex.Response.Status == http.StatusUnauthorized; applies && ex.Response.Header.Get("WWW-Authenticate") == "" {
-				msg = "401 without WWW-Authenticate (RFC 9110 §11.6.1)"
-			}
-		case report.MalformedMethodAllow:
-			applies = true
-			if x, ok := s.p.Expectation(schemas.ExpectMethodNotAllowed); ok && !slices.Contains(x.Statuses(s.p), http.StatusMethodNotAllowed) {
-				skip = "the profile expects " + x.String(s.p) + " for a method a route does not take (expect.method_not_allowed), not 405"
-			} else if st := ex.Response.Status; st != http.StatusMethodNotAllowed {
-				msg = rq.Method + " answered " + describe(ex, s.code(ex)) + "; RFC 9110 §15.5.5 recommends 405 with Allow"
-			} else if ex.Response.Header.Get("Allow") == "" {
-				msg = "405 without an Allow header (RFC 9110 §15.5.6)"
-			}
-		case report.NegativeField:
-			if applies = validationStatus(ex.Response.Status) && len(rq.Expect.Fields) > 0; applies {
-				if len(rq.Expect.FieldAt) > 0 {
-					msg = fieldsMessage(ex.Response.Body, rq.Expect.Fields, rq.Expect.FieldAt)
-				} else {
-					msg, skip = blamesValid(ex, rq.Expect.Fields)
-				}
-			}
-		case report.ResourcesTenantLeak:
-			applies = true
-			if ex.Response.Status == http.StatusForbidden {
-				msg = "another organisation's id answered 403: the API confirms the resource exists"
-			}
-		case report.ResourcesTenantBreach:
-			applies = true
-			if ex.Response.Status/100 == 2 {
-				msg = "another organisation's resource was served: tenant isolation is broken"
-			}
-		case report.ResourcesCreateHeaders:
-			isCreate := rq.Method == createMethod(s.p) && pathOnly(rq.Path) == s.p.Endpoints.Create.Path
-			if applies = isCreate && ex.Response.Status/100 == 2 && len(s.p.Endpoints.Create.Headers) > 0; applies {
-				if msgs := schemas.CheckHeaders(s.p.Endpoints.Create.Headers, ex.Response.Header); len(msgs) > 0 {
-					msg = msgs[0]
-				}
-			}
-		}
-		if !applies {
-			continue
-		}
-		r := newResult(c, "", report.StatusPass)
-		r.Exchange = ex
-		switch {
-		case skip != "":
-			r.Status, r.Message, r.Exchange = report.StatusSkip, skip, nil
-		case msg != "":
-			r.Status, r.Message = report.StatusFail, msg
-			r.Expected, r.Actual = cmp.Or(want, alsoWant[c]), cmp.Or(got, describe(ex, s.code(ex)))
-		}
-		a.got[c] = &r
-	}
-}
-
-var alsoWant = map[string]string{
-	report.AuthWWWAuthenticate:    "WWW-Authenticate header",
-	report.MalformedMethodAllow:   "405 with an Allow header",
-	report.ResourcesCreateHeaders: "the headers endpoints.create.headers promises",
-	report.NegativeField:          "an error naming the invalid field",
-	report.ResourcesTenantLeak:    "404",
-	report.ResourcesTenantBreach:  "404",
-}
-
-func (a *alsoJudge) record(o *outcome) {
-	for _, c := range a.checks {
-		if r := a.got[c]; r != nil {
-			r.Probe = o.probe
-			o.add(*r)
-		}
+	ref := st.named[x.Rule.SameAs]
+	switch d, why := s.judgeSame(*x.Rule, st.label, ref, ex); {
+	case d.msg != "":
+		return fail(d.msg, d.want, d.got)
+	case why == "" || len(matched.Headers) > 0 || x.Rule.JudgesStatus():
+		return met, judgedMet
+	default:
+		r := newResult(check, dp.Name, report.StatusSkip)
+		r.Message = "no evidence: " + why
+		return r, judgedNothing
 	}
 }

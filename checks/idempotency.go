@@ -1,12 +1,11 @@
 package checks
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
-	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,12 +28,55 @@ func idempotencyProbes(p *schemas.Profile) []probe {
 		mismatch = "neither idempotency.mismatch_code nor expect.idempotency_mismatch is set"
 	}
 	return []probe{
-		{name: "replay", suite: report.SuiteIdempotency, checks: []string{report.IdempotencyReplay, report.IdempotencyNoDuplicate, report.IdempotencyReplayHdrs},
-			skip: skip, serial: true, run: probeReplay},
-		withSerial(mismatchProbe(p, mismatch).asProbe()),
+		replayProbe(p, skip).asProbe(),
+		mismatchProbe(p, mismatch).asProbe(),
 		{name: "concurrent", suite: report.SuiteIdempotency, checks: []string{report.IdempotencyConcurrent},
 			skip: skip, serial: true, run: probeConcurrent},
 	}
+}
+
+// replayProbe sends one create twice with one fresh key. The replay must
+// repeat the create's status and body (idempotency.replay); carry the
+// create's Location and endpoints.create.headers with the create's values,
+// and idempotency.replay_header, which the create does not carry
+// (replay-headers); and create nothing: the create's id, and the list's
+// count unchanged where the profile has a list (no-duplicate).
+func replayProbe(p *schemas.Profile, skip string) Probe {
+	cr := p.Endpoints.Create
+	body := cr.Body
+	create := ProbeRequest{Name: "create", Method: createMethod(p), Path: cr.Path, Key: schemas.KeyValid, Body: &body,
+		ContentType: createType(p), Headers: map[string]string{p.Idempotency.Header: "errprobe-{{n}}-replay"},
+		Expect: ProbeExpect{Success: true}, Setup: true}
+	replay := create
+	replay.Name, replay.Setup = "replay", false
+	replay.Expect = ProbeExpect{Rule: &schemas.Expectation{SameAs: "create", Same: []string{schemas.SameStatus, schemas.SameBody}}}
+	carried := []string{"header Location"}
+	for _, n := range slices.Sorted(maps.Keys(cr.Headers)) {
+		if http.CanonicalHeaderKey(n) != "Location" {
+			carried = append(carried, "header "+n)
+		}
+	}
+	replay.AlsoExpect = []ProbeExpect{
+		{Check: report.IdempotencyReplayHdrs, Rule: &schemas.Expectation{SameAs: "create", Same: carried}},
+		{Check: report.IdempotencyNoDuplicate, Rule: &schemas.Expectation{SameAs: "create", Same: []string{schemas.SameID}}},
+	}
+	if rh := p.Idempotency.ReplayHeader; rh != "" {
+		create.AlsoExpect = []ProbeExpect{{Check: report.IdempotencyReplayHdrs, From: "idempotency.replay_header: a replay's mark, not the create's",
+			Rule: &schemas.Expectation{Headers: map[string]schemas.HeaderRule{rh: {Forbidden: true}}}}}
+		replay.AlsoExpect = append(replay.AlsoExpect, ProbeExpect{Check: report.IdempotencyReplayHdrs, From: "idempotency.replay_header",
+			Rule: &schemas.Expectation{Headers: map[string]schemas.HeaderRule{rh: {Required: true}}}})
+	}
+	dp := Probe{Name: "replay", Suite: report.SuiteIdempotency, Check: report.IdempotencyReplay, Skip: skip, Serial: true,
+		Requests: []ProbeRequest{create, replay}}
+	if p.Endpoints.List != "" {
+		method, path := endpoint(p.Endpoints.List)
+		before := ProbeRequest{Name: "list-before", Method: method, Path: path, Key: schemas.KeyValid, Expect: ProbeExpect{Any: true}}
+		after := before
+		after.Name, after.Expect = "list-after", ProbeExpect{Check: report.IdempotencyNoDuplicate,
+			Rule: &schemas.Expectation{SameAs: "list-before", Same: []string{schemas.SameCount}}}
+		dp.Requests = []ProbeRequest{create, before, replay, after}
+	}
+	return dp
 }
 
 // idemCall is a create call carrying idempotency key k.
@@ -49,90 +91,6 @@ func (s *session) idemKey() string {
 	return fmt.Sprintf("errprobe-%d-%d", s.runID, s.seq.Add(1))
 }
 
-// probeReplay sends one create twice with the same key and body: the same
-// status and body come back and nothing new is created.
-func probeReplay(ctx context.Context, s *session, o *outcome) {
-	k, body := s.idemKey(), s.expandN(s.p.Endpoints.Create.Body)
-	first := s.do(ctx, o, s.idemCall(k, body))
-	before, counted := s.listCount(ctx, o)
-	second := s.do(ctx, o, s.idemCall(k, body))
-	after, counted2 := s.listCount(ctx, o)
-
-	if why := unanswered(first, second); why != "" {
-		o.skip(report.IdempotencyReplay, "no evidence: "+why)
-		o.skip(report.IdempotencyNoDuplicate, "no evidence: "+why)
-		return
-	}
-	same := first.Response.Status == second.Response.Status && sameJSON(first.Response.Body, second.Response.Body)
-	o.verdict(report.IdempotencyReplay, same, second, "the replay did not return the first response",
-		describeBody(first), describeBody(second))
-	s.judgeReplayHeaders(o, first, second)
-
-	id1, ok1 := responseID(s, first)
-	id2, ok2 := responseID(s, second)
-	switch {
-	case ok1 && ok2 && id1 != id2:
-		o.fail(report.IdempotencyNoDuplicate, second, "the replay created a second resource", "id "+id1, "id "+id2)
-	case counted && counted2 && after != before:
-		o.fail(report.IdempotencyNoDuplicate, second, "the replay changed the list count",
-			"count "+strconv.Itoa(before), "count "+strconv.Itoa(after))
-	case (ok1 && ok2) || (counted && counted2):
-		o.pass(report.IdempotencyNoDuplicate, second)
-	default:
-		o.fail(report.IdempotencyNoDuplicate, second, "cannot prove the replay created nothing: no ids and no list count",
-			"same id or unchanged list count", describe(second, s.code(second)))
-	}
-}
-
-// replayCarried are the create's headers a replay must repeat when the
-// create carried them.
-var replayCarried = []string{"Location"}
-
-// judgeReplayHeaders wants the replay to carry idempotency.replay_header
-// (when the profile names one), the create's Location and the headers
-// endpoints.create.headers promises, with the create's values.
-func (s *session) judgeReplayHeaders(o *outcome, first, second *report.Exchange) {
-	if first.Response == nil || second.Response == nil || first.Response.Status/100 != 2 {
-		o.skip(report.IdempotencyReplayHdrs, "no successful create to compare the replay with")
-		return
-	}
-	names := append([]string(nil), replayCarried...)
-	for n := range s.p.Endpoints.Create.Headers {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	names = slices.Compact(names)
-	evidence := false
-	fail := func(msg, want, got string) { o.fail(report.IdempotencyReplayHdrs, second, msg, want, got) }
-	if rh := s.p.Idempotency.ReplayHeader; rh != "" {
-		evidence = true
-		if second.Response.Header.Get(rh) == "" {
-			fail("the replay carries no "+rh+" header (idempotency.replay_header)", rh+" present", "absent")
-			return
-		}
-		if v := first.Response.Header.Get(rh); v != "" {
-			fail("the first create already carries the replay header "+rh+": "+strconv.Quote(v), "no "+rh+" on the first create", v)
-			return
-		}
-	}
-	for _, n := range names {
-		want := first.Response.Header.Get(n)
-		if want == "" {
-			continue
-		}
-		evidence = true
-		if got := second.Response.Header.Get(n); got != want {
-			fail("the replay's "+n+" differs from the create's", n+": "+want, n+": "+got)
-			return
-		}
-	}
-	if !evidence {
-		o.skip(report.IdempotencyReplayHdrs, "the create carried no Location and the profile names no idempotency.replay_header")
-		return
-	}
-	o.pass(report.IdempotencyReplayHdrs, second)
-}
-
 // mismatchProbe reuses an idempotency key with another body: the first
 // create is the set-up, the second must get idempotency.mismatch_code (or
 // expect.idempotency_mismatch). {{n}} makes the key fresh per run.
@@ -144,17 +102,11 @@ func mismatchProbe(p *schemas.Profile, skip string) Probe {
 	if code := p.Idempotency.MismatchCode; code != "" {
 		want = ProbeExpect{Rule: &schemas.Expectation{Code: code}}
 	}
-	return Probe{Name: "mismatch", Suite: report.SuiteIdempotency, Check: report.IdempotencyMismatch, Skip: skip, Requests: []ProbeRequest{
+	return Probe{Name: "mismatch", Suite: report.SuiteIdempotency, Check: report.IdempotencyMismatch, Skip: skip, Serial: true, Requests: []ProbeRequest{
 		{Method: createMethod(p), Path: cr.Path, Key: schemas.KeyValid, Body: &b1, ContentType: createType(p), Headers: key,
 			Expect: ProbeExpect{Success: true}, Setup: true},
 		{Method: createMethod(p), Path: cr.Path, Key: schemas.KeyValid, Body: &b2, ContentType: createType(p), Headers: key, Expect: want},
 	}}
-}
-
-// withSerial marks a probe to run alone (it counts or races resources).
-func withSerial(p probe) probe {
-	p.serial = true
-	return p
 }
 
 // probeConcurrent fires N requests with one fresh key at once: at most one
@@ -290,20 +242,6 @@ func responseID(s *session, ex *report.Exchange) (string, bool) {
 	return extractID(s.p, ex.Response.Body)
 }
 
-// listCount counts the valid key's resources on the list endpoint: a total
-// member if the body has one, else the length of its array.
-func (s *session) listCount(ctx context.Context, o *outcome) (int, bool) {
-	ex := s.do(ctx, o, s.listCall(roleValid))
-	if ex.Response == nil || ex.Response.Status/100 != 2 {
-		return 0, false
-	}
-	var doc any
-	if json.Unmarshal([]byte(ex.Response.Body), &doc) != nil {
-		return 0, false
-	}
-	return countItems(doc)
-}
-
 // listMarked counts the listed resources whose JSON holds marker; false
 // when there is no marker or the list cannot be read.
 func (s *session) listMarked(ctx context.Context, o *outcome, marker string) (int, bool) {
@@ -345,47 +283,6 @@ func listItems(doc any) ([]any, bool) {
 		}
 	}
 	return nil, false
-}
-
-func countItems(doc any) (int, bool) {
-	switch v := doc.(type) {
-	case []any:
-		return len(v), true
-	case map[string]any:
-		for _, k := range []string{"total", "total_count", "count"} {
-			if n, ok := v[k].(float64); ok {
-				return int(n), true
-			}
-		}
-		for _, k := range []string{"data", "items", "results", "contacts", "agents"} {
-			if n, ok := countItems(v[k]); ok {
-				return n, true
-			}
-		}
-	}
-	return 0, false
-}
-
-func sameJSON(a, b string) bool {
-	if a == b {
-		return true
-	}
-	var x, y any
-	if json.Unmarshal([]byte(a), &x) != nil || json.Unmarshal([]byte(b), &y) != nil {
-		return bytes.Equal([]byte(a), []byte(b))
-	}
-	return reflect.DeepEqual(x, y)
-}
-
-func describeBody(ex *report.Exchange) string {
-	if ex == nil || ex.Response == nil {
-		return describe(ex, "")
-	}
-	b := ex.Response.Body
-	if len(b) > 200 {
-		b = b[:200] + "…"
-	}
-	return strconv.Itoa(ex.Response.Status) + " " + b
 }
 
 // otherBody changes a JSON object body that has no {{n}}: one more member.

@@ -128,6 +128,54 @@ func TestRun_StepsCaptures(t *testing.T) {
 
 func runCfg(t *testing.T, cfg checks.Config) *report.Report { t.Helper(); return run(t, cfg) }
 
+// A replay written as a custom probe: later steps compare their response
+// with an earlier step's (same_as). Clean it passes; each idempotency
+// fault breaks the comparison it names, with both values in the result.
+func TestRun_StepsSameAs(t *testing.T) {
+	t.Parallel()
+	const src = `extends: erzycall
+probes:
+  - name: my-replay
+    steps:
+      - name: create
+        request: {method: POST, path: /api/v1/contacts, headers: {Idempotency-Key: 'k-{{n}}'}, body: '{"name":"x","phone":"+1415{{n}}"}'}
+        expect: {status: 201}
+      - name: before
+        request: {path: /api/v1/contacts}
+        expect: {status: 200}
+      - name: replay
+        request: {method: POST, path: /api/v1/contacts, headers: {Idempotency-Key: 'k-{{n}}'}, body: '{"name":"x","phone":"+1415{{n}}"}'}
+        expect: {same_as: create, same: [status, body, header Location, id]}
+      - name: after
+        request: {path: /api/v1/contacts}
+        expect: {same_as: before, same: [count]}
+`
+	for _, tc := range []struct{ fault, msg, expected string }{
+		{"", "", ""},
+		{"idempotency-ignored", "step replay did not repeat step create's body", "201 {"},
+		{"replay-drops-headers", "step replay did not repeat step create's Location header", "Location: /api/v1/contacts/"},
+		{"idempotency-duplicate", "step after did not repeat step before's count", "count "},
+	} {
+		t.Run("fault="+tc.fault, func(t *testing.T) {
+			t.Parallel()
+			cfg, err := targetFile(t, src, nil, faultList(tc.fault)...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := resultOf(t, run(t, cfg), "custom.my-replay")
+			if tc.fault == "" {
+				if r.Status != report.StatusPass {
+					t.Errorf("clean: %s %q, want pass", r.Status, r.Message)
+				}
+				return
+			}
+			if r.Status != report.StatusFail || r.Message != tc.msg || !strings.HasPrefix(r.Expected, tc.expected) || r.Actual == "" {
+				t.Errorf("%s: %s %q (want %q, got %q), want fail %q", tc.fault, r.Status, r.Message, r.Expected, r.Actual, tc.msg)
+			}
+		})
+	}
+}
+
 // ${VAR} in a custom probe: expanded and masked; unset: skipped naming it.
 func TestRun_ProbeEnv(t *testing.T) {
 	t.Parallel()
@@ -240,6 +288,13 @@ func TestLoad_StepsBadInput(t *testing.T) {
 		{"probes: [{name: a, request: {path: /x}, expect: {any_of: []}}]", "any_of must be a non-empty list"},
 		{"probes: [{name: a, request: {path: /x, headers: {X-A: \"a\\r\\nb\"}}, expect: {status: 404}}]", "control character"},
 		{"probes: [{name: a, request: {path: /x}}]", "needs expect"},
+		{"probes: [{name: a, steps: [{request: {path: /x}, expect: {same_as: later}}, {name: later, request: {path: /x}, expect: {status: 404}}]}]",
+			`"later" is not the name of an earlier step`},
+		{"probes: [{name: a, steps: [{name: s, request: {path: /x}, expect: {status: 404}}, {name: s, request: {path: /x}, expect: {status: 404}}]}]",
+			`step name "s" is used twice`},
+		{"probes: [{name: a, steps: [{name: s, request: {path: /x}, expect: {status: 404}}, {request: {path: /x}, expect: {same_as: s, same: [colour]}}]}]",
+			"must be status, body, id, count"},
+		{"expect: {not_found: {code: NOT_FOUND, same_as: s}}", "only at the top of a probe step's expect"},
 	} {
 		_, err := targetFile(t, "extends: erzycall\n"+tc.src+"\n", nil)
 		var pe *schemas.ProfileError

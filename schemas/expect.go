@@ -31,7 +31,40 @@ type Expectation struct {
 	// read in the API's document or an RFC): a failure against it is
 	// graded warning and carries the reason — a guess never gates.
 	Guess string `yaml:"guess,omitempty" json:"guess,omitempty"`
+	// SameAs names an earlier step of the probe (its name) whose response
+	// this one must repeat in what Same lists: a replay answers as the
+	// create did. Only in a probe step's expect; with neither code nor
+	// status, the status is not judged on its own.
+	SameAs string `yaml:"same_as,omitempty" json:"same_as,omitempty"`
+	// Same lists what must equal step SameAs's (default status and body):
+	// SameItems.
+	Same []string `yaml:"same,omitempty" json:"same,omitempty"`
 }
+
+// The items of Expectation.Same: the status, the body (JSON-equal), the
+// value at a JSON Pointer of the body ("body /id"), a header ("header
+// Location"), the created resource's id (endpoints.create.id_pointer) and
+// a list's count (its total member, else its length). An item the earlier
+// step's response does not carry (no Location on the create) is not
+// judged, nor an id or a count either response lacks; when no item is,
+// the step has no evidence.
+const (
+	SameStatus = "status"
+	SameBody   = "body"
+	SameID     = "id"
+	SameCount  = "count"
+)
+
+// SameItems returns Same, default status and body.
+func (e Expectation) SameItems() []string {
+	if len(e.Same) == 0 {
+		return []string{SameStatus, SameBody}
+	}
+	return e.Same
+}
+
+// sameItem matches one item of Same.
+var sameItem = regexp.MustCompile("^(status|body|id|count|body (/([^~/]|~[01])*)+|header [A-Za-z0-9!#$%&'*+.^_`|~-]+)$")
 
 // HeaderRule is a promise about one response header: present, absent, or
 // present and matching a regular expression.
@@ -68,6 +101,8 @@ type ProbeStep struct {
 	Request ProbeRequest      `yaml:"request" json:"request"`
 	Expect  Expectation       `yaml:"expect" json:"expect"`
 	Capture map[string]string `yaml:"capture,omitempty" json:"capture,omitempty"`
+	// Name names the step for a later step's expect.same_as.
+	Name string `yaml:"name,omitempty" json:"name,omitempty"`
 }
 
 // StepList returns the probe's steps: Steps, or its one request and
@@ -118,7 +153,7 @@ func (e *Expectation) UnmarshalJSON(b []byte) error {
 
 // MarshalJSON writes an expectation that is only a code as that code.
 func (e Expectation) MarshalJSON() ([]byte, error) {
-	if e.Code != "" && e.CodePattern == "" && len(e.Status) == 0 && len(e.Headers) == 0 && len(e.AnyOf) == 0 {
+	if e.Code != "" && e.CodePattern == "" && len(e.Status) == 0 && len(e.Headers) == 0 && len(e.AnyOf) == 0 && e.SameAs == "" && len(e.Same) == 0 {
 		return json.Marshal(e.Code)
 	}
 	type plain Expectation
@@ -143,7 +178,13 @@ func (e *Expectation) UnmarshalYAML(unmarshal func(any) error) error {
 
 // IsZero reports an expectation that expects nothing.
 func (e Expectation) IsZero() bool {
-	return e.Code == "" && e.CodePattern == "" && len(e.Status) == 0 && len(e.AnyOf) == 0
+	return e.Code == "" && e.CodePattern == "" && len(e.Status) == 0 && len(e.AnyOf) == 0 && e.SameAs == ""
+}
+
+// JudgesStatus reports an expectation that names statuses or codes (one
+// with only same_as and headers leaves the status to the comparison).
+func (e Expectation) JudgesStatus() bool {
+	return e.Code != "" || e.CodePattern != "" || len(e.Status) > 0 || len(e.AnyOf) > 0
 }
 
 // Alternatives returns the expectations a response may meet: AnyOf's

@@ -37,17 +37,41 @@ func checkProbe(p *Profile, pr Probe, add func(string, ...string), at ...string)
 		add("needs expect (what the response must be)", at...)
 		return
 	}
-	captured := map[string]bool{}
+	captured, named := map[string]bool{}, map[string]bool{}
 	for i, st := range pr.StepList() {
 		sp := path()
 		if len(pr.Steps) > 0 {
 			sp = path("steps", strconv.Itoa(i))
 		}
 		sub := func(k ...string) []string { return append(sp[:len(sp):len(sp)], k...) }
-		checkExpectation(p, st.Expect, add, sub("expect")...)
+		x := st.Expect
+		x.SameAs, x.Same = "", nil // judged against the earlier steps below
+		checkExpectation(p, x, add, sub("expect")...)
+		checkSame(st.Expect, named, add, sub("expect")...)
 		checkStepRequest(st.Request, captured, add, sub("request")...)
 		for name := range st.Capture {
 			captured[name] = true
+		}
+		if st.Name != "" && named[st.Name] {
+			add(fmt.Sprintf("step name %q is used twice", st.Name), sub("name")...)
+		}
+		named[st.Name] = st.Name != ""
+	}
+}
+
+// checkSame checks a step's comparison with an earlier step: same_as names
+// one (named is the earlier steps' names), same lists known items.
+func checkSame(e Expectation, named map[string]bool, add func(string, ...string), at ...string) {
+	path := func(k ...string) []string { return append(at[:len(at):len(at)], k...) }
+	switch {
+	case e.SameAs == "" && len(e.Same) > 0:
+		add("same needs same_as (the name of the earlier step to compare with)", path("same")...)
+	case e.SameAs != "" && !named[e.SameAs]:
+		add(fmt.Sprintf("%q is not the name of an earlier step (name it: steps: [{name: %s, request: …}, …])", e.SameAs, e.SameAs), path("same_as")...)
+	}
+	for i, item := range e.Same {
+		if !sameItem.MatchString(item) {
+			add(fmt.Sprintf("%q is not status, body, id, count, body /json/pointer or header Header-Name", item), path("same", strconv.Itoa(i))...)
 		}
 	}
 }

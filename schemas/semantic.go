@@ -106,6 +106,12 @@ func (p *Profile) known(code string) bool { _, ok := p.Codes[code]; return ok }
 
 func checkExpectation(p *Profile, e Expectation, add func(string, ...string), path ...string) {
 	at := func(k string) []string { return append(path[:len(path):len(path)], k) }
+	switch {
+	case e.SameAs != "":
+		add("same_as compares a step with an earlier one: only at the top of a probe step's expect", at("same_as")...)
+	case len(e.Same) > 0:
+		add("same compares a step with an earlier one: only at the top of a probe step's expect", at("same")...)
+	}
 	for i, x := range e.AnyOf {
 		checkExpectation(p, x, add, append(at("any_of"), strconv.Itoa(i))...)
 	}
@@ -293,7 +299,7 @@ func listIndex(path []string, j int) bool {
 	switch path[j-1] {
 	case "probes":
 		return j == 1
-	case "steps", "any_of":
+	case "steps", "any_of", "same":
 		return true
 	}
 	return false
