@@ -151,3 +151,16 @@ func (e *Seen) Finding(check string) (Finding, string) {
 	}
 	return *f, e.probeOf[f]
 }
+
+// Before is the run's finding for check ahead of a burst's (burst): a
+// finding an ordinary probe's response showed comes first, naming the
+// probe (it came before the burst, and does not hang on how the burst's
+// workers interleave); else the burst's own. A nil Seen gives burst.
+func (e *Seen) Before(check string, burst Finding) Finding {
+	f, probe := e.Finding(check)
+	if f.N == 0 || probe == "" {
+		return burst
+	}
+	f.Msg += " (probe " + probe + ")"
+	return f
+}
