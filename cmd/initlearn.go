@@ -15,9 +15,9 @@ import (
 // initLearn runs `init --learn BASE_URL`: a bounded set of error-provoking
 // requests, then the profile they suggest.
 func initLearn(o *initOptions) error {
-	u, err := wire.ParseBaseURL(o.Learn)
+	u, err := wire.CheckBaseURL("--learn", o.Learn)
 	if err != nil {
-		return usageError(fmt.Errorf("--learn: %w", err))
+		return usageError(err)
 	}
 	if o.Path != "" && !strings.HasPrefix(o.Path, "/") {
 		return usageError(fmt.Errorf("--path %q: want a path like /v1/contacts", o.Path))

@@ -93,3 +93,34 @@ func TestInit_LearnURLPasswordNeverShown(t *testing.T) {
 		t.Error("the URL's credentials were not sent")
 	}
 }
+
+// TestBadBaseURL_SameLine: a base URL that cannot work gets the same one
+// line from `init --learn` as from `run` — naming the flag or argument it
+// came from, saying what to write (add http://), never "(unparseable URL)"
+// — and exit 2 before anything is sent.
+func TestBadBaseURL_SameLine(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for _, tc := range []struct{ url, says string }{
+		{"127.0.0.1:18080", `has no scheme: add http:// (or https://), e.g. "http://127.0.0.1:18080"`},
+		{"http://exa mple", `invalid character " " in host name; want http(s)://host[:port][/prefix]`},
+		{"admin:PASSWORDsekret@127.0.0.1:18080", `"…@127.0.0.1:18080" has no scheme: add http://`},
+	} {
+		t.Run(tc.url, func(t *testing.T) {
+			code, _, runErr := errprobe(t, nil, "run", "-p", "erzycall", tc.url)
+			lcode, _, learnErr := errprobe(t, nil, "init", "--learn", tc.url, "-o", filepath.Join(dir, "p.yaml"))
+			for _, c := range []struct {
+				code       int
+				line, name string
+			}{{code, runErr, "BASE_URL"}, {lcode, learnErr, "--learn"}} {
+				if c.code != ExitUsage || strings.Count(c.line, "\n") != 1 || !strings.HasPrefix(c.line, "errprobe: "+c.name+" ") ||
+					!strings.Contains(c.line, tc.says) || strings.Contains(c.line, "unparseable") || strings.Contains(c.line, "PASSWORDsekret") {
+					t.Errorf("exit %d, stderr %q; want exit 2 and one line naming %s that says %q", c.code, c.line, c.name, tc.says)
+				}
+			}
+			if strings.TrimPrefix(runErr, "errprobe: BASE_URL") != strings.TrimPrefix(learnErr, "errprobe: --learn") {
+				t.Errorf("run and init --learn say it differently:\n%s%s", runErr, learnErr)
+			}
+		})
+	}
+}

@@ -100,6 +100,9 @@ func (o *runOptions) probe(ctx context.Context, io *IO) (*report.Report, error) 
 	progress := reporters.NewProgress(io.Err, io.progressOptions(o.Quiet, o.Verbose, o.report.NoColor))
 	cfg := o.engineConfig(io, color, progress)
 	cfg.Contract, cfg.BaseURL = contract, o.baseURL(io)
+	if err := o.checkBase(io, contract.Profile()); err != nil {
+		return nil, err
+	}
 	if isURL(o.OpenAPI) {
 		fetched, err := fetchOpenAPI(ctx, o.OpenAPI, cmp.Or(cfg.BaseURL, contract.Profile().BaseURL), &o.runFlags, io)
 		if err != nil {
@@ -126,6 +129,27 @@ func (o *runOptions) probe(ctx context.Context, io *IO) (*report.Report, error) 
 }
 
 func (o *runOptions) baseURL(io *IO) string { return cmp.Or(o.BaseURL, io.Getenv("ERRPROBE_BASE_URL")) }
+
+// checkBase refuses a base URL that cannot work before anything is read or
+// sent, in one line naming where it came from: the BASE_URL argument,
+// ERRPROBE_BASE_URL, or the profile's base_url. No base URL at all is left
+// to the engine, which says how to give one.
+func (o *runOptions) checkBase(io *IO, p *schemas.Profile) error {
+	name, base := "BASE_URL", o.BaseURL
+	switch {
+	case base != "":
+	case io.Getenv("ERRPROBE_BASE_URL") != "":
+		name, base = "ERRPROBE_BASE_URL", io.Getenv("ERRPROBE_BASE_URL")
+	case p.BaseURL != "":
+		name, base = "base_url in "+p.Source, p.BaseURL
+	default:
+		return nil
+	}
+	if _, err := wire.CheckBaseURL(name, base); err != nil {
+		return usageError(err)
+	}
+	return nil
+}
 
 // failed writes the file reports of a run that could not be made (a usage
 // or profile error, exit 2; the target unreachable, exit 3) — one error

@@ -134,7 +134,7 @@ func TestRunRun_ExitCodes(t *testing.T) {
 		{name: "no key", args: []string{url, "--profile", "erzycall"}, code: ExitOK, errLine: "no valid key: keys.valid not set ($ERRPROBE_API_KEY is empty); ran only the probes that need no key"},
 		{name: "bad header", env: env, args: []string{url, "--profile", "erzycall", "--header", "nocolon"}, code: ExitUsage, errLine: "--header"},
 		{name: "bad suite", env: env, args: []string{url, "--profile", "erzycall", "--suite", "nope"}, code: ExitUsage, errLine: "--suite nope"},
-		{name: "bad base url", env: env, args: []string{"ftp://x", "--profile", "erzycall"}, code: ExitUsage, errLine: "base URL"},
+		{name: "bad base url", env: env, args: []string{"ftp://x", "--profile", "erzycall"}, code: ExitUsage, errLine: `BASE_URL "ftp://x": want http(s)://`},
 	} {
 		t.Run(tc.name, func(t *testing.T) { t.Parallel(); run(t, tc) })
 	}

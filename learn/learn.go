@@ -42,7 +42,7 @@ type Options struct {
 func (o Options) Shown() string {
 	u, err := url.Parse(o.BaseURL)
 	if err != nil {
-		return "(unparseable URL)"
+		return wire.RedactURL(o.BaseURL) // cmd checks the URL first: never reached there
 	}
 	u.User = nil
 	return u.String()
