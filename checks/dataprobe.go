@@ -334,9 +334,11 @@ func (s *session) judgeExpect(dp Probe, x ProbeExpect, st step) (report.Result, 
 	if x.NoHeaderRules {
 		matched.Headers = nil
 	}
+	guess = cmp.Or(dp.Guess, matched.Guess) // the matched expectation's own header rules
 	if msgs := schemas.CheckHeaders(matched.Headers, ex.Response.Header); len(msgs) > 0 {
 		return fail(msgs[0], "headers as the profile promises", actual)
 	}
+	guess = dp.Guess // what follows (Allow on a 405, no body on a 204) an RFC says
 	if msgs := schemas.CheckHeaders(x.StatusHeaders[code], ex.Response.Header); len(msgs) > 0 {
 		return fail(statusText(code)+": "+msgs[0], e.String()+" with "+strings.Join(ruleNames(x.StatusHeaders[code]), ", "), actual)
 	}

@@ -27,8 +27,10 @@ func (d *Document) resources() []resource {
 	items := map[string]*Operation{} // GET P/{x} by P
 	for _, op := range d.Operations {
 		byName[op.Name()] = op
+	}
+	for _, op := range d.Operations {
 		if op.Method == "GET" && lastParam.MatchString(op.Path) {
-			parent := strings.TrimSuffix(lastParam.ReplaceAllString(op.Path, ""), "/")
+			parent := collectionOf(op.Path, byName)
 			if items[parent] == nil && parent != "" && !strings.Contains(parent, "{") {
 				items[parent] = op
 			}
@@ -47,7 +49,7 @@ func (d *Document) resources() []resource {
 		case (op.Method == "GET" || op.Method == "POST") && !op.Templated():
 			addPath(op.Path)
 		case op.Method == "GET" && lastParam.MatchString(op.Path):
-			if p := strings.TrimSuffix(lastParam.ReplaceAllString(op.Path, ""), "/"); items[p] == op {
+			if p := collectionOf(op.Path, byName); items[p] == op {
 				addPath(p)
 			}
 		}
@@ -93,6 +95,17 @@ func (d *Document) resources() []resource {
 		out[0], out[best] = out[best], out[0]
 	}
 	return out
+}
+
+// collectionOf is the collection path of an item path P/{x}: P, or P/
+// where the document lists its collection with a trailing slash (as
+// FastAPI's /items/ beside /items/{item_id}).
+func collectionOf(item string, byName map[string]*Operation) string {
+	p := strings.TrimSuffix(lastParam.ReplaceAllString(item, ""), "/")
+	if byName["GET "+p] == nil && byName["POST "+p] == nil && (byName["GET "+p+"/"] != nil || byName["POST "+p+"/"] != nil) {
+		return p + "/"
+	}
+	return p
 }
 
 // readRoute is a documented secured operation errprobe can send with no

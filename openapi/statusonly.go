@@ -25,6 +25,11 @@ type situationStatus struct {
 	// operation covers them by a range (4XX) or default response: the
 	// server may answer them and the document allows it.
 	covered []int
+	// implied are the statuses expected where the operation documents none
+	// of statuses but a requirement it does document implies them (a
+	// security requirement: the request is refused, 401 or 403), read, not
+	// guessed.
+	implied []int
 	// guess are the statuses expected where the operation documents none
 	// of statuses (nil: the situation is left unset), and why.
 	guess []int
@@ -56,13 +61,13 @@ func createOf(b builtIn) *Operation { return b.create }
 func itemOf(b builtIn) *Operation   { return b.item }
 
 const (
-	rfc401 = "RFC 9110 §15.5.2 gives 401 to a request without valid credentials (§11.6.2); many APIs answer 403"
-	rfc400 = "RFC 9110 §15.5.1 gives 400 to a request the server cannot process as sent"
+	refused = "a request without valid credentials is refused, 401 (RFC 9110 §15.5.2) or 403 (§15.5.4)"
+	rfc400  = "RFC 9110 §15.5.1 gives 400 to a request the server cannot process as sent"
 )
 
 var situationStatuses = []situationStatus{
-	{situation: "missing_key", op: readOf, statuses: []int{401, 403}, guess: []int{401, 403}, why: rfc401},
-	{situation: "invalid_key", op: readOf, statuses: []int{401, 403}, guess: []int{401, 403}, why: rfc401},
+	{situation: "missing_key", op: readOf, statuses: []int{401, 403}, implied: []int{401, 403}, why: refused},
+	{situation: "invalid_key", op: readOf, statuses: []int{401, 403}, implied: []int{401, 403}, why: refused},
 	{situation: "malformed_json", op: createOf, statuses: []int{400, 422}, guess: []int{400}, why: rfc400},
 	{situation: "wrong_content_type", op: createOf, statuses: []int{415, 400, 422}, covered: []int{415}, guess: []int{400, 415},
 		why: "RFC 9110 §15.5.16 gives 415 to a content type the operation does not take; many APIs answer 400"},
@@ -111,6 +116,9 @@ func readStatus(r situationStatus, op *Operation) (statusExpect, bool) {
 		if len(cov) > 0 {
 			out.from += ", and " + strings.Join(cov, ", ")
 		}
+	case r.implied != nil:
+		out.statuses = r.implied
+		out.from = "From the security requirement of " + op.Name() + ": " + r.why + "; it documents neither"
 	case len(cov) > 0 && r.guess == nil:
 		out.from = op.Name() + " documents no " + itoa(r.statuses[0]) + "; " + strings.Join(cov, ", ")
 		out.guess = "the usual status " + itoa(r.statuses[0]) + " (RFC 9110), which " + op.Name() + " covers only by its " +
