@@ -177,43 +177,7 @@ func TestRun_OpenAPIFrameworkDefaults(t *testing.T) {
 	}
 	run := func(t *testing.T, tc testCase) {
 		t.Parallel()
-		out := filepath.Join(t.TempDir(), "r.json")
-		_, errOut, code := execute(t, map[string]string{"ERRPROBE_API_KEY": "good"},
-			"run", frameworkServer(t, tc.fault), "-p", tc.profile, "--openapi", doc, "--json", out, "-q")
-		var rep struct {
-			Results []struct{ Check, Status, Severity, Guess, Message, Probe string }
-			Totals  struct{ Guessed int }
-		}
-		b, err := os.ReadFile(out)
-		if err != nil {
-			t.Fatalf("exit %d, no report: %s", code, errOut)
-		}
-		if err := json.Unmarshal(b, &rep); err != nil {
-			t.Fatal(err)
-		}
-		if code != tc.code {
-			t.Errorf("exit %d, want %d", code, tc.code)
-		}
-		failed := map[string]bool{}
-		for _, r := range rep.Results {
-			if r.Status != "fail" {
-				continue
-			}
-			if r.Severity == "error" {
-				failed[r.Check] = true
-			}
-			if tc.errors == nil && (r.Guess == "" || r.Severity != "warning" || !strings.Contains(r.Message, "(a guess: ")) {
-				t.Errorf("clean: %s (%s) failed without resting on a guess: %s", r.Check, r.Probe, r.Message)
-			}
-		}
-		if tc.errors == nil && rep.Totals.Guessed == 0 {
-			t.Errorf("clean: no guessed failure counted; the 403 {detail: string} was not held to the 422's schema as a guess")
-		}
-		for _, c := range tc.errors {
-			if !failed[c] {
-				t.Errorf("%s did not fail as an error (errors: %v)", c, failed)
-			}
-		}
+		judgeGuesses(t, tc.code, tc.errors, "run", frameworkServer(t, tc.fault), "-p", tc.profile, "--openapi", doc)
 	}
 	for _, tc := range []testCase{
 		{"clean", prof, "", ExitOK, nil},
@@ -222,4 +186,180 @@ func TestRun_OpenAPIFrameworkDefaults(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
 	}
+}
+
+// judgeGuesses runs args (with the valid key "good") and checks the exit
+// code and that a failure resting on a guess is a warning saying so; with
+// errors nil, no failure is an error and at least one rests on a guess;
+// else each check in errors fails as an error.
+func judgeGuesses(t *testing.T, want int, errors []string, args ...string) {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "r.json")
+	_, errOut, code := execute(t, map[string]string{"ERRPROBE_API_KEY": "good"}, append(args, "--json", out, "-q")...)
+	var rep struct {
+		Results []struct{ Check, Status, Severity, Guess, Message, Probe string }
+		Totals  struct{ Guessed int }
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatalf("exit %d, no report: %s", code, errOut)
+	}
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if code != want {
+		t.Errorf("exit %d, want %d", code, want)
+	}
+	failed := map[string]bool{}
+	for _, r := range rep.Results {
+		if r.Status != "fail" {
+			continue
+		}
+		if r.Severity == "error" {
+			failed[r.Check] = true
+		}
+		if errors == nil && r.Severity != "warning" {
+			t.Errorf("clean: %s (%s) failed as an error: %s", r.Check, r.Probe, r.Message)
+		}
+		if r.Guess != "" && (r.Severity != "warning" || !strings.Contains(r.Message, "(a guess: ")) {
+			t.Errorf("%s (%s) rests on a guess but gates or does not say so: %s", r.Check, r.Probe, r.Message)
+		}
+	}
+	if errors == nil && rep.Totals.Guessed == 0 {
+		t.Errorf("clean: no failure rested on a guess; the answers the document leaves out were not judged at all")
+	}
+	for _, c := range errors {
+		if !failed[c] {
+			t.Errorf("%s did not fail as an error (errors: %v)", c, failed)
+		}
+	}
+}
+
+// routerDocument is written by hand the way a team using a router writes
+// it: bearer auth, an error schema with an example code on each documented
+// error; it documents no 405 and nothing about unknown routes.
+const routerDocument = `openapi: 3.0.3
+info: {title: Items, version: "1"}
+components:
+  securitySchemes:
+    token: {type: http, scheme: bearer}
+  schemas:
+    Error:
+      type: object
+      required: [code, message]
+      properties:
+        code: {type: string}
+        message: {type: string}
+security: [{token: []}]
+paths:
+  /items:
+    get:
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: array, items: {type: object}}}}}
+        "401": {description: no token, content: {application/json: {schema: {$ref: "#/components/schemas/Error"}, example: {code: unauthorized, message: no token}}}}
+    post:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [name]
+              properties:
+                name: {type: string, minLength: 1}
+      responses:
+        "201": {description: created, content: {application/json: {schema: {type: object}}}}
+        "400": {description: invalid, content: {application/json: {schema: {$ref: "#/components/schemas/Error"}, example: {code: invalid_request, message: name is required}}}}
+        "401": {description: no token, content: {application/json: {schema: {$ref: "#/components/schemas/Error"}, example: {code: unauthorized, message: no token}}}}
+  /items/{id}:
+    get:
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string, pattern: "^it_[0-9]+$"}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: object}}}}
+        "401": {description: no token, content: {application/json: {schema: {$ref: "#/components/schemas/Error"}, example: {code: unauthorized, message: no token}}}}
+        "404": {description: no such item, content: {application/json: {schema: {$ref: "#/components/schemas/Error"}, example: {code: not_found, message: no such item}}}}
+`
+
+// routerServer answers as a router's defaults do: an unknown route and an
+// unrouted method both get its HTML 404 page ("Cannot PATCH /items"); the
+// team's own handlers answer what the document lists. Fault "html-400"
+// leaves malformed JSON to the framework's HTML 400 page, which breaks the
+// documented 400.
+func routerServer(t *testing.T, fault string) string {
+	t.Helper()
+	write := func(w http.ResponseWriter, st int, v any) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(st)
+		_ = json.NewEncoder(w).Encode(v)
+	}
+	html := func(w http.ResponseWriter, st int, text string) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(st)
+		_, _ = w.Write([]byte("<!DOCTYPE html><html><body><pre>" + text + "</pre></body></html>"))
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, item := strings.CutPrefix(r.URL.Path, "/items/")
+		routed := (r.URL.Path == "/items" && (r.Method == http.MethodGet || r.Method == http.MethodPost)) ||
+			(item && id != "" && !strings.Contains(id, "/") && r.Method == http.MethodGet)
+		if !routed {
+			html(w, 404, "Cannot "+r.Method+" "+r.URL.Path)
+			return
+		}
+		if r.Header.Get("Authorization") != "Bearer good" {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="items"`)
+			write(w, 401, map[string]any{"code": "unauthorized", "message": "no token"})
+			return
+		}
+		switch {
+		case item:
+			write(w, 404, map[string]any{"code": "not_found", "message": "no such item"})
+		case r.Method == http.MethodGet:
+			write(w, 200, []any{})
+		default:
+			var body map[string]any
+			if json.NewDecoder(r.Body).Decode(&body) != nil || r.Header.Get("Content-Type") != "application/json" {
+				if fault == "html-400" {
+					html(w, 400, "SyntaxError: Unexpected token in JSON")
+					return
+				}
+				write(w, 400, map[string]any{"code": "invalid_request", "message": "malformed JSON"})
+				return
+			}
+			if name, ok := body["name"].(string); !ok || name == "" {
+				write(w, 400, map[string]any{"code": "invalid_request", "message": "name is required"})
+				return
+			}
+			write(w, 201, map[string]any{"id": "it_1"})
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// TestRun_OpenAPIRouterDefaults: with the profile init wrote from a
+// hand-written document that says nothing of unknown routes or 405, a
+// router's HTML 404 for both is judged only as a guess — the envelope on
+// it, the profile's unknown-route expectation and its default 405 — while
+// the framework's HTML 400 where the document promises its JSON error
+// still fails as an error.
+func TestRun_OpenAPIRouterDefaults(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	doc := filepath.Join(dir, "openapi.yaml")
+	if err := os.WriteFile(doc, []byte(routerDocument), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	prof := filepath.Join(dir, "p.yaml")
+	if _, errOut, code := execute(t, nil, "init", "--from-openapi", doc, "-o", prof); code != ExitOK {
+		t.Fatalf("init exit %d: %s", code, errOut)
+	}
+	t.Run("clean", func(t *testing.T) {
+		t.Parallel()
+		judgeGuesses(t, ExitOK, nil, "run", routerServer(t, ""), "-p", prof, "--openapi", doc)
+	})
+	t.Run("html-400", func(t *testing.T) {
+		t.Parallel()
+		judgeGuesses(t, ExitFailed, []string{"openapi.schema", "envelope.json"}, "run", routerServer(t, "html-400"), "-p", prof, "--openapi", doc)
+	})
 }
