@@ -67,7 +67,7 @@ func CauseOf(r Result) (key, text string) {
 		return t, t
 	}
 	if r.Suite == SuiteIdempotency && resp.Status/100 == 2 {
-		t := "a repeated idempotency key processed again (" + strconv.Itoa(resp.Status) + ")"
+		t := "a repeated idempotency key processed again (" + strconv.Itoa(repeatedStatus(r)) + ")"
 		return t, t
 	}
 	if want := wantedStatuses(r); len(want) > 0 && !want[resp.Status] {
@@ -295,4 +295,17 @@ func mediaType(ct string) string {
 		return mt
 	}
 	return strings.ToLower(strings.TrimSpace(strings.SplitN(ct, ";", 2)[0]))
+}
+
+// repeatedStatus is the status of the request that repeated the key: the
+// failing exchange's, or, when that is a read taken as evidence (the list
+// counted after a replay), the last earlier request's that was not a read.
+func repeatedStatus(r Result) int {
+	ex := r.Exchange
+	for i := len(r.Setup) - 1; i >= 0 && ex.Request.Method == http.MethodGet; i-- {
+		if s := r.Setup[i]; s.Response != nil {
+			ex = s
+		}
+	}
+	return ex.Response.Status
 }

@@ -9,6 +9,12 @@ func answer(status int, ct, body string) *Exchange {
 	return &Exchange{Response: &Response{Status: status, Header: http.Header{"Content-Type": {ct}}, Body: body}}
 }
 
+// sent is ex as the answer to a method request.
+func sent(method string, ex *Exchange) *Exchange {
+	ex.Request.Method = method
+	return ex
+}
+
 // TestCauseOf_OneBehaviourOneCause: what one behaviour fails, across checks,
 // is one cause.
 func TestCauseOf_OneBehaviourOneCause(t *testing.T) {
@@ -67,6 +73,12 @@ func TestCauseOf_OneBehaviourOneCause(t *testing.T) {
 			{Check: EnvelopeSchema, Exchange: got404, Message: "body: additional properties 'hint' not allowed", Code: "NOT_FOUND"},
 			{Check: EnvelopeConsistent, Expected: "{error}", Actual: "{error, hint}"},
 		}, "member /hint not in the envelope"},
+		{"a repeated key processed again, seen on the replay or in the list read after it", []Result{
+			{Check: IdempotencyNoDuplicate, Suite: SuiteIdempotency, Exchange: sent(http.MethodPost, answer(201, "application/json", `{"id":"a"}`))},
+			{Check: IdempotencyNoDuplicate, Suite: SuiteIdempotency, Exchange: sent(http.MethodGet, answer(200, "application/json", `{"total":2}`)),
+				Setup: []*Exchange{sent(http.MethodPost, answer(201, "application/json", `{"id":"a"}`)), sent(http.MethodGet, answer(200, "application/json", `{"total":1}`))}},
+			{Check: IdempotencyConcurrent, Suite: SuiteIdempotency, Exchange: sent(http.MethodPost, answer(201, "application/json", `{"id":"b"}`))},
+		}, "a repeated idempotency key processed again (201)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) { run(t, tc) })
 	}
