@@ -127,9 +127,12 @@ var onlyItsOwn = map[string]bool{
 // fault (delete-200-body, envelope-wrong-type, missing-request-id, and for
 // the per-operation probes missing-key-200, no-www-authenticate, method-404,
 // validation-accepted, validation-no-details); TestRun_OpenAPIRFCAndNegative
-// proves openapi.allow on a server whose 405s lack Allow.
+// proves openapi.allow on a server whose 405s lack Allow;
+// TestRun_OpenAPINegativeFormat proves negative.format under serve
+// --openapi's accepts-invalid.
 var provenWithOpenAPI = []string{report.OpenAPIStatus, report.OpenAPISchema, report.OpenAPIHeaders, report.OpenAPISecurity,
-	report.OpenAPIWWWAuthenticate, report.OpenAPIAllow, report.OpenAPIMethod, report.OpenAPISuccess, report.NegativeRejected, report.NegativeField}
+	report.OpenAPIWWWAuthenticate, report.OpenAPIAllow, report.OpenAPIMethod, report.OpenAPISuccess, report.NegativeRejected, report.NegativeField,
+	report.NegativeFormat}
 
 // proofOf is the selection (--suite) that runs what proves fault: the
 // checks it must fail, so only the probes feeding them run (every probe

@@ -22,7 +22,8 @@ func checkNamed(p *schemas.Profile, plan []probe, section, what string, ids []st
 }
 
 // applySeverity sets each result's severity: a custom probe's own, then the
-// profile's severity overrides, whose reason the result carries.
+// profile's severity overrides, whose reason the result carries; a failure
+// resting on a guess is a warning unless the profile states its severity.
 func applySeverity(p *schemas.Profile, plan []probe, rs []report.Result) []report.Result {
 	own := map[string]report.Severity{}
 	for _, pr := range plan {
@@ -35,11 +36,14 @@ func applySeverity(p *schemas.Profile, plan []probe, rs []report.Result) []repor
 		if sv, ok := own[r.Check]; ok {
 			r.Severity = sv
 		}
-		if o, ok := p.Severity[r.Check]; ok {
+		o, stated := p.Severity[r.Check]
+		if stated {
 			r.Severity, r.SeverityReason = report.Severity(o.Level), o.Reason
 		}
-		if r.Guess != "" && r.Severity == report.SeverityError {
-			r.Severity = report.SeverityWarning // a guess never gates
+		if r.Guess != "" && r.Severity == report.SeverityError && !stated {
+			// A guess never gates, unless the profile states the check's
+			// severity: then the team has said the expectation holds.
+			r.Severity = report.SeverityWarning
 		}
 	}
 	return rs

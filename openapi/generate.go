@@ -149,33 +149,9 @@ func mergeInto(schema, alt map[string]any, key string) map[string]any {
 }
 
 func generateString(schema map[string]any) string {
-	if p, _ := schema["pattern"].(string); p != "" {
-		if s, ok := fromPattern(p); ok {
-			return s
-		}
-	}
-	s := "errprobe"
-	switch schema["format"] {
-	case "email":
-		s = "errprobe@example.com"
-	case "uri", "url", "iri":
-		s = "https://example.com/errprobe"
-	case "date-time":
-		s = "2026-01-01T00:00:00Z"
-	case "date":
-		s = "2026-01-01"
-	case "time":
-		s = "00:00:00Z"
-	case "uuid":
-		s = "00000000-0000-4000-8000-000000000000"
-	case "ipv4":
-		s = "192.0.2.1"
-	case "ipv6":
-		s = "2001:db8::1"
-	case "hostname":
-		s = "example.com"
-	case "byte":
-		s = "ZXJycHJvYmU="
+	s, ok := stringSample(schema)
+	if !ok {
+		s = "errprobe"
 	}
 	if min, ok := schema["minLength"].(float64); ok && len(s) < int(min) {
 		s += strings.Repeat("x", int(min)-len(s))

@@ -13,7 +13,7 @@ import (
 const maxNegative = 10
 
 // negKinds are the constraint kinds negative data breaks, in order.
-var negKinds = []string{"required", "type", "pattern", "enum", "range", "length", "additional"}
+var negKinds = []string{"required", "type", "pattern", "format", "enum", "range", "length", "additional"}
 
 // broken is one invalid variant of a valid request: what it breaks.
 type broken struct {
@@ -23,6 +23,9 @@ type broken struct {
 	where string
 	value any
 	omit  bool
+	// guess, when set, is what the probe's expectation rests on beyond
+	// the document (see formatBreak).
+	guess string
 }
 
 // negativeProbes builds, for one operation, one request per constraint
@@ -47,7 +50,7 @@ func negativeProbes(r request, keyed func(checks.ProbeRequest) checks.ProbeReque
 			}
 			done[kind] = true
 			out = append(out, negativeProbe(r, keyed, b))
-			if b.where == "body" && len(firstTwo) < 2 && (len(firstTwo) == 0 || firstTwo[0].field != b.field) {
+			if b.where == "body" && b.guess == "" && len(firstTwo) < 2 && (len(firstTwo) == 0 || firstTwo[0].field != b.field) {
 				firstTwo = append(firstTwo, b)
 			}
 		}
@@ -142,12 +145,13 @@ func valueBreaks(sch map[string]any, text bool) []broken {
 			add("type", "not-an-object", "is not an object")
 		}
 	}
-	// A format is an annotation in JSON Schema 2020-12 (validators need not
-	// assert it), so only a pattern is broken.
 	if p, _ := sch["pattern"].(string); p != "" && t == "string" {
 		if v, why, ok := breaking(map[string]any{"pattern": p}, "!errprobe!"); ok {
 			add("pattern", v, why)
 		}
+	}
+	if b, ok := formatBreak(sch); ok {
+		out = append(out, b)
 	}
 	if enum, _ := sch["enum"].([]any); len(enum) > 0 && (t == "string" || t == "") {
 		add("enum", "errprobe-not-in-enum", "is not one of the enum's values")
@@ -236,10 +240,15 @@ func negativeProbe(r request, keyed func(checks.ProbeRequest) checks.ProbeReques
 		rq.Expect.Fields, rq.Expect.FieldAt = fields, fieldPointers(r.op, rq.Expect)
 	}
 	name := "negative " + strings.Join(names, ", ")
-	p := probeOf(r.op, name, report.NegativeRejected, rq)
+	check := report.NegativeRejected
+	if len(bs) == 1 && bs[0].kind == "format" {
+		check = report.NegativeFormat
+	}
+	p := probeOf(r.op, name, check, rq)
 	p.Also = []string{report.NegativeField}
 	if len(bs) == 1 {
 		p.Description = bs[0].where + " " + bs[0].field + " " + bs[0].why
+		p.Guess = bs[0].guess
 	}
 	return p
 }

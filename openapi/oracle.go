@@ -1,5 +1,7 @@
 package openapi
 
+import "sort"
+
 // What a server that keeps the document's promises needs of the model
 // (fixtures/docserver), read the way init --from-openapi and the
 // per-operation probes read it.
@@ -76,4 +78,16 @@ func UnknownID(schema map[string]any) (string, bool) {
 // probes read them: a server names its fields there.
 func FieldPointers(schema map[string]any) []string {
 	return findFieldMembers(schema, "", false, 0)
+}
+
+// AssertedFormats are the string formats the negative probes break
+// (negative.format), sorted: a server keeping the document's promises
+// rejects a value breaking one of them.
+func AssertedFormats() []string {
+	out := make([]string, 0, len(formatBreaks))
+	for f := range formatBreaks {
+		out = append(out, f)
+	}
+	sort.Strings(out)
+	return out
 }

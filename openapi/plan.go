@@ -355,7 +355,7 @@ func wellFormedID(sch map[string]any) (string, bool) {
 		return "999999999", true
 	}
 	if sch["format"] == "uuid" {
-		return "00000000-0000-4000-8000-000000000000", true
+		return formatSamples["uuid"], true
 	}
 	return "", false
 }
@@ -378,8 +378,12 @@ func concretePath(op *Operation, id string) string {
 func paramID(op *Operation, name string) string {
 	for _, p := range op.PathParams() {
 		if p.Name == name {
-			if w, ok := wellFormedID(MergeAllOf(orEmpty(p.Schema))); ok {
+			sch := MergeAllOf(orEmpty(p.Schema))
+			if w, ok := wellFormedID(sch); ok {
 				return w
+			}
+			if f, _ := sch["format"].(string); formatSamples[f] != "" {
+				return formatSamples[f]
 			}
 		}
 	}

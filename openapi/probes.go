@@ -94,7 +94,7 @@ func validBody(b *Body) (any, bool) {
 	if b.Schema == nil {
 		return cands[0], true
 	}
-	v, err := schemas.CompileSchema("request-body", b.Schema)
+	v, err := schemas.CompileSchema("request-body", b.Schema, schemas.AssertFormats(AssertedFormats()...))
 	if err != nil {
 		return cands[0], true
 	}

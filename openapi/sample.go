@@ -151,6 +151,42 @@ func TypeOf(schema map[string]any) string {
 	return ""
 }
 
+// formatSamples are, per string format, a value valid for it (see
+// formatBreaks for the invalid ones).
+var formatSamples = map[string]string{
+	"email":     "errprobe@example.com",
+	"uri":       "https://example.com/errprobe",
+	"url":       "https://example.com/errprobe",
+	"iri":       "https://example.com/errprobe",
+	"byte":      "ZXJycHJvYmU=",
+	"date-time": "2026-01-01T00:00:00Z",
+	"date":      "2026-01-01",
+	"time":      "00:00:00Z",
+	"uuid":      "00000000-0000-4000-8000-000000000000",
+	"ipv4":      "192.0.2.1",
+	"ipv6":      "2001:db8::1",
+	"hostname":  "errprobe.example.com",
+}
+
+// stringSample is a string valid for the schema's pattern and format: the
+// format's sample where it matches the pattern too, else one built from
+// the pattern (ok false when it cannot be), else the format's sample, else
+// "errprobe". Lengths are the caller's.
+func stringSample(schema map[string]any) (string, bool) {
+	f, _ := schema["format"].(string)
+	fs := formatSamples[f]
+	if p, _ := schema["pattern"].(string); p != "" {
+		if m, err := regexp.MatchString(p, fs); err == nil && m && fs != "" {
+			return fs, true
+		}
+		return fromPattern(p)
+	}
+	if fs != "" {
+		return fs, true
+	}
+	return "errprobe", true
+}
+
 // sampleValue builds a value valid against schema from its example, enum,
 // const or constraints; allOf members are merged. ok is false when it
 // cannot be sure.
@@ -173,23 +209,7 @@ func sampleValue(schema map[string]any, depth int) (any, bool) {
 	}
 	switch TypeOf(schema) {
 	case "string":
-		if p, _ := schema["pattern"].(string); p != "" {
-			s, ok := fromPattern(p)
-			return s, ok
-		}
-		switch schema["format"] {
-		case "email":
-			return "errprobe@example.com", true
-		case "uri", "url":
-			return "https://example.com/errprobe", true
-		case "date-time":
-			return "2026-01-01T00:00:00Z", true
-		case "date":
-			return "2026-01-01", true
-		case "uuid":
-			return "00000000-0000-4000-8000-000000000000", true
-		}
-		return "errprobe", true
+		return stringSample(schema)
 	case "integer", "number":
 		if m, ok := schema["minimum"].(float64); ok {
 			return m, true

@@ -78,6 +78,7 @@ const (
 	OpenAPISuccess         = "openapi.success"
 	NegativeRejected       = "negative.rejected"
 	NegativeField          = "negative.details-field"
+	NegativeFormat         = "negative.format"
 	RateLimitReached       = "ratelimit.reached"
 	RateLimitEnvelope      = "ratelimit.envelope"
 	RateLimitHeaders       = "ratelimit.headers"
@@ -144,6 +145,7 @@ var catalogue = []Check{
 	{OpenAPISuccess, SuiteOpenAPI, SeverityError, "with --openapi: a valid request to a GET operation gets a success status the operation documents (or its documented 400/404/422)"},
 	{OpenAPIMethod, SuiteOpenAPI, SeverityError, "with --openapi: a method the document does not give a path gets 405 (the document's status where it lists one)"},
 	{NegativeRejected, SuiteNegative, SeverityError, "with --openapi: a request breaking one stated schema constraint gets a documented 4xx (400/422 where documented)"},
+	{NegativeFormat, SuiteNegative, SeverityWarning, "with --openapi: a string breaking its stated format (date-time, date, time, email, uuid, uri, ipv4, ipv6, hostname) gets a documented 4xx; warning, as JSON Schema leaves format an annotation"},
 	{NegativeField, SuiteNegative, SeverityError, "with --openapi: the error names the field the request broke (at the error schema's field member; without one, it never blames a member sent valid)"},
 	{RateLimitReached, SuiteRateLimit, SeverityError, "a bounded burst reaches 429 within the budget"},
 	{RateLimitEnvelope, SuiteRateLimit, SeverityError, "429 bodies carry the envelope and the rate-limit code"},

@@ -62,6 +62,7 @@ var checkMeta = map[string]meta{
 	OpenAPIAllow:           {refs: []string{"RFC 9110 §15.5.6"}},
 	OpenAPIMethod:          {refs: []string{"RFC 9110 §15.5.6"}},
 	NegativeRejected:       {refs: []string{rfc400, "RFC 9110 §15.5.21"}},
+	NegativeFormat:         {refs: []string{rfc400, "JSON Schema 2020-12 validation §7.2"}},
 	ResourcesUnknownID:     {refs: []string{rfc404}},
 	ResourcesCrossTenant:   {refs: []string{owaspA1, rfc403}},
 	ResourcesTenantLeak:    {security, []string{owaspA1, rfc404}},
