@@ -47,7 +47,7 @@ func Run(ctx context.Context, cfg Config) (*report.Report, error) {
 	defer s.closeIdle() // the run's own connections end with it
 	plan := probes(s.p, cfg.Probes)
 	s.skipUndocumented(plan)
-	s.envelopeRead = envelopeRead(s.p.Envelope.Schema, cfg.OpenAPI)
+	s.envelopeRead, s.envelopeValidation = envelopeSource(s.p.Envelope.Schema, cfg.OpenAPI)
 	sel, err := newSelection(cfg.Suites, cfg.Skip, planChecks(plan))
 	if err != nil {
 		return nil, err

@@ -13,36 +13,45 @@ import (
 
 // What a profile init wrote from the document infers beyond it. Such a
 // profile's envelope is the error schema the document gives some of its
-// error responses; holding every other error to it — a framework's 403,
-// an unknown route's HTML page — is errprobe's inference, not the
-// document's word: with --openapi those failures are guesses (graded
-// warning, never gating). A profile whose envelope is not one of the
-// document's error schemas states its own contract, judged as written.
+// error responses. Held to a body the document does not describe, it is
+// errprobe's inference, not the document's word, where the body is no
+// JSON at all (a framework's HTML page for an unknown route or an unrouted
+// method: the document promises JSON only for the errors it documents) or
+// where the document gives that schema to its validation errors only (a
+// framework's generated document: only the validator's 422, while the
+// framework answers 401/403/404/405 in its own shape). With --openapi
+// those failures are guesses (graded warning, never gating). A JSON error
+// body that breaks an envelope the document gives its errors in general,
+// and any profile whose envelope is not one of the document's error
+// schemas (stating its own contract), are judged as written.
 
-// envelopeRead reports whether the profile's envelope schema is one of the
-// error schemas the document gives (init --from-openapi copied it).
-func envelopeRead(env any, api *OpenAPI) bool {
+// envelopeSource reports whether the profile's envelope schema is one of
+// the error schemas the document gives (init --from-openapi copied it),
+// and whether the document gives it to validation errors (400, 422) only.
+func envelopeSource(env any, api *OpenAPI) (read, validationOnly bool) {
 	if api == nil {
-		return false
+		return false, false
 	}
 	if _, ok := env.(map[string]any); !ok {
-		return false
+		return false, false
 	}
 	want, err := json.Marshal(env)
 	if err != nil {
-		return false
+		return false, false
 	}
+	validationOnly = true
 	for _, op := range api.Operations {
 		for key, r := range op.Responses {
 			if r.Schema == nil || key == "" || (key[0] != '4' && key[0] != '5' && key != "default") {
 				continue
 			}
 			if got, err := json.Marshal(r.Schema); err == nil && string(got) == string(want) {
-				return true
+				read = true
+				validationOnly = validationOnly && (key == "400" || key == "422")
 			}
 		}
 	}
-	return false
+	return read, read && validationOnly
 }
 
 // undescribed says, for a profile whose envelope the document gave, why a
@@ -66,13 +75,20 @@ func (s *session) undescribed(ex *report.Exchange) string {
 
 // envelopeGuess is why an envelope failure on ex rests on a guess: the
 // profile's envelope (the document's error schema) held to a body the
-// document does not describe. "" when it does not.
+// document does not describe that is no JSON, or held to it at all where
+// the document gives that schema to its validation errors only. "" when
+// the failure does not rest on a guess.
 func (s *session) envelopeGuess(ex *report.Exchange) string {
 	why := s.undescribed(ex)
-	if why == "" {
+	switch {
+	case why == "":
 		return ""
+	case !jsonBody(ex):
+		return why + "; the document promises a JSON error body only where it documents one"
+	case s.envelopeValidation:
+		return why + "; the envelope is the schema the document gives its validation errors (400/422) only"
 	}
-	return why + "; the envelope is the error schema of its other error responses"
+	return ""
 }
 
 // markInferred grades as guesses the failures of the profile's own probes

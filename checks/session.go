@@ -126,8 +126,9 @@ type session struct {
 	// validators caches the compiled documented schemas (run --openapi).
 	validators map[string]validatorOrErr
 	// envelopeRead: the profile's envelope is one of the document's error
-	// schemas (run --openapi with a profile init wrote from it).
-	envelopeRead bool
+	// schemas (run --openapi with a profile init wrote from it);
+	// envelopeValidation: the document gives it to 400/422 responses only.
+	envelopeRead, envelopeValidation bool
 }
 
 // pace waits for the pacer's next slot; an error when ctx ends first.

@@ -285,7 +285,8 @@ paths:
 // unrouted method both get its HTML 404 page ("Cannot PATCH /items"); the
 // team's own handlers answer what the document lists. Fault "html-400"
 // leaves malformed JSON to the framework's HTML 400 page, which breaks the
-// documented 400.
+// documented 400; fault "json-pages" answers the unknown route and the
+// unrouted method with JSON that is not the documented error envelope.
 func routerServer(t *testing.T, fault string) string {
 	t.Helper()
 	write := func(w http.ResponseWriter, st int, v any) {
@@ -302,6 +303,10 @@ func routerServer(t *testing.T, fault string) string {
 		id, item := strings.CutPrefix(r.URL.Path, "/items/")
 		routed := (r.URL.Path == "/items" && (r.Method == http.MethodGet || r.Method == http.MethodPost)) ||
 			(item && id != "" && !strings.Contains(id, "/") && r.Method == http.MethodGet)
+		if !routed && fault == "json-pages" {
+			write(w, 404, map[string]any{"error": "Cannot " + r.Method + " " + r.URL.Path})
+			return
+		}
 		if !routed {
 			html(w, 404, "Cannot "+r.Method+" "+r.URL.Path)
 			return
@@ -342,7 +347,8 @@ func routerServer(t *testing.T, fault string) string {
 // router's HTML 404 for both is judged only as a guess — the envelope on
 // it, the profile's unknown-route expectation and its default 405 — while
 // the framework's HTML 400 where the document promises its JSON error
-// still fails as an error.
+// still fails as an error, and so does JSON that breaks the envelope the
+// document gives its errors in general.
 func TestRun_OpenAPIRouterDefaults(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -361,5 +367,9 @@ func TestRun_OpenAPIRouterDefaults(t *testing.T) {
 	t.Run("html-400", func(t *testing.T) {
 		t.Parallel()
 		judgeGuesses(t, ExitFailed, []string{"openapi.schema", "envelope.json"}, "run", routerServer(t, "html-400"), "-p", prof, "--openapi", doc)
+	})
+	t.Run("json-pages", func(t *testing.T) {
+		t.Parallel()
+		judgeGuesses(t, ExitFailed, []string{"envelope.schema"}, "run", routerServer(t, "json-pages"), "-p", prof, "--openapi", doc)
 	})
 }
