@@ -91,6 +91,63 @@ paths:
         "401": {description: no key, content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
 `
 
+// nestedDocument has its every collection under a parent parameter, the
+// caller's own account, and items written P/{x}.json beside P.json (as
+// Twilio's 2010 API).
+const nestedDocument = `openapi: 3.0.3
+info: {title: nested, version: "1"}
+components:
+  securitySchemes:
+    basic: {type: http, scheme: basic}
+  parameters:
+    AccountSid:
+      {name: AccountSid, in: path, required: true, schema: {type: string, pattern: "^AC[0-9a-f]{32}$"}}
+  schemas:
+    Error:
+      type: object
+      required: [message]
+      properties:
+        message: {type: string}
+    Note:
+      type: object
+      required: [title]
+      properties:
+        sid: {type: string, pattern: "^NT[0-9a-f]{32}$"}
+        title: {type: string, maxLength: 20}
+  responses:
+    Error: {description: error, content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+security: [{basic: []}]
+paths:
+  /2010-04-01/Accounts/{AccountSid}/Notes.json:
+    parameters: [{$ref: "#/components/parameters/AccountSid"}]
+    get:
+      responses:
+        "200": {description: list, content: {application/json: {schema: {type: array, items: {$ref: "#/components/schemas/Note"}}}}}
+        "401": {$ref: "#/components/responses/Error"}
+    post:
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: "#/components/schemas/Note"}}}
+      responses:
+        "201": {description: created, content: {application/json: {schema: {$ref: "#/components/schemas/Note"}}}}
+        "400": {$ref: "#/components/responses/Error"}
+        "401": {$ref: "#/components/responses/Error"}
+  /2010-04-01/Accounts/{AccountSid}/Notes/{Sid}.json:
+    parameters:
+      - {$ref: "#/components/parameters/AccountSid"}
+      - {name: Sid, in: path, required: true, schema: {type: string, pattern: "^NT[0-9a-f]{32}$"}}
+    get:
+      responses:
+        "200": {description: one, content: {application/json: {schema: {$ref: "#/components/schemas/Note"}}}}
+        "401": {$ref: "#/components/responses/Error"}
+        "404": {$ref: "#/components/responses/Error"}
+    delete:
+      responses:
+        "204": {description: deleted}
+        "401": {$ref: "#/components/responses/Error"}
+        "404": {$ref: "#/components/responses/Error"}
+`
+
 // TestInitOpenAPI_EndpointsWithoutCollection: init --from-openapi reads
 // each resource's create and item from the document when there is no GET
 // collection (and a POST-only RPC document), never writes a route the
@@ -116,6 +173,15 @@ func TestInitOpenAPI_EndpointsWithoutCollection(t *testing.T) {
 			[]string{`path: "/rpc/notes.create"`, `method: "POST"`, `list: "POST /rpc/notes.count"`},
 			[]string{"The document has no GET /rpc/notes.create and no item route", "item is left unset"},
 			[]string{"malformed.method", "malformed.method-allow", "auth.www-authenticate", "negative.rejected"}},
+		{"nested", nestedDocument,
+			[]string{`list: "GET /2010-04-01/Accounts/AC11111111111111111111111111111111/Notes.json"`,
+				`path: "/2010-04-01/Accounts/AC11111111111111111111111111111111/Notes.json"`,
+				`item: "/2010-04-01/Accounts/AC11111111111111111111111111111111/Notes/{id}.json"`,
+				`delete: "DELETE /2010-04-01/Accounts/AC11111111111111111111111111111111/Notes/{id}.json"`,
+				`missing_id: "NT00000000000000000000000000000000"`},
+			[]string{"{AccountSid} names the caller's own account"},
+			[]string{"resources.unknown-id", "resources.malformed-id", "validation.rejected", "resources.delete",
+				"auth.missing-key", "malformed.truncated-json", "malformed.method"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -2,111 +2,10 @@ package openapi
 
 import (
 	"encoding/json"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 )
-
-// resource is a collection with its list, create and item operations.
-type resource struct {
-	list, create, item, del *Operation
-	score                   int
-}
-
-var lastParam = regexp.MustCompile(`\{[^}/]+\}$`)
-
-// resources finds collections P — a path without parameters that has GET P,
-// POST P, or an item GET P/{x} — with the list (GET P), create (POST P),
-// item (GET P/{x}) and delete (DELETE P/{x}) the document has; any of them
-// may be missing (no GET collection, RPC-style POST-only APIs). Best
-// first: a GET list, then a create with an example body, then one with a
-// schema, then an item and a delete. Only documented routes are used.
-func (d *Document) resources() []resource {
-	byName := map[string]*Operation{}
-	items := map[string]*Operation{} // GET P/{x} by P
-	for _, op := range d.Operations {
-		byName[op.Name()] = op
-	}
-	for _, op := range d.Operations {
-		if op.Method == "GET" && lastParam.MatchString(op.Path) {
-			parent := collectionOf(op.Path, byName)
-			if items[parent] == nil && parent != "" && !strings.Contains(parent, "{") {
-				items[parent] = op
-			}
-		}
-	}
-	var paths []string
-	seen := map[string]bool{}
-	addPath := func(p string) {
-		if !seen[p] {
-			seen[p] = true
-			paths = append(paths, p)
-		}
-	}
-	for _, op := range d.Operations {
-		switch {
-		case (op.Method == "GET" || op.Method == "POST") && !op.Templated():
-			addPath(op.Path)
-		case op.Method == "GET" && lastParam.MatchString(op.Path):
-			if p := collectionOf(op.Path, byName); items[p] == op {
-				addPath(p)
-			}
-		}
-	}
-	var out []resource
-	for _, p := range paths {
-		r := resource{list: byName["GET "+p], create: byName["POST "+p], item: items[p]}
-		if r.create != nil && (r.create.Body == nil || !r.create.Body.JSON()) {
-			r.create = nil
-		}
-		if r.list == nil && r.create == nil && r.item == nil {
-			continue
-		}
-		if r.item != nil {
-			r.del = byName["DELETE "+r.item.Path]
-		}
-		if r.list != nil {
-			r.score++
-		}
-		if r.item != nil {
-			r.score++
-		}
-		if r.create != nil {
-			r.score++
-			if r.create.Body.Example != nil {
-				r.score += 2
-			} else if len(requiredOf(MergeAllOf(orEmpty(r.create.Body.Schema)))) > 0 {
-				r.score++
-			}
-		}
-		if r.del != nil {
-			r.score++
-		}
-		out = append(out, r)
-	}
-	best := -1
-	for i, r := range out {
-		if best < 0 || r.score > out[best].score {
-			best = i
-		}
-	}
-	if best > 0 {
-		out[0], out[best] = out[best], out[0]
-	}
-	return out
-}
-
-// collectionOf is the collection path of an item path P/{x}: P, or P/
-// where the document lists its collection with a trailing slash (as
-// FastAPI's /items/ beside /items/{item_id}).
-func collectionOf(item string, byName map[string]*Operation) string {
-	p := strings.TrimSuffix(lastParam.ReplaceAllString(item, ""), "/")
-	if byName["GET "+p] == nil && byName["POST "+p] == nil && (byName["GET "+p+"/"] != nil || byName["POST "+p+"/"] != nil) {
-		return p + "/"
-	}
-	return p
-}
 
 // readRoute is a documented secured operation errprobe can send with no
 // parameters and no body: a GET on a path without parameters, else such a
@@ -145,26 +44,12 @@ func requiredParams(op *Operation) bool {
 	return false
 }
 
-// path is the resource's collection path.
-func (r resource) path() string {
-	switch {
-	case r.list != nil:
-		return r.list.Path
-	case r.create != nil:
-		return r.create.Path
-	}
-	return strings.TrimSuffix(lastParam.ReplaceAllString(r.item.Path, ""), "/")
-}
-
 func orEmpty(m map[string]any) map[string]any {
 	if m == nil {
 		return map[string]any{}
 	}
 	return m
 }
-
-// itemTemplate is the item path with its last parameter written {id}.
-func itemTemplate(path string) string { return lastParam.ReplaceAllString(path, "{id}") }
 
 func (im *importer) writeEndpoints(y *yamlOut) {
 	y.key(0, "endpoints")
@@ -182,9 +67,10 @@ func (im *importer) writeEndpoints(y *yamlOut) {
 		y.comment(1, "guess: the resource the built-in probes use, of %d documented (chosen: %s; preferred are "+
 			"a GET list, a create body errprobe can send, an item and a delete).", len(rs), r.path())
 	}
+	im.writeParents(y, r)
 	switch read := im.d.readRoute(); {
 	case r.list != nil:
-		y.kv(1, "list", r.list.Name())
+		y.kv(1, "list", r.list.Method+" "+r.fill(r.list.Path))
 	case r.item != nil:
 		y.comment(1, "list is left unset: the document has no GET %s. Probes that need an authenticated read use "+
 			"the item route with missing_id; probes that list resources are skipped.", r.path())
@@ -198,20 +84,20 @@ func (im *importer) writeEndpoints(y *yamlOut) {
 			"operation without path parameters or a required body to read with; the auth and method probes are skipped.", r.path())
 	}
 	if r.create != nil {
-		im.writeCreate(y, r.create)
+		im.writeCreate(y, r.create, r.fill(r.create.Path))
 	} else {
 		y.comment(1, "create is left unset: no POST with a JSON body on %s, so the create, validation, idempotency "+
 			"and cross-tenant probes are skipped.", r.path())
 	}
 	if r.item != nil {
-		y.kv(1, "item", itemTemplate(r.item.Path))
+		y.kv(1, "item", r.fill(itemTemplate(r.item.Path)))
 		im.writeIDs(y, r.item)
 	} else {
 		y.comment(1, "item is left unset: the document has no GET %s/{id}, so the unknown-id and malformed-id "+
 			"probes are skipped.", r.path())
 	}
 	if r.del != nil {
-		y.kv(1, "delete", "DELETE "+itemTemplate(r.del.Path))
+		y.kv(1, "delete", "DELETE "+r.fill(itemTemplate(r.del.Path)))
 		if st := successStatuses(r.del); len(st) > 0 && !(len(st) == 1 && st[0] == 204) {
 			y.comment(1, "The successes %s documents.", r.del.Name())
 			parts := make([]string, len(st))
@@ -224,11 +110,11 @@ func (im *importer) writeEndpoints(y *yamlOut) {
 	y.blank()
 }
 
-func (im *importer) writeCreate(y *yamlOut, op *Operation) {
+func (im *importer) writeCreate(y *yamlOut, op *Operation, path string) {
 	b := op.Body
 	y.key(1, "create")
 	y.kv(2, "method", op.Method)
-	y.kv(2, "path", op.Path)
+	y.kv(2, "path", path)
 	if !b.Required {
 		y.comment(2, "The document does not make the request body required: an empty body is a valid create, "+
 			"so the empty-body probe is skipped.")
@@ -266,7 +152,7 @@ func (im *importer) writeCreate(y *yamlOut, op *Operation) {
 		y.comment(2, "The request schema states no constraint errprobe can break: the validation probe is skipped.")
 	}
 	if ptr := idPointer(op); ptr != "" {
-		y.comment(2, "guess: the new resource's id is the member \"id\" of the success response.")
+		y.comment(2, "guess: the new resource's id is the member %s of the success response.", ptr)
 		y.kv(2, "id_pointer", ptr)
 	}
 }
@@ -325,7 +211,8 @@ func breakOne(body, schema map[string]any, depth int) (map[string]any, string, s
 	return nil, "", "", false
 }
 
-// idPointer finds "id" in the create's success response: /id or /data/id.
+// idPointer finds "id" (else "sid") in the create's success response:
+// /id or /data/id.
 func idPointer(op *Operation) string {
 	for _, k := range []string{"201", "200", "202"} {
 		r := op.Responses[k]
@@ -334,14 +221,16 @@ func idPointer(op *Operation) string {
 		}
 		s := MergeAllOf(r.Schema)
 		props, _ := s["properties"].(map[string]any)
-		if _, ok := props["id"]; ok {
-			return "/id"
-		}
-		for _, wrap := range []string{"data", "result", "item"} {
-			inner, _ := props[wrap].(map[string]any)
-			innerProps, _ := MergeAllOf(orEmpty(inner))["properties"].(map[string]any)
-			if _, ok := innerProps["id"]; ok {
-				return "/" + wrap + "/id"
+		for _, id := range []string{"id", "sid"} { // sid: Twilio's resources
+			if _, ok := props[id]; ok {
+				return "/" + id
+			}
+			for _, wrap := range []string{"data", "result", "item"} {
+				inner, _ := props[wrap].(map[string]any)
+				innerProps, _ := MergeAllOf(orEmpty(inner))["properties"].(map[string]any)
+				if _, ok := innerProps[id]; ok {
+					return "/" + wrap + "/" + id
+				}
 			}
 		}
 	}
@@ -351,11 +240,10 @@ func idPointer(op *Operation) string {
 // writeIDs: a well-formed id that names nothing (built from the path
 // parameter's pattern) and a malformed one (breaking it).
 func (im *importer) writeIDs(y *yamlOut, item *Operation) {
-	params := item.PathParams()
-	if len(params) == 0 {
+	p, ok := itemParam(item)
+	if !ok {
 		return
 	}
-	p := params[len(params)-1]
 	sch := MergeAllOf(orEmpty(p.Schema))
 	if pat, _ := sch["pattern"].(string); pat != "" {
 		if id, ok := fromPattern(pat); ok && id != "" {
@@ -405,5 +293,17 @@ func (im *importer) writeExpect(y *yamlOut) {
 			continue
 		}
 		y.kv(1, r.situation, g.Code)
+	}
+}
+
+// writeParents says where the values of a collection's parent parameters
+// come from; one naming the caller's own account must be theirs.
+func (im *importer) writeParents(y *yamlOut, r resource) {
+	for _, pv := range r.parents {
+		y.comment(1, "The collection %s sits under {%s}: %s, %s.", r.path(), pv.name, pv.value, pv.from)
+		if pv.own {
+			y.comment(1, "{%s} names the caller's own account: against the real API put yours in the paths below "+
+				"(errprobe does not expand ${VAR} in endpoint paths), or the API answers for an account the key does not own.", pv.name)
+		}
 	}
 }
