@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -335,7 +336,7 @@ func (s *session) assemble(ctx context.Context, plan []probe, sel selection, out
 		case o == nil:
 			rs = s.notRun(ctx, p, sel)
 		default:
-			unsent := unsentReason(o)
+			unsent := cmp.Or(unsentReason(o), sentNothing(o))
 			for _, r := range o.results {
 				if !sel.wants(r.Check) {
 					continue
@@ -394,4 +395,21 @@ func unsentReason(o *outcome) string {
 		}
 	}
 	return ""
+}
+
+// sentNothing is why a probe sent no request at all, when it says so: the
+// skip reason its own results share (the burst without a key skips every
+// check "keys.valid not set"). Its envelope checks are skipped for the same
+// reason, not for "no error response".
+func sentNothing(o *outcome) string {
+	if len(o.exchanges) > 0 || len(o.results) == 0 {
+		return ""
+	}
+	why := o.results[0].Message
+	for _, r := range o.results {
+		if r.Status != report.StatusSkip || r.Message != why {
+			return ""
+		}
+	}
+	return why
 }

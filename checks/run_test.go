@@ -416,3 +416,31 @@ func failedWith(rep *report.Report, check string) int {
 	}
 	return n
 }
+
+// TestRun_KeylessBurstSaysWhy: without a valid key the burst sends
+// nothing, and its envelope checks are skipped for that reason — not for
+// "no error response to check", which says a response came.
+func TestRun_KeylessBurstSaysWhy(t *testing.T) {
+	t.Parallel()
+	cfg := target(t, "erzycall")
+	p := *cfg.Contract.Profile()
+	p.Auth.Keys.Valid = ""
+	c, err := schemas.Compile(&p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Contract, cfg.Suites = c, []string{"ratelimit", "envelope"}
+	seen := 0
+	for _, r := range run(t, cfg).Results {
+		if r.Probe != "burst" || r.Suite != report.SuiteEnvelope {
+			continue
+		}
+		seen++
+		if r.Status != report.StatusSkip || !strings.HasPrefix(r.Message, "keys.valid not set") {
+			t.Errorf("%s (burst): %s %q, want skipped for the missing key", r.Check, r.Status, r.Message)
+		}
+	}
+	if seen == 0 {
+		t.Error("no envelope result of the burst")
+	}
+}

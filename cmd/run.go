@@ -241,7 +241,7 @@ func finish(io *IO, rep *report.Report, o *reportOptions) error {
 	// for a stdout that is a file, a pipe or a machine-readable report.
 	notes := !(io.OutTTY && o.textToStdout())
 	if rep.Keyless != "" && notes {
-		fmt.Fprintf(io.Err, "errprobe: no valid key: %s; ran only the probes that need no key, the rest are skipped\n", rep.Keyless)
+		fmt.Fprintf(io.Err, "errprobe: no valid key: %s; %s\n", rep.Keyless, reporters.KeylessDid(rep))
 	}
 	if rep.Stopped != "" && notes {
 		fmt.Fprintf(io.Err, "errprobe: stopped early: %s; results so far are reported and gated\n", rep.Stopped)

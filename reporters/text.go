@@ -79,11 +79,7 @@ func (t *textReport) header() {
 		t.p.line(t.s.banner.Sprint(" NOT RUN ") + " " + oneLine(t.r.NothingTested) + "; this run does not pass")
 	}
 	if t.r.Keyless != "" {
-		did := "ran only the probes that need no key"
-		if t.r.DryRun {
-			did = "the dry run lists only the requests that need no key; the others would not be sent"
-		}
-		t.p.line(t.s.banner.Sprint(" KEYLESS ") + " " + oneLine(t.r.Keyless) + ": " + did)
+		t.p.line(t.s.banner.Sprint(" KEYLESS ") + " " + oneLine(t.r.Keyless) + ": " + KeylessDid(t.r))
 		t.p.gap()
 	}
 	if t.r.Stopped != "" {
@@ -95,6 +91,16 @@ func (t *textReport) header() {
 	}
 	t.p.line(t.s.bold.Sprintf("%s %s", nonEmpty(t.r.Tool, "errprobe"), t.r.Version) +
 		t.s.dim.Sprintf(" · profile %s · %s", oneLine(t.r.Profile), oneLine(t.r.BaseURL)))
+}
+
+// KeylessDid says what a run without a valid key did: ran, or in a dry
+// run listed, only the probes that need no key (the text report's KEYLESS
+// line and the stderr note say it alike).
+func KeylessDid(r *report.Report) string {
+	if r.DryRun {
+		return "the dry run lists only the requests that need no key; the others would not be sent"
+	}
+	return "ran only the probes that need no key, the rest are skipped"
 }
 
 func (t *textReport) planned() {
