@@ -23,7 +23,8 @@ import (
 // Probe values, interpreted by one engine (runData); a sequence's steps
 // capture what later steps use ({{id}}) and may compare their response
 // with an earlier step's (same_as). Only concurrency (the idempotency
-// race, the burst) is code.
+// race, the burst) is code: a Probe whose unexported exec runs instead.
+// The plan is a list of Probes; those without Serial run concurrently.
 //
 // Build one with the exported fields and hand it to a run in Config.Probes;
 // Check must be a catalogue ID or "custom.NAME".
@@ -41,8 +42,9 @@ type Probe struct {
 	// Requests are sent in order; every one must meet its Expect for the
 	// check to pass; the first that does not is the failure.
 	Requests []ProbeRequest
-	// Also are further checks the engine judges on each response but the
-	// set-up ones: AuthWWWAuthenticate (a 401 carries WWW-Authenticate),
+	// Also are further checks the probe feeds (a code probe: the rest of
+	// its checks). For a data probe, the engine judges them on each
+	// response but the set-up ones: AuthWWWAuthenticate (a 401 carries WWW-Authenticate),
 	// MalformedMethodAllow (405 with Allow), ResourcesCreateHeaders (a 2xx
 	// create meets endpoints.create.headers), ResourcesTenantLeak (no 403)
 	// and ResourcesTenantBreach (no 2xx) for another organisation's id,
@@ -61,6 +63,10 @@ type Probe struct {
 	// Serial runs the probe alone, after the others: it counts resources,
 	// which concurrent creates would disturb.
 	Serial bool
+	// exec runs the built-ins that are true concurrency, not a sequence
+	// (the idempotency race, the burst, the no-limiter check), in place of
+	// runData; nil for every other probe.
+	exec func(ctx context.Context, s *session, o *outcome)
 }
 
 // ProbeRequest is one request of a Probe. Path, Body and header values may
@@ -171,11 +177,14 @@ func (dp Probe) checks() []string {
 	return out
 }
 
-// asProbe wraps a data probe for the scheduler: its run is the one engine.
-func (dp Probe) asProbe() probe {
-	cp := dp
-	return probe{name: cp.Name, suite: cp.Suite, checks: cp.checks(), skip: cp.Skip, severity: cp.Severity, operation: cp.Operation,
-		serial: cp.Serial, run: func(ctx context.Context, s *session, o *outcome) { s.runData(ctx, o, cp) }}
+// run runs the probe: its code where it is one of the concurrent
+// built-ins, else the one engine, runData.
+func (dp Probe) run(ctx context.Context, s *session, o *outcome) {
+	if dp.exec != nil {
+		dp.exec(ctx, s, o)
+		return
+	}
+	s.runData(ctx, o, dp)
 }
 
 // dataCall turns a request template into a call.

@@ -197,19 +197,19 @@ func (s *session) documentedNotJSON(ex *report.Exchange) bool {
 // states no limit to reach unless the profile sets
 // rate_limit.burst.max_requests, and its route must document 429) and the
 // duplicate create (its operation must document 409).
-func (s *session) skipUndocumented(plan []probe) {
+func (s *session) skipUndocumented(plan []Probe) {
 	if s.cfg.OpenAPI == nil {
 		return
 	}
 	for i := range plan {
-		if plan[i].skip != "" {
+		if plan[i].Skip != "" {
 			continue
 		}
 		switch {
-		case plan[i].name == "burst":
-			plan[i].skip = s.undocumentedLimit()
-		case len(plan[i].checks) > 0 && plan[i].checks[0] == report.ResourcesConflict:
-			plan[i].skip = s.undocumentedStatus(createMethod(s.p)+" "+s.p.Endpoints.Create.Path, http.StatusConflict, "a duplicate create")
+		case plan[i].Name == "burst":
+			plan[i].Skip = s.undocumentedLimit()
+		case plan[i].Check == report.ResourcesConflict:
+			plan[i].Skip = s.undocumentedStatus(createMethod(s.p)+" "+s.p.Endpoints.Create.Path, http.StatusConflict, "a duplicate create")
 		}
 	}
 }

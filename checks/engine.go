@@ -70,7 +70,7 @@ func Run(ctx context.Context, cfg Config) (*report.Report, error) {
 	}
 	rep.Leftovers = s.cleanup(ctx)
 	rep.Leftovers = append(rep.Leftovers, s.possibleLeftovers()...)
-	s.runSuite(ctx, plan, sel, outs, func(p probe) bool { return p.suite == report.SuiteRateLimit })
+	s.runSuite(ctx, plan, sel, outs, func(p Probe) bool { return p.Suite == report.SuiteRateLimit })
 	rep.Leftovers = append(rep.Leftovers, s.cleanup(ctx)...) // the burst's own resource
 	if err := s.unreachable(); err != nil {
 		return nil, err
@@ -197,25 +197,25 @@ func newSession(ctx context.Context, cfg Config) (*session, error) {
 // execute runs every probe but the rate-limit suite: the first alone (to
 // learn whether the target answers at all), then the independent ones
 // concurrently, then the serial ones one by one.
-func (s *session) execute(ctx context.Context, plan []probe, sel selection, outs []*outcome) error {
+func (s *session) execute(ctx context.Context, plan []Probe, sel selection, outs []*outcome) error {
 	firstIdx := -1
 	for i, p := range plan {
-		if p.suite != report.SuiteRateLimit && p.skip == "" && sel.runs(p) && !p.serial {
+		if p.Suite != report.SuiteRateLimit && p.Skip == "" && sel.runs(p) && !p.Serial {
 			firstIdx = i
 			break
 		}
 	}
 	if firstIdx >= 0 {
-		s.suite.Store(plan[firstIdx].suite)
+		s.suite.Store(plan[firstIdx].Suite)
 		s.runProbe(ctx, plan[firstIdx], outs, firstIdx)
 		if err := s.unreachable(); err != nil {
 			return err
 		}
 	}
-	s.runSuite(ctx, plan, sel, outs, func(p probe) bool { return p.suite != report.SuiteRateLimit && !p.serial })
+	s.runSuite(ctx, plan, sel, outs, func(p Probe) bool { return p.Suite != report.SuiteRateLimit && !p.Serial })
 	for i, p := range plan {
-		if p.serial && p.suite != report.SuiteRateLimit && outs[i] == nil && p.skip == "" && sel.runs(p) && ctx.Err() == nil {
-			s.suite.Store(p.suite)
+		if p.Serial && p.Suite != report.SuiteRateLimit && outs[i] == nil && p.Skip == "" && sel.runs(p) && ctx.Err() == nil {
+			s.suite.Store(p.Suite)
 			s.runProbe(ctx, p, outs, i)
 		}
 	}
@@ -245,11 +245,11 @@ func (s *session) unreachable() error {
 }
 
 // runSuite runs the matching probes not yet run, Concurrency at a time.
-func (s *session) runSuite(ctx context.Context, plan []probe, sel selection, outs []*outcome, match func(probe) bool) {
+func (s *session) runSuite(ctx context.Context, plan []Probe, sel selection, outs []*outcome, match func(Probe) bool) {
 	sem := make(chan struct{}, s.cfg.Concurrency)
 	var wg sync.WaitGroup
 	for i, p := range plan {
-		if !match(p) || outs[i] != nil || p.skip != "" || !sel.runs(p) {
+		if !match(p) || outs[i] != nil || p.Skip != "" || !sel.runs(p) {
 			continue
 		}
 		select {
@@ -259,7 +259,7 @@ func (s *session) runSuite(ctx context.Context, plan []probe, sel selection, out
 		if ctx.Err() != nil {
 			break
 		}
-		s.suite.Store(p.suite)
+		s.suite.Store(p.Suite)
 		wg.Go(func() {
 			defer func() { <-sem }()
 			s.runProbe(ctx, p, outs, i)
@@ -268,19 +268,19 @@ func (s *session) runSuite(ctx context.Context, plan []probe, sel selection, out
 	wg.Wait()
 }
 
-func (s *session) runProbe(ctx context.Context, p probe, outs []*outcome, i int) {
-	o := &outcome{probe: p.name}
+func (s *session) runProbe(ctx context.Context, p Probe, outs []*outcome, i int) {
+	o := &outcome{probe: p.Name}
 	start := s.cfg.Now()
-	p.run(withChecks(withProbe(ctx, p.name), p.checks), s, o)
+	p.run(withChecks(withProbe(ctx, p.Name), p.checks()), s, o)
 	d := s.cfg.Now().Sub(start)
 	for j := range o.results {
 		o.results[j].Duration, o.results[j].Started = d, start
 	}
 	for _, ex := range o.exchanges {
 		if ex.Probe == "" {
-			ex.Probe = p.name
+			ex.Probe = p.Name
 		}
-		if p.suite == report.SuiteRateLimit && ex.Started.IsZero() {
+		if p.Suite == report.SuiteRateLimit && ex.Started.IsZero() {
 			ex.Burst = true // a burst sample: sent by the burst engine, not send
 		}
 	}
@@ -319,17 +319,17 @@ func (s *session) cleanup(ctx context.Context) []string {
 // assemble puts results in plan order: each probe's own checks, then the
 // envelope checks of its error responses; the run-level envelope checks and
 // the skipped probes' checks in place.
-func (s *session) assemble(ctx context.Context, plan []probe, sel selection, outs []*outcome) []report.Result {
+func (s *session) assemble(ctx context.Context, plan []Probe, sel selection, outs []*outcome) []report.Result {
 	var results, rateResults []report.Result
 	var errs []*report.Exchange
 	for i, p := range plan {
 		var rs []report.Result
 		switch o := outs[i]; {
-		case p.skip != "":
-			for _, c := range p.checks {
+		case p.Skip != "":
+			for _, c := range p.checks() {
 				if sel.wants(c) && !(c == report.AuthWWWAuthenticate) {
-					r := newResult(c, p.name, report.StatusSkip)
-					r.Message = p.skip
+					r := newResult(c, p.Name, report.StatusSkip)
+					r.Message = p.Skip
 					rs = append(rs, r)
 				}
 			}
@@ -348,17 +348,17 @@ func (s *session) assemble(ctx context.Context, plan []probe, sel selection, out
 				rs = append(rs, r)
 			}
 			if unsent == "" {
-				rs = append(rs, s.envelopeResults(p.name, o.exchanges, sel.wants)...)
-				rs = append(rs, s.documentedResults(p.name, o.exchanges, sel.wants)...)
+				rs = append(rs, s.envelopeResults(p.Name, o.exchanges, sel.wants)...)
+				rs = append(rs, s.documentedResults(p.Name, o.exchanges, sel.wants)...)
 			} else {
-				rs = append(rs, s.envelopeSkips(p.name, unsent, sel.wants)...)
+				rs = append(rs, s.envelopeSkips(p.Name, unsent, sel.wants)...)
 			}
 			s.markInferred(rs)
 			s.annotate(rs, o.exchanges)
 			errs = append(errs, o.exchanges...)
 		}
-		s.nameOperations(rs, p.operation)
-		if p.suite == report.SuiteRateLimit {
+		s.nameOperations(rs, p.Operation)
+		if p.Suite == report.SuiteRateLimit {
 			rateResults = append(rateResults, rs...)
 		} else {
 			results = append(results, rs...)

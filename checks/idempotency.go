@@ -15,7 +15,7 @@ import (
 	"github.com/errprobe/errprobe/schemas"
 )
 
-func idempotencyProbes(p *schemas.Profile) []probe {
+func idempotencyProbes(p *schemas.Profile) []Probe {
 	skip := ""
 	switch {
 	case p.Idempotency.Header == "":
@@ -27,11 +27,11 @@ func idempotencyProbes(p *schemas.Profile) []probe {
 	if _, ok := p.Expectation(schemas.ExpectIdempotencyMismatch); mismatch == "" && p.Idempotency.MismatchCode == "" && !ok {
 		mismatch = "neither idempotency.mismatch_code nor expect.idempotency_mismatch is set"
 	}
-	return []probe{
-		replayProbe(p, skip).asProbe(),
-		mismatchProbe(p, mismatch).asProbe(),
-		{name: "concurrent", suite: report.SuiteIdempotency, checks: []string{report.IdempotencyConcurrent},
-			skip: skip, serial: true, run: probeConcurrent},
+	return []Probe{
+		replayProbe(p, skip),
+		mismatchProbe(p, mismatch),
+		{Name: "concurrent", Suite: report.SuiteIdempotency, Check: report.IdempotencyConcurrent, Skip: skip, Serial: true,
+			exec: probeConcurrent},
 	}
 }
 

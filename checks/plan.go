@@ -9,21 +9,15 @@ import (
 )
 
 // probes is every probe for a profile, in plan order; inapplicable ones
-// carry their skip reason. Data probes (built-in, the profile's custom
-// probes, and extra ones such as OpenAPI-derived probes from
-// Config.Probes) all run through the one engine, runData.
-func probes(p *schemas.Profile, extra []Probe) []probe {
-	var all []probe
-	data := func(ps []Probe) []probe {
-		out := make([]probe, len(ps))
-		for i, dp := range ps {
-			out[i] = dp.asProbe()
-		}
-		return out
-	}
-	for _, group := range [][]probe{
-		data(malformedProbes(p)), data(authProbes(p)), resourceProbes(p),
-		data(validationProbes(p)), idempotencyProbes(p), data(customProbes(p)), data(extra), rateLimitProbes(p),
+// carry their skip reason. Every one is a Probe: the built-ins, the
+// profile's custom probes and extra ones such as OpenAPI-derived probes
+// from Config.Probes run through the one engine, runData; only the
+// idempotency race and the burst run their own code (Probe.exec).
+func probes(p *schemas.Profile, extra []Probe) []Probe {
+	var all []Probe
+	for _, group := range [][]Probe{
+		malformedProbes(p), authProbes(p), resourceProbes(p),
+		validationProbes(p), idempotencyProbes(p), customProbes(p), extra, rateLimitProbes(p),
 	} {
 		all = append(all, group...)
 	}
@@ -36,10 +30,10 @@ type selection struct {
 }
 
 // planChecks are the check IDs of the plan's custom and extra probes.
-func planChecks(plan []probe) map[string]bool {
+func planChecks(plan []Probe) map[string]bool {
 	ids := map[string]bool{}
 	for _, p := range plan {
-		for _, c := range p.checks {
+		for _, c := range p.checks() {
 			ids[c] = true
 		}
 	}
@@ -94,13 +88,13 @@ func (s selection) wants(check string) bool {
 
 // runs reports whether a probe is needed: one of its checks is selected,
 // or the envelope checks need its error responses.
-func (s selection) runs(p probe) bool {
-	for _, c := range p.checks {
+func (s selection) runs(p Probe) bool {
+	for _, c := range p.checks() {
 		if s.wants(c) {
 			return true
 		}
 	}
-	if p.suite == report.SuiteRateLimit {
+	if p.Suite == report.SuiteRateLimit {
 		return false
 	}
 	for _, c := range perProbeEnvelope {

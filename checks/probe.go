@@ -8,25 +8,6 @@ import (
 	"github.com/errprobe/errprobe/schemas"
 )
 
-// probe is one named experiment: it sends a few requests and records the
-// results of its checks. Probes are independent unless serial is set.
-type probe struct {
-	name   string
-	suite  string
-	checks []string
-	// skip, when set, says why the probe does not apply to this profile.
-	skip string
-	// serial probes run alone after the concurrent ones (they count
-	// resources, which concurrent creates would disturb).
-	serial bool
-	// severity, when set, is the severity of the probe's first check (a
-	// custom probe's own).
-	severity report.Severity
-	// operation is the documented operation a per-operation probe is for.
-	operation string
-	run       func(ctx context.Context, s *session, o *outcome)
-}
-
 // do sends c and keeps the exchange for the envelope checks.
 func (s *session) do(ctx context.Context, o *outcome, c call) *report.Exchange {
 	c.probe = o.probe

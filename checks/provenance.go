@@ -36,7 +36,7 @@ func probeOf(ctx context.Context) string {
 // notRun lists the selected checks of a probe that never ran (the run was
 // interrupted or stopped first) as skipped, so every run of a profile and
 // selection reports the same set of results.
-func (s *session) notRun(ctx context.Context, p probe, sel selection) []report.Result {
+func (s *session) notRun(ctx context.Context, p Probe, sel selection) []report.Result {
 	if !sel.runs(p) {
 		return nil
 	}
@@ -48,15 +48,15 @@ func (s *session) notRun(ctx context.Context, p probe, sel selection) []report.R
 		reason = "not run: " + stopped
 	}
 	var out []report.Result
-	for _, c := range p.checks {
+	for _, c := range p.checks() {
 		if sel.wants(c) {
-			r := newResult(c, p.name, report.StatusSkip)
+			r := newResult(c, p.Name, report.StatusSkip)
 			r.Message = reason
 			out = append(out, r)
 		}
 	}
-	if p.suite != report.SuiteRateLimit {
-		out = append(out, s.envelopeSkips(p.name, reason, sel.wants)...)
+	if p.Suite != report.SuiteRateLimit {
+		out = append(out, s.envelopeSkips(p.Name, reason, sel.wants)...)
 	}
 	return out
 }

@@ -19,9 +19,9 @@ const recoveryReserve = 10
 // maxRecoveryPolls bounds the requests spent waiting for recovery.
 const maxRecoveryPolls = recoveryReserve - 2
 
-func rateLimitProbes(p *schemas.Profile) []probe {
+func rateLimitProbes(p *schemas.Profile) []Probe {
 	if p.RateLimit.None {
-		return []probe{{name: "no-limiter", suite: report.SuiteRateLimit, checks: ratelimit.Checks, run: probeNoLimiter}}
+		return []Probe{{Name: "no-limiter", Suite: report.SuiteRateLimit, Check: ratelimit.Checks[0], Also: ratelimit.Checks[1:], exec: probeNoLimiter}}
 	}
 	skip := ""
 	if p.RateLimit.Route == "" {
@@ -35,7 +35,7 @@ func rateLimitProbes(p *schemas.Profile) []probe {
 		// No burst, but the run's other responses still say something.
 		run = func(_ context.Context, s *session, o *outcome) { s.withoutBurst(o, skip) }
 	}
-	return []probe{{name: "burst", suite: report.SuiteRateLimit, checks: ratelimit.Checks, run: run}}
+	return []Probe{{Name: "burst", Suite: report.SuiteRateLimit, Check: ratelimit.Checks[0], Also: ratelimit.Checks[1:], exec: run}}
 }
 
 // maxWaitFor is the profile's max_wait, capped by Config.MaxWait.

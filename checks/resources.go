@@ -9,7 +9,7 @@ import (
 	"github.com/errprobe/errprobe/schemas"
 )
 
-func resourceProbes(p *schemas.Profile) []probe {
+func resourceProbes(p *schemas.Profile) []Probe {
 	e := p.Endpoints
 	item := func(field, value string) string {
 		switch {
@@ -37,16 +37,16 @@ func resourceProbes(p *schemas.Profile) []probe {
 	case e.Create.Path == "":
 		del = "endpoints.create not set"
 	}
-	return []probe{
-		itemProbe(p, "unknown-id", report.ResourcesUnknownID, item("missing_id", e.MissingID), e.MissingID, schemas.ExpectNotFound).asProbe(),
-		itemProbe(p, "malformed-id", report.ResourcesMalformedID, item("malformed_id", e.MalformedID), e.MalformedID, schemas.ExpectInvalidID).asProbe(),
-		crossTenantProbe(p, cross).asProbe(),
+	return []Probe{
+		itemProbe(p, "unknown-id", report.ResourcesUnknownID, item("missing_id", e.MissingID), e.MissingID, schemas.ExpectNotFound),
+		itemProbe(p, "malformed-id", report.ResourcesMalformedID, item("malformed_id", e.MalformedID), e.MalformedID, schemas.ExpectInvalidID),
+		crossTenantProbe(p, cross),
 		Probe{Name: "unknown-route", Suite: report.SuiteResources, Check: report.ResourcesUnknownRoute, Requests: []ProbeRequest{{
 			Method: http.MethodGet, Path: unknownRoute(p), Key: schemas.KeyValid,
-			Expect: ProbeExpect{Situations: []string{schemas.ExpectUnknownRoute}}}}}.asProbe(),
-		deleteProbe(p, del).asProbe(),
-		conflictProbe(p).asProbe(),
-		internalProbe(p).asProbe(),
+			Expect: ProbeExpect{Situations: []string{schemas.ExpectUnknownRoute}}}}},
+		deleteProbe(p, del),
+		conflictProbe(p),
+		internalProbe(p),
 	}
 }
 

@@ -10,7 +10,7 @@ import (
 
 // checkNamed refuses a profile section (severity, accept) that names no
 // check of the catalogue or of the plan (custom.NAME): file:line:col, exit 2.
-func checkNamed(p *schemas.Profile, plan []probe, section, what string, ids []string) error {
+func checkNamed(p *schemas.Profile, plan []Probe, section, what string, ids []string) error {
 	known := planChecks(plan)
 	sort.Strings(ids)
 	for _, id := range ids {
@@ -24,11 +24,11 @@ func checkNamed(p *schemas.Profile, plan []probe, section, what string, ids []st
 // applySeverity sets each result's severity: a custom probe's own, then the
 // profile's severity overrides, whose reason the result carries; a failure
 // resting on a guess is a warning unless the profile states its severity.
-func applySeverity(p *schemas.Profile, plan []probe, rs []report.Result) []report.Result {
+func applySeverity(p *schemas.Profile, plan []Probe, rs []report.Result) []report.Result {
 	own := map[string]report.Severity{}
 	for _, pr := range plan {
-		if pr.severity != "" && len(pr.checks) > 0 {
-			own[pr.checks[0]] = pr.severity
+		if pr.Severity != "" {
+			own[pr.Check] = pr.Severity
 		}
 	}
 	for i := range rs {
