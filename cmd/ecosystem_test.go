@@ -60,18 +60,7 @@ func TestServe_WriteProfile(t *testing.T) {
 				done <- runServe(ctx, io, &serveOptions{Profile: "erzycall", Addr: "127.0.0.1:0", Rate: "100/1s", Auth: mode, WriteProfile: path})
 			}()
 			defer func() { cancel(); <-done }()
-			exportRe := regexp.MustCompile(`(?m)^export (\w+)=(\S+)$`)
-			deadline := time.Now().Add(5 * time.Second)
-			for !strings.Contains(out.String(), "# then:") {
-				if time.Now().After(deadline) {
-					t.Fatalf("serve printed no credentials: %q", out.String())
-				}
-				time.Sleep(5 * time.Millisecond)
-			}
-			env := map[string]string{}
-			for _, m := range exportRe.FindAllStringSubmatch(out.String(), -1) {
-				env[m[1]] = m[2]
-			}
+			_, env := servedAt(t, out)
 			src, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)

@@ -155,16 +155,8 @@ func TestServeCmd_ServesUntilCancelled(t *testing.T) {
 	go func() {
 		done <- runServe(ctx, io, &serveOptions{Profile: "erzycall", Addr: "127.0.0.1:0", Rate: "20/2s"})
 	}()
-	urlRe := regexp.MustCompile(`at (http://127\.0\.0\.1:\d+)\n`)
-	keyRe := regexp.MustCompile(`export ERRPROBE_API_KEY=(\S+)\n`)
-	deadline := time.Now().Add(5 * time.Second)
-	for !keyRe.MatchString(out.String()) {
-		if time.Now().After(deadline) {
-			t.Fatalf("serve printed no key: %q", out.String())
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	base, key := urlRe.FindStringSubmatch(out.String())[1], keyRe.FindStringSubmatch(out.String())[1]
+	base, env := servedAt(t, out)
+	key := env["ERRPROBE_API_KEY"]
 	r, _ := http.NewRequest("GET", base+"/api/v1/contacts", nil)
 	r.Header.Set("X-API-Key", key)
 	resp, err := http.DefaultClient.Do(r)
@@ -214,22 +206,26 @@ func TestServeCmd_ProfileFile(t *testing.T) {
 	}
 }
 
-// servedAt polls serve's output for the URL and keys it prints.
+// servedAt polls serve's output until it has printed everything (the
+// "# then:" line) and returns the base URL and the credentials it exports.
 func servedAt(t *testing.T, out *syncBuffer) (string, map[string]string) {
 	t.Helper()
-	urlRe := regexp.MustCompile(`at (http://127\.0\.0\.1:\d+)\n`)
 	deadline := time.Now().Add(5 * time.Second)
-	for !strings.Contains(out.String(), "export ERRPROBE_API_KEY=") {
+	for !strings.Contains(out.String(), "# then:") {
 		if time.Now().After(deadline) {
-			t.Fatalf("serve printed no key: %q", out.String())
+			t.Fatalf("serve printed no credentials: %q", out.String())
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
 	env := map[string]string{}
-	for _, m := range regexp.MustCompile(`export (\w+)=(\S+)\n`).FindAllStringSubmatch(out.String(), -1) {
+	for _, m := range regexp.MustCompile(`(?m)^export (\w+)=(\S+)$`).FindAllStringSubmatch(out.String(), -1) {
 		env[m[1]] = m[2]
 	}
-	return urlRe.FindStringSubmatch(out.String())[1], env
+	url := regexp.MustCompile(` at (\S+)\n`).FindStringSubmatch(out.String())
+	if url == nil {
+		t.Fatalf("serve printed no URL: %q", out.String())
+	}
+	return url[1], env
 }
 
 // A busy port is one line naming the address once, not the fixtures
