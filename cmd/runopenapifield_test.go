@@ -49,15 +49,7 @@ paths:
 // in its message, passes.
 func TestRun_OpenAPIFieldInMessageOnly(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	doc := filepath.Join(dir, "openapi.yaml")
-	if err := os.WriteFile(doc, []byte(messageOnlyDocument), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	prof := filepath.Join(dir, "p.yaml")
-	if _, errOut, code := execute(t, nil, "init", "--from-openapi", doc, "-o", prof); code != ExitOK {
-		t.Fatalf("init exit %d: %s", code, errOut)
-	}
+	_, doc, prof := importDocument(t, messageOnlyDocument)
 	d, err := openapi.Load(doc)
 	if err != nil {
 		t.Fatal(err)

@@ -83,11 +83,7 @@ paths:
 // documented 422 body (detail a string).
 func frameworkServer(t *testing.T, fault string) string {
 	t.Helper()
-	write := func(w http.ResponseWriter, st int, v any) {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(st)
-		_ = json.NewEncoder(w).Encode(v)
-	}
+	write := writeJSONBody
 	invalid := func(w http.ResponseWriter, loc ...any) {
 		if fault == "detail-string" {
 			write(w, 422, map[string]any{"detail": "invalid"})
@@ -156,15 +152,7 @@ func frameworkServer(t *testing.T, fault string) string {
 // fails as an error; a hand-written envelope is judged as written.
 func TestRun_OpenAPIFrameworkDefaults(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	doc := filepath.Join(dir, "openapi.yaml")
-	if err := os.WriteFile(doc, []byte(frameworkDocument), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	prof := filepath.Join(dir, "p.yaml")
-	if _, errOut, code := execute(t, nil, "init", "--from-openapi", doc, "-o", prof); code != ExitOK {
-		t.Fatalf("init exit %d: %s", code, errOut)
-	}
+	dir, doc, prof := importDocument(t, frameworkDocument)
 	own := filepath.Join(dir, "own.yaml")
 	ownProfile := "extends: " + prof + "\nenvelope:\n  schema: {type: object, required: [detail], properties: {detail: {type: array}}}\n  message: /detail/*/msg\n  content_types: [application/json]\n"
 	if err := os.WriteFile(own, []byte(ownProfile), 0o644); err != nil {
@@ -289,11 +277,7 @@ paths:
 // unrouted method with JSON that is not the documented error envelope.
 func routerServer(t *testing.T, fault string) string {
 	t.Helper()
-	write := func(w http.ResponseWriter, st int, v any) {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(st)
-		_ = json.NewEncoder(w).Encode(v)
-	}
+	write := writeJSONBody
 	html := func(w http.ResponseWriter, st int, text string) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(st)
@@ -351,15 +335,7 @@ func routerServer(t *testing.T, fault string) string {
 // document gives its errors in general.
 func TestRun_OpenAPIRouterDefaults(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	doc := filepath.Join(dir, "openapi.yaml")
-	if err := os.WriteFile(doc, []byte(routerDocument), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	prof := filepath.Join(dir, "p.yaml")
-	if _, errOut, code := execute(t, nil, "init", "--from-openapi", doc, "-o", prof); code != ExitOK {
-		t.Fatalf("init exit %d: %s", code, errOut)
-	}
+	_, doc, prof := importDocument(t, routerDocument)
 	t.Run("clean", func(t *testing.T) {
 		t.Parallel()
 		judgeGuesses(t, ExitOK, nil, "run", routerServer(t, ""), "-p", prof, "--openapi", doc)
@@ -372,4 +348,27 @@ func TestRun_OpenAPIRouterDefaults(t *testing.T) {
 		t.Parallel()
 		judgeGuesses(t, ExitFailed, []string{"envelope.schema"}, "run", routerServer(t, "json-pages"), "-p", prof, "--openapi", doc)
 	})
+}
+
+// importDocument writes an OpenAPI document into a temporary folder and
+// the profile init --from-openapi writes from it: the folder, the
+// document's path and the profile's.
+func importDocument(t *testing.T, text string) (dir, doc, prof string) {
+	t.Helper()
+	dir = t.TempDir()
+	doc, prof = filepath.Join(dir, "openapi.yaml"), filepath.Join(dir, "p.yaml")
+	if err := os.WriteFile(doc, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, errOut, code := execute(t, nil, "init", "--from-openapi", doc, "-o", prof); code != ExitOK {
+		t.Fatalf("init exit %d: %s", code, errOut)
+	}
+	return dir, doc, prof
+}
+
+// writeJSONBody answers st with v as JSON (the test servers' answers).
+func writeJSONBody(w http.ResponseWriter, st int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(st)
+	_ = json.NewEncoder(w).Encode(v)
 }

@@ -56,11 +56,7 @@ paths:
 // rfcServer keeps rfcDocument's promises but for the one fault named.
 func rfcServer(t *testing.T, fault string) string {
 	t.Helper()
-	write := func(w http.ResponseWriter, st int, v any) {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(st)
-		_ = json.NewEncoder(w).Encode(v)
-	}
+	write := writeJSONBody
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/things" {
 			write(w, 404, map[string]any{"message": "no route"})
@@ -133,15 +129,7 @@ func isLower(s string) bool {
 // each fails under the fault that breaks its promise.
 func TestRun_OpenAPIRFCAndNegative(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	doc := filepath.Join(dir, "openapi.yaml")
-	if err := os.WriteFile(doc, []byte(rfcDocument), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	prof := filepath.Join(dir, "p.yaml")
-	if _, errOut, code := execute(t, nil, "init", "--from-openapi", doc, "-o", prof); code != ExitOK {
-		t.Fatalf("init exit %d: %s", code, errOut)
-	}
+	_, doc, prof := importDocument(t, rfcDocument)
 	env := map[string]string{"ERRPROBE_API_KEY": "good"}
 	type testCase struct {
 		fault string
