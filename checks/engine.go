@@ -20,13 +20,19 @@ import (
 	"github.com/errprobe/errprobe/wire"
 )
 
-// cleanupTimeout bounds the clean-up after an interrupt.
+// cleanupTimeout bounds the clean-up of a run that was not interrupted.
 const cleanupTimeout = 10 * time.Second
 
+// interruptCleanup is when, after an interrupt (or --max-duration), the
+// clean-up stops starting deletes: what it could not delete by then is
+// reported as a leftover.
+const interruptCleanup = time.Second
+
 // WindDown bounds what a run still does once interrupted: requests in
-// flight get interruptGrace, the clean-up cleanupTimeout; then the report
-// is returned.
-const WindDown = interruptGrace + cleanupTimeout
+// flight are cut within interruptGrace, the clean-up stops starting
+// deletes interruptCleanup after the interrupt and its last deletes get
+// interruptGrace; then the report is returned.
+const WindDown = interruptCleanup + interruptGrace
 
 // Run plans the probes the profile allows, sends them and returns the
 // report. The error is for set-up problems only (and ErrUnreachable); a
@@ -46,6 +52,8 @@ func Run(ctx context.Context, cfg Config) (*report.Report, error) {
 		return nil, err
 	}
 	defer s.closeIdle() // the run's own connections end with it
+	stopWindDown := s.windDownOn(ctx)
+	defer stopWindDown()
 	plan := probes(s.p, cfg.Probes)
 	s.skipUndocumented(plan)
 	s.envelopeRead, s.envelopeValidation = envelopeSource(s.p.Envelope.Schema, cfg.OpenAPI)
@@ -296,24 +304,55 @@ func (s *session) cleanup(ctx context.Context) []string {
 	s.suite.Store("cleanup")
 	ctx, cancel := context.WithTimeout(withProbe(context.WithoutCancel(ctx), "cleanup"), cleanupTimeout)
 	defer cancel()
+	if s.windDown != nil {
+		stop := context.AfterFunc(s.windDown, cancel) // an interrupt cuts it short
+		defer stop()
+	}
 	s.mu.Lock()
 	todo := s.created // each is deleted or listed as a leftover, once
 	s.created = nil
 	s.mu.Unlock()
-	var left []string
-	for _, c := range todo {
-		if s.p.Endpoints.Delete == "" {
-			left = append(left, fmt.Sprintf("%s (no delete endpoint in the profile)", c.id))
-			continue
-		}
-		ex := s.send(ctx, s.deleteCall(c.id, c.key))
-		if ex.Response != nil && (ex.Response.Status/100 == 2 || ex.Response.Status == http.StatusNotFound) {
-			s.untrack(c.id)
-			continue
-		}
-		left = append(left, fmt.Sprintf("%s (DELETE: %s)", c.id, describe(ex, s.code(ex))))
+	left := make([]string, len(todo))
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range min(max(s.cfg.Concurrency, 1), len(todo)) {
+		wg.Go(func() {
+			for i := range work {
+				left[i] = s.deleteCreated(ctx, todo[i])
+			}
+		})
 	}
-	return left
+	for i := range todo {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	return slices.DeleteFunc(left, func(l string) bool { return l == "" })
+}
+
+// deleteCreated deletes one resource the run created, with the key that
+// created it: "" when it is gone, else the leftover line saying why not.
+func (s *session) deleteCreated(ctx context.Context, c created) string {
+	if s.p.Endpoints.Delete == "" {
+		return fmt.Sprintf("%s (no delete endpoint in the profile)", c.id)
+	}
+	if ctx.Err() != nil {
+		return fmt.Sprintf("%s (not deleted: the clean-up was cut short after the run was stopped)", c.id)
+	}
+	ex := s.send(ctx, s.deleteCall(c.id, c.key))
+	if ex.Response != nil && (ex.Response.Status/100 == 2 || ex.Response.Status == http.StatusNotFound) {
+		s.untrack(c.id)
+		return ""
+	}
+	return fmt.Sprintf("%s (DELETE: %s)", c.id, describe(ex, s.code(ex)))
+}
+
+// windDownOn starts the wind-down clock: interruptCleanup after ctx ends
+// (an interrupt, --max-duration), s.windDown ends and with it any clean-up.
+func (s *session) windDownOn(ctx context.Context) (stop func() bool) {
+	wd, end := context.WithCancel(context.Background())
+	s.windDown = wd
+	return context.AfterFunc(ctx, func() { time.AfterFunc(interruptCleanup, end) })
 }
 
 // assemble puts results in plan order: each probe's own checks, then the

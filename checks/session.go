@@ -85,6 +85,9 @@ type session struct {
 	// closeIdle releases the run's own idle connections when it ends.
 	closeIdle func()
 	seq       atomic.Int64
+	// windDown ends interruptCleanup after the run's ctx does: the
+	// clean-up stops then (a never-ending context until Run starts it).
+	windDown context.Context
 	// sendMu orders sends: sent counts them, each read with its start time.
 	sendMu sync.Mutex
 	sent   int64
@@ -433,9 +436,11 @@ func (s *session) stamp(ex *report.Exchange) time.Time {
 }
 
 // interruptGrace is how long a request already sent may still take once
-// the run is interrupted: long enough to learn the id of a resource it
-// created (so clean-up deletes it), short enough for Ctrl-C to feel prompt.
-const interruptGrace = 2 * time.Second
+// the run is interrupted: enough for a quick create to say the id it made
+// (so clean-up deletes it; one that does not answer in time is reported as
+// a possible leftover), short enough that a run ends within about a second
+// of Ctrl-C.
+const interruptGrace = 300 * time.Millisecond
 
 // requestContext bounds one request by the per-request timeout and, once
 // the run's ctx ends, by interruptGrace: an interrupt stops new requests at
