@@ -153,7 +153,7 @@ func (e *Expectation) UnmarshalJSON(b []byte) error {
 
 // MarshalJSON writes an expectation that is only a code as that code.
 func (e Expectation) MarshalJSON() ([]byte, error) {
-	if e.Code != "" && e.CodePattern == "" && len(e.Status) == 0 && len(e.Headers) == 0 && len(e.AnyOf) == 0 && e.SameAs == "" && len(e.Same) == 0 {
+	if e.Code != "" && e.CodePattern == "" && len(e.Status) == 0 && len(e.Headers) == 0 && len(e.AnyOf) == 0 && e.SameAs == "" && len(e.Same) == 0 && e.Guess == "" {
 		return json.Marshal(e.Code)
 	}
 	type plain Expectation
