@@ -26,16 +26,7 @@ const fastAPIDocument = "testdata/fastapi-items.json"
 // the server's fault that breaks what they expect.
 func TestInitOpenAPI_CodelessDocument(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	prof := filepath.Join(dir, "p.yaml")
-	if _, errOut, code := execute(t, nil, "init", "--from-openapi", fastAPIDocument, "-o", prof); code != ExitOK {
-		t.Fatalf("init exit %d: %s", code, errOut)
-	}
-	b, err := os.ReadFile(prof)
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := string(b)
+	prof, text := importedProfile(t, fastAPIDocument, t.TempDir())
 	for _, w := range []string{"codes:\n  # The document shows no error code", "missing_key: {status: [401, 403]}",
 		"invalid_key: {status: [401, 403]}", "malformed_json: {status: 422}", "validation: {status: 422}",
 		"invalid_id: {status: 422}", `method_not_allowed: {status: 405, guess: "405 for a method`,
@@ -81,7 +72,8 @@ func TestInitOpenAPI_CodelessDocument(t *testing.T) {
 		var rep struct {
 			Results []struct{ Check, Status, Severity, Message, Probe string }
 		}
-		if b, err = os.ReadFile(out); err != nil {
+		b, err := os.ReadFile(out)
+		if err != nil {
 			t.Fatalf("exit %d, no report: %s", code, errOut)
 		}
 		if err := json.Unmarshal(b, &rep); err != nil {
@@ -131,4 +123,19 @@ func TestInitOpenAPI_CodelessDocument(t *testing.T) {
 	} {
 		t.Run("fault="+tc.fault, func(t *testing.T) { run(t, tc) })
 	}
+}
+
+// importedProfile runs init --from-openapi doc into dir and returns the
+// profile's path and text.
+func importedProfile(t *testing.T, doc, dir string) (string, string) {
+	t.Helper()
+	prof := filepath.Join(dir, "p.yaml")
+	if _, errOut, code := execute(t, nil, "init", "--from-openapi", doc, "-o", prof); code != ExitOK {
+		t.Fatalf("init exit %d: %s", code, errOut)
+	}
+	b, err := os.ReadFile(prof)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return prof, string(b)
 }

@@ -190,15 +190,7 @@ func TestInitOpenAPI_EndpointsWithoutCollection(t *testing.T) {
 			if err := os.WriteFile(doc, []byte(tc.doc), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			prof := filepath.Join(dir, "p.yaml")
-			if _, errOut, code := execute(t, nil, "init", "--from-openapi", doc, "-o", prof); code != ExitOK {
-				t.Fatalf("init exit %d: %s", code, errOut)
-			}
-			b, err := os.ReadFile(prof)
-			if err != nil {
-				t.Fatal(err)
-			}
-			text := string(b)
+			prof, text := importedProfile(t, doc, dir)
 			for _, w := range append(tc.want, tc.unset...) {
 				if !strings.Contains(text, w) {
 					t.Errorf("profile lacks %q:\n%s", w, text)
@@ -222,7 +214,8 @@ func TestInitOpenAPI_EndpointsWithoutCollection(t *testing.T) {
 			var rep struct {
 				Results []struct{ Check, Status, Message string }
 			}
-			if b, err = os.ReadFile(out); err != nil {
+			b, err := os.ReadFile(out)
+			if err != nil {
 				t.Fatal(err)
 			}
 			if err := json.Unmarshal(b, &rep); err != nil {
