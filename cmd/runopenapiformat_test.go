@@ -180,3 +180,97 @@ func TestRun_OpenAPINegativeFormat(t *testing.T) {
 		}
 	})
 }
+
+// responseFormatDocument documents a body whose id is a UUID.
+const responseFormatDocument = `openapi: 3.1.0
+info: {title: formats, version: "1"}
+paths:
+  /events:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: array, items: {type: object, required: [id], properties: {id: {type: string, format: uuid}}}}
+`
+
+// TestRun_OpenAPIResponseFormat: a body whose id breaks the format its
+// schema states fails openapi.schema as a guess (graded warning, so the
+// run passes); a UUID passes.
+func TestRun_OpenAPIResponseFormat(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	doc := filepath.Join(dir, "openapi.yaml")
+	if err := os.WriteFile(doc, []byte(responseFormatDocument), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	prof := filepath.Join(dir, "p.yaml")
+	if _, errOut, code := execute(t, nil, "init", "--from-openapi", doc, "-o", prof); code != ExitOK {
+		t.Fatalf("init exit %d: %s", code, errOut)
+	}
+	run := func(t *testing.T, id string) (int, []jsonResult) {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			switch {
+			case r.URL.Path != "/events":
+				w.WriteHeader(404)
+				_, _ = w.Write([]byte(`{"message":"no route"}`))
+			case r.Method != http.MethodGet && r.Method != http.MethodHead:
+				w.Header().Set("Allow", "GET, HEAD")
+				w.WriteHeader(405)
+				_, _ = w.Write([]byte(`{"message":"method not allowed"}`))
+			default:
+				_, _ = w.Write([]byte(`[{"id":"` + id + `"}]`))
+			}
+		}))
+		t.Cleanup(srv.Close)
+		out := filepath.Join(t.TempDir(), "r.json")
+		_, _, code := execute(t, nil, "run", srv.URL, "-p", prof, "--openapi", doc, "--suite", "openapi", "--json", out, "-q")
+		var rep struct{ Results []jsonResult }
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(b, &rep); err != nil {
+			t.Fatal(err)
+		}
+		var schema []jsonResult
+		for _, r := range rep.Results {
+			if r.Check == "openapi.schema" {
+				schema = append(schema, r)
+			}
+		}
+		return code, schema
+	}
+	t.Run("uuid", func(t *testing.T) {
+		t.Parallel()
+		code, rs := run(t, "3be6453c-03eb-4357-ae5a-984a0e574a54")
+		for _, r := range rs {
+			if r.Status != "pass" {
+				t.Errorf("a UUID: %+v", r)
+			}
+		}
+		if code != ExitOK || len(rs) == 0 {
+			t.Errorf("a UUID: exit %d, %d openapi.schema results", code, len(rs))
+		}
+	})
+	t.Run("not a uuid", func(t *testing.T) {
+		t.Parallel()
+		code, rs := run(t, "e1")
+		failed := 0
+		for _, r := range rs {
+			if r.Status == "fail" {
+				failed++
+				if r.Severity != "warning" || !strings.Contains(r.Guess, "annotation") || !strings.Contains(r.Message, "uuid") {
+					t.Errorf("a broken UUID: %+v", r)
+				}
+			}
+		}
+		if code != ExitOK || failed == 0 {
+			t.Errorf("a broken UUID: exit %d, %d failed (a guess never gates)", code, failed)
+		}
+	})
+}
+
+type jsonResult struct{ Check, Status, Severity, Guess, Message string }

@@ -26,6 +26,9 @@ func TestFormatBreaks_ValidatorAgrees(t *testing.T) {
 			t.Errorf("%s: broken value %q accepted", f, formatBreaks[f])
 		}
 	}
+	if len(formatBreaks) != len(AssertedFormats()) {
+		t.Errorf("broken values for %d formats, %d asserted", len(formatBreaks), len(AssertedFormats()))
+	}
 	// Formats not asserted stay annotations.
 	v, _ := schemas.CompileSchema("f", map[string]any{"type": "string", "format": "uri-reference"}, schemas.AssertFormats("uuid"))
 	if _, err := v.FieldsOf("not a uri"); err != nil {

@@ -1,6 +1,6 @@
 package openapi
 
-import "sort"
+import "github.com/errprobe/errprobe/schemas"
 
 // What a server that keeps the document's promises needs of the model
 // (fixtures/docserver), read the way init --from-openapi and the
@@ -81,13 +81,6 @@ func FieldPointers(schema map[string]any) []string {
 }
 
 // AssertedFormats are the string formats the negative probes break
-// (negative.format), sorted: a server keeping the document's promises
-// rejects a value breaking one of them.
-func AssertedFormats() []string {
-	out := make([]string, 0, len(formatBreaks))
-	for f := range formatBreaks {
-		out = append(out, f)
-	}
-	sort.Strings(out)
-	return out
-}
+// (negative.format): schemas.AssertedFormats, each with a sample and a
+// broken value here.
+func AssertedFormats() []string { return schemas.AssertedFormats() }

@@ -58,6 +58,16 @@ type CompileOption func(*jsonschema.Compiler)
 var annotationFormats = []string{"json-pointer", "relative-json-pointer", "uuid", "duration", "period", "ipv4", "ipv6",
 	"hostname", "email", "date", "time", "date-time", "uri", "iri", "uri-reference", "iri-reference", "uri-template", "semver"}
 
+// assertedFormats are the string formats errprobe holds a document to
+// (see AssertedFormats).
+var assertedFormats = []string{"date", "date-time", "email", "hostname", "ipv4", "ipv6", "time", "uri", "uuid"}
+
+// AssertedFormats are the string formats errprobe holds a document to,
+// sorted: those whose violation no parser disputes. The negative probes
+// break them (negative.format), serve --openapi asserts them, and a
+// response breaking one fails openapi.schema as a guess.
+func AssertedFormats() []string { return slices.Clone(assertedFormats) }
+
 // AssertFormats makes the validator reject a string that breaks one of the
 // named formats; every other format stays an annotation, as JSON Schema
 // 2020-12 has them all by default (a request validator that asserts the
