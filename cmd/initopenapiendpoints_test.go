@@ -92,8 +92,8 @@ paths:
 `
 
 // nestedDocument has its every collection under a parent parameter, the
-// caller's own account, and items written P/{x}.json beside P.json (as
-// Twilio's 2010 API).
+// caller's own account, items written P/{x}.json beside P.json and a
+// form-encoded create (as Twilio's 2010 API).
 const nestedDocument = `openapi: 3.0.3
 info: {title: nested, version: "1"}
 components:
@@ -127,7 +127,7 @@ paths:
     post:
       requestBody:
         required: true
-        content: {application/json: {schema: {$ref: "#/components/schemas/Note"}}}
+        content: {application/x-www-form-urlencoded: {schema: {$ref: "#/components/schemas/Note"}}}
       responses:
         "201": {description: created, content: {application/json: {schema: {$ref: "#/components/schemas/Note"}}}}
         "400": {$ref: "#/components/responses/Error"}
@@ -178,7 +178,8 @@ func TestInitOpenAPI_EndpointsWithoutCollection(t *testing.T) {
 				`path: "/2010-04-01/Accounts/AC11111111111111111111111111111111/Notes.json"`,
 				`item: "/2010-04-01/Accounts/AC11111111111111111111111111111111/Notes/{id}.json"`,
 				`delete: "DELETE /2010-04-01/Accounts/AC11111111111111111111111111111111/Notes/{id}.json"`,
-				`missing_id: "NT00000000000000000000000000000000"`},
+				`missing_id: "NT00000000000000000000000000000000"`,
+				`content_type: "application/x-www-form-urlencoded"`, `body: "title=errprobe"`, `invalid_body: "sid=12345&title=errprobe"`},
 			[]string{"{AccountSid} names the caller's own account"},
 			[]string{"resources.unknown-id", "resources.malformed-id", "validation.rejected", "resources.delete",
 				"auth.missing-key", "malformed.truncated-json", "malformed.method"}},

@@ -138,15 +138,22 @@ func (im *importer) writeCreate(y *yamlOut, op *Operation, path string) {
 		return
 	}
 	body, changed := uniqueBody(obj, b.Schema)
+	encode := func(v map[string]any) string { // {{n}} stays as written, for the run to fill in
+		return strings.ReplaceAll(encodeBody(v, b.ContentType), "%7B%7Bn%7D%7D", "{{n}}")
+	}
+	if isForm(b.ContentType) {
+		y.comment(2, "The request body is form-encoded, as the document gives it.")
+		y.kv(2, "content_type", "application/x-www-form-urlencoded")
+	}
 	y.comment(2, "The body is %s.", from)
 	if len(changed) > 0 {
 		y.comment(2, "guess: {{n}} (a number unique within the run) in %s, so that creates do not collide "+
 			"as duplicates.", strings.Join(changed, ", "))
 	}
-	y.kv(2, "body", body)
-	if field, bad, why, ok := invalidBody(obj, b.Schema); ok {
+	y.kv(2, "body", encode(body))
+	if bad, field, why, ok := breakOne(obj, b.Schema, 0); ok {
 		y.comment(2, "The invalid body breaks one stated constraint: %s %s.", field, why)
-		y.kv(2, "invalid_body", bad)
+		y.kv(2, "invalid_body", encode(bad))
 		y.kv(2, "invalid_field", field)
 	} else {
 		y.comment(2, "The request schema states no constraint errprobe can break: the validation probe is skipped.")
@@ -157,17 +164,8 @@ func (im *importer) writeCreate(y *yamlOut, op *Operation, path string) {
 	}
 }
 
-// invalidBody breaks one constraint of one member, nested objects
-// included: a pattern first, then a type, then a required member left out.
-func invalidBody(body, schema map[string]any) (field, bad, why string, ok bool) {
-	out, field, why, ok := breakOne(body, schema, 0)
-	if !ok {
-		return "", "", "", false
-	}
-	b, _ := json.Marshal(out)
-	return field, string(b), why, true
-}
-
+// breakOne breaks one constraint of one member, nested objects included:
+// a pattern first, then a type, then a required member left out.
 func breakOne(body, schema map[string]any, depth int) (map[string]any, string, string, bool) {
 	s := MergeAllOf(orEmpty(schema))
 	props, _ := s["properties"].(map[string]any)
@@ -178,12 +176,14 @@ func breakOne(body, schema map[string]any, depth int) (map[string]any, string, s
 		}
 		return out
 	}
-	names := requiredOf(s)
+	names, optional := requiredOf(s), []string{}
 	for name := range props {
 		if !contains(names, name) {
-			names = append(names, name)
+			optional = append(optional, name)
 		}
 	}
+	sort.Strings(optional) // the same invalid body on every init
+	names = append(names, optional...)
 	for _, name := range names {
 		ps, _ := props[name].(map[string]any)
 		if ps == nil {

@@ -90,7 +90,7 @@ func (d *Document) resources() []resource {
 // newResource is the collection p with its operations and score.
 func newResource(p string, byName map[string]*Operation, item *Operation) (resource, bool) {
 	r := resource{list: byName["GET "+p], create: byName["POST "+p], item: item}
-	if r.create != nil && (r.create.Body == nil || !r.create.Body.JSON()) {
+	if r.create != nil && (r.create.Body == nil || !r.create.Body.JSON() && !isForm(r.create.Body.ContentType)) {
 		r.create = nil
 	}
 	if r.list == nil && r.create == nil && r.item == nil {

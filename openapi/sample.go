@@ -1,7 +1,6 @@
 package openapi
 
 import (
-	"encoding/json"
 	"regexp"
 	"regexp/syntax"
 	"sort"
@@ -298,12 +297,11 @@ func requiredOf(schema map[string]any) []string {
 // errprobe's {{n}}, in nested objects too: trailing runs of 7 digits are
 // replaced, free-text members without a pattern, format, enum or length
 // cap get " {{n}}" appended. It returns the JSON and the members changed.
-func uniqueBody(body map[string]any, schema map[string]any) (string, []string) {
+func uniqueBody(body map[string]any, schema map[string]any) (map[string]any, []string) {
 	var changed []string
 	out := uniqueObject(body, schema, &changed, 0)
 	sort.Strings(changed)
-	b, _ := json.Marshal(out)
-	return string(b), changed
+	return out, changed
 }
 
 func uniqueObject(body, schema map[string]any, changed *[]string, depth int) map[string]any {

@@ -81,6 +81,12 @@ var situationStatuses = []situationStatus{
 		why: "the create documents no 409, so what a duplicate gets is not in the document"},
 }
 
+// formJSON reads malformed_json where the create takes a form: its probes'
+// JSON is a content type the operation does not take.
+var formJSON = situationStatus{situation: "malformed_json", statuses: []int{415, 400, 422}, covered: []int{415},
+	guess: []int{400, 415}, why: "the create takes a form, so a JSON body is a content type it does not take: " +
+		"RFC 9110 §15.5.16 gives that 415; many APIs answer 400"}
+
 // statusExpect is one written expectation: the statuses, where they come
 // from, and the guess (non-empty where no document status backs them).
 type statusExpect struct {
@@ -175,6 +181,9 @@ func (im *importer) writeStatusOnly(y *yamlOut) {
 		case (r.situation == "missing_key" || r.situation == "invalid_key") && len(op.Security) == 0:
 			unset = append(unset, r.situation+" ("+op.Name()+", which its probe reads, is not secured in the document)")
 			continue
+		}
+		if r.situation == "malformed_json" && op.Body != nil && isForm(op.Body.ContentType) {
+			r = formJSON // the malformed-JSON probes send JSON to a create that takes a form
 		}
 		e, ok := readStatus(r, op)
 		if !ok {
