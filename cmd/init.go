@@ -41,10 +41,11 @@ base URL, its keys read from environment variables, and the built-in's
 endpoints shown commented out to override. An existing file is kept unless
 --force.
 
---from-openapi FILE writes the profile from an OpenAPI 3.0 or 3.1 document
-(YAML or JSON; local $refs only, never the network): base URL, auth,
-envelope schema, code table, expectations and endpoints, with a comment on
-every guess.
+--from-openapi FILE|URL writes the profile from an OpenAPI 3.0 or 3.1
+document (YAML or JSON; local $refs only; a URL such as the /openapi.json
+a web framework publishes is read with one request, without any key):
+base URL, auth, envelope schema, code table, expectations and endpoints,
+with a comment on every guess.
 
 --learn BASE_URL sends at most 8 error-provoking requests (an unknown route
 without a key, with the key in X-API-Key and as a Bearer token, with a
@@ -66,7 +67,7 @@ Built-in profiles: ` + strings.Join(schemas.BuiltinNames(), ", ") + `.`,
 	f.StringVarP(&o.Profile, "profile", "p", "erzycall", "built-in profile to extend ("+strings.Join(schemas.BuiltinNames(), ", ")+")")
 	f.BoolVarP(&o.Force, "force", "f", false, "overwrite an existing file")
 	f.StringVarP(&o.Output, "output", "o", "errprobe.yaml", "file to write")
-	f.StringVar(&o.FromOpenAPI, "from-openapi", "", "write the profile from this OpenAPI 3.0/3.1 `FILE`")
+	f.StringVar(&o.FromOpenAPI, "from-openapi", "", "write the profile from this OpenAPI 3.0/3.1 document, a `FILE|URL` (the /openapi.json an API publishes)")
 	f.StringVar(&o.Learn, "learn", "", "learn the profile from the live API at `BASE_URL` (key in ERRPROBE_API_KEY)")
 	f.StringVar(&o.Path, "path", "", "with --learn: a collection `PATH` of the API, e.g. /v1/contacts")
 	f.BoolVar(&o.DryRun, "dry-run", false, "with --learn: list the requests and send none")

@@ -1,21 +1,25 @@
 package cmd
 
 import (
+	"cmp"
+	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/errprobe/errprobe/checks"
 	"github.com/errprobe/errprobe/openapi"
 	"github.com/errprobe/errprobe/schemas"
+	"github.com/errprobe/errprobe/wire"
 )
 
 // initFromOpenAPI writes the profile `init --from-openapi FILE` derives
 // from the document, and checks that it loads.
 func initFromOpenAPI(o *initOptions) error {
-	doc, err := openapi.Load(o.FromOpenAPI)
+	doc, err := initDocument(o)
 	if err != nil {
-		return usageError(err)
+		return err
 	}
 	src := openapi.Profile(doc)
 	if err := profileLoads(o, src); err != nil {
@@ -28,6 +32,29 @@ func initFromOpenAPI(o *initOptions) error {
 	fmt.Fprintf(o.IO.Out, "wrote %s from %s (%d operations); read the comments marked guess, set ERRPROBE_API_KEY, then: %s BASE_URL\n",
 		o.Output, o.FromOpenAPI, len(doc.Operations), runHint(o.Output))
 	return nil
+}
+
+// initDocument reads the document of `init --from-openapi`: a file, or
+// the URL an API publishes it at (/openapi.json), read as `run --openapi
+// URL` reads it, with the URL's own origin as the only host it may touch.
+func initDocument(o *initOptions) (*openapi.Document, error) {
+	if !isURL(o.FromOpenAPI) {
+		doc, err := openapi.Load(o.FromOpenAPI)
+		if err != nil {
+			return nil, usageError(err)
+		}
+		return doc, nil
+	}
+	u, err := url.Parse(o.FromOpenAPI)
+	if err != nil || u.Host == "" {
+		return nil, usageError(fmt.Errorf("--from-openapi %s: not a URL", wire.RedactURL(o.FromOpenAPI)))
+	}
+	ctx := cmp.Or(o.ctx, context.Background())
+	fetched, err := fetchOpenAPI(ctx, "--from-openapi", o.FromOpenAPI, u.Scheme+"://"+u.Host, &runFlags{Timeout: wire.DefaultTimeout}, o.IO)
+	if err != nil {
+		return nil, err
+	}
+	return fetched.doc, nil
 }
 
 // loadOpenAPI reads `run --openapi FILE` and plans its operations.

@@ -25,27 +25,28 @@ type fetchedDocument struct {
 	sent int // requests sent to read it, counted in the run's budget
 }
 
-// fetchOpenAPI reads the document at raw (`--openapi URL`, e.g. the
+// fetchOpenAPI reads the document at raw (`--openapi URL`, or
+// `init --from-openapi URL`: flag names it in errors; e.g. the
 // /openapi.json or /v3/api-docs a web framework publishes) from the API
 // under test: only on the base URL's scheme and host, through the same
 // host guard, request budget, proxy and TLS settings as the probes,
 // following a redirect only within that origin, without any key, and at
 // most openapi.MaxDocumentBytes. Anything else is one line and exit 2.
-func fetchOpenAPI(ctx context.Context, raw, base string, f *runFlags, io *IO) (*fetchedDocument, error) {
+func fetchOpenAPI(ctx context.Context, flag, raw, base string, f *runFlags, io *IO) (*fetchedDocument, error) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
-		return nil, usageError(fmt.Errorf("--openapi %s: not a URL", wire.RedactURL(raw)))
+		return nil, usageError(fmt.Errorf("%s %s: not a URL", flag, wire.RedactURL(raw)))
 	}
 	if u.User != nil {
-		return nil, usageError(errors.New("--openapi URL: a user or password in the URL is not sent; the document is read without credentials"))
+		return nil, usageError(errors.New(flag + " URL: a user or password in the URL is not sent; the document is read without credentials"))
 	}
 	b, err := wire.ParseBaseURL(base)
 	if base == "" || err != nil {
-		return nil, usageError(fmt.Errorf("--openapi %s: a document URL needs the base URL of the API it is read from", wire.RedactURL(raw)))
+		return nil, usageError(fmt.Errorf("%s %s: a document URL needs the base URL of the API it is read from", flag, wire.RedactURL(raw)))
 	}
 	if !strings.EqualFold(u.Scheme, b.Scheme) || !strings.EqualFold(u.Host, b.Host) {
-		return nil, usageError(fmt.Errorf("--openapi %s: not on the base URL's scheme and host (%s://%s); errprobe reads the document only from the API under test",
-			wire.RedactURL(raw), b.Scheme, b.Host))
+		return nil, usageError(fmt.Errorf("%s %s: not on the base URL's scheme and host (%s://%s); errprobe reads the document only from the API under test",
+			flag, wire.RedactURL(raw), b.Scheme, b.Host))
 	}
 	if f.DryRun {
 		fmt.Fprintf(io.Err, "errprobe: reading the OpenAPI document %s (1 request, also in a dry run: the plan is made from it)\n", wire.RedactURL(raw))
@@ -56,7 +57,7 @@ func fetchOpenAPI(ctx context.Context, raw, base string, f *runFlags, io *IO) (*
 	client := &http.Client{Transport: wire.HostGuard{Next: budget, Base: b}, CheckRedirect: wire.RedirectPolicy(true, b), Timeout: f.Timeout}
 	text, err := getDocument(ctx, client, u)
 	if err != nil {
-		err = fmt.Errorf("--openapi %s: %w", wire.RedactURL(raw), err)
+		err = fmt.Errorf("%s %s: %w", flag, wire.RedactURL(raw), err)
 		if errors.Is(err, errUnreachable) {
 			return nil, withCode(ExitUnreachable, err)
 		}

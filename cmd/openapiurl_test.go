@@ -103,3 +103,44 @@ func TestRun_OpenAPIURLRefused(t *testing.T) {
 		t.Errorf("the other host received %d requests", n)
 	}
 }
+
+// TestInit_FromOpenAPIURL: init --from-openapi URL reads the document a
+// web framework publishes (one request, no key) and writes the profile a
+// run loads; a URL answering 404 or redirecting off its own origin is one
+// line naming --from-openapi, exit 2, nothing written.
+func TestInit_FromOpenAPIURL(t *testing.T) {
+	t.Parallel()
+	srv, hits := documentServer(t, []byte(urlDoc), nil)
+	other, otherHits := documentServer(t, []byte(urlDoc), nil)
+	redirect, _ := documentServer(t, nil, func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+"/openapi.json", http.StatusFound)
+	})
+	dir := t.TempDir()
+	prof := filepath.Join(dir, "p.yaml")
+	out, errOut, code := execute(t, map[string]string{"ERRPROBE_API_KEY": "k_secret"}, "init", "--from-openapi", srv.URL+"/openapi.json", "-o", prof)
+	if code != ExitOK || !strings.Contains(out, "(1 operations)") {
+		t.Fatalf("exit %d: %s%s", code, out, errOut)
+	}
+	if n := hits.Load(); n != 1 {
+		t.Errorf("the server saw %d requests, want 1 (the document)", n)
+	}
+	if _, errOut, code := execute(t, nil, "run", srv.URL, "-p", prof, "--dry-run", "-q"); code != ExitOK {
+		t.Errorf("the profile written from the URL does not run: exit %d: %s", code, errOut)
+	}
+	for _, tc := range []struct{ url, want string }{
+		{srv.URL + "/missing.json", "--from-openapi " + srv.URL + "/missing.json: answered 404"},
+		{redirect.URL + "/openapi.json", "not followed"},
+	} {
+		bad := filepath.Join(dir, "bad.yaml")
+		_, errOut, code := execute(t, nil, "init", "--from-openapi", tc.url, "-o", bad)
+		if code != ExitUsage || !strings.Contains(errOut, tc.want) || strings.Count(strings.TrimSpace(errOut), "\n") > 0 {
+			t.Errorf("%s: exit %d, stderr %q; want exit 2 and %q", tc.url, code, errOut, tc.want)
+		}
+		if _, err := os.Stat(bad); err == nil {
+			t.Errorf("%s: a profile was written", tc.url)
+		}
+	}
+	if n := otherHits.Load(); n != 0 {
+		t.Errorf("the other host received %d requests", n)
+	}
+}

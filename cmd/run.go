@@ -104,7 +104,7 @@ func (o *runOptions) probe(ctx context.Context, io *IO) (*report.Report, error) 
 		return nil, err
 	}
 	if isURL(o.OpenAPI) {
-		fetched, err := fetchOpenAPI(ctx, o.OpenAPI, cmp.Or(cfg.BaseURL, contract.Profile().BaseURL), &o.runFlags, io)
+		fetched, err := fetchOpenAPI(ctx, "--openapi", o.OpenAPI, cmp.Or(cfg.BaseURL, contract.Profile().BaseURL), &o.runFlags, io)
 		if err != nil {
 			return nil, err
 		}
