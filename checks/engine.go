@@ -336,13 +336,17 @@ func (s *session) deleteCreated(ctx context.Context, c created) string {
 	if s.p.Endpoints.Delete == "" {
 		return fmt.Sprintf("%s (no delete endpoint in the profile)", c.id)
 	}
+	const cut = "%s (not deleted: the clean-up was cut short after the run was stopped)"
 	if ctx.Err() != nil {
-		return fmt.Sprintf("%s (not deleted: the clean-up was cut short after the run was stopped)", c.id)
+		return fmt.Sprintf(cut, c.id)
 	}
 	ex := s.send(ctx, s.deleteCall(c.id, c.key))
 	if ex.Response != nil && (ex.Response.Status/100 == 2 || ex.Response.Status == http.StatusNotFound) {
 		s.untrack(c.id)
 		return ""
+	}
+	if ex.Response == nil && ctx.Err() != nil {
+		return fmt.Sprintf(cut, c.id)
 	}
 	return fmt.Sprintf("%s (DELETE: %s)", c.id, describe(ex, s.code(ex)))
 }

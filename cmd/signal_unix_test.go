@@ -26,6 +26,36 @@ func TestMain_SignalHelper(t *testing.T) {
 	os.Exit(mainArgs(System(), strings.Split(os.Getenv("ERRPROBE_TEST_ARGS"), "\x1f")))
 }
 
+// signalled runs errprobe with args and env in a helper process, sends it
+// SIGINT once ready() holds (polled, 20 s at most), and returns how long it
+// took to exit after the signal; exit code and stderr stay on c.
+func signalled(t *testing.T, args, env []string, stderr io.Writer, ready func() bool) (*exec.Cmd, time.Duration) {
+	t.Helper()
+	c := exec.Command(os.Args[0], "-test.run=^TestMain_SignalHelper$")
+	c.Env = append(append(os.Environ(), "ERRPROBE_TEST_MAIN=1", "ERRPROBE_TEST_ARGS="+strings.Join(args, "\x1f")), env...)
+	c.Stderr = stderr
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(20 * time.Second); !ready(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			c.Process.Kill()
+			t.Fatal("never ready for the signal: no request reached the server")
+		}
+	}
+	start := time.Now()
+	_ = c.Process.Signal(syscall.SIGINT)
+	exited := make(chan error, 1)
+	go func() { exited <- c.Wait() }()
+	select {
+	case <-exited:
+	case <-time.After(15 * time.Second):
+		c.Process.Kill()
+		t.Fatal("still running 15 s after SIGINT")
+	}
+	return c, time.Since(start)
+}
+
 // TestMain_SIGINTWithRequestsInFlight (D10, T5): SIGINT to a real process
 // whose requests hang at the server ends it with exit 130 within its
 // bounded wind-down (requests in flight get 0.3 s), the JSON report written,
@@ -47,33 +77,12 @@ func TestMain_SIGINTWithRequestsInFlight(t *testing.T) {
 	defer close(release)
 	jsonPath := filepath.Join(t.TempDir(), "r.json")
 	args := []string{"run", srv.URL, "-p", "erzycall", "-q", "--timeout", "60s", "--json", jsonPath}
-	c := exec.Command(os.Args[0], "-test.run=^TestMain_SignalHelper$")
-	c.Env = append(os.Environ(), "ERRPROBE_TEST_MAIN=1", "ERRPROBE_TEST_ARGS="+strings.Join(args, "\x1f"),
-		"ERRPROBE_API_KEY=SEKRETkey-0123456789abcdef")
-	if err := c.Start(); err != nil {
-		t.Fatal(err)
-	}
-	for deadline := time.Now().Add(20 * time.Second); seen.Load() == 0; time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			c.Process.Kill()
-			t.Fatal("no request reached the server")
-		}
-	}
-	start := time.Now()
-	_ = c.Process.Signal(syscall.SIGINT)
-	exited := make(chan error, 1)
-	go func() { exited <- c.Wait() }()
-	select {
-	case <-exited:
-	case <-time.After(15 * time.Second):
-		c.Process.Kill()
-		t.Fatal("still running 15 s after SIGINT")
-	}
+	c, took := signalled(t, args, []string{"ERRPROBE_API_KEY=SEKRETkey-0123456789abcdef"}, nil, func() bool { return seen.Load() > 0 })
 	if code := c.ProcessState.ExitCode(); code != ExitInterrupted {
 		t.Errorf("exit %d, want %d", code, ExitInterrupted)
 	}
-	if d := time.Since(start); d > 2500*time.Millisecond {
-		t.Errorf("took %s after SIGINT", d)
+	if took > 2500*time.Millisecond {
+		t.Errorf("took %s after SIGINT", took)
 	}
 	var rep struct {
 		Interrupted bool
@@ -124,33 +133,12 @@ func TestMain_SIGINTWindsDownQuickly(t *testing.T) {
 	dir := t.TempDir()
 	jsonPath, junitPath := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.xml")
 	args := []string{"run", srv.URL, "-p", "erzycall", "-q", "--timeout", "60s", "--json", jsonPath, "--junit", junitPath}
-	c := exec.Command(os.Args[0], "-test.run=^TestMain_SignalHelper$")
-	c.Env = append(os.Environ(), "ERRPROBE_TEST_MAIN=1", "ERRPROBE_TEST_ARGS="+strings.Join(args, "\x1f"))
+	var keys []string
 	for k, v := range env {
-		c.Env = append(c.Env, k+"="+v)
+		keys = append(keys, k+"="+v)
 	}
 	var stderr strings.Builder
-	c.Stderr = &stderr
-	if err := c.Start(); err != nil {
-		t.Fatal(err)
-	}
-	for deadline := time.Now().Add(20 * time.Second); !created.Load(); time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			c.Process.Kill()
-			t.Fatal("nothing was created")
-		}
-	}
-	start := time.Now()
-	_ = c.Process.Signal(syscall.SIGINT)
-	exited := make(chan error, 1)
-	go func() { exited <- c.Wait() }()
-	select {
-	case <-exited:
-	case <-time.After(15 * time.Second):
-		c.Process.Kill()
-		t.Fatal("still running 15 s after SIGINT")
-	}
-	took := time.Since(start)
+	c, took := signalled(t, args, keys, &stderr, created.Load)
 	if code := c.ProcessState.ExitCode(); code != ExitInterrupted {
 		t.Errorf("exit %d, want %d", code, ExitInterrupted)
 	}
