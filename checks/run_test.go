@@ -312,16 +312,22 @@ func TestRun_SuiteAndSkip(t *testing.T) {
 	}
 }
 
-func TestRun_SkipReasons(t *testing.T) {
-	t.Parallel()
-	cfg := target(t, "erzycall")
+// recompiled is cfg's contract with its profile edited (a copy).
+func recompiled(t *testing.T, cfg checks.Config, edit func(*schemas.Profile)) *schemas.Contract {
+	t.Helper()
 	p := *cfg.Contract.Profile()
-	p.Auth.Keys.Revoked = ""
+	edit(&p)
 	c, err := schemas.Compile(&p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.Contract = c
+	return c
+}
+
+func TestRun_SkipReasons(t *testing.T) {
+	t.Parallel()
+	cfg := target(t, "erzycall")
+	cfg.Contract = recompiled(t, cfg, func(p *schemas.Profile) { p.Auth.Keys.Revoked = "" })
 	cfg.Suites = []string{"auth"}
 	rep := run(t, cfg)
 	for _, r := range rep.Results {
@@ -423,13 +429,8 @@ func failedWith(rep *report.Report, check string) int {
 func TestRun_KeylessBurstSaysWhy(t *testing.T) {
 	t.Parallel()
 	cfg := target(t, "erzycall")
-	p := *cfg.Contract.Profile()
-	p.Auth.Keys.Valid = ""
-	c, err := schemas.Compile(&p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Contract, cfg.Suites = c, []string{"ratelimit", "envelope"}
+	cfg.Contract = recompiled(t, cfg, func(p *schemas.Profile) { p.Auth.Keys.Valid = "" })
+	cfg.Suites = []string{"ratelimit", "envelope"}
 	seen := 0
 	for _, r := range run(t, cfg).Results {
 		if r.Probe != "burst" || r.Suite != report.SuiteEnvelope {
