@@ -29,7 +29,7 @@ type broken struct {
 }
 
 // negativeProbes builds, for one operation, one request per constraint
-// kind its schemas state (body members, then query, then path
+// kind its schemas state (body members, then query, path and header
 // parameters), each valid except for that one member, plus one breaking
 // two members; each expects the documented 400/422 (else a 4xx) and,
 // where the error schema has a field member, the field named.
@@ -40,6 +40,7 @@ func negativeProbes(r request, keyed func(checks.ProbeRequest) checks.ProbeReque
 	}
 	cands = append(cands, paramBreaks(r.op, "query")...)
 	cands = append(cands, paramBreaks(r.op, "path")...)
+	cands = append(cands, headerBreaks(r.op, keyed)...)
 	var out []checks.Probe
 	done := map[string]bool{}
 	var firstTwo []broken
@@ -109,11 +110,32 @@ func paramBreaks(op *Operation, where string) []broken {
 		if p.In != where {
 			continue
 		}
-		if where == "query" && p.Required {
-			out = append(out, broken{kind: "required", field: p.Name, where: where, omit: true, why: "the required query parameter " + p.Name + " is left out"})
+		if where != "path" && p.Required {
+			out = append(out, broken{kind: "required", field: p.Name, where: where, omit: true, why: "the required " + where + " parameter " + p.Name + " is left out"})
 		}
 		for _, b := range valueBreaks(MergeAllOf(orEmpty(p.Schema)), true) {
 			b.field, b.where = p.Name, where
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// transportHeaders are header parameters the client's transport owns: a
+// probe never breaks them.
+var transportHeaders = map[string]bool{"authorization": true, "content-type": true, "accept": true, "content-length": true,
+	"user-agent": true, "host": true}
+
+// headerBreaks lists the ways to break the header parameters, but those
+// the transport owns and the one the credential travels in.
+func headerBreaks(op *Operation, keyed func(checks.ProbeRequest) checks.ProbeRequest) []broken {
+	skip := map[string]bool{}
+	for h := range keyed(checks.ProbeRequest{}).Headers {
+		skip[strings.ToLower(h)] = true
+	}
+	var out []broken
+	for _, b := range paramBreaks(op, "header") {
+		if !skip[strings.ToLower(b.field)] && !transportHeaders[strings.ToLower(b.field)] {
 			out = append(out, b)
 		}
 	}
@@ -227,6 +249,17 @@ func negativeProbe(r request, keyed func(checks.ProbeRequest) checks.ProbeReques
 			}
 		case "path":
 			path = concretePathWith(r.op, b.field, plainValue(b.value))
+		case "header":
+			hs := map[string]string{}
+			for k, v := range rq.Headers {
+				hs[k] = v
+			}
+			if b.omit {
+				delete(hs, b.field)
+			} else {
+				hs[b.field] = plainValue(b.value)
+			}
+			rq.Headers = hs
 		}
 	}
 	if body != nil {
