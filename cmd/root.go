@@ -51,5 +51,6 @@ headers.
 		newVersionCmd(io),
 	)
 	registerCompletions(root)
+	completeWithoutPackage(root)
 	return root
 }
