@@ -64,7 +64,8 @@ func registerCompletions(c *cobra.Command) {
 }
 
 // afterComma completes the last element of a comma-separated value: each
-// value not given yet, prefixed with what precedes the last comma.
+// value not given yet (nor a check of a suite given), prefixed with what
+// precedes the last comma.
 func afterComma(values []string, toComplete string) []string {
 	i := strings.LastIndex(toComplete, ",")
 	if i < 0 {
@@ -77,7 +78,8 @@ func afterComma(values []string, toComplete string) []string {
 	}
 	var out []string
 	for _, v := range values {
-		if !given[v] {
+		suite, _, _ := strings.Cut(v, ".")
+		if !given[v] && !given[suite] { // a check of a suite already given adds nothing
 			out = append(out, head+v)
 		}
 	}
