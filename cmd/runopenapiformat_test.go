@@ -119,16 +119,9 @@ func TestRun_OpenAPINegativeFormat(t *testing.T) {
 	if err := os.WriteFile(doc, []byte(formatDocument), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	prof := filepath.Join(dir, "p.yaml")
-	if _, errOut, code := execute(t, nil, "init", "--from-openapi", doc, "-o", prof); code != ExitOK {
-		t.Fatalf("init exit %d: %s", code, errOut)
-	}
-	b, err := os.ReadFile(prof)
-	if err != nil {
-		t.Fatal(err)
-	}
+	prof, text := importedProfile(t, doc, dir)
 	strict := filepath.Join(t.TempDir(), "p.yaml")
-	stated := string(b) + "severity:\n  negative.format: {level: error, reason: \"we validate formats\"}\n"
+	stated := text + "severity:\n  negative.format: {level: error, reason: \"we validate formats\"}\n"
 	if err := os.WriteFile(strict, []byte(stated), 0o644); err != nil {
 		t.Fatal(err)
 	}
