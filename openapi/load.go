@@ -196,6 +196,10 @@ func (c *converter) operation(t *openapi3.T, path, method string, item *openapi3
 		rb := op.RequestBody.Value
 		ct, mt := pickMedia(rb.Content)
 		b := &Body{Required: rb.Required, ContentType: ct}
+		for n := range rb.Content {
+			b.ContentTypes = append(b.ContentTypes, n)
+		}
+		sort.Strings(b.ContentTypes)
 		if mt != nil {
 			b.Schema = c.jsonSchema(mt.Schema)
 			b.Example = mediaExample(mt)

@@ -86,6 +86,9 @@ type Body struct {
 	// Schema is the body's schema as JSON Schema (2020-12), $refs resolved.
 	Schema  map[string]any
 	Example any
+	// ContentTypes are every documented media type, sorted (ContentType is
+	// the one probes send: JSON where documented).
+	ContentTypes []string
 }
 
 // JSON reports whether the body is JSON (application/json or +json).

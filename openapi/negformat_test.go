@@ -152,3 +152,44 @@ func TestPlan_NegativeFormat(t *testing.T) {
 		t.Errorf("format probes %v, want %d", got, len(want))
 	}
 }
+
+// TestPlan_ContentTypeProbeNeverContradicts: where the document gives a
+// body text/plain too, JSON sent as text/plain is not refused by the
+// document: the content-type probe is skipped with that reason.
+func TestPlan_ContentTypeProbeNeverContradicts(t *testing.T) {
+	t.Parallel()
+	doc := `openapi: 3.0.3
+info: {title: notes, version: "1"}
+paths:
+  /notes:
+    post:
+      requestBody:
+        content:
+          application/json: {schema: {type: object}}
+          text/plain: {schema: {type: string}}
+      responses: {"201": {description: ok}, "400": {description: bad}}
+  /tags:
+    post:
+      requestBody:
+        content:
+          application/json: {schema: {type: object}}
+      responses: {"201": {description: ok}, "400": {description: bad}}
+`
+	d, err := LoadData("notes.yaml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := Plan(d, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	skips := map[string]string{}
+	for _, p := range plan.Probes {
+		if p.Check == report.MalformedContentType {
+			skips[p.Name] = p.Skip
+		}
+	}
+	if !strings.Contains(skips["POST /notes content-type"], "text/plain") || skips["POST /tags content-type"] != "" {
+		t.Errorf("content-type probes: %q", skips)
+	}
+}
