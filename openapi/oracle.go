@@ -1,6 +1,10 @@
 package openapi
 
-import "github.com/errprobe/errprobe/schemas"
+import (
+	"strings"
+
+	"github.com/errprobe/errprobe/schemas"
+)
 
 // What a server that keeps the document's promises needs of the model
 // (fixtures/docserver), read the way init --from-openapi and the
@@ -84,3 +88,9 @@ func FieldPointers(schema map[string]any) []string {
 // (negative.format): schemas.AssertedFormats, each with a sample and a
 // broken value here.
 func AssertedFormats() []string { return schemas.AssertedFormats() }
+
+// TransportHeader reports whether a header parameter is one the client's
+// transport owns (Authorization, Content-Type, Accept, …): the negative
+// probes never break it, and a server keeping the document does not judge
+// it as data.
+func TransportHeader(name string) bool { return transportHeaders[strings.ToLower(name)] }
