@@ -56,7 +56,7 @@ func Run(ctx context.Context, cfg Config) (*report.Report, error) {
 	defer stopWindDown()
 	plan := probes(s.p, cfg.Probes)
 	s.skipUndocumented(plan)
-	s.envelopeRead, s.envelopeValidation = envelopeSource(s.p.Envelope.Schema, cfg.OpenAPI)
+	s.envelopeRead, s.envelopeValidation = envelopeSource(s.p.Envelope, cfg.OpenAPI)
 	sel, err := newSelection(cfg.Suites, cfg.Skip, planChecks(plan))
 	if err != nil {
 		return nil, err

@@ -69,7 +69,8 @@ func (s *session) envelopeResults(probe string, exs []*report.Exchange, want fun
 	first := map[string]*schemas.Violation{}
 	firstEx := map[string]*report.Exchange{}
 	guess := map[string]string{}
-	var sample, jsonSample *report.Exchange
+	// shapeSample: a JSON body held to the envelope's shape (shapeRule).
+	var sample, jsonSample, shapeSample *report.Exchange
 	for _, ex := range exs {
 		if !isError(ex) || s.documentedNotJSON(ex) {
 			continue
@@ -77,8 +78,12 @@ func (s *session) envelopeResults(probe string, exs []*report.Exchange, want fun
 		if sample == nil {
 			sample = ex
 		}
+		free := s.validationShapeOnly(ex)
 		if jsonSample == nil && jsonBody(ex) {
 			jsonSample = ex
+		}
+		if shapeSample == nil && jsonBody(ex) && !free {
+			shapeSample = ex
 		}
 		vs := s.contract.CheckError(toSchemaExchange(ex))
 		if s.ownDocumentedSchema(ex, vs) {
@@ -89,6 +94,9 @@ func (s *session) envelopeResults(probe string, exs []*report.Exchange, want fun
 			g = s.envelopeGuess(ex)
 		}
 		for _, v := range vs {
+			if free && shapeRule(v.Rule) {
+				continue // the document's validation schema says nothing of this body
+			}
 			// A failure the document backs comes before one resting on a guess.
 			if _, seen := first[v.Rule]; !seen || (guess[v.Rule] != "" && g == "") {
 				v := v
@@ -111,10 +119,16 @@ func (s *session) envelopeResults(probe string, exs []*report.Exchange, want fun
 		if jsonSample != nil && s.needsJSON(id) {
 			r.Exchange = jsonSample
 		}
+		if jsonSample != nil && shapeRule(id) {
+			r.Exchange = shapeSample
+		}
 		if id == report.EnvelopeRequestID && !promisesRequestID(s.p) {
 			r.Status, r.Exchange, r.Message = report.StatusSkip, nil, "request_id not set (the profile promises no request id)"
 		} else if runSkip(s.p, id) != "" {
 			continue // reported once for the run (runSkips)
+		} else if jsonSample != nil && shapeSample == nil && shapeRule(id) {
+			r.Status, r.Exchange, r.Message = report.StatusSkip, nil, "no error body the document describes: it gives its error schema "+
+				"to validation errors (400/422) only, so other bodies are not held to it"
 		} else if jsonSample == nil && s.needsJSON(id) {
 			r.Status, r.Exchange, r.Message = report.StatusSkip, nil, "no JSON error body to check (every error response failed envelope.json)"
 		} else if v := first[id]; v != nil {

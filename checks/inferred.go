@@ -3,7 +3,9 @@ package checks
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -16,28 +18,37 @@ import (
 // error responses. Held to a body the document does not describe, it is
 // errprobe's inference, not the document's word, where the body is no
 // JSON at all (a framework's HTML page for an unknown route or an unrouted
-// method: the document promises JSON only for the errors it documents) or
-// where the document gives that schema to its validation errors only (a
-// framework's generated document: only the validator's 422, while the
-// framework answers 401/403/404/405 in its own shape). With --openapi
-// those failures are guesses (graded warning, never gating). A JSON error
+// method: the document promises JSON only for the errors it documents):
+// with --openapi those failures are guesses (graded warning, never
+// gating). Where the document gives that schema to its validation errors
+// only (a framework's generated document: only the validator's 422, while
+// the framework answers 401/403/404/405 in its own shape), a JSON body it
+// does not describe is not held to the schema, message or code at all. A JSON error
 // body that breaks an envelope the document gives its errors in general,
 // and any profile whose envelope is not one of the document's error
 // schemas (stating its own contract), are judged as written.
 
-// envelopeSource reports whether the profile's envelope schema is one of
-// the error schemas the document gives (init --from-openapi copied it),
-// and whether the document gives it to validation errors (400, 422) only.
-func envelopeSource(env any, api *OpenAPI) (read, validationOnly bool) {
+// envelopeSource reports whether the profile's envelope schema, or where
+// it is open ({}) one of its status schemas, is one of the error schemas
+// the document gives
+// (init --from-openapi copied it), and whether the document gives those
+// schemas to validation errors (400, 422) only.
+func envelopeSource(env schemas.Envelope, api *OpenAPI) (read, validationOnly bool) {
 	if api == nil {
 		return false, false
 	}
-	if _, ok := env.(map[string]any); !ok {
-		return false, false
+	want := map[string]bool{}
+	given := []any{env.Schema}
+	if m, ok := env.Schema.(map[string]any); ok && len(m) == 0 {
+		// An open envelope: the document's schemas are the statuses' own.
+		given = append(given, slices.Collect(maps.Values(env.StatusSchemas))...)
 	}
-	want, err := json.Marshal(env)
-	if err != nil {
-		return false, false
+	for _, sch := range given {
+		if m, ok := sch.(map[string]any); ok && len(m) > 0 {
+			if b, err := json.Marshal(m); err == nil {
+				want[string(b)] = true
+			}
+		}
 	}
 	validationOnly = true
 	for _, op := range api.Operations {
@@ -45,7 +56,7 @@ func envelopeSource(env any, api *OpenAPI) (read, validationOnly bool) {
 			if r.Schema == nil || key == "" || (key[0] != '4' && key[0] != '5' && key != "default") {
 				continue
 			}
-			if got, err := json.Marshal(r.Schema); err == nil && string(got) == string(want) {
+			if got, err := json.Marshal(r.Schema); err == nil && want[string(got)] {
 				read = true
 				validationOnly = validationOnly && (key == "400" || key == "422")
 			}
@@ -75,20 +86,33 @@ func (s *session) undescribed(ex *report.Exchange) string {
 
 // envelopeGuess is why an envelope failure on ex rests on a guess: the
 // profile's envelope (the document's error schema) held to a body the
-// document does not describe that is no JSON, or held to it at all where
-// the document gives that schema to its validation errors only. "" when
-// the failure does not rest on a guess.
+// document does not describe that is no JSON. "" when the failure does not
+// rest on a guess.
 func (s *session) envelopeGuess(ex *report.Exchange) string {
 	why := s.undescribed(ex)
-	switch {
-	case why == "":
+	if why == "" || jsonBody(ex) {
 		return ""
-	case !jsonBody(ex):
-		return why + "; the document promises a JSON error body only where it documents one"
-	case s.envelopeValidation:
-		return why + "; the envelope is the schema the document gives its validation errors (400/422) only"
 	}
-	return ""
+	return why + "; the document promises a JSON error body only where it documents one"
+}
+
+// validationShapeOnly reports whether ex's body is not held to the
+// envelope's shape (schema, message, code): the document gives its error
+// schema to validation errors (400/422) only, and ex is a JSON body it
+// does not describe (a framework's own 401/403/404/405), whose status has
+// no schema of its own in the profile.
+func (s *session) validationShapeOnly(ex *report.Exchange) bool {
+	return s.envelopeValidation && jsonBody(ex) && s.undescribed(ex) != "" &&
+		s.p.Envelope.StatusSchemas[strconv.Itoa(ex.Response.Status)] == nil
+}
+
+// shapeRule: the envelope rules a body's shape decides.
+func shapeRule(rule string) bool {
+	switch rule {
+	case report.EnvelopeSchema, report.EnvelopeMessage, report.EnvelopeCodeKnown, report.EnvelopeStatusMatch:
+		return true
+	}
+	return false
 }
 
 // markInferred grades as guesses the failures of the profile's own probes

@@ -147,8 +147,8 @@ func frameworkServer(t *testing.T, fault string) string {
 // TestRun_OpenAPIFrameworkDefaults: with the profile init wrote from a
 // framework's code-less document, the framework's own answers to what the
 // document leaves out (403/401/404/405 bodies, an HTML 404 for an unknown
-// route) are held to the 422's schema only as a guess — warnings that say
-// so, never gating — while a documented body that breaks its schema still
+// route) are not held to the 422's schema (a JSON body) or only as a guess
+// (an HTML page: a warning that says so, never gating) — while a documented body that breaks its schema still
 // fails as an error; a hand-written envelope is judged as written.
 func TestRun_OpenAPIFrameworkDefaults(t *testing.T) {
 	t.Parallel()

@@ -54,6 +54,11 @@ type importer struct {
 	codeless string
 	// wroteStatus are the situations the status-only expect table wrote.
 	wroteStatus map[string]bool
+	// statusSchemas are the error schemas by status ("422") where the
+	// document gives JSON error schemas to its validation errors (400,
+	// 422) only, as a framework's generated document does: the envelope
+	// stays open and only those statuses are held to a schema.
+	statusSchemas map[string]map[string]any
 }
 
 func newImport(d *Document) *importer {
@@ -120,6 +125,29 @@ func (im *importer) chooseEnvelope() {
 	im.envelope = first[best].resp.Schema
 	im.envWhere = first[best].where()
 	im.envCount = count[best]
+	im.statusSchemas = validationSchemas(im.errs)
+}
+
+// validationSchemas are the JSON error schemas by status where every one
+// the document gives is on a 400 or 422 response (the first of each
+// status); nil where any other error response has a JSON schema.
+func validationSchemas(errs []errorResponse) map[string]map[string]any {
+	var out map[string]map[string]any
+	for _, e := range errs {
+		if e.resp.Schema == nil || !isJSON(e.resp.ContentType) {
+			continue
+		}
+		if e.key != "400" && e.key != "422" {
+			return nil
+		}
+		if out == nil {
+			out = map[string]map[string]any{}
+		}
+		if out[e.key] == nil {
+			out[e.key] = e.resp.Schema
+		}
+	}
+	return out
 }
 
 // collectCodes reads the code of every error example, and the statuses

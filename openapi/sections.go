@@ -1,8 +1,10 @@
 package openapi
 
 import (
+	"maps"
 	"net/http"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -19,9 +21,21 @@ func (im *importer) writeEnvelope(y *yamlOut) {
 		y.blank()
 		return
 	}
-	y.comment(1, "The error schema of %d documented error responses (first: the %s), with every $ref resolved "+
-		"into this self-contained copy.", im.envCount, im.envWhere)
-	y.jsonBlock(1, "schema", im.envelope)
+	if im.statusSchemas != nil {
+		y.comment(1, "The document gives an error schema to its validation errors (%s) only, as a framework's "+
+			"generated document does: other error bodies (the framework's own 401, 403, 404, 405) keep an open "+
+			"envelope, and each of those statuses its own schema, with every $ref resolved.",
+			strings.Join(slices.Sorted(maps.Keys(im.statusSchemas)), ", "))
+		y.raw(1, "schema: {}")
+		y.key(1, "status_schemas")
+		for _, st := range slices.Sorted(maps.Keys(im.statusSchemas)) {
+			y.jsonBlock(2, st, im.statusSchemas[st])
+		}
+	} else {
+		y.comment(1, "The error schema of %d documented error responses (first: the %s), with every $ref resolved "+
+			"into this self-contained copy.", im.envCount, im.envWhere)
+		y.jsonBlock(1, "schema", im.envelope)
+	}
 	for _, role := range []string{"code", "message", "details", "request_id", "status"} {
 		g, ok := im.ptrs[role]
 		switch {

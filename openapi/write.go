@@ -91,6 +91,9 @@ func scalar(v any) string {
 
 // yamlKey quotes a key that plain YAML would misread (type URIs, spaces).
 func yamlKey(k string) string {
+	if _, err := strconv.Atoi(k); err == nil {
+		return strconv.Quote(k) // a string key, not a number: "422"
+	}
 	for _, r := range k {
 		if !(r == '_' || r == '-' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
 			return strconv.Quote(k)
