@@ -33,6 +33,8 @@ func runSkip(p *schemas.Profile, id string) string {
 		return "no codes.X.headers in the profile (no header promises per code)"
 	case id == report.EnvelopeCodeKnown && p.Envelope.Code == "":
 		return "envelope.code not set (the profile's errors carry no code)"
+	case id == report.EnvelopeMessage && p.Envelope.Message == "":
+		return "envelope.message not set (the profile's open envelope names no message member)"
 	}
 	return ""
 }

@@ -130,3 +130,53 @@ func TestRun_OpenAPIValidationOnlyEnvelope(t *testing.T) {
 		t.Errorf("a 422 breaking its schema gave no error finding: %v", got)
 	})
 }
+
+// TestRun_ValidationOnlyProfilePlain: the profile init writes from such a
+// document also runs alone (`errprobe run`, no --openapi), as README's first
+// steps do: its open envelope names no message, so the framework's
+// {"detail": "Not authenticated"} is no envelope.message failure (the check
+// is skipped, saying why), and a document that documents no 429 gives
+// rate_limit: none — no burst is sent for a limiter it never promised.
+// (The stand-in's loose request parsing fails malformed.* and validation
+// probes, truly; no envelope or rate-limit check fails.)
+func TestRun_ValidationOnlyProfilePlain(t *testing.T) {
+	t.Parallel()
+	prof, text := importedProfile(t, fastAPIDocument, t.TempDir())
+	if strings.Contains(text, "\n  message:") || !strings.Contains(text, "\nrate_limit: \"none\"\n") {
+		t.Fatalf("want no message pointer and rate_limit: none:\n%s", text)
+	}
+	ts := httptest.NewServer(fastAPIItems(false))
+	t.Cleanup(ts.Close)
+	out := filepath.Join(t.TempDir(), "r.json")
+	stdout, errOut, code := execute(t, map[string]string{"ERRPROBE_API_KEY": "good"},
+		"run", ts.URL, "-p", prof, "--json", out, "-q")
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatalf("exit %d, no report: %s", code, errOut)
+	}
+	var rep struct {
+		Requests int
+		Results  []struct{ Check, Status, Message string }
+	}
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	skipped := false
+	for _, r := range rep.Results {
+		if r.Status == "fail" && (strings.HasPrefix(r.Check, "envelope.") || strings.HasPrefix(r.Check, "ratelimit.")) {
+			t.Errorf("%s failed on the framework's own bodies: %s", r.Check, r.Message)
+		}
+		if r.Check == "envelope.message" {
+			if r.Status != "skip" || !strings.Contains(r.Message, "envelope.message not set") {
+				t.Errorf("envelope.message %s (%s), want skipped: the profile names no message", r.Status, r.Message)
+			}
+			skipped = true
+		}
+	}
+	if !skipped {
+		t.Error("no envelope.message result: a check without evidence is skipped with its reason, not left out")
+	}
+	if rep.Requests > 100 {
+		t.Errorf("exit %d, %d requests: a burst for a limiter the document never promised\n%s", code, rep.Requests, stdout)
+	}
+}

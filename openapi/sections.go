@@ -39,6 +39,12 @@ func (im *importer) writeEnvelope(y *yamlOut) {
 	for _, role := range []string{"code", "message", "details", "request_id", "status"} {
 		g, ok := im.ptrs[role]
 		switch {
+		case role == "message" && im.statusSchemas != nil:
+			// The message the validation schema names is no promise about
+			// the framework's other bodies ({"detail": "Not authenticated"}).
+			y.comment(1, "No message member: the open envelope promises none for the framework's other error "+
+				"bodies; the validation errors' own schema above says where their messages are.")
+			continue
 		case !ok && role == "code" && im.codeless != "":
 			y.comment(1, "A code-less contract, every expectation by status: %s.", im.codeless)
 			continue
@@ -250,13 +256,14 @@ func (im *importer) writeRateLimit(y *yamlOut) {
 			break
 		}
 	}
-	y.key(0, "rate_limit")
 	if r429 == nil {
-		y.comment(1, "The document documents no 429 response: errprobe expects no rate-limit headers.")
-		y.kv(1, "headers", "none")
+		y.comment(0, "The document documents no 429 response anywhere: it promises no limiter, so no burst is sent and "+
+			"a 429 met anywhere is a finding. If the API has a limiter, document its 429 (or write its headers here).")
+		y.kv(0, "rate_limit", "none")
 		y.blank()
 		return
 	}
+	y.key(0, "rate_limit")
 	y.comment(1, "From the headers of the %s.", r429.where())
 	resp := r429.resp
 	legacy := map[string]string{}

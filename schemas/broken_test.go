@@ -61,6 +61,8 @@ var brokenProfiles = []struct{ name, src, want string }{
 		"bad.yaml:1:1: extends: must name a built-in profile (erzycall, jsonapi, messaging, plain, problem, voiceagent) or a profile file like ./base.yaml"},
 	{"missing required", "name: mine\nenvelope:\n  schema: builtin:erzycall\n  code: /code\n  message: /message\ncodes:\n  X: {status: 400}\nauth:\n  header: X-API-Key\n  keys: {valid: k}\n",
 		"bad.yaml:1:1: missing required key \"endpoints\""},
+	{"message missing under a closed envelope", "name: mine\nenvelope:\n  schema: builtin:erzycall\n  code: /code\ncodes:\n  X: {status: 400}\nauth:\n  header: X-API-Key\n  keys: {valid: k}\nendpoints: {list: GET /x}\n",
+		"bad.yaml:2:1: envelope: missing required key \"message\""},
 	{"yaml syntax", "extends: erzycall\ncodes:\n  NOT_FOUND: {status: 404\n",
 		"bad.yaml:3:14: invalid YAML: could not find flow mapping end token '}'"},
 	{"not a mapping", "- a\n- b\n",

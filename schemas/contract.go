@@ -323,8 +323,11 @@ func (c *Contract) checkStatusMember(status int, v any, add func(string, string,
 }
 
 // checkMessage wants a non-empty message at the message pointer (at each
-// element's, for a "*" pointer).
+// element's, for a "*" pointer); nothing where the profile names none.
 func (c *Contract) checkMessage(v any, add func(string, string, string)) {
+	if c.p.Envelope.Message == "" {
+		return // an open envelope that names no message promises none
+	}
 	ptrs := c.msg.expand(v)
 	if len(ptrs) == 0 {
 		add(RuleMessage, c.p.Envelope.Message, "message at "+c.p.Envelope.Message+" is missing or empty")

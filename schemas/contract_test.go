@@ -364,3 +364,31 @@ func TestCheckError_CodeRoutes(t *testing.T) {
 		t.Error("a routes key without a method loaded")
 	}
 }
+
+// An open envelope (schema: {}) may name no message: it promises none, so a
+// framework's {"detail": "Not authenticated"} breaks no message rule; a
+// message pointer, once named, is judged on every error body.
+func TestCheckError_OpenEnvelopeWithoutMessage(t *testing.T) {
+	dir := t.TempDir()
+	src := "name: open\nenvelope:\n  schema: {}\n  content_types: [application/json]\ncodes: {}\n" +
+		"auth:\n  header: X-API-Key\n  keys: {valid: k}\nendpoints: {list: GET /x}\n"
+	r := Response{Status: 403, Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(`{"detail":"Not authenticated"}`)}
+	for _, msg := range []string{"", "/message"} {
+		text := src
+		if msg != "" {
+			text = strings.Replace(src, "  content_types", "  message: "+msg+"\n  content_types", 1)
+		}
+		p, err := Load(writeProfile(t, dir, "p.yaml", text), testEnv)
+		if err != nil {
+			t.Fatalf("message %q: %v", msg, err)
+		}
+		c, err := Compile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := slices.ContainsFunc(c.CheckError(r), func(v Violation) bool { return v.Rule == RuleMessage })
+		if got != (msg != "") {
+			t.Errorf("message %q: message violation %v, want %v", msg, got, msg != "")
+		}
+	}
+}
