@@ -391,7 +391,7 @@ func (s *session) assemble(ctx context.Context, plan []Probe, sel selection, out
 				rs = append(rs, r)
 			}
 			if unsent == "" {
-				rs = append(rs, s.envelopeResults(p.Name, o.exchanges, sel.wants)...)
+				rs = append(rs, s.envelopeResults(p.Name, s.expectationGuess(p), o.exchanges, sel.wants)...)
 				rs = append(rs, s.documentedResults(p.Name, o.exchanges, sel.wants)...)
 			} else {
 				rs = append(rs, s.envelopeSkips(p.Name, unsent, sel.wants)...)

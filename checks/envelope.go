@@ -67,7 +67,11 @@ func promisesRequestID(p *schemas.Profile) bool {
 
 // envelopeResults checks every error response of one probe against the
 // envelope and returns one result per envelope check.
-func (s *session) envelopeResults(probe string, exs []*report.Exchange, want func(string) bool) []report.Result {
+// probeGuess, when set, is the guess every step's expectation rests on
+// (init's unknown_route, or its 405 for a document that lists none): the
+// request is one the profile's source never describes, so a body there
+// that is no JSON at all breaks the envelope only on that guess.
+func (s *session) envelopeResults(probe, probeGuess string, exs []*report.Exchange, want func(string) bool) []report.Result {
 	first := map[string]*schemas.Violation{}
 	firstEx := map[string]*report.Exchange{}
 	guess := map[string]string{}
@@ -94,6 +98,9 @@ func (s *session) envelopeResults(probe string, exs []*report.Exchange, want fun
 		g := ""
 		if len(vs) > 0 {
 			g = s.envelopeGuess(ex)
+			if g == "" && probeGuess != "" && !jsonBody(ex) {
+				g = "the probe's expectation is itself a guess (" + probeGuess + "); nothing promises a JSON error body there"
+			}
 		}
 		for _, v := range vs {
 			if free && shapeRule(v.Rule) {

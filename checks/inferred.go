@@ -141,8 +141,35 @@ func (s *session) markInferred(rs []report.Result) {
 	}
 }
 
-// lists405 reports whether any operation of the document lists 405.
+// expectationGuess is the guess a probe's expectation rests on where every
+// step's rests on one ("" otherwise): init marks unknown_route, and the
+// default 405 of a document that lists none, so.
+func (s *session) expectationGuess(p Probe) string {
+	g := ""
+	for _, r := range p.Requests {
+		x := r.Expect
+		switch {
+		case x.Rule != nil:
+			g = x.Rule.Guess
+		case len(x.Situations) > 0 && len(x.AnyOf) == 0:
+			e, _ := expect(s.p, x.Situations...)
+			g = e.guess()
+		default:
+			g = ""
+		}
+		if g == "" {
+			return ""
+		}
+	}
+	return g
+}
+
+// lists405 reports whether any operation of the document lists 405 (none
+// without a document).
 func (s *session) lists405() bool {
+	if s.cfg.OpenAPI == nil {
+		return false
+	}
 	for _, op := range s.cfg.OpenAPI.Operations {
 		if _, ok := op.Responses[strconv.Itoa(http.StatusMethodNotAllowed)]; ok {
 			return true

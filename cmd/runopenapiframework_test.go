@@ -348,6 +348,75 @@ func TestRun_OpenAPIRouterDefaults(t *testing.T) {
 		t.Parallel()
 		judgeGuesses(t, ExitFailed, []string{"envelope.schema"}, "run", routerServer(t, "json-pages"), "-p", prof, "--openapi", doc)
 	})
+	// The same profile without the document: its expect table sets no
+	// method_not_allowed, and grading the router's failed 405 asked the
+	// absent document whether it lists 405 (a nil dereference, a crash).
+	t.Run("profile-alone", func(t *testing.T) {
+		t.Parallel()
+		_, errOut, code := execute(t, map[string]string{"ERRPROBE_API_KEY": "good"}, "run", routerServer(t, ""), "-p", prof, "-q")
+		if code != ExitFailed && code != ExitOK {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+	})
+}
+
+// muxDocument is a code-less document as a Go team writes it: errors are
+// {"message"} JSON, no 405 listed, nothing said of unknown routes.
+const muxDocument = `openapi: 3.0.3
+info: {title: Notes, version: "1"}
+components:
+  schemas:
+    Error: {type: object, required: [message], properties: {message: {type: string}}}
+paths:
+  /notes:
+    get:
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {type: array, items: {type: object}}}}}
+    post:
+      requestBody: {required: true, content: {application/json: {schema: {type: object, required: [text], properties: {text: {type: string}}}}}}
+      responses:
+        "201": {description: created, content: {application/json: {schema: {type: object}}}}
+        "400": {description: invalid, content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
+`
+
+// TestRun_ProfileAloneRouterPages: the profile init writes, run alone (no
+// --openapi, README's first steps), against Go's ServeMux answering an
+// unknown route and an unrouted method with its text/plain pages: those
+// probes' expectations are init's guesses (unknown_route, the default
+// 405), so the envelope failures on their non-JSON pages are guesses too —
+// warnings saying so, never gating. A JSON 400 breaking the schema still
+// fails as an error.
+func TestRun_ProfileAloneRouterPages(t *testing.T) {
+	t.Parallel()
+	_, _, prof := importDocument(t, muxDocument)
+	server := func(broken bool) string {
+		mux := http.NewServeMux()
+		mux.HandleFunc("GET /notes", func(w http.ResponseWriter, r *http.Request) { writeJSONBody(w, 200, []any{}) })
+		mux.HandleFunc("POST /notes", func(w http.ResponseWriter, r *http.Request) {
+			var in map[string]any
+			b, _ := io.ReadAll(r.Body)
+			if r.Header.Get("Content-Type") != "application/json" || json.Unmarshal(b, &in) != nil || in["text"] == nil {
+				if broken {
+					writeJSONBody(w, 400, map[string]any{"error": "bad"})
+				} else {
+					writeJSONBody(w, 400, map[string]any{"message": "text is required"})
+				}
+				return
+			}
+			writeJSONBody(w, 201, map[string]any{"id": "n1"})
+		})
+		ts := httptest.NewServer(mux)
+		t.Cleanup(ts.Close)
+		return ts.URL
+	}
+	t.Run("clean", func(t *testing.T) {
+		t.Parallel()
+		judgeGuesses(t, ExitOK, nil, "run", server(false), "-p", prof, "--suite", "resources,malformed,envelope")
+	})
+	t.Run("broken-400", func(t *testing.T) {
+		t.Parallel()
+		judgeGuesses(t, ExitFailed, []string{"envelope.schema"}, "run", server(true), "-p", prof, "--suite", "resources,malformed,envelope")
+	})
 }
 
 // importDocument writes an OpenAPI document into a temporary folder and
