@@ -348,12 +348,32 @@ func TestRun_OpenAPIRouterDefaults(t *testing.T) {
 		t.Parallel()
 		judgeGuesses(t, ExitFailed, []string{"envelope.schema"}, "run", routerServer(t, "json-pages"), "-p", prof, "--openapi", doc)
 	})
-	// The same profile without the document: its expect table sets no
-	// method_not_allowed, and grading the router's failed 405 asked the
-	// absent document whether it lists 405 (a nil dereference, a crash).
+	// The same profile without the document (README's first steps): init
+	// marked the unknown route's code and the default 405 as guesses, so
+	// the router's HTML pages there are warnings, as with --openapi.
 	t.Run("profile-alone", func(t *testing.T) {
 		t.Parallel()
-		_, errOut, code := execute(t, map[string]string{"ERRPROBE_API_KEY": "good"}, "run", routerServer(t, ""), "-p", prof, "-q")
+		judgeGuesses(t, ExitOK, nil, "run", routerServer(t, ""), "-p", prof)
+	})
+	// Without expect.method_not_allowed, grading the router's failed 405
+	// asked the absent document whether it lists 405 (a nil dereference).
+	t.Run("profile-alone-no-405", func(t *testing.T) {
+		t.Parallel()
+		b, err := os.ReadFile(prof)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var kept []string
+		for _, l := range strings.Split(string(b), "\n") {
+			if !strings.HasPrefix(strings.TrimSpace(l), "method_not_allowed:") {
+				kept = append(kept, l)
+			}
+		}
+		p2 := filepath.Join(t.TempDir(), "p.yaml")
+		if err := os.WriteFile(p2, []byte(strings.Join(kept, "\n")), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, errOut, code := execute(t, map[string]string{"ERRPROBE_API_KEY": "good"}, "run", routerServer(t, ""), "-p", p2, "-q")
 		if code != ExitFailed && code != ExitOK {
 			t.Fatalf("exit %d: %s", code, errOut)
 		}

@@ -24,7 +24,7 @@ func TestProfile_Contacts(t *testing.T) {
 				`headers: "legacy"`, `reset: "epoch"`, `retry_after: true`,
 				`header: "Idempotency-Key"`,
 				"# From the 401 example \"missing_key\" of GET /contacts.\n  missing_key: \"UNAUTHORIZED\"",
-				"# guess: no error documented for it: the code of not_found.\n  unknown_route: \"NOT_FOUND\"",
+				"# guess: no error documented for it: the code of not_found.\n  unknown_route: {code: \"NOT_FOUND\", guess: \"404 for a path the document does not have",
 				`# revoked: ${ERRPROBE_REVOKED_KEY}`,
 			} {
 				if !strings.Contains(got, want) {

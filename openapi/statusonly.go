@@ -203,6 +203,12 @@ func (im *importer) writeStatusOnly(y *yamlOut) {
 	}
 }
 
+// What the route probes' expectations rest on where the document is silent.
+const (
+	methodGuess       = "405 for a method the document does not give the path (RFC 9110 §15.5.6), but no operation of the document lists 405"
+	unknownRouteGuess = "404 for a path the document does not have (RFC 9110 §15.5.5); the document cannot say what its server answers there"
+)
+
 // writeRouteStatuses: a method the read route does not take (405, RFC 9110
 // §15.5.6), a path the document does not have (404, §15.5.5) and a
 // documented 429.
@@ -211,13 +217,12 @@ func (im *importer) writeRouteStatuses(y *yamlOut, b builtIn) {
 		e := statusExpect{statuses: []int{405}, from: "From RFC 9110 §15.5.6: a method the path does not take gets 405 " +
 			"(operations of the document list 405)"}
 		if !im.d.documents405() {
-			e.guess = "405 for a method the document does not give the path (RFC 9110 §15.5.6), but no operation of the document lists 405"
+			e.guess = methodGuess
 			e.from = "guess: " + e.guess
 		}
 		im.writeStatus(y, "method_not_allowed", e)
 	}
-	g := "404 for a path the document does not have (RFC 9110 §15.5.5); the document cannot say what its server answers there"
-	im.writeStatus(y, "unknown_route", statusExpect{statuses: []int{404}, from: "guess: " + g, guess: g})
+	im.writeStatus(y, "unknown_route", statusExpect{statuses: []int{404}, from: "guess: " + unknownRouteGuess, guess: unknownRouteGuess})
 	for _, e := range im.errs {
 		if e.status == 429 {
 			im.writeStatus(y, "rate_limited", statusExpect{statuses: []int{429}, from: "From the " + e.where()})
