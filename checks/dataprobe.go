@@ -108,6 +108,19 @@ type ProbeRequest struct {
 	Setup bool
 }
 
+// expectationOf is what x expects: its any_of, else its rule, else the
+// profile's expectation for its situations; false when the expect table
+// sets none of them.
+func (s *session) expectationOf(x ProbeExpect) (expectation, bool) {
+	switch {
+	case len(x.AnyOf) > 0:
+		return expectOne(s.p, schemas.Expectation{AnyOf: x.AnyOf}), true
+	case x.Rule != nil:
+		return expectOne(s.p, *x.Rule), true
+	}
+	return expect(s.p, x.Situations...)
+}
+
 // ProbeExpect is what one request must get: any of the profile's
 // expectations for Situations, or Rule, or (Success) any 2xx, or (Any)
 // whatever comes. Rule.SameAs compares the response with an earlier
@@ -311,18 +324,14 @@ func (s *session) judgeExpect(dp Probe, x ProbeExpect, st step) (report.Result, 
 		r.Message = "no evidence: " + unanswered(st.named[x.Rule.SameAs], ex)
 		return r, judgedNothing
 	}
-	e := expectation{p: s.p}
-	if len(x.AnyOf) > 0 {
-		e = expectOne(s.p, schemas.Expectation{AnyOf: x.AnyOf})
-	} else if x.Rule != nil {
-		e = expectOne(s.p, *x.Rule)
-	} else if sit, ok := expect(s.p, x.Situations...); ok {
-		e = sit
-		guess = cmp.Or(guess, e.guess())
-	} else {
+	e, ok := s.expectationOf(x)
+	if !ok {
 		r := newResult(check, dp.Name, report.StatusSkip)
 		r.Message = "the profile's expect table has no " + strings.Join(x.Situations, " or ")
 		return r, judgedSkip
+	}
+	if len(x.AnyOf) == 0 && x.Rule == nil { // the expect table's, a guess as a whole
+		guess = cmp.Or(guess, e.guess())
 	}
 	e = e.on(ex)
 	if ex.Response == nil {

@@ -147,17 +147,11 @@ func (s *session) markInferred(rs []report.Result) {
 func (s *session) expectationGuess(p Probe) string {
 	g := ""
 	for _, r := range p.Requests {
-		x := r.Expect
-		switch {
-		case x.Rule != nil:
-			g = x.Rule.Guess
-		case len(x.Situations) > 0 && len(x.AnyOf) == 0:
-			e, _ := expect(s.p, x.Situations...)
-			g = e.guess()
-		default:
-			g = ""
+		e, ok := s.expectationOf(r.Expect)
+		if !ok {
+			return ""
 		}
-		if g == "" {
+		if g = e.guess(); g == "" {
 			return ""
 		}
 	}
